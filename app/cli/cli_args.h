@@ -1,0 +1,57 @@
+#pragma once
+// The command line of dlmstudio-cli as a pure function from arguments to a struct: no I/O, no model, so
+// every accepted and refused spelling is covered by tests without starting a process.
+
+#include "generation_config.h"
+#include "generation_settings.h"
+#include "result.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dlm {
+
+enum class CliCommandKind { Help, Version, Generate, Info, Forward, Bench };
+
+/**
+ * One parsed invocation. Generation knobs are optional so that a value the user left out can come from the
+ * model's generation_config.json before the built-in defaults.
+ */
+struct CliCommand
+{
+    CliCommandKind kind = CliCommandKind::Help;
+    /// Non-empty when --help/-h was given (globally or for a subcommand): print it and exit 0.
+    std::string helpText;
+
+    std::string modelDir;
+    std::optional<std::string> prompt;
+    std::optional<std::vector<int32_t>> ids; ///< forward --ids
+
+    /// Generation settings given on the command line; unset ones come from generation_config.json, else
+    /// GenerationSettings' defaults. Forward uses only topK, dtype and threads.
+    SettingsOverrides overrides;
+
+    std::string timelinePath; ///< generate --timeline
+    bool show = false;        ///< generate --show
+    bool fullLogits = false;  ///< forward --full-logits
+    int repeat = 3;           ///< bench --repeat
+    bool json = false;        ///< bench --json
+
+    // Facts about the process's stdout, filled in by main (never by the parser) so that commands stay
+    // testable in-process with a string stream.
+    bool stdoutIsTerminal = false;
+    int terminalWidth = 80;
+};
+
+/** Parses arguments (without argv[0]). Failures name the option and what was wrong with its value. */
+Result<CliCommand> parseCli(const std::vector<std::string> &args);
+
+/** The top-level usage text (what `dlmstudio-cli --help` prints). */
+std::string cliUsage();
+
+/** Applies the command's explicit generation options on top of `base` (defaults or generation_config.json). */
+GenerationSettings applyCliSettings(const CliCommand &command, GenerationSettings base);
+
+} // namespace dlm

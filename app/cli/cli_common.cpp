@@ -1,0 +1,161 @@
+#include "cli_common.h"
+
+#include "file_util.h"
+#include "generation_config.h"
+#include "llada_model.h"
+#include "tokenizer.h"
+
+#include <ATen/Parallel.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include <unistd.h>
+
+namespace dlm {
+
+namespace fs = std::filesystem;
+
+int reportFailure(std::ostream &err, int code, const std::string &message)
+{
+    // Scripts read the reason from one line; engine messages occasionally span several.
+    std::string line = message;
+    for (char &c : line) {
+        if (c == '\n' || c == '\r')
+            c = ' ';
+    }
+    err << "dlmstudio-cli: " << line << '\n';
+    err.flush();
+    return code;
+}
+
+Status checkModelDirectory(const std::string &dir)
+{
+    std::error_code ec;
+    if (!fs::exists(dir, ec))
+        return Status::failure("model directory " + dir + " does not exist");
+    if (!fs::is_directory(dir, ec))
+        return Status::failure("model path " + dir + " is not a directory");
+    return {};
+}
+
+Result<GenerationSettings> resolveSettings(const CliCommand &command)
+{
+    const Status exists = checkModelDirectory(command.modelDir);
+    if (!exists)
+        return Result<GenerationSettings>::failure(exists.error());
+    auto base = loadGenerationConfig(command.modelDir, GenerationSettings{});
+    if (!base)
+        return Result<GenerationSettings>::failure(base.error());
+    const GenerationSettings settings = applyCliSettings(command, *base);
+    const Status valid = validateSettings(settings);
+    if (!valid)
+        return Result<GenerationSettings>::failure(valid.error());
+    return settings;
+}
+
+Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool tokenizerOptional)
+{
+    using R = Result<LoadedModel>;
+    const Status exists = checkModelDirectory(dir);
+    if (!exists)
+        return R::failure(exists.error());
+
+    LoadedModel loaded;
+    // The tokenizer first: it loads in milliseconds, the weights of a real checkpoint in seconds.
+    auto tokenizer = loadTokenizer(dir);
+    if (tokenizer) {
+        loaded.tokenizer = *tokenizer;
+    } else if (tokenizerOptional) {
+        loaded.tokenizerError = tokenizer.error();
+    } else {
+        return R::failure("cannot load the tokenizer of " + dir + ": " + tokenizer.error());
+    }
+
+    auto model = LladaModel::load(dir, dtype);
+    if (!model)
+        return R::failure("cannot load model " + dir + ": " + model.error());
+    loaded.model = *model;
+    loaded.logitsModel = loaded.model;
+    loaded.config = loaded.model->config();
+    loaded.storageDType = loaded.model->storageDType();
+    return loaded;
+}
+
+int setThreads(int threads)
+{
+    setComputeThreads(threads);
+    return at::get_num_threads();
+}
+
+Status checkWritableFile(const std::string &path, const std::string &what)
+{
+    std::error_code ec;
+    const fs::path p(path);
+    if (fs::is_directory(p, ec))
+        return Status::failure("cannot write " + what + " to " + path + ": it is a directory");
+    fs::path folder = p.parent_path();
+    if (folder.empty())
+        folder = ".";
+    if (!fs::exists(folder, ec))
+        return Status::failure("cannot write " + what + " to " + path + ": folder " + folder.string() +
+                               " does not exist");
+    if (!fs::is_directory(folder, ec))
+        return Status::failure("cannot write " + what + " to " + path + ": " + folder.string() +
+                               " is not a folder");
+    // Permission bits do not tell the whole story (root, read-only mounts, /proc): create and remove a probe
+    // file in the folder, the same place the atomic write puts its temporary file.
+    std::string probe = (folder / ".dlmstudio-write-test-XXXXXX").string();
+    const int fd = mkstemp(probe.data());
+    if (fd < 0)
+        return Status::failure("cannot write " + what + " to " + path + ": folder " + folder.string() +
+                               " is not writable");
+    close(fd);
+    unlink(probe.c_str());
+    return {};
+}
+
+int runCommand(const CliCommand &command, std::ostream &out, std::ostream &err)
+{
+    try {
+        if (!command.helpText.empty()) {
+            out << command.helpText;
+            return ExitOk;
+        }
+        switch (command.kind) {
+        case CliCommandKind::Help:
+            out << cliUsage();
+            return ExitOk;
+        case CliCommandKind::Version:
+            out << "dlmstudio-cli " << DLM_VERSION << '\n';
+            return ExitOk;
+        case CliCommandKind::Generate: return runGenerate(command, out, err);
+        case CliCommandKind::Info: return runInfo(command, out, err);
+        case CliCommandKind::Forward: return runForward(command, out, err);
+        case CliCommandKind::Bench: return runBench(command, out, err);
+        }
+        return reportFailure(err, ExitInternal, "unhandled command");
+    } catch (const std::bad_alloc &) {
+        return reportFailure(err, ExitInternal, "out of memory");
+    } catch (const std::exception &e) {
+        // LibTorch errors carry a C++ backtrace after the first line; the first line is the message.
+        std::string what = e.what();
+        what = what.substr(0, what.find('\n'));
+        return reportFailure(err, ExitInternal, "internal error: " + what);
+    } catch (...) {
+        return reportFailure(err, ExitInternal, "internal error: unknown exception");
+    }
+}
+
+std::string modelName(const std::string &dir)
+{
+    // Absolute and normalised, so "." and "models/demo/" give the folder's own name.
+    std::error_code ec;
+    fs::path p = fs::absolute(dir, ec).lexically_normal();
+    if (!p.has_filename())
+        p = p.parent_path();
+    return p.filename().string();
+}
+
+} // namespace dlm

@@ -1,0 +1,58 @@
+#pragma once
+// Helpers the subcommands share: one-line error reporting, settings resolution and model loading. No
+// LibTorch types here; the model is only forward-declared.
+
+#include "cli_args.h"
+#include "commands.h"
+#include "model_config.h"
+#include "result.h"
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+namespace dlm {
+
+class LladaModel;
+class LogitsModel;
+class Tokenizer;
+
+/** Prints "dlmstudio-cli: <message>" as exactly one line and returns `code`. */
+int reportFailure(std::ostream &err, int code, const std::string &message);
+
+/** Checks that `dir` is an existing directory; the message names it. */
+Status checkModelDirectory(const std::string &dir);
+
+/**
+ * The settings of a run: the command's explicit options over the model's generation_config.json (when it
+ * has one) over GenerationSettings' defaults. Validated; the message names the setting.
+ */
+Result<GenerationSettings> resolveSettings(const CliCommand &command);
+
+/**
+ * A model with its tokenizer. The tokenizer may be null only where a command asked for it to be optional.
+ * The facts commands print are copied out so that their files need no LibTorch header.
+ */
+struct LoadedModel
+{
+    std::shared_ptr<LladaModel> model;
+    std::shared_ptr<LogitsModel> logitsModel; ///< the same object, as the Session wants it
+    ModelConfig config;
+    std::string storageDType;
+    std::shared_ptr<Tokenizer> tokenizer;
+    std::string tokenizerError; ///< why `tokenizer` is null
+};
+
+/** Loads `dir` in `dtype`; every message names the directory. */
+Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool tokenizerOptional = false);
+
+/** Sets the compute thread count (0 = one per core) and returns the count in effect. */
+int setThreads(int threads);
+
+/** Checks before a long run that `path` can be written: its folder exists and is writable. */
+Status checkWritableFile(const std::string &path, const std::string &what);
+
+/** The model directory's name as shown to users (the last path component, trailing slashes ignored). */
+std::string modelName(const std::string &dir);
+
+} // namespace dlm

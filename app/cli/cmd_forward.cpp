@@ -1,0 +1,131 @@
+// `forward`: one forward pass over given tokens, printed as JSON, for checking a model against a reference
+// implementation position by position.
+
+#include "cli_common.h"
+#include "commands.h"
+
+#include "llada_model.h"
+#include "prompt.h"
+#include "tokenizer.h"
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace dlm {
+
+namespace {
+
+using json = nlohmann::json;
+
+/** A float as the shortest decimal that reads back to the same float, so JSON is not padded with noise. */
+json floatJson(float v)
+{
+    if (!std::isfinite(v))
+        return nullptr;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+    for (int digits = 6; digits < 9; ++digits) {
+        char shorter[32];
+        std::snprintf(shorter, sizeof shorter, "%.*g", digits, static_cast<double>(v));
+        if (std::strtof(shorter, nullptr) == v)
+            return std::strtod(shorter, nullptr);
+    }
+    return std::strtod(buf, nullptr);
+}
+
+} // namespace
+
+int runForward(const CliCommand &command, std::ostream &out, std::ostream &err)
+{
+    // Ids alone need no tokenizer; pieces are then left empty.
+    auto loaded = loadModel(command.modelDir, command.overrides.dtype.value_or(ComputeDType::F32), command.ids.has_value());
+    if (!loaded)
+        return reportFailure(err, ExitBadInput, loaded.error());
+    LladaModel &model = *loaded->model;
+    const Tokenizer *tok = loaded->tokenizer.get();
+    const ModelConfig &config = model.config();
+
+    std::vector<int32_t> ids;
+    if (command.prompt) {
+        const int32_t maskId = config.maskTokenId;
+        auto encoded = encodePrompt(*tok, *command.prompt, maskId, maskId >= 0 ? tok->piece(maskId) : "");
+        if (!encoded)
+            return reportFailure(err, ExitBadInput, "--prompt: " + encoded.error());
+        ids = *encoded;
+        if (ids.empty())
+            return reportFailure(err, ExitBadInput, "--prompt: the text encodes to no tokens");
+    } else {
+        ids = *command.ids;
+        for (size_t i = 0; i < ids.size(); ++i) {
+            if (ids[i] >= config.vocabSize)
+                return reportFailure(err, ExitBadInput,
+                                     "--ids: id " + std::to_string(ids[i]) + " at position " + std::to_string(i) +
+                                         " is outside the vocabulary (0.." + std::to_string(config.vocabSize - 1) +
+                                         ")");
+        }
+    }
+    if (config.maxSequenceLength > 0 && static_cast<int>(ids.size()) > config.maxSequenceLength)
+        return reportFailure(err, ExitBadInput,
+                             std::to_string(ids.size()) + " tokens exceed the model's max_sequence_length of " +
+                                 std::to_string(config.maxSequenceLength));
+
+    std::vector<int64_t> ids64(ids.begin(), ids.end());
+    const at::Tensor input =
+        at::from_blob(ids64.data(), {1, static_cast<int64_t>(ids64.size())}, at::kLong).clone();
+
+    at::Tensor logits = model.logits(input)[0].to(at::kFloat).contiguous();
+    // The head may have padding rows past the vocabulary (embedding_size > vocab_size): they are no tokens.
+    if (logits.size(1) > config.vocabSize)
+        logits = logits.narrow(1, 0, config.vocabSize).contiguous();
+    const at::Tensor probs = at::softmax(logits, 1);
+    const int k = std::min<int>(command.overrides.topK.value_or(5), static_cast<int>(logits.size(1)));
+    const auto top = at::topk(logits, k, 1);
+    const at::Tensor topLogits = std::get<0>(top).contiguous();
+    const at::Tensor topIds = std::get<1>(top).contiguous();
+
+    const auto pieceOf = [&](int32_t id) { return tok ? tok->piece(id) : std::string(); };
+    json positions = json::array();
+    const auto lp = logits.accessor<float, 2>();
+    const auto pp = probs.accessor<float, 2>();
+    const auto tl = topLogits.accessor<float, 2>();
+    const auto ti = topIds.accessor<int64_t, 2>();
+    for (size_t i = 0; i < ids.size(); ++i) {
+        json alternatives = json::array();
+        for (int j = 0; j < k; ++j) {
+            const auto id = static_cast<int32_t>(ti[i][j]);
+            alternatives.push_back({{"id", id},
+                                    {"piece", pieceOf(id)},
+                                    {"logit", floatJson(tl[i][j])},
+                                    {"prob", floatJson(pp[i][id])}});
+        }
+        positions.push_back({{"position", static_cast<int>(i)},
+                             {"token", ids[i]},
+                             {"piece", pieceOf(ids[i])},
+                             {"top_k", alternatives}});
+    }
+
+    json result;
+    result["model"] = model.name();
+    result["dtype"] = dtypeName(model.dtype());
+    result["ids"] = ids;
+    result["positions"] = positions;
+    if (command.fullLogits) {
+        json rows = json::array();
+        for (int64_t i = 0; i < logits.size(0); ++i) {
+            json row = json::array();
+            for (int64_t v = 0; v < logits.size(1); ++v)
+                row.push_back(floatJson(lp[i][v]));
+            rows.push_back(std::move(row));
+        }
+        result["logits"] = std::move(rows);
+    }
+    // Full logits are large: keep them on one line; the rest is meant to be read.
+    out << result.dump(command.fullLogits ? -1 : 2, ' ', false, json::error_handler_t::replace) << '\n';
+    return ExitOk;
+}
+
+} // namespace dlm

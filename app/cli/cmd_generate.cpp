@@ -1,0 +1,94 @@
+// `generate`: denoise a prompt's continuation and print the text, optionally drawing every step on the
+// terminal and saving the timeline for DLM Studio.
+
+#include "cli_common.h"
+#include "commands.h"
+#include "terminal_canvas.h"
+
+#include "session.h"
+#include "timeline_json.h"
+#include "tokenizer.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace dlm {
+
+namespace {
+
+/** The generation region of a record, decoded and cut at the first end-of-sequence token. */
+std::string finalText(const StepRecord &record, int promptLength, const std::vector<int32_t> &eosIds,
+                      const Tokenizer &tokenizer)
+{
+    std::vector<int32_t> ids;
+    for (int i = promptLength; i < record.length(); ++i) {
+        const int32_t id = record.tokens[static_cast<size_t>(i)];
+        if (std::find(eosIds.begin(), eosIds.end(), id) != eosIds.end())
+            break;
+        ids.push_back(id);
+    }
+    return tokenizer.decode(ids);
+}
+
+} // namespace
+
+int runGenerate(const CliCommand &command, std::ostream &out, std::ostream &err)
+{
+    auto settings = resolveSettings(command);
+    if (!settings)
+        return reportFailure(err, ExitBadInput, settings.error());
+
+    // Refuse an unwritable timeline path now rather than after a long generation.
+    if (!command.timelinePath.empty()) {
+        const Status writable = checkWritableFile(command.timelinePath, "the timeline");
+        if (!writable)
+            return reportFailure(err, ExitBadInput, writable.error());
+    }
+
+    setThreads(settings->threads);
+    auto loaded = loadModel(command.modelDir, settings->dtype);
+    if (!loaded)
+        return reportFailure(err, ExitBadInput, loaded.error());
+
+    auto created = Session::create(loaded->logitsModel, loaded->tokenizer, *settings, command.prompt.value_or(""));
+    if (!created)
+        return reportFailure(err, ExitBadInput, created.error());
+    Session &session = **created;
+
+    CanvasOptions canvas;
+    canvas.width = command.terminalWidth;
+    canvas.color = command.stdoutIsTerminal && std::getenv("NO_COLOR") == nullptr;
+    canvas.totalSteps = settings->useThreshold ? 0 : settings->steps;
+    canvas.blockCount = (settings->genLength + settings->blockLength - 1) / settings->blockLength;
+    CanvasPrinter printer(out, command.stdoutIsTerminal, command.terminalWidth);
+    const PieceLookup pieces = [&session](int32_t id) { return session.piece(id); };
+
+    if (command.show)
+        printer.draw(renderCanvas(session.current(), pieces, canvas));
+    const Status ran = session.run([&](const StepRecord &record) {
+        if (command.show)
+            printer.draw(renderCanvas(record, pieces, canvas));
+        return true;
+    });
+    if (!ran)
+        return reportFailure(err, ExitInternal, "generation failed: " + ran.error());
+
+    std::vector<int32_t> eosIds;
+    for (int32_t id : {loaded->config.eosTokenId, loaded->tokenizer->eosId()}) {
+        if (id >= 0)
+            eosIds.push_back(id);
+    }
+    if (command.show)
+        out << '\n';
+    out << finalText(session.current(), session.promptLength(), eosIds, *loaded->tokenizer) << '\n';
+    out.flush();
+
+    if (!command.timelinePath.empty()) {
+        const Status saved = saveTimeline(session.timeline(), command.timelinePath);
+        if (!saved)
+            return reportFailure(err, ExitBadInput, "cannot save the timeline: " + saved.error());
+    }
+    return ExitOk;
+}
+
+} // namespace dlm

@@ -1,0 +1,116 @@
+// `info`: what a model directory holds, as JSON. Reads config, safetensors headers and the tokenizer only;
+// no tensor is converted, so it is instant even for an 8B checkpoint.
+
+#include "cli_common.h"
+#include "commands.h"
+
+#include "file_util.h"
+#include "model_config.h"
+#include "safetensors.h"
+#include "sha256.h"
+#include "tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+namespace dlm {
+
+namespace {
+
+using json = nlohmann::json;
+
+const char *tokenizerKind(const std::string &path)
+{
+    const std::string name = baseName(path);
+    if (name == "tokenizer.json")
+        return "huggingface";
+    if (name == "tokenizer.model")
+        return "sentencepiece";
+    return "unknown";
+}
+
+json idOrNull(int32_t id)
+{
+    return id >= 0 ? json(id) : json(nullptr);
+}
+
+} // namespace
+
+int runInfo(const CliCommand &command, std::ostream &out, std::ostream &err)
+{
+    const std::string &dir = command.modelDir;
+    const Status exists = checkModelDirectory(dir);
+    if (!exists)
+        return reportFailure(err, ExitBadInput, exists.error());
+
+    const std::string configPath = joinPath(dir, "config.json");
+    auto configText = readTextFile(configPath);
+    if (!configText)
+        return reportFailure(err, ExitBadInput, configText.error());
+    auto config = parseModelConfig(*configText, configPath);
+    if (!config)
+        return reportFailure(err, ExitBadInput, config.error());
+    auto configHash = sha256File(configPath);
+    if (!configHash)
+        return reportFailure(err, ExitBadInput, configHash.error());
+
+    auto store = WeightStore::openDirectory(dir);
+    if (!store)
+        return reportFailure(err, ExitBadInput, "cannot read the weights of " + dir + ": " + store.error());
+    auto tokenizer = loadTokenizer(dir);
+    if (!tokenizer)
+        return reportFailure(err, ExitBadInput, "cannot load the tokenizer of " + dir + ": " + tokenizer.error());
+
+    // Every field: the resolved values (defaults filled in) plus whatever else the file carries.
+    json configJson = json::parse(modelConfigToJson(*config));
+    const json raw = json::parse(*configText, nullptr, false);
+    if (raw.is_object()) {
+        for (auto it = raw.begin(); it != raw.end(); ++it) {
+            if (!configJson.contains(it.key()))
+                configJson[it.key()] = it.value();
+        }
+    }
+
+    int64_t parameters = 0;
+    std::set<std::string> dtypes;
+    for (const auto &entry : (*store)->tensors()) {
+        parameters += entry.second.elementCount();
+        dtypes.insert(tensorDTypeName(entry.second.dtype));
+    }
+    json files = json::array();
+    for (const std::string &f : (*store)->files())
+        files.push_back(baseName(f));
+
+    const Tokenizer &tok = **tokenizer;
+    json info;
+    info["architecture"] = "llada";
+    info["name"] = modelName(dir);
+    info["directory"] = dir;
+    info["config"] = configJson;
+    info["parameters"] = parameters;
+    info["parameters_from_config"] = config->parameterCount();
+    info["storage_dtype"] = dtypes.size() == 1 ? *dtypes.begin() : (dtypes.empty() ? "none" : "mixed");
+    info["weight_files"] = files;
+    info["vocab_size"] = config->vocabSize;
+    info["embedding_size"] = config->embeddingSize;
+    info["special_ids"] = {{"mask", idOrNull(config->maskTokenId)},
+                           {"eos", idOrNull(config->eosTokenId)},
+                           {"bos", idOrNull(config->bosTokenId)},
+                           {"pad", idOrNull(config->padTokenId)}};
+    info["special_pieces"] = {{"mask", config->maskTokenId >= 0 ? tok.piece(config->maskTokenId) : ""},
+                              {"eos", config->eosTokenId >= 0 ? tok.piece(config->eosTokenId) : ""}};
+    info["tokenizer"] = {{"kind", tokenizerKind(tok.sourcePath())},
+                         {"file", baseName(tok.sourcePath())},
+                         {"vocab_size", tok.vocabSize()},
+                         {"bos", idOrNull(tok.bosId())},
+                         {"eos", idOrNull(tok.eosId())},
+                         {"unk", idOrNull(tok.unkId())}};
+    info["config_sha256"] = *configHash;
+
+    // Pieces are arbitrary bytes; replace invalid UTF-8 rather than throw while printing.
+    out << info.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+    return ExitOk;
+}
+
+} // namespace dlm

@@ -1,0 +1,31 @@
+#pragma once
+// The subcommands of dlmstudio-cli. Each writes its result to `out` and at most one line
+// "dlmstudio-cli: <reason>" to `err`, and returns the exit status, so tests run them in-process.
+
+#include "cli_args.h"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace dlm {
+
+/** Exit statuses shared by every subcommand. */
+enum CliExit : int {
+    ExitOk = 0,
+    ExitInternal = 1, ///< a bug or an unexpected failure (exception, engine error)
+    ExitBadInput = 2, ///< bad options, model files or paths: the user can fix it
+};
+
+int runGenerate(const CliCommand &command, std::ostream &out, std::ostream &err);
+int runInfo(const CliCommand &command, std::ostream &out, std::ostream &err);
+int runForward(const CliCommand &command, std::ostream &out, std::ostream &err);
+int runBench(const CliCommand &command, std::ostream &out, std::ostream &err);
+
+/**
+ * Runs a parsed command (help and version included) and turns every exception into exit status 1 with a
+ * one-line message, so nothing the engine throws ends the process abnormally.
+ */
+int runCommand(const CliCommand &command, std::ostream &out, std::ostream &err);
+
+} // namespace dlm

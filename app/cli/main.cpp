@@ -1,0 +1,41 @@
+// dlmstudio-cli: the headless front end. Everything testable lives in the dlmcli library; this file only
+// connects it to the process: arguments, the terminal, exit status.
+
+#include "cli_args.h"
+#include "cli_common.h"
+#include "commands.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    std::ios::sync_with_stdio(false);
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    auto parsed = dlm::parseCli(args);
+    if (!parsed)
+        return dlm::reportFailure(std::cerr, dlm::ExitBadInput, parsed.error());
+
+    dlm::CliCommand command = *parsed;
+    const char *term = std::getenv("TERM");
+    command.stdoutIsTerminal = isatty(STDOUT_FILENO) && !(term && std::strcmp(term, "dumb") == 0);
+    winsize ws{};
+    if (command.stdoutIsTerminal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        command.terminalWidth = ws.ws_col;
+
+    // LibTorch starts with a single thread on small machines; use the requested count (0 = one per core)
+    // before any model is loaded.
+    if (command.kind == dlm::CliCommandKind::Generate || command.kind == dlm::CliCommandKind::Forward ||
+        command.kind == dlm::CliCommandKind::Bench) {
+        if (command.helpText.empty())
+            dlm::setThreads(command.overrides.threads.value_or(0));
+    }
+
+    const int code = dlm::runCommand(command, std::cout, std::cerr);
+    std::cout.flush();
+    return code;
+}
