@@ -6,6 +6,7 @@
 #include <ATen/Parallel.h>
 
 #include <cmath>
+#include <limits>
 
 namespace dlm {
 
@@ -46,7 +47,8 @@ std::vector<float> toFloat(const at::Tensor &t)
 } // namespace
 
 ScoredRows scoreRows(const at::Tensor &logits, const std::vector<int32_t> &positions, ConfidenceMeasure measure,
-                     double temperature, uint64_t seed, int denoiseStep, const at::Tensor *uniforms)
+                     double temperature, uint64_t seed, int denoiseStep, int64_t excludedId,
+                     const at::Tensor *uniforms)
 {
     ScoredRows out;
     const int64_t rows = logits.size(0);
@@ -54,13 +56,19 @@ ScoredRows scoreRows(const at::Tensor &logits, const std::vector<int32_t> &posit
         return out;
     const at::Tensor lf = logits.to(at::kFloat).contiguous();
 
+    const bool exclude = excludedId >= 0 && excludedId < lf.size(1);
     at::Tensor candidates;
     if (temperature == 0.0) {
-        candidates = lf.argmax(-1);
+        at::Tensor scores = exclude ? lf.clone() : lf;
+        if (exclude)
+            scores.select(1, excludedId).fill_(-std::numeric_limits<float>::infinity());
+        candidates = scores.argmax(-1);
     } else {
         // LLaDA's add_gumbel_noise, literally: exp(logits) / (-log u)^T in float64.
         const at::Tensor u = uniforms ? *uniforms : counterUniforms(positions, lf.size(1), seed, denoiseStep);
-        const at::Tensor noisy = lf.to(at::kDouble).exp() / (-u.log()).pow(temperature);
+        at::Tensor noisy = lf.to(at::kDouble).exp() / (-u.log()).pow(temperature);
+        if (exclude)
+            noisy.select(1, excludedId).fill_(-1.0); // below every real score, which are all >= 0
         candidates = noisy.argmax(-1);
     }
     out.candidates = toInt32(candidates);

@@ -23,10 +23,13 @@ struct ScoredRows
  * Scores eligible positions. logits: float32 [rows, vocab]; positions: the canvas position of each row
  * (keys the counter RNG). With temperature 0 the candidate is the argmax of the logits; otherwise the argmax
  * of exp(logits) / (-log u)^T with u uniform in float64 (LLaDA's Gumbel-max), u drawn per (seed, step,
- * position, token). `uniforms` replaces the counter RNG when given ([rows, vocab] float64; tests).
+ * position, token). `excludedId` (the mask token) is never chosen as a candidate: committing a mask would
+ * make no progress, and LLaDA's trained models never rank it first anyway. Probabilities are left as the
+ * model gave them. `uniforms` replaces the counter RNG when given ([rows, vocab] float64; tests).
  */
 ScoredRows scoreRows(const at::Tensor &logits, const std::vector<int32_t> &positions, ConfidenceMeasure measure,
-                     double temperature, uint64_t seed, int denoiseStep, const at::Tensor *uniforms = nullptr);
+                     double temperature, uint64_t seed, int denoiseStep, int64_t excludedId = -1,
+                     const at::Tensor *uniforms = nullptr);
 
 /** Per-row details for the record: p(candidate), top-k ids/probs (k may be 0), margin, entropy. */
 struct RowDetails

@@ -58,6 +58,22 @@ public:
         }
     }
 
+    /**
+     * A short quotation of a value for messages: scalars as JSON (strings cut to 40 bytes), containers by
+     * type only, since dumping a hostile, deeply nested value would recurse without bound.
+     */
+    static std::string shortText(const json &v)
+    {
+        if (v.is_string()) {
+            const std::string &s = v.get_ref<const std::string &>();
+            const json cut = s.size() > 40 ? json(s.substr(0, 40) + "...") : v;
+            return cut.dump(-1, ' ', false, json::error_handler_t::replace);
+        }
+        if (v.is_primitive())
+            return v.dump();
+        return typeName(v);
+    }
+
     bool expectObject(const json &v, const std::string &path)
     {
         return v.is_object() || fail(path, "expected an object, got " + typeName(v));
@@ -180,18 +196,9 @@ public:
         if (!toExtendedDouble(v, path, &d))
             return false;
         if (std::isfinite(d) && std::fabs(d) > static_cast<double>(FLT_MAX))
-            return fail(path, "the number " + v.dump() + " is outside the range of a 32-bit float");
+            return fail(path, "the number " + shortText(v) + " is outside the range of a 32-bit float");
         *out = static_cast<float>(d);
         return true;
-    }
-
-    static json fromExtendedDouble(double d)
-    {
-        if (std::isnan(d))
-            return "nan";
-        if (std::isinf(d))
-            return d < 0 ? json(nullptr) : json("inf");
-        return d;
     }
 
 private:

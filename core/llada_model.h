@@ -5,6 +5,7 @@
 
 #include "generation_settings.h"
 #include "logits_model.h"
+#include "model_loader.h"
 #include "result.h"
 #include "safetensors.h"
 
@@ -32,9 +33,6 @@ struct LladaWeights
     /** Every tensor with its LLaDA checkpoint name, in a fixed order (for saving and optimisers). */
     std::vector<std::pair<std::string, at::Tensor>> named() const;
 };
-
-/** Loading progress: fraction in [0, 1] and what is being done. */
-using LoadProgress = std::function<void(double fraction, const std::string &what)>;
 
 /** A loaded (or freshly initialised) LLaDA model. */
 class LladaModel : public LogitsModel

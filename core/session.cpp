@@ -269,7 +269,7 @@ Status Session::computeNextStep()
         t0 = Clock::now();
         const at::Tensor idx = at::tensor(std::vector<int64_t>(rows.begin(), rows.end()), at::kLong);
         ScoredRows scored = scoreRows(logits.index_select(0, idx), rows, set.measure, set.temperature, set.seed,
-                                      rec.denoiseStep);
+                                      rec.denoiseStep, mask);
         std::vector<float> confidence(static_cast<size_t>(length), -std::numeric_limits<float>::infinity());
         std::vector<int32_t> candidates(static_cast<size_t>(length), -1);
         for (size_t r = 0; r < rows.size(); ++r) {

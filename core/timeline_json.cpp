@@ -5,8 +5,12 @@
 #include "settings_json.h"
 
 #include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 namespace dlm {
 
@@ -36,26 +40,19 @@ ojson extended(double d)
     return d;
 }
 
-ojson floatArray(const std::vector<float> &v, const std::vector<int32_t> *keep, size_t stride)
-{
-    ojson a = ojson::array();
-    for (size_t pos = 0; pos * stride < v.size(); ++pos) {
-        if (keep && (*keep)[pos] < 0)
-            continue;
-        for (size_t k = 0; k < stride; ++k)
-            a.push_back(extended(static_cast<double>(v[pos * stride + k])));
-    }
-    return a;
-}
+ojson cell(float f) { return extended(static_cast<double>(f)); }
+ojson cell(int32_t i) { return i; }
 
-ojson intArray(const std::vector<int32_t> &v, const std::vector<int32_t> *keep, size_t stride)
+/** An array of `stride` values per position; with `keep`, only positions whose candidate is not -1. */
+template <typename T>
+ojson arrayOf(const std::vector<T> &v, const std::vector<int32_t> *keep, size_t stride)
 {
     ojson a = ojson::array();
     for (size_t pos = 0; pos * stride < v.size(); ++pos) {
         if (keep && (*keep)[pos] < 0)
             continue;
         for (size_t k = 0; k < stride; ++k)
-            a.push_back(v[pos * stride + k]);
+            a.push_back(cell(v[pos * stride + k]));
     }
     return a;
 }
@@ -129,15 +126,15 @@ ojson recordToJson(const StepRecord &r)
                          {"margin", extended(fill.margin)},         {"entropy", extended(fill.entropy)},
                          {"top_id", fill.topId},                    {"top_prob", extended(fill.topProb)}};
         }
-        j["confidence"] = floatArray(r.confidence, keep, 1);
-        j["probability"] = floatArray(r.probability, keep, 1);
-        j["margin"] = floatArray(r.margin, keep, 1);
-        j["entropy"] = floatArray(r.entropy, keep, 1);
+        j["confidence"] = arrayOf(r.confidence, keep, 1);
+        j["probability"] = arrayOf(r.probability, keep, 1);
+        j["margin"] = arrayOf(r.margin, keep, 1);
+        j["entropy"] = arrayOf(r.entropy, keep, 1);
         if (r.topK != 0 || !r.topIds.empty() || !r.topProbs.empty()) {
             const size_t k = r.topK > 0 ? static_cast<size_t>(r.topK) : 1;
             j["top_k"] = r.topK;
-            j["top_ids"] = intArray(r.topIds, keep, k);
-            j["top_probs"] = floatArray(r.topProbs, keep, k);
+            j["top_ids"] = arrayOf(r.topIds, keep, k);
+            j["top_probs"] = arrayOf(r.topProbs, keep, k);
         }
     } else if (r.topK != 0) {
         j["top_k"] = r.topK;
@@ -236,7 +233,7 @@ private:
             return m_r.fail("", "not a DLM Studio timeline (no \"format\" field)");
         if (!format->is_string() || format->get_ref<const std::string &>() != kTimelineFormatName)
             return m_r.fail("format", "expected \"" + std::string(kTimelineFormatName) + "\", got "
-                                          + format->dump().substr(0, 60));
+                                          + Path::shortText(*format));
         int64_t version = 0;
         const json *v = m_r.member(root, "", "version", true);
         if (!v || !m_r.toInt(*v, "version", INT64_MIN, INT64_MAX, &version))
@@ -274,11 +271,10 @@ private:
 
     bool readSettings(const json &root, GenerationSettings *s)
     {
+        // Types are checked, limits are not: a run is replayed from its records, and a later build with
+        // stricter limits must still open old files. Continuing a loaded run validates them as usual.
         const json *v = m_r.member(root, "", "settings", true);
-        if (!v || !applySettingsJson(*v, "settings", m_r, s))
-            return false;
-        const Status valid = validateSettings(*s);
-        return valid || m_r.fail("settings", valid.error());
+        return v && applySettingsJson(*v, "settings", m_r, s);
     }
 
     bool readPrompt(const json &root, Timeline *t)
@@ -306,7 +302,7 @@ private:
             const json &e = (*v)[i];
             const std::string path = Path::child("pieces", i);
             if (!e.is_array() || e.size() != 2)
-                return m_r.fail(path, "expected an [id, piece] pair, got " + Path::typeName(e));
+                return m_r.fail(path, "expected an [id, piece] pair, got " + describeNonPair(e));
             int32_t id = 0;
             std::string piece;
             if (!readId(e[0], Path::child(path, size_t(0)), false, &id)
@@ -426,8 +422,8 @@ private:
         if (!kind || !m_r.toString(*kind, Path::child(path, "kind"), &kindName))
             return false;
         if (!parseKind(kindName, &r->kind))
-            return m_r.fail(Path::child(path, "kind"), "unknown record kind \"" + kindName.substr(0, 40)
-                                                           + "\" (expected initial, denoise or edit)");
+            return m_r.fail(Path::child(path, "kind"), "unknown record kind " + Path::shortText(*kind)
+                                                           + " (expected initial, denoise or edit)");
         for (auto [key, out] : {std::pair{"denoise_step", &r->denoiseStep}, std::pair{"block", &r->block},
                                 std::pair{"step_in_block", &r->stepInBlock}}) {
             const json *j = m_r.member(v, path, key, false);
@@ -480,27 +476,23 @@ private:
             return false;
         if (!states->is_string() && !states->is_array())
             return m_r.fail(statesPath, "expected a string of state codes, got " + Path::typeName(*states));
-        if (states->size() != n && !(states->is_string() && states->get_ref<const std::string &>().size() == n))
-            return lengthMismatch(statesPath, states->is_string() ? states->get_ref<const std::string &>().size()
-                                                                  : states->size(), n, "one per canvas position");
+        const size_t got = states->is_string() ? states->get_ref<const std::string &>().size() : states->size();
+        if (got != n)
+            return lengthMismatch(statesPath, got, n, "one per canvas position");
         out->resize(n);
+        // Codes are written; full names are accepted too, for files made by hand or by other tools.
         for (size_t i = 0; i < n; ++i) {
-            // Codes are written; full names are accepted too, for files made by hand or by other tools.
-            bool known = false;
             if (states->is_string()) {
                 const char c = states->get_ref<const std::string &>()[i];
-                const char *hit = static_cast<const char *>(std::memchr(kStateCodes, c, sizeof kStateCodes));
-                known = hit != nullptr;
-                if (known)
-                    (*out)[i] = static_cast<PositionState>(hit - kStateCodes);
-                else
+                const void *hit = std::memchr(kStateCodes, c, sizeof kStateCodes);
+                if (!hit)
                     return m_r.fail(Path::child(statesPath, i), "unknown state code '" + printable(c)
                                                                     + "' (expected one of p m r n c e)");
+                (*out)[i] = static_cast<PositionState>(static_cast<const char *>(hit) - kStateCodes);
             } else {
                 const json &e = (*states)[i];
-                known = e.is_string() && parseStateName(e.get<std::string>(), &(*out)[i]);
-                if (!known)
-                    return m_r.fail(Path::child(statesPath, i), "unknown state " + e.dump().substr(0, 40));
+                if (!e.is_string() || !parseStateName(e.get_ref<const std::string &>(), &(*out)[i]))
+                    return m_r.fail(Path::child(statesPath, i), "unknown state " + Path::shortText(e));
             }
         }
         return true;
@@ -520,7 +512,7 @@ private:
             const std::string ePath = Path::child(flagsPath, i);
             int32_t pos = 0, bits = 0;
             if (!e.is_array() || e.size() != 2)
-                return m_r.fail(ePath, "expected a [position, flags] pair, got " + Path::typeName(e));
+                return m_r.fail(ePath, "expected a [position, flags] pair, got " + describeNonPair(e));
             if (!readPosition(e[0], Path::child(ePath, size_t(0)), n, &pos)
                 || !m_r.toInt32(e[1], Path::child(ePath, size_t(1)), 0, 255, &bits))
                 return false;
@@ -556,7 +548,7 @@ private:
         if (const json *layout = m_r.member(v, path, "predictions", false)) {
             sparse = layout->is_string() && layout->get_ref<const std::string &>() == "considered";
             if (!sparse)
-                return m_r.fail(Path::child(path, "predictions"), "unknown layout " + layout->dump().substr(0, 40)
+                return m_r.fail(Path::child(path, "predictions"), "unknown layout " + Path::shortText(*layout)
                                                                       + " (expected \"considered\")");
         }
         const size_t k = static_cast<size_t>(r->topK);
@@ -636,8 +628,8 @@ private:
             }
         }
         if (!known)
-            return m_r.fail(Path::child(path, "type"), "unknown edit type \"" + name.substr(0, 40)
-                                                           + "\" (expected set_tokens, remask, lock or unlock)");
+            return m_r.fail(Path::child(path, "type"), "unknown edit type " + Path::shortText(*type)
+                                                           + " (expected set_tokens, remask, lock or unlock)");
         const json *positions = m_r.member(v, path, "positions", false);
         const json *tokens = m_r.member(v, path, "tokens", false);
         const json *text = m_r.member(v, path, "text", false);
@@ -680,10 +672,11 @@ private:
         const int64_t lo = allowNone ? -1 : 0;
         for (size_t i = 0; i < a.size(); ++i) {
             int64_t id = 0;
-            if (intElement(a[i], &id) && id >= lo && id < m_vocab)
-                (*out)[i] = static_cast<int32_t>(id);
-            else
-                return readId(a[i], Path::child(path, i), allowNone, &(*out)[i]) && false;
+            if (!intElement(a[i], &id) || id < lo || id >= m_vocab) {
+                readId(a[i], Path::child(path, i), allowNone, &(*out)[i]); // says why
+                return false;
+            }
+            (*out)[i] = static_cast<int32_t>(id);
         }
         return true;
     }
@@ -745,6 +738,11 @@ private:
             }
         }
         return false;
+    }
+
+    static std::string describeNonPair(const json &e)
+    {
+        return e.is_array() ? "an array of " + std::to_string(e.size()) : Path::typeName(e);
     }
 
     static std::string printable(char c)

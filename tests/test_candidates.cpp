@@ -116,7 +116,7 @@ private Q_SLOTS:
                     best = j;
                 }
             }
-            auto s = scoreRows(rowsOf({row}), {0}, ConfidenceMeasure::LowConfidence, T, 0, 1, &u);
+            auto s = scoreRows(rowsOf({row}), {0}, ConfidenceMeasure::LowConfidence, T, 0, 1, -1, &u);
             QCOMPARE(s.candidates[0], best);
             // The confidence is p(candidate) under the noiseless softmax.
             QVERIFY(std::abs(s.confidence[0] - softmax(row)[static_cast<size_t>(best)]) < 1e-6);
@@ -150,6 +150,23 @@ private Q_SLOTS:
             const double sigma = std::sqrt(p * (1 - p) / n);
             QVERIFY2(std::abs(counts[static_cast<size_t>(j)] / n - p) < 4.5 * sigma,
                      qPrintable(QStringLiteral("token %1: %2 vs %3").arg(j).arg(counts[static_cast<size_t>(j)] / n).arg(p)));
+        }
+    }
+
+    void maskTokenIsNeverACandidate()
+    {
+        // Token 1 dominates but is the mask id: the candidate is the best other token, and the confidence
+        // is still its probability under the untouched softmax.
+        const std::vector<float> row{1.0f, 9.0f, 2.0f};
+        for (double T : {0.0, 1.0}) {
+            auto s = scoreRows(rowsOf({row, row}), {0, 1}, ConfidenceMeasure::LowConfidence, T, 3, 1, 1);
+            for (int r = 0; r < 2; ++r) {
+                QVERIFY(s.candidates[static_cast<size_t>(r)] != 1);
+                QVERIFY(std::abs(s.confidence[static_cast<size_t>(r)] -
+                                 softmax(row)[static_cast<size_t>(s.candidates[static_cast<size_t>(r)])]) < 1e-6);
+            }
+            if (T == 0.0)
+                QCOMPARE(s.candidates[0], 2);
         }
     }
 

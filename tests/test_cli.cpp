@@ -338,6 +338,36 @@ private Q_SLOTS:
         QCOMPARE(timeline->branch(0).last().maskedCount(m_config.maskTokenId), 0);
     }
 
+    void generateUsesGenerationConfig()
+    {
+        // Settings left out come from generation_config.json; options given win over it.
+        const QString dir = m_dir.filePath(QStringLiteral("with-generation-config"));
+        QVERIFY(testing::writeTinyModel(dir.toStdString()).ok());
+        QFile config(dir + QStringLiteral("/generation_config.json"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(R"({"gen_length": 6, "steps": 3, "block_length": 6, "seed": 11})");
+        config.close();
+
+        const QString path = m_dir.filePath(QStringLiteral("config-run.json"));
+        const QStringList base = {QStringLiteral("generate"), QStringLiteral("--model"), dir,
+                                  QStringLiteral("--prompt"), QStringLiteral("The"), QStringLiteral("--timeline"),
+                                  path};
+        ProcessResult r = runCli(base);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto fromFile = loadTimeline(path.toStdString());
+        QVERIFY2(fromFile.ok(), fromFile.error().c_str());
+        QCOMPARE(fromFile->settings.genLength, 6);
+        QCOMPARE(fromFile->settings.steps, 3);
+        QCOMPARE(fromFile->settings.seed, uint64_t(11));
+
+        r = runCli(QStringList(base) << QStringLiteral("--steps") << QStringLiteral("2"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto overridden = loadTimeline(path.toStdString());
+        QVERIFY(overridden.ok());
+        QCOMPARE(overridden->settings.genLength, 6);
+        QCOMPARE(overridden->settings.steps, 2);
+    }
+
     void generateUnwritableTimeline_data()
     {
         QTest::addColumn<QString>("path");
@@ -418,6 +448,23 @@ private Q_SLOTS:
         const ProcessResult r = runCli({QStringLiteral("forward"), QStringLiteral("--model"), m_model,
                                         QStringLiteral("--ids"), QStringLiteral("1,5000")});
         checkBadInput(r, QStringLiteral("id 5000 at position 1"));
+    }
+
+    void forwardWithoutTokenizer()
+    {
+        // Ids need no tokenizer: forward still works (pieces empty); generate names what is missing.
+        const QString dir = m_dir.filePath(QStringLiteral("no-tokenizer"));
+        testing::TinyModelOptions options;
+        options.writeTokenizer = false;
+        QVERIFY(testing::writeTinyModel(dir.toStdString(), options).ok());
+        const ProcessResult r = runCli({QStringLiteral("forward"), QStringLiteral("--model"), dir,
+                                        QStringLiteral("--ids"), QStringLiteral("5,6")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("positions")).toArray().size(),
+                 2);
+        checkBadInput(runCli({QStringLiteral("generate"), QStringLiteral("--model"), dir, QStringLiteral("--prompt"),
+                              QStringLiteral("x")}),
+                      dir);
     }
 
     void bench()

@@ -39,7 +39,10 @@ public:
         const int64_t len = ids.size(1);
         at::Tensor e = m_embed.index_select(0, ids.reshape({-1})).view({ids.size(0), len, 16});
         at::Tensor context = e.mean(1, true);
-        return at::matmul(at::tanh(e + m_pos.narrow(0, 0, len).unsqueeze(0) + context), m_out);
+        at::Tensor out = at::matmul(at::tanh(e + m_pos.narrow(0, 0, len).unsqueeze(0) + context), m_out);
+        // Like a trained model, never propose the mask token itself.
+        out.select(2, m_config.maskTokenId).fill_(-30.0f);
+        return out;
     }
     const ModelConfig &config() const override { return m_config; }
     std::string name() const override { return "canvas-function"; }
@@ -145,7 +148,7 @@ private Q_SLOTS:
         QTest::newRow("four blocks") << 16 << 8 << 4 << 0.0 << 0.0 << uint64_t(3);
         QTest::newRow("uneven quota in block") << 24 << 10 << 12 << 0.0 << 0.0 << uint64_t(4);
         QTest::newRow("temperature 1") << 16 << 8 << 8 << 1.0 << 0.0 << uint64_t(5);
-        QTest::newRow("temperature 0.7, blocks") << 20 << 10 << 5 << 0.7 << 0.0 << uint64_t(6);
+        QTest::newRow("temperature 0.7, blocks") << 20 << 8 << 5 << 0.7 << 0.0 << uint64_t(6);
         QTest::newRow("cfg 1.5") << 12 << 6 << 6 << 0.0 << 1.5 << uint64_t(7);
         QTest::newRow("cfg and temperature") << 12 << 12 << 4 << 0.5 << 0.5 << uint64_t(8);
     }

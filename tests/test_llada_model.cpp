@@ -45,7 +45,7 @@ std::vector<double> vec(const WeightStore &store, const std::string &name)
 }
 
 // y = W x for W [out][in]
-std::vector<double> apply(const Mat &w, const std::vector<double> &x)
+std::vector<double> matVec(const Mat &w, const std::vector<double> &x)
 {
     std::vector<double> y(w.size(), 0.0);
     for (size_t o = 0; o < w.size(); ++o)
@@ -98,9 +98,9 @@ Mat naiveLogits(const std::string &dir, const ModelConfig &c, const std::vector<
         Mat q(static_cast<size_t>(L)), k(static_cast<size_t>(L)), v(static_cast<size_t>(L));
         for (int t = 0; t < L; ++t) {
             const auto h = rmsnorm(x[static_cast<size_t>(t)], an, c.rmsNormEps);
-            q[static_cast<size_t>(t)] = apply(wq, h);
-            k[static_cast<size_t>(t)] = apply(wk, h);
-            v[static_cast<size_t>(t)] = apply(wv, h);
+            q[static_cast<size_t>(t)] = matVec(wq, h);
+            k[static_cast<size_t>(t)] = matVec(wk, h);
+            v[static_cast<size_t>(t)] = matVec(wv, h);
             for (int hh = 0; hh < nh; ++hh)
                 rope(q[static_cast<size_t>(t)], static_cast<size_t>(hh * hd), hd, t, c.ropeTheta);
             for (int hh = 0; hh < nkv; ++hh)
@@ -132,15 +132,15 @@ Mat naiveLogits(const std::string &dir, const ModelConfig &c, const std::vector<
             }
         }
         for (int t = 0; t < L; ++t) {
-            const auto o = apply(wo, attn[static_cast<size_t>(t)]);
+            const auto o = matVec(wo, attn[static_cast<size_t>(t)]);
             for (int i = 0; i < d; ++i)
                 x[static_cast<size_t>(t)][static_cast<size_t>(i)] += o[static_cast<size_t>(i)];
             const auto h = rmsnorm(x[static_cast<size_t>(t)], fn, c.rmsNormEps);
-            auto g = apply(wg, h);
-            const auto u = apply(wu, h);
+            auto g = matVec(wg, h);
+            const auto u = matVec(wu, h);
             for (size_t i = 0; i < g.size(); ++i)
                 g[i] = g[i] / (1.0 + std::exp(-g[i])) * u[i]; // silu(gate) * up
-            const auto f = apply(wd, g);
+            const auto f = matVec(wd, g);
             for (int i = 0; i < d; ++i)
                 x[static_cast<size_t>(t)][static_cast<size_t>(i)] += f[static_cast<size_t>(i)];
         }
@@ -149,7 +149,7 @@ Mat naiveLogits(const std::string &dir, const ModelConfig &c, const std::vector<
     const Mat head = matrix(*store, p + "ff_out.weight");
     Mat out;
     for (int t = 0; t < L; ++t)
-        out.push_back(apply(head, rmsnorm(x[static_cast<size_t>(t)], lnf, c.rmsNormEps)));
+        out.push_back(matVec(head, rmsnorm(x[static_cast<size_t>(t)], lnf, c.rmsNormEps)));
     return out;
 }
 

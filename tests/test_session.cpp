@@ -370,6 +370,8 @@ private Q_SLOTS:
         QVERIFY2(ses.error().find("block-length") != std::string::npos, ses.error().c_str());
         s = small();
         s.genLength = 300; // tiny model: max_sequence_length 256
+        s.blockLength = 300;
+        s.steps = 300;
         ses = Session::create(m_model, m_tokenizer, s, "x");
         QVERIFY(!ses.ok());
         QVERIFY2(ses.error().find("max_sequence_length") != std::string::npos, ses.error().c_str());

@@ -327,6 +327,16 @@ private Q_SLOTS:
         QVERIFY2(diff.isEmpty(), qPrintable(diff));
     }
 
+    void settingsOutsideTodaysLimitsStillLoad()
+    {
+        // Replay needs only the records; a file must not become unreadable when limits tighten later.
+        Timeline t = makeTimeline();
+        t.settings.topK = 500;
+        const auto back = timelineFromJson(timelineToJson(t), "run.json");
+        QVERIFY2(back.ok(), back.error().c_str());
+        QCOMPARE(back->settings.topK, 500);
+    }
+
     void emptyTimelineRoundTrips()
     {
         Timeline t;
@@ -456,7 +466,7 @@ private Q_SLOTS:
         row("version zero", "set", "/version", "0", "version: unsupported version 0");
         row("version as string", "set", "/version", "\"1\"", "version: expected an integer, got a string");
         row("missing settings", "remove", "/settings", "", "the required field \"settings\" is missing");
-        row("impossible settings", "set", "/settings/steps", "0", "run.json: settings: steps (0)");
+        row("settings not an object", "set", "/settings", "7", "run.json: settings: expected an object, got an integer");
         row("settings wrong type", "set", "/settings/temperature", "\"hot\"", "settings.temperature: expected a number");
         row("vocab huge", "set", "/model/vocab_size", "1000000000000", "model.vocab_size: the value 1000000000000 is outside");
         row("mask id out of range", "set", "/model/mask_id", "100", "model.mask_id: the value 100 is outside");
@@ -544,6 +554,24 @@ private Q_SLOTS:
         const auto r = timelineFromJson(text, "run.json");
         QVERIFY2(!r.ok(), qPrintable(mode + QLatin1Char(' ') + QString::fromLatin1(pointer)));
         QVERIFY2(QString::fromStdString(r.error()).contains(fragment), r.error().c_str());
+    }
+
+    void deeplyNestedValues()
+    {
+        // Hostile nesting must neither overflow the stack while parsing, nor while quoting it in a message.
+        const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+        const auto format = timelineFromJson("{\"format\":" + deep + "}", "run.json");
+        QVERIFY(!format.ok());
+        QVERIFY2(QString::fromStdString(format.error()).contains(QLatin1String("format: expected")),
+                 format.error().c_str());
+
+        std::string text = timelineToJson(makeTimeline());
+        const std::string kind = "\"kind\":\"denoise\"";
+        text.replace(text.find(kind), kind.size(), "\"kind\":" + deep);
+        const auto r = timelineFromJson(text, "run.json");
+        QVERIFY(!r.ok());
+        QVERIFY2(QString::fromStdString(r.error()).contains(QLatin1String("records[1].kind: expected a string")),
+                 r.error().c_str());
     }
 
     void canvasOverLimit()

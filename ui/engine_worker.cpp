@@ -1,0 +1,206 @@
+#include "engine_worker.h"
+
+#include "generation_config.h"
+#include "session.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <exception>
+
+namespace dlm {
+
+namespace {
+
+QString fromStd(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+QString modelSummary(const LoadedModel &m)
+{
+    const ModelConfig &c = m.config;
+    const double millions = static_cast<double>(m.parameterCount) / 1e6;
+    return QObject::tr("%1 layers, d_model %2, %3 heads, vocabulary %4, context %5, %6 weights, %7 M parameters")
+        .arg(c.nLayers)
+        .arg(c.dModel)
+        .arg(c.nHeads)
+        .arg(c.vocabSize)
+        .arg(c.maxSequenceLength)
+        .arg(fromStd(m.storageDType))
+        .arg(millions, 0, 'f', millions < 10 ? 2 : 0);
+}
+
+} // namespace
+
+EngineWorker::EngineWorker(QObject *parent) : QObject(parent) {}
+
+// Defined here so that ~unique_ptr<Session> sees the complete type.
+EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::requestStop(quint64 ticket)
+{
+    // Keep the largest ticket: a late, smaller stop must not un-cancel newer work.
+    quint64 seen = m_stopTicket.load();
+    while (ticket > seen && !m_stopTicket.compare_exchange_weak(seen, ticket)) {
+    }
+}
+
+template <typename Fn>
+void EngineWorker::guarded(const char *what, Fn &&fn)
+{
+    // Exceptions must not cross into the event loop of this thread (Qt would terminate), nor to the GUI.
+    try {
+        fn();
+    } catch (const std::exception &e) {
+        Q_EMIT failed(tr("%1 failed: %2").arg(QString::fromUtf8(what), QString::fromUtf8(e.what())));
+    } catch (...) {
+        Q_EMIT failed(tr("%1 failed with an unknown error").arg(QString::fromUtf8(what)));
+    }
+    Q_EMIT requestDone();
+}
+
+void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
+{
+    guarded("loading the model", [&] {
+        Q_EMIT loadProgress(0.0, tr("Loading %1").arg(QDir::toNativeSeparators(dir)));
+        const std::string path = QFile::encodeName(dir).toStdString();
+        const LoadProgress progress = [this](double fraction, const std::string &text) {
+            Q_EMIT loadProgress(fraction, fromStd(text));
+        };
+        auto loaded = loadModelDirectory(path, dtype, progress);
+        if (!loaded) {
+            // The previous model, if any, stays loaded and usable.
+            Q_EMIT failed(fromStd(loaded.error()));
+            return;
+        }
+        ModelInfo info;
+        info.dir = dir;
+        info.name = QDir(dir).dirName();
+        info.summary = modelSummary(*loaded);
+        info.maskId = loaded->config.maskTokenId;
+        info.maxSequenceLength = loaded->config.maxSequenceLength;
+        auto defaults = loadGenerationConfig(path, GenerationSettings{});
+        if (defaults)
+            info.defaults = *defaults;
+        else
+            info.defaultsWarning = fromStd(defaults.error());
+        info.defaults.dtype = dtype;
+
+        m_session.reset();
+        m_loaded = std::move(*loaded);
+        Q_EMIT loadProgress(1.0, tr("Loaded %1").arg(info.name));
+        Q_EMIT modelLoaded(info);
+    });
+}
+
+void EngineWorker::startSession(const QString &prompt, const GenerationSettings &settings)
+{
+    guarded("starting the session", [&] {
+        if (!m_loaded.model) {
+            Q_EMIT failed(tr("No model loaded: pick a model directory first."));
+            return;
+        }
+        auto session = Session::create(m_loaded.model, m_loaded.tokenizer, settings, prompt.toStdString());
+        if (!session) {
+            Q_EMIT failed(fromStd(session.error()));
+            return;
+        }
+        m_session = std::move(*session);
+        SessionSnapshot snapshot;
+        snapshot.timeline = m_session->timeline();
+        snapshot.branch = m_session->branchId();
+        snapshot.index = m_session->index();
+        m_sentPieces.clear();
+        for (const auto &piece : snapshot.timeline.pieces)
+            m_sentPieces.insert(piece.first);
+        m_knownBranches = snapshot.timeline.branchCount();
+        Q_EMIT sessionStarted(snapshot);
+    });
+}
+
+void EngineWorker::step(quint64 ticket)
+{
+    guarded("the denoising step", [&] {
+        if (cancelled(ticket))
+            return;
+        if (!m_session) {
+            Q_EMIT failed(tr("No session: press Start first."));
+            return;
+        }
+        const Status s = m_session->step();
+        if (!s) {
+            Q_EMIT failed(fromStd(s.error()));
+            return;
+        }
+        emitCurrent();
+    });
+}
+
+void EngineWorker::run(quint64 ticket, int maxSteps)
+{
+    guarded("the run", [&] {
+        if (cancelled(ticket))
+            return;
+        if (!m_session) {
+            Q_EMIT failed(tr("No session: press Start first."));
+            return;
+        }
+        Q_EMIT runStarted();
+        bool stopped = false;
+        // The stop check sits after each step, so a stop takes effect once the step in flight is done.
+        const Status s = m_session->run(
+            [&](const StepRecord &) {
+                emitCurrent();
+                if (cancelled(ticket)) {
+                    stopped = true;
+                    return false;
+                }
+                return true;
+            },
+            maxSteps);
+        if (!s)
+            Q_EMIT failed(fromStd(s.error()));
+        Q_EMIT finished(stopped);
+    });
+}
+
+void EngineWorker::goTo(int index)
+{
+    guarded("moving to a record", [&] {
+        if (!m_session)
+            return;
+        const Status s = m_session->goTo(index);
+        if (!s)
+            Q_EMIT failed(fromStd(s.error()));
+    });
+}
+
+void EngineWorker::emitCurrent()
+{
+    const Timeline &timeline = m_session->timeline();
+    RecordUpdate update;
+    update.branch = m_session->branchId();
+    update.index = m_session->index();
+    const Branch &branch = timeline.branch(update.branch);
+    update.record = branch.records.at(static_cast<size_t>(update.index));
+    if (update.branch >= m_knownBranches) {
+        update.parentBranch = branch.parent;
+        update.forkIndex = branch.forkIndex;
+        m_knownBranches = timeline.branchCount();
+    }
+    const StepRecord &r = *update.record;
+    auto note = [&](int32_t id) {
+        if (id >= 0 && m_sentPieces.insert(id).second)
+            update.newPieces.emplace_back(id, m_session->piece(id));
+    };
+    for (int32_t id : r.tokens)
+        note(id);
+    for (int32_t id : r.candidates)
+        note(id);
+    for (int32_t id : r.topIds)
+        note(id);
+    Q_EMIT recordReady(update);
+}
+
+} // namespace dlm

@@ -58,7 +58,7 @@ std::string generateHelp()
                        "generation region decoded, cut at the first end-of-sequence token if there is one.\n"
                        "\n"
                        "  --model DIR         model directory (config.json, safetensors, tokenizer.model)\n"
-                       "  --prompt TEXT       prompt text; mask pieces in it are infilled\n") +
+                       "  --prompt TEXT       prompt text; [MASK] or the model's mask piece in it is infilled\n") +
            kSettingsHelp +
            "  --timeline FILE     save the whole step timeline as JSON (loadable by DLM Studio)\n"
            "  --show              redraw the canvas on the terminal after every step\n"

@@ -62,24 +62,26 @@ Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool t
     if (!exists)
         return R::failure(exists.error());
 
-    LoadedModel loaded;
-    // The tokenizer first: it loads in milliseconds, the weights of a real checkpoint in seconds.
-    auto tokenizer = loadTokenizer(dir);
-    if (tokenizer) {
-        loaded.tokenizer = *tokenizer;
-    } else if (tokenizerOptional) {
-        loaded.tokenizerError = tokenizer.error();
-    } else {
-        return R::failure("cannot load the tokenizer of " + dir + ": " + tokenizer.error());
+    // Core's messages usually name a file inside the directory; say which model it was either way.
+    const auto failed = [&dir](const std::string &error) {
+        return R::failure(error.find(dir) == std::string::npos ? "cannot load model " + dir + ": " + error : error);
+    };
+    if (!tokenizerOptional || loadTokenizer(dir).ok()) {
+        auto loaded = loadModelDirectory(dir, dtype);
+        if (!loaded)
+            return failed(loaded.error());
+        return loaded;
     }
 
     auto model = LladaModel::load(dir, dtype);
     if (!model)
-        return R::failure("cannot load model " + dir + ": " + model.error());
+        return failed(model.error());
+    LoadedModel loaded;
+    loaded.dir = dir;
+    loaded.config = (*model)->config();
+    loaded.storageDType = (*model)->storageDType();
+    loaded.parameterCount = loaded.config.parameterCount();
     loaded.model = *model;
-    loaded.logitsModel = loaded.model;
-    loaded.config = loaded.model->config();
-    loaded.storageDType = loaded.model->storageDType();
     return loaded;
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 // Helpers the subcommands share: one-line error reporting, settings resolution and model loading. No
-// LibTorch types here; the model is only forward-declared.
+// LibTorch types here (LoadedModel comes from core's torch-free model_loader.h).
 
 #include "cli_args.h"
 #include "commands.h"
-#include "model_config.h"
+#include "model_loader.h"
 #include "result.h"
 
 #include <memory>
@@ -12,10 +12,6 @@
 #include <string>
 
 namespace dlm {
-
-class LladaModel;
-class LogitsModel;
-class Tokenizer;
 
 /** Prints "dlmstudio-cli: <message>" as exactly one line and returns `code`. */
 int reportFailure(std::ostream &err, int code, const std::string &message);
@@ -30,20 +26,9 @@ Status checkModelDirectory(const std::string &dir);
 Result<GenerationSettings> resolveSettings(const CliCommand &command);
 
 /**
- * A model with its tokenizer. The tokenizer may be null only where a command asked for it to be optional.
- * The facts commands print are copied out so that their files need no LibTorch header.
+ * Loads `dir` in `dtype` (core's loadModelDirectory); every message names the directory. With
+ * `tokenizerOptional` a missing or broken tokenizer leaves LoadedModel::tokenizer null instead of failing.
  */
-struct LoadedModel
-{
-    std::shared_ptr<LladaModel> model;
-    std::shared_ptr<LogitsModel> logitsModel; ///< the same object, as the Session wants it
-    ModelConfig config;
-    std::string storageDType;
-    std::shared_ptr<Tokenizer> tokenizer;
-    std::string tokenizerError; ///< why `tokenizer` is null
-};
-
-/** Loads `dir` in `dtype`; every message names the directory. */
 Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool tokenizerOptional = false);
 
 /** Sets the compute thread count (0 = one per core) and returns the count in effect. */

@@ -104,7 +104,7 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
     const std::string prompt = command.prompt.value_or(kDefaultBenchPrompt);
 
     const auto newSession = [&]() {
-        return Session::create(loaded->logitsModel, loaded->tokenizer, *settings, prompt);
+        return Session::create(loaded->model, loaded->tokenizer, *settings, prompt);
     };
     // One throw-away step: first calls allocate buffers and spin up thread pools.
     {
@@ -146,7 +146,7 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
     const double overheadPct = step.sum > 0 ? 100.0 * rec.sum / step.sum : 0.0;
     const double tokensPerSecond =
         gen.sum > 0 ? 1000.0 * settings->genLength * static_cast<double>(command.repeat) / gen.sum : 0.0;
-    const int64_t parameters = loaded->config.parameterCount();
+    const int64_t parameters = loaded->parameterCount;
     const GenerationSettings &s = *settings;
 
     if (command.json) {

@@ -4,7 +4,7 @@
 #include "cli_common.h"
 #include "commands.h"
 
-#include "llada_model.h"
+#include "logits_model.h"
 #include "prompt.h"
 #include "tokenizer.h"
 
@@ -45,7 +45,7 @@ int runForward(const CliCommand &command, std::ostream &out, std::ostream &err)
     auto loaded = loadModel(command.modelDir, command.overrides.dtype.value_or(ComputeDType::F32), command.ids.has_value());
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
-    LladaModel &model = *loaded->model;
+    LogitsModel &model = *loaded->model;
     const Tokenizer *tok = loaded->tokenizer.get();
     const ModelConfig &config = model.config();
 
@@ -110,7 +110,7 @@ int runForward(const CliCommand &command, std::ostream &out, std::ostream &err)
 
     json result;
     result["model"] = model.name();
-    result["dtype"] = dtypeName(model.dtype());
+    result["dtype"] = dtypeName(command.overrides.dtype.value_or(ComputeDType::F32));
     result["ids"] = ids;
     result["positions"] = positions;
     if (command.fullLogits) {

@@ -50,7 +50,7 @@ int runGenerate(const CliCommand &command, std::ostream &out, std::ostream &err)
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
 
-    auto created = Session::create(loaded->logitsModel, loaded->tokenizer, *settings, command.prompt.value_or(""));
+    auto created = Session::create(loaded->model, loaded->tokenizer, *settings, command.prompt.value_or(""));
     if (!created)
         return reportFailure(err, ExitBadInput, created.error());
     Session &session = **created;

@@ -31,8 +31,12 @@ int main(int argc, char **argv)
     // before any model is loaded.
     if (command.kind == dlm::CliCommandKind::Generate || command.kind == dlm::CliCommandKind::Forward ||
         command.kind == dlm::CliCommandKind::Bench) {
-        if (command.helpText.empty())
-            dlm::setThreads(command.overrides.threads.value_or(0));
+        try {
+            if (command.helpText.empty())
+                dlm::setThreads(command.overrides.threads.value_or(0));
+        } catch (const std::exception &e) {
+            return dlm::reportFailure(std::cerr, dlm::ExitInternal, std::string("cannot set threads: ") + e.what());
+        }
     }
 
     const int code = dlm::runCommand(command, std::cout, std::cerr);

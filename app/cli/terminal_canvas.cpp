@@ -195,8 +195,8 @@ CanvasPrinter::CanvasPrinter(std::ostream &out, bool terminal, int width)
 void CanvasPrinter::draw(const std::string &frame)
 {
     if (m_terminal) {
-        // Rewrite in place rather than clearing the screen first, which flickers on every step.
-        std::string f = "\x1b[H";
+        // Clear once, then rewrite in place: clearing before every frame flickers.
+        std::string f = m_frames == 0 ? "\x1b[2J\x1b[H" : "\x1b[H";
         for (char c : frame) {
             if (c == '\n')
                 f += "\x1b[K";

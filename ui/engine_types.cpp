@@ -1,0 +1,15 @@
+#include "engine_types.h"
+
+namespace dlm {
+
+void registerEngineTypes()
+{
+    // Queued connections look types up by name at run time; register them once before the first emit.
+    qRegisterMetaType<GenerationSettings>("dlm::GenerationSettings");
+    qRegisterMetaType<ComputeDType>("dlm::ComputeDType");
+    qRegisterMetaType<ModelInfo>("dlm::ModelInfo");
+    qRegisterMetaType<SessionSnapshot>("dlm::SessionSnapshot");
+    qRegisterMetaType<RecordUpdate>("dlm::RecordUpdate");
+}
+
+} // namespace dlm

@@ -1,0 +1,64 @@
+#pragma once
+// Value types that travel from the engine thread to the GUI thread through queued signals. They carry
+// only torch-free data; records are shared, immutable StepRecords, so sending one costs a pointer copy.
+
+#include "generation_settings.h"
+#include "step_record.h"
+#include "timeline.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dlm {
+
+using RecordPtr = std::shared_ptr<const StepRecord>;
+
+/** What the GUI needs to know about a freshly loaded model. */
+struct ModelInfo
+{
+    QString dir;
+    QString name;
+    QString summary;              ///< one line: shape, vocabulary, dtype, parameter count
+    GenerationSettings defaults;  ///< GenerationSettings defaults overridden by generation_config.json
+    QString defaultsWarning;      ///< why generation_config.json was ignored, empty when it was fine
+    int32_t maskId = -1;
+    int maxSequenceLength = 0;
+};
+
+/** The timeline as it is right after Session::create: settings, prompt, model identity, initial record. */
+struct SessionSnapshot
+{
+    Timeline timeline;
+    int branch = 0;
+    int index = 0;
+};
+
+/** One record the session moved to, either freshly computed or reached again along history. */
+struct RecordUpdate
+{
+    RecordPtr record;
+    int branch = 0;
+    int index = 0;
+    /// Set when `branch` is new to the receiver: it forked from `parentBranch` after record `forkIndex`.
+    int parentBranch = -1;
+    int forkIndex = -1;
+    /// Pieces of ids in `record` that were not sent before, so the receiver can show text without a tokenizer.
+    std::vector<std::pair<int32_t, std::string>> newPieces;
+};
+
+/** Registers the types above for queued connections; idempotent. */
+void registerEngineTypes();
+
+} // namespace dlm
+
+Q_DECLARE_METATYPE(dlm::GenerationSettings)
+Q_DECLARE_METATYPE(dlm::ComputeDType)
+Q_DECLARE_METATYPE(dlm::ModelInfo)
+Q_DECLARE_METATYPE(dlm::SessionSnapshot)
+Q_DECLARE_METATYPE(dlm::RecordUpdate)

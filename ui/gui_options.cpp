@@ -1,0 +1,73 @@
+#include "gui_options.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+
+namespace dlm {
+
+Result<GuiOptions> parseGuiOptions(const QStringList &arguments)
+{
+    using R = Result<GuiOptions>;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("DLM Studio: watch a masked diffusion language model denoise text step by step."));
+    const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Show the version and exit."));
+    const QCommandLineOption model(QStringLiteral("model"),
+                                   QStringLiteral("Model directory to open (default: models/demo)."),
+                                   QStringLiteral("DIR"));
+    const QCommandLineOption prompt(QStringLiteral("prompt"), QStringLiteral("Prompt; starts a session at once."),
+                                    QStringLiteral("TEXT"));
+    const QCommandLineOption stepsTo(QStringLiteral("steps-to"),
+                                     QStringLiteral("Run N records after the start (default with --screenshot: "
+                                                    "to the end)."),
+                                     QStringLiteral("N"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render the window to OUT.png and exit (no display needed)."),
+                                        QStringLiteral("OUT.png"));
+    parser.addOptions({help, version, model, prompt, stepsTo, screenshot});
+
+    if (!parser.parse(arguments))
+        return R::failure(parser.errorText().toStdString());
+    if (!parser.positionalArguments().isEmpty())
+        return R::failure("unexpected argument '" + parser.positionalArguments().first().toStdString() +
+                          "' (see --help)");
+
+    GuiOptions o;
+    o.showHelp = parser.isSet(help);
+    o.showVersion = parser.isSet(version);
+    o.helpText = parser.helpText();
+    o.modelDir = parser.value(model);
+    if (parser.isSet(model) && o.modelDir.isEmpty())
+        return R::failure("--model: the directory is empty");
+    o.hasPrompt = parser.isSet(prompt);
+    o.prompt = parser.value(prompt);
+    if (parser.isSet(stepsTo)) {
+        bool ok = false;
+        o.stepsTo = parser.value(stepsTo).toInt(&ok);
+        if (!ok || o.stepsTo < 0)
+            return R::failure("--steps-to: '" + parser.value(stepsTo).toStdString() +
+                              "' is not a whole number of steps >= 0");
+    }
+    o.screenshot = parser.value(screenshot);
+    if (parser.isSet(screenshot) && o.screenshot.isEmpty())
+        return R::failure("--screenshot: the output file name is empty");
+    if (!o.screenshot.isEmpty() && !o.screenshot.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive))
+        return R::failure("--screenshot: '" + o.screenshot.toStdString() + "' must end in .png");
+    return o;
+}
+
+QString findDefaultModel(const QString &workingDir, const QString &applicationDir)
+{
+    const QStringList candidates{QDir(workingDir).filePath(QStringLiteral("models/demo")),
+                                 QDir(applicationDir).filePath(QStringLiteral("../../models/demo"))};
+    for (const QString &dir : candidates) {
+        if (QFileInfo(QDir(dir).filePath(QStringLiteral("config.json"))).isFile())
+            return QDir::cleanPath(QDir(dir).absolutePath());
+    }
+    return {};
+}
+
+} // namespace dlm

@@ -1,0 +1,71 @@
+#pragma once
+// The GUI thread's copy of the session's timeline and the record on screen. Records are the engine's own
+// immutable records (shared, not copied), so going back and forth is instant and needs no engine call.
+
+#include "engine_types.h"
+#include "timeline.h"
+
+#include <QObject>
+#include <QString>
+
+#include <vector>
+
+namespace dlm {
+
+/** The timeline shown in the window and the cursor into it (branch, record index). */
+class TimelineDocument : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TimelineDocument(QObject *parent = nullptr);
+
+    /** Replaces everything with a new session's timeline. */
+    void reset(const SessionSnapshot &snapshot);
+    void clear();
+    /**
+     * Takes a record the engine moved to. A new record is appended; a known one is only revisited. The
+     * cursor follows when it sat on the record before it, so a user who went back is not yanked forward.
+     */
+    void applyUpdate(const RecordUpdate &update);
+
+    bool isEmpty() const { return m_timeline.empty(); }
+    const Timeline &timeline() const { return m_timeline; }
+    int branch() const { return m_branch; }
+    int index() const { return m_index; }
+    /** Records on the current branch. */
+    int count() const;
+    bool atTip() const { return !isEmpty() && m_index == count() - 1; }
+    RecordPtr currentRecord() const { return recordAt(m_index); }
+    RecordPtr recordAt(int index) const;
+    int32_t maskId() const { return m_timeline.model.maskId; }
+    /** True when the current record still has a masked position. */
+    bool hasMasks() const;
+    /** Moves the cursor on the current branch; returns false for an index outside it. */
+    bool setIndex(int index);
+
+    /** The text a view shows for a token id ("▁" as a space), from the timeline's own piece table. */
+    QString displayText(int32_t id) const;
+    /** The raw piece of a token id, empty if unknown. */
+    QString rawPiece(int32_t id) const;
+    /**
+     * For every position of record `index`: p(token) at the step that committed the token it holds, NaN
+     * where the token came from the prompt or an edit, or the position is masked.
+     */
+    std::vector<float> committedProbabilities(int index) const;
+
+Q_SIGNALS:
+    /** A new session (or none) replaced the timeline. */
+    void timelineReset();
+    /** Records were added to the current branch. */
+    void countChanged(int count);
+    /** The record on screen changed. */
+    void currentChanged(int branch, int index);
+
+private:
+    Timeline m_timeline;
+    int m_branch = 0;
+    int m_index = 0;
+};
+
+} // namespace dlm

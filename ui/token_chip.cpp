@@ -1,0 +1,190 @@
+#include "token_chip.h"
+
+#include "color_maps.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+
+namespace dlm {
+
+namespace {
+
+constexpr qreal kPadX = 4.0;
+constexpr qreal kPadY = 2.0;
+constexpr qreal kGlyph = 9.0;    // side of a glyph's square
+constexpr qreal kGlyphGap = 2.0;
+constexpr int kMaxChars = 24;    // longer pieces are elided; the tooltip has them in full
+
+const QColor kPromptText{0x30, 0x30, 0x30};
+const QColor kMaskFill{0xEE, 0xEE, 0xEE};
+const QColor kMaskBorder{0x8C, 0x8C, 0x8C};
+const QColor kCandidateText{0x80, 0x80, 0x80};
+const QColor kPlainFill{0xFF, 0xFF, 0xFF};
+
+} // namespace
+
+TokenChipPainter::TokenChipPainter(const QFont &font)
+    : m_font(font), m_candidateFont(font), m_metrics(font), m_candidateMetrics(font)
+{
+    m_candidateFont.setItalic(true);
+    m_candidateMetrics = QFontMetricsF(m_candidateFont);
+}
+
+qreal TokenChipPainter::chipHeight() const
+{
+    return std::ceil(m_metrics.height() + 2 * kPadY);
+}
+
+int TokenChipPainter::glyphCount(const TokenChip &chip) const
+{
+    return int(chip.remasked) + int(chip.edited) + int(chip.locked);
+}
+
+QString TokenChipPainter::shownText(const TokenChip &chip) const
+{
+    if (chip.text.size() <= kMaxChars)
+        return chip.text;
+    return chip.text.left(kMaxChars - 1) + QChar(0x2026);
+}
+
+qreal TokenChipPainter::chipWidth(const TokenChip &chip) const
+{
+    const QString text = shownText(chip);
+    qreal w = chip.kind == TokenChip::Kind::Mask ? m_candidateMetrics.horizontalAdvance(text)
+                                                  : m_metrics.horizontalAdvance(text);
+    if (chip.kind == TokenChip::Kind::Mask)
+        w = std::max(w, m_metrics.horizontalAdvance(QStringLiteral("MM")));
+    const int glyphs = glyphCount(chip);
+    if (glyphs > 0)
+        w += glyphs * (kGlyph + kGlyphGap);
+    const qreal pad = chip.kind == TokenChip::Kind::Prompt ? 1.0 : kPadX;
+    return std::ceil(w + 2 * pad);
+}
+
+void TokenChipPainter::paint(QPainter *p, const TokenChip &chip) const
+{
+    p->save();
+    p->setRenderHint(QPainter::Antialiasing);
+    const QRectF r = chip.rect.adjusted(0.5, 0.5, -0.5, -0.5);
+    const qreal radius = 3.0;
+    const int glyphs = glyphCount(chip);
+    const qreal glyphSpace = glyphs * (kGlyph + kGlyphGap);
+    QRectF textRect = chip.rect.adjusted(chip.kind == TokenChip::Kind::Prompt ? 1.0 : kPadX, 0,
+                                         -(chip.kind == TokenChip::Kind::Prompt ? 1.0 : kPadX) - glyphSpace, 0);
+    QColor textColor = kPromptText;
+
+    switch (chip.kind) {
+    case TokenChip::Kind::Prompt:
+        break;
+    case TokenChip::Kind::Mask: {
+        // The mask is a dashed box. In one-block runs every mask the step did not commit is sent back, so
+        // the return arrow alone marks it: a coloured border on each would drown the tokens in vermillion.
+        p->setPen(QPen(kMaskBorder, 1.0, Qt::DashLine));
+        p->setBrush(kMaskFill);
+        p->drawRoundedRect(r, radius, radius);
+        textColor = kCandidateText;
+        break;
+    }
+    case TokenChip::Kind::Token: {
+        const QColor fill = std::isnan(chip.tint) ? kPlainFill : colors::viridis(chip.tint);
+        p->setPen(QPen(chip.edited ? colors::kEdited : fill.darker(140), chip.edited ? 1.5 : 1.0));
+        p->setBrush(fill);
+        p->drawRoundedRect(r, radius, radius);
+        textColor = colors::textOn(fill);
+        if (chip.newThisStep) {
+            // Outside the fill, so the confidence colour stays fully visible.
+            p->setPen(QPen(colors::kNewThisStep, 2.5));
+            p->setBrush(Qt::NoBrush);
+            p->drawRoundedRect(chip.rect.adjusted(-1.0, -1.0, 1.0, 1.0), radius + 1, radius + 1);
+        }
+        break;
+    }
+    }
+
+    p->setPen(textColor);
+    p->setFont(chip.kind == TokenChip::Kind::Mask ? m_candidateFont : m_font);
+    p->drawText(textRect, Qt::AlignCenter | Qt::TextSingleLine, shownText(chip));
+
+    qreal gx = chip.rect.right() - (chip.kind == TokenChip::Kind::Prompt ? 1.0 : kPadX) - glyphSpace + kGlyphGap;
+    const qreal gy = chip.rect.center().y() - kGlyph / 2;
+    const bool onFill = chip.kind == TokenChip::Kind::Token;
+    auto nextBox = [&] {
+        const QRectF box(gx, gy, kGlyph, kGlyph);
+        gx += kGlyph + kGlyphGap;
+        if (onFill) {
+            // A white badge keeps the glyph's colour readable on any confidence fill.
+            p->setPen(Qt::NoPen);
+            p->setBrush(Qt::white);
+            p->drawRoundedRect(box.adjusted(-1.5, -1.5, 1.5, 1.5), 2.5, 2.5);
+        }
+        return box;
+    };
+    if (chip.remasked)
+        drawReturnArrow(p, nextBox(), colors::kRemasked);
+    if (chip.edited)
+        drawPencil(p, nextBox(), colors::kEdited);
+    if (chip.locked)
+        drawPin(p, nextBox(), colors::kLocked);
+    p->restore();
+}
+
+void TokenChipPainter::drawReturnArrow(QPainter *p, const QRectF &box, const QColor &color)
+{
+    // The "carriage return" arrow: down from the top right, then left, ending in a head.
+    p->save();
+    p->setRenderHint(QPainter::Antialiasing);
+    const qreal l = box.left(), r = box.right(), t = box.top(), mid = box.top() + box.height() * 0.65;
+    QPainterPath stem;
+    stem.moveTo(r - 1, t);
+    stem.lineTo(r - 1, mid);
+    stem.lineTo(l + 3, mid);
+    p->setPen(QPen(color, 1.6, Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
+    p->setBrush(Qt::NoBrush);
+    p->drawPath(stem);
+    QPainterPath head;
+    head.moveTo(l, mid);
+    head.lineTo(l + 3.5, mid - 3);
+    head.lineTo(l + 3.5, mid + 3);
+    head.closeSubpath();
+    p->setPen(Qt::NoPen);
+    p->setBrush(color);
+    p->drawPath(head);
+    p->restore();
+}
+
+void TokenChipPainter::drawPencil(QPainter *p, const QRectF &box, const QColor &color)
+{
+    p->save();
+    p->setRenderHint(QPainter::Antialiasing);
+    p->translate(box.center());
+    p->rotate(-45);
+    const qreal half = box.width() / 2;
+    p->setPen(Qt::NoPen);
+    p->setBrush(color);
+    p->drawRect(QRectF(-half + 2.5, -1.6, half * 2 - 2.5, 3.2)); // body
+    QPainterPath tip;
+    tip.moveTo(-half, 0);
+    tip.lineTo(-half + 2.5, -1.6);
+    tip.lineTo(-half + 2.5, 1.6);
+    tip.closeSubpath();
+    p->drawPath(tip);
+    p->restore();
+}
+
+void TokenChipPainter::drawPin(QPainter *p, const QRectF &box, const QColor &color)
+{
+    p->save();
+    p->setRenderHint(QPainter::Antialiasing);
+    const qreal cx = box.center().x();
+    const qreal headR = box.width() * 0.3;
+    p->setPen(QPen(color, 1.4, Qt::SolidLine, Qt::RoundCap));
+    p->drawLine(QPointF(cx, box.top() + headR * 2), QPointF(cx, box.bottom())); // needle
+    p->setPen(Qt::NoPen);
+    p->setBrush(color);
+    p->drawEllipse(QPointF(cx, box.top() + headR), headR, headR); // head
+    p->restore();
+}
+
+} // namespace dlm

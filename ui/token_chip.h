@@ -1,0 +1,65 @@
+#pragma once
+// One canvas position drawn as a chip: the shapes and colours of the token states, shared by the canvas
+// view and its legend so that the key always matches what the canvas shows.
+
+#include <QColor>
+#include <QFont>
+#include <QFontMetricsF>
+#include <QRectF>
+#include <QString>
+
+#include <cmath>
+#include <limits>
+
+class QPainter;
+
+namespace dlm {
+
+/** What a chip shows; built from a record by the view, independent of where the record came from. */
+struct TokenChip
+{
+    enum class Kind { Prompt, Mask, Token };
+
+    int position = -1;
+    Kind kind = Kind::Token;
+    QString text;             ///< token text; for a mask, the model's current candidate (may be empty)
+    bool wordStart = false;   ///< the piece began with a space: wider gap before the chip
+    bool breakAfter = false;  ///< the piece is or ends with a newline: the next chip starts a line
+    bool remasked = false;    ///< a mask that got a candidate this step and was sent back
+    bool newThisStep = false; ///< committed by this step
+    bool edited = false;      ///< set by the user
+    bool locked = false;      ///< pinned: no strategy may change it
+    float tint = std::numeric_limits<float>::quiet_NaN(); ///< p(token) when committed; NaN: no fill
+    QRectF rect;              ///< where the chip sits after layout
+};
+
+/**
+ * Measures and paints chips. Shapes carry the state (mask box, thick outline, return arrow, pencil, pin);
+ * Okabe-Ito colours reinforce them, and committed tokens are filled by confidence on the viridis map.
+ */
+class TokenChipPainter
+{
+public:
+    explicit TokenChipPainter(const QFont &font);
+
+    const QFont &font() const { return m_font; }
+    qreal chipHeight() const;
+    qreal chipWidth(const TokenChip &chip) const;
+    void paint(QPainter *painter, const TokenChip &chip) const;
+
+    // The glyphs, drawn into a square `box`; public so legends and other views reuse the same shapes.
+    static void drawReturnArrow(QPainter *painter, const QRectF &box, const QColor &color);
+    static void drawPencil(QPainter *painter, const QRectF &box, const QColor &color);
+    static void drawPin(QPainter *painter, const QRectF &box, const QColor &color);
+
+private:
+    int glyphCount(const TokenChip &chip) const;
+    QString shownText(const TokenChip &chip) const;
+
+    QFont m_font;
+    QFont m_candidateFont;
+    QFontMetricsF m_metrics;
+    QFontMetricsF m_candidateMetrics;
+};
+
+} // namespace dlm
