@@ -69,7 +69,5 @@ private:
     at::Tensor m_invFreq; ///< rotary inverse frequencies, fp32
 };
 
-/** Sets LibTorch's intra-op thread count (0 = one per core). */
-void setComputeThreads(int threads);
 
 } // namespace dlm

@@ -201,6 +201,16 @@ private Q_SLOTS:
         QVERIFY(!w.playback()->state().canStep);
     }
 
+    void closingMidRunJoinsTheEngine()
+    {
+        auto w = std::make_unique<MainWindow>();
+        w->show();
+        QVERIFY(loadAndStart(*w, smallSettings(200, 200)));
+        w->playback()->run();
+        QTRY_VERIFY_WITH_TIMEOUT(w->document()->index() >= 2, kStepTimeoutMs);
+        w.reset(); // stops the run, joins the thread; must neither hang nor crash
+    }
+
     void keyboardDrivesPlayback()
     {
         MainWindow w;

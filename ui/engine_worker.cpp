@@ -68,6 +68,8 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
         const LoadProgress progress = [this](double fraction, const std::string &text) {
             Q_EMIT loadProgress(fraction, fromStd(text));
         };
+        // OpenMP thread counts are per calling thread: set it here, on the engine thread.
+        setComputeThreads(0);
         auto loaded = loadModelDirectory(path, dtype, progress);
         if (!loaded) {
             // The previous model, if any, stays loaded and usable.
@@ -102,6 +104,7 @@ void EngineWorker::startSession(const QString &prompt, const GenerationSettings 
             return;
         }
         auto session = Session::create(m_loaded.model, m_loaded.tokenizer, settings, prompt.toStdString());
+        setComputeThreads(settings.threads);
         if (!session) {
             Q_EMIT failed(fromStd(session.error()));
             return;

@@ -38,7 +38,9 @@ Result<GuiOptions> parseGuiOptions(const QStringList &arguments)
     GuiOptions o;
     o.showHelp = parser.isSet(help);
     o.showVersion = parser.isSet(version);
-    o.helpText = parser.helpText();
+    // helpText() names the program from QCoreApplication, which does not exist yet when parsing first.
+    const QString program = arguments.isEmpty() ? QStringLiteral("dlmstudio") : QFileInfo(arguments.first()).fileName();
+    o.helpText = parser.helpText().replace(QStringLiteral("<executable_name>"), program);
     o.modelDir = parser.value(model);
     if (parser.isSet(model) && o.modelDir.isEmpty())
         return R::failure("--model: the directory is empty");
