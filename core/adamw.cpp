@@ -9,7 +9,8 @@
 
 namespace dlm {
 
-AdamW::AdamW(std::vector<std::pair<std::string, at::Tensor>> parameters, Options options) : m_options(options)
+AdamW::AdamW(std::vector<std::pair<std::string, at::Tensor>> parameters, Options options)
+    : m_options(options)
 {
     for (auto &[name, param] : parameters) {
         Slot s;
@@ -55,8 +56,8 @@ Status AdamW::save(const std::string &path) const
 {
     std::vector<TensorToWrite> tensors;
     for (const Slot &s : m_slots) {
-        for (const auto &[prefix, tensor] : {std::pair<const char *, const at::Tensor &>{"exp_avg.", s.expAvg},
-                                             {"exp_avg_sq.", s.expAvgSq}}) {
+        for (const auto &[prefix, tensor] :
+            {std::pair<const char *, const at::Tensor &> {"exp_avg.", s.expAvg}, {"exp_avg_sq.", s.expAvgSq}}) {
             TensorToWrite t;
             t.name = prefix + s.name;
             t.dtype = TensorDType::F32;
@@ -74,15 +75,15 @@ Status AdamW::load(const SafetensorsFile &file, int64_t stepCount)
 {
     for (Slot &s : m_slots) {
         for (const auto &[prefix, target] :
-             {std::pair<const char *, at::Tensor *>{"exp_avg.", &s.expAvg}, {"exp_avg_sq.", &s.expAvgSq}}) {
+            {std::pair<const char *, at::Tensor *> {"exp_avg.", &s.expAvg}, {"exp_avg_sq.", &s.expAvgSq}}) {
             const std::string name = prefix + s.name;
             const auto it = file.tensors().find(name);
             if (it == file.tensors().end())
                 return Status::failure(file.path() + ": optimizer state lacks tensor '" + name + "'");
             const TensorView &v = it->second;
             if (v.dtype != TensorDType::F32 || v.shape != target->sizes().vec())
-                return Status::failure(file.path() + ": optimizer tensor '" + name +
-                                       "' does not match the model (dtype or shape)");
+                return Status::failure(
+                    file.path() + ": optimizer tensor '" + name + "' does not match the model (dtype or shape)");
             std::memcpy(target->data_ptr<float>(), v.data, v.byteSize);
         }
     }

@@ -41,8 +41,8 @@ std::vector<int> randomPositions(uint64_t rowKey, int len, int count)
 
 } // namespace
 
-Result<EvalReport> evaluateModel(LogitsModel &model, const std::vector<int32_t> &ids, const EvalOptions &options,
-                                 const EvalProgress &progress)
+Result<EvalReport> evaluateModel(
+    LogitsModel &model, const std::vector<int32_t> &ids, const EvalOptions &options, const EvalProgress &progress)
 {
     using R = Result<EvalReport>;
     const ModelConfig &config = model.config();
@@ -53,8 +53,8 @@ Result<EvalReport> evaluateModel(LogitsModel &model, const std::vector<int32_t> 
     if (options.batchSize < 1)
         return R::failure("--batch: must be at least 1");
     if (options.seqLen < 0 || (config.maxSequenceLength > 0 && options.seqLen > config.maxSequenceLength))
-        return R::failure("--seq-len: " + std::to_string(options.seqLen) + " exceeds the model's max_sequence_length " +
-                          std::to_string(config.maxSequenceLength));
+        return R::failure("--seq-len: " + std::to_string(options.seqLen) + " exceeds the model's max_sequence_length "
+            + std::to_string(config.maxSequenceLength));
     for (double r : options.maskRatios) {
         if (!(r > 0 && r <= 1))
             return R::failure("mask ratio " + std::to_string(r) + " is outside (0, 1]");
@@ -63,11 +63,12 @@ Result<EvalReport> evaluateModel(LogitsModel &model, const std::vector<int32_t> 
         return R::failure("the text has no tokens");
     for (size_t i = 0; i < ids.size(); ++i) {
         if (ids[i] < 0 || ids[i] >= vocab)
-            return R::failure("token " + std::to_string(i) + " has id " + std::to_string(ids[i]) +
-                              ", outside the model's vocabulary of " + std::to_string(vocab));
+            return R::failure("token " + std::to_string(i) + " has id " + std::to_string(ids[i])
+                + ", outside the model's vocabulary of " + std::to_string(vocab));
     }
 
-    int len = options.seqLen > 0 ? options.seqLen : std::min(256, config.maxSequenceLength > 0 ? config.maxSequenceLength : 256);
+    int len = options.seqLen > 0 ? options.seqLen
+                                 : std::min(256, config.maxSequenceLength > 0 ? config.maxSequenceLength : 256);
     len = static_cast<int>(std::min<int64_t>(len, static_cast<int64_t>(ids.size())));
     const int available = static_cast<int>(static_cast<int64_t>(ids.size()) / len);
     const int windows = options.maxWindows > 0 ? std::min(options.maxWindows, available) : available;
@@ -80,14 +81,15 @@ Result<EvalReport> evaluateModel(LogitsModel &model, const std::vector<int32_t> 
     const int draws = static_cast<int>(options.maskRatios.size()) + options.mcSamples;
     for (int w = 0; w < windows; ++w) {
         for (int k = 0; k < draws; ++k) {
-            const uint64_t key = mix64(mix64(options.seed ^ kEvalStream) ^ static_cast<uint64_t>(w)) ^
-                                 mix64(static_cast<uint64_t>(k) + 1);
+            const uint64_t key = mix64(mix64(options.seed ^ kEvalStream) ^ static_cast<uint64_t>(w))
+                ^ mix64(static_cast<uint64_t>(k) + 1);
             Job job;
             job.window = w;
             int count = 0;
             if (k < static_cast<int>(options.maskRatios.size())) {
                 job.ratioIndex = k;
-                count = std::clamp(static_cast<int>(std::lround(options.maskRatios[static_cast<size_t>(k)] * len)), 1, len);
+                count = std::clamp(
+                    static_cast<int>(std::lround(options.maskRatios[static_cast<size_t>(k)] * len)), 1, len);
             } else {
                 count = 1 + static_cast<int>(mix64(key ^ 0x6c656e67ull) % static_cast<uint64_t>(len));
             }
@@ -143,14 +145,16 @@ Result<EvalReport> evaluateModel(LogitsModel &model, const std::vector<int32_t> 
     for (const Job &job : jobs) {
         if (job.ratioIndex >= 0) {
             ratioSums[static_cast<size_t>(job.ratioIndex)] += job.sumCe;
-            report.masked[static_cast<size_t>(job.ratioIndex)].maskedTokens += static_cast<int64_t>(job.positions.size());
+            report.masked[static_cast<size_t>(job.ratioIndex)].maskedTokens
+                += static_cast<int64_t>(job.positions.size());
         } else {
             const double l = static_cast<double>(job.positions.size());
             samples.push_back(job.sumCe / l); // (L / l) * sum CE, divided by L
         }
     }
     for (size_t k = 0; k < report.masked.size(); ++k)
-        report.masked[k].crossEntropy = ratioSums[k] / static_cast<double>(std::max<int64_t>(1, report.masked[k].maskedTokens));
+        report.masked[k].crossEntropy
+            = ratioSums[k] / static_cast<double>(std::max<int64_t>(1, report.masked[k].maskedTokens));
 
     const double n = static_cast<double>(samples.size());
     report.elboSamples = static_cast<int64_t>(samples.size());
@@ -158,7 +162,8 @@ Result<EvalReport> evaluateModel(LogitsModel &model, const std::vector<int32_t> 
     double squares = 0;
     for (double x : samples)
         squares += (x - report.elboNll) * (x - report.elboNll);
-    report.elboStdErr = samples.size() > 1 ? std::sqrt(squares / (n - 1) / n) : std::numeric_limits<double>::quiet_NaN();
+    report.elboStdErr
+        = samples.size() > 1 ? std::sqrt(squares / (n - 1) / n) : std::numeric_limits<double>::quiet_NaN();
     report.elboPerplexity = std::exp(report.elboNll);
 
     std::vector<int64_t> counts(static_cast<size_t>(vocab), 0);

@@ -21,11 +21,11 @@ class LogitsModel;
 /** Knobs of an evaluation. */
 struct EvalOptions
 {
-    int seqLen = 0;      ///< window length; 0 = min(256, max_sequence_length)
-    int mcSamples = 16;  ///< ELBO samples per window
+    int seqLen = 0; ///< window length; 0 = min(256, max_sequence_length)
+    int mcSamples = 16; ///< ELBO samples per window
     uint64_t seed = 0;
-    int maxWindows = 0;  ///< 0 = every window; else this many, spread evenly over the text
-    int batchSize = 8;   ///< canvases per forward pass
+    int maxWindows = 0; ///< 0 = every window; else this many, spread evenly over the text
+    int batchSize = 8; ///< canvases per forward pass
     std::vector<double> maskRatios = {0.15, 0.5, 0.85};
 };
 
@@ -41,8 +41,8 @@ struct MaskedCrossEntropy
 /** The numbers `dlmstudio-cli eval` prints. */
 struct EvalReport
 {
-    int64_t textTokens = 0;   ///< tokens in the text
-    int seqLen = 0;           ///< window length used
+    int64_t textTokens = 0; ///< tokens in the text
+    int seqLen = 0; ///< window length used
     int windows = 0;
     int64_t evaluatedTokens = 0; ///< windows * seqLen
     int vocabSize = 0;
@@ -51,10 +51,10 @@ struct EvalReport
     // LLaDA's estimator: per window and sample draw l ~ U{1..L}, mask l random positions, and take
     // (L / l) * sum of CE over them; its mean over samples, divided by L, bounds the NLL per token from above.
     int mcSamples = 0;
-    int64_t elboSamples = 0;     ///< windows * mcSamples
-    double elboNll = 0;          ///< nats per token (upper bound on the true NLL, in expectation)
-    double elboStdErr = 0;       ///< standard error of elboNll over the samples (NaN with one sample)
-    double elboPerplexity = 0;   ///< exp(elboNll)
+    int64_t elboSamples = 0; ///< windows * mcSamples
+    double elboNll = 0; ///< nats per token (upper bound on the true NLL, in expectation)
+    double elboStdErr = 0; ///< standard error of elboNll over the samples (NaN with one sample)
+    double elboPerplexity = 0; ///< exp(elboNll)
 
     // A unigram model fitted to the same tokens with add-one smoothing over the vocabulary: the baseline any
     // useful model must beat.
@@ -66,7 +66,7 @@ struct EvalReport
 using EvalProgress = std::function<bool(int done, int total)>;
 
 /** Evaluates `model` on `ids`; messages name the option or the offending id. */
-Result<EvalReport> evaluateModel(LogitsModel &model, const std::vector<int32_t> &ids, const EvalOptions &options,
-                                 const EvalProgress &progress = {});
+Result<EvalReport> evaluateModel(
+    LogitsModel &model, const std::vector<int32_t> &ids, const EvalOptions &options, const EvalProgress &progress = {});
 
 } // namespace dlm

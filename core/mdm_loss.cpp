@@ -6,15 +6,15 @@
 
 namespace dlm {
 
-MdmLoss mdmLossWithNoise(LogitsModel &model, const at::Tensor &ids, int64_t maskId, const at::Tensor &t,
-                         const at::Tensor &u)
+MdmLoss mdmLossWithNoise(
+    LogitsModel &model, const at::Tensor &ids, int64_t maskId, const at::Tensor &t, const at::Tensor &u)
 {
     const int64_t batch = ids.size(0), len = ids.size(1);
-    const at::Tensor p = (1.0 - kMdmEps) * t.to(at::kFloat) + kMdmEps;       // [B]
-    const at::Tensor masked = u.to(at::kFloat) < p.unsqueeze(1);              // [B, L]
+    const at::Tensor p = (1.0 - kMdmEps) * t.to(at::kFloat) + kMdmEps; // [B]
+    const at::Tensor masked = u.to(at::kFloat) < p.unsqueeze(1); // [B, L]
     const at::Tensor noisy = at::where(masked, at::full_like(ids, maskId), ids);
 
-    const at::Tensor logits = model.logits(noisy);                           // [B, L, V]
+    const at::Tensor logits = model.logits(noisy); // [B, L, V]
     // Score only the masked rows: the softmax over the vocabulary is the costly part of the loss, and
     // unmasked positions contribute nothing.
     const at::Tensor index = masked.reshape({-1}).nonzero().squeeze(1);

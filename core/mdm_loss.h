@@ -20,7 +20,7 @@ inline constexpr double kMdmEps = 1e-3;
 /** The loss of one batch and what went into it. */
 struct MdmLoss
 {
-    at::Tensor loss;          ///< scalar float32, differentiable through the model's weights
+    at::Tensor loss; ///< scalar float32, differentiable through the model's weights
     int64_t maskedTokens = 0; ///< positions that were masked (and scored)
 };
 
@@ -28,8 +28,8 @@ struct MdmLoss
  * The objective with the noise given: `t` float [B] in [0, 1), `u` float [B, L] in [0, 1); position (b, i) is
  * masked where u[b, i] < p[b]. Split from mdmLoss so tests can fix the masking pattern.
  */
-MdmLoss mdmLossWithNoise(LogitsModel &model, const at::Tensor &ids, int64_t maskId, const at::Tensor &t,
-                         const at::Tensor &u);
+MdmLoss mdmLossWithNoise(
+    LogitsModel &model, const at::Tensor &ids, int64_t maskId, const at::Tensor &t, const at::Tensor &u);
 
 /** The objective with t and u drawn from `generator` (t first, then u), as torch.rand would. */
 MdmLoss mdmLoss(LogitsModel &model, const at::Tensor &ids, int64_t maskId, at::Generator generator);

@@ -36,7 +36,9 @@ struct FileCloser
 Result<TokenData> readTokenData(const std::string &path)
 {
     using R = Result<TokenData>;
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::stat(path.c_str(), &st) != 0)
         return R::failure(path + ": cannot open: " + std::strerror(errno));
     if (S_ISDIR(st.st_mode))
@@ -48,14 +50,15 @@ Result<TokenData> readTokenData(const std::string &path)
     unsigned char header[kTokenDataHeaderSize];
     const size_t got = std::fread(header, 1, sizeof header, file.get());
     if (got < 8 || std::memcmp(header, kTokenDataMagic, 8) != 0)
-        return R::failure(path + ": not a token file (expected the magic \"DLMIDS01\" at the start; make one with "
-                                 "dlmstudio-cli tokenize)");
+        return R::failure(path
+            + ": not a token file (expected the magic \"DLMIDS01\" at the start; make one with "
+              "dlmstudio-cli tokenize)");
     if (got < sizeof header)
         return R::failure(path + ": truncated header (" + std::to_string(got) + " of 16 bytes)");
     const uint64_t size = static_cast<uint64_t>(st.st_size);
     if ((size - kTokenDataHeaderSize) % 4 != 0)
-        return R::failure(path + ": size " + std::to_string(size) + " bytes is not a 16-byte header plus whole " +
-                          "4-byte ids (truncated file?)");
+        return R::failure(path + ": size " + std::to_string(size) + " bytes is not a 16-byte header plus whole "
+            + "4-byte ids (truncated file?)");
 
     TokenData data;
     data.vocabSize = readU32(header + 8);
@@ -66,14 +69,14 @@ Result<TokenData> readTokenData(const std::string &path)
     // Read straight into the id vector, then fix the byte order in place: a corpus can be hundreds of MB.
     const size_t read = std::fread(data.ids.data(), 4, count, file.get());
     if (read != count)
-        return R::failure(path + ": read " + std::to_string(read) + " of " + std::to_string(count) +
-                          " ids (file changed or read error)");
+        return R::failure(path + ": read " + std::to_string(read) + " of " + std::to_string(count)
+            + " ids (file changed or read error)");
     auto *bytes = reinterpret_cast<unsigned char *>(data.ids.data());
     for (uint64_t i = 0; i < count; ++i) {
         const uint32_t v = readU32(bytes + 4 * i);
         if (v >= data.vocabSize)
-            return R::failure(path + ": token " + std::to_string(i) + " has id " + std::to_string(v) +
-                              ", outside the vocabulary of " + std::to_string(data.vocabSize));
+            return R::failure(path + ": token " + std::to_string(i) + " has id " + std::to_string(v)
+                + ", outside the vocabulary of " + std::to_string(data.vocabSize));
         data.ids[i] = static_cast<int32_t>(v);
     }
     return data;
@@ -90,8 +93,8 @@ Status writeTokenData(const std::string &path, const std::vector<int32_t> &ids, 
     appendU32(bytes, 0);
     for (size_t i = 0; i < ids.size(); ++i) {
         if (ids[i] < 0 || static_cast<uint32_t>(ids[i]) >= vocabSize)
-            return Status::failure(path + ": token " + std::to_string(i) + " has id " + std::to_string(ids[i]) +
-                                   ", outside the vocabulary of " + std::to_string(vocabSize));
+            return Status::failure(path + ": token " + std::to_string(i) + " has id " + std::to_string(ids[i])
+                + ", outside the vocabulary of " + std::to_string(vocabSize));
         appendU32(bytes, static_cast<uint32_t>(ids[i]));
     }
     return writeFileAtomic(path, bytes);
@@ -100,7 +103,9 @@ Status writeTokenData(const std::string &path, const std::vector<int32_t> &ids, 
 Result<EncodedText> encodeTextFile(const Tokenizer &tokenizer, const std::string &path, int32_t eosId)
 {
     using R = Result<EncodedText>;
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::stat(path.c_str(), &st) != 0)
         return R::failure(path + ": cannot open: " + std::strerror(errno));
     if (S_ISDIR(st.st_mode))

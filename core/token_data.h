@@ -36,7 +36,7 @@ Status writeTokenData(const std::string &path, const std::vector<int32_t> &ids, 
 struct EncodedText
 {
     std::vector<int32_t> ids;
-    int64_t lines = 0;        ///< non-empty lines encoded
+    int64_t lines = 0; ///< non-empty lines encoded
     int64_t unknownTokens = 0; ///< ids equal to the tokenizer's unk id
 };
 

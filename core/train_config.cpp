@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <map>
 
 namespace dlm {
 
@@ -16,12 +17,24 @@ constexpr double kPi = 3.14159265358979323846;
 // different run and the "continues bit-exactly" promise breaks silently.
 const std::set<std::string> &trajectoryKeys()
 {
-    static const std::set<std::string> keys = {
-        "d_model",   "n_heads",      "n_kv_heads",   "n_layers",  "mlp_hidden_size", "max_sequence_length",
-        "rope_theta", "vocab_size",  "mask_token_id", "eos_token_id", "bos_token_id", "pad_token_id",
-        "seq_len",   "batch_size",   "total_steps",  "lr",        "min_lr",          "warmup_steps",
-        "weight_decay", "beta1",     "beta2",        "adam_eps",  "grad_clip",       "seed"};
+    static const std::set<std::string> keys = {"d_model", "n_heads", "n_kv_heads", "n_layers", "mlp_hidden_size",
+        "max_sequence_length", "rope_theta", "vocab_size", "mask_token_id", "eos_token_id", "bos_token_id",
+        "pad_token_id", "seq_len", "batch_size", "total_steps", "lr", "min_lr", "warmup_steps", "weight_decay", "beta1",
+        "beta2", "adam_eps", "grad_clip", "seed"};
     return keys;
+}
+
+/** The command-line option that sets a JSON key, for messages ("lr" -> "--lr"). */
+std::string optionOf(const std::string &key)
+{
+    static const std::map<std::string, std::string> options
+        = {{"d_model", "--d-model"}, {"n_heads", "--heads"}, {"n_kv_heads", "--kv-heads"}, {"n_layers", "--layers"},
+            {"mlp_hidden_size", "--mlp"}, {"max_sequence_length", "--max-seq"}, {"mask_token_id", "--mask-id"},
+            {"eos_token_id", "--eos-id"}, {"seq_len", "--seq-len"}, {"batch_size", "--batch"},
+            {"total_steps", "--steps"}, {"lr", "--lr"}, {"min_lr", "--min-lr"}, {"warmup_steps", "--warmup"},
+            {"weight_decay", "--weight-decay"}, {"grad_clip", "--clip"}, {"seed", "--seed"}};
+    const auto it = options.find(key);
+    return it == options.end() ? key : key + " (" + it->second + ")";
 }
 
 Status bad(const std::string &option, const std::string &why)
@@ -39,25 +52,26 @@ Status validateTrainConfig(const TrainConfig &c)
         return {};
     };
     for (const Status &s : {positive("--d-model", c.dModel, 65536), positive("--heads", c.nHeads, 4096),
-                            positive("--kv-heads", c.nKvHeads, 4096), positive("--layers", c.nLayers, 1024),
-                            positive("--mlp", c.mlpHiddenSize, 1 << 20), positive("--seq-len", c.seqLen, 1 << 20),
-                            positive("--batch", c.batchSize, 1 << 16), positive("--steps", c.totalSteps, 1ll << 40),
-                            positive("--eval-windows", c.evalWindows, 1 << 20)}) {
+             positive("--kv-heads", c.nKvHeads, 4096), positive("--layers", c.nLayers, 1024),
+             positive("--mlp", c.mlpHiddenSize, 1 << 20), positive("--seq-len", c.seqLen, 1 << 20),
+             positive("--batch", c.batchSize, 1 << 16), positive("--steps", c.totalSteps, 1ll << 40),
+             positive("--eval-windows", c.evalWindows, 1 << 20)}) {
         if (!s)
             return s;
     }
     if (c.dModel % c.nHeads != 0)
         return bad("--heads", std::to_string(c.nHeads) + " does not divide --d-model " + std::to_string(c.dModel));
     if ((c.dModel / c.nHeads) % 2 != 0)
-        return bad("--heads", "head dimension d_model / heads = " + std::to_string(c.dModel / c.nHeads) +
-                                  " must be even for rotary embeddings");
+        return bad("--heads",
+            "head dimension d_model / heads = " + std::to_string(c.dModel / c.nHeads)
+                + " must be even for rotary embeddings");
     if (c.nKvHeads > c.nHeads || c.nHeads % c.nKvHeads != 0)
         return bad("--kv-heads", std::to_string(c.nKvHeads) + " must divide --heads " + std::to_string(c.nHeads));
     if (c.maxSequenceLength < 0)
         return bad("--max-seq", "must not be negative");
     if (c.maxSequenceLength > 0 && c.maxSequenceLength < c.seqLen)
-        return bad("--max-seq", std::to_string(c.maxSequenceLength) + " is shorter than --seq-len " +
-                                    std::to_string(c.seqLen));
+        return bad("--max-seq",
+            std::to_string(c.maxSequenceLength) + " is shorter than --seq-len " + std::to_string(c.seqLen));
     if (!(c.ropeTheta > 0) || !std::isfinite(c.ropeTheta))
         return bad("rope_theta", "must be a finite positive number");
     if (!(c.lr > 0) || !std::isfinite(c.lr))
@@ -65,8 +79,8 @@ Status validateTrainConfig(const TrainConfig &c)
     if (!(c.minLr >= 0) || c.minLr > c.lr)
         return bad("--min-lr", "must be in [0, --lr]");
     if (c.warmupSteps < 0 || c.warmupSteps > c.totalSteps)
-        return bad("--warmup", std::to_string(c.warmupSteps) + " must be in 0..--steps (" +
-                                   std::to_string(c.totalSteps) + ")");
+        return bad("--warmup",
+            std::to_string(c.warmupSteps) + " must be in 0..--steps (" + std::to_string(c.totalSteps) + ")");
     if (!(c.weightDecay >= 0) || !std::isfinite(c.weightDecay))
         return bad("--weight-decay", "must be a finite non-negative number");
     if (!(c.beta1 >= 0 && c.beta1 < 1) || !(c.beta2 >= 0 && c.beta2 < 1))
@@ -83,11 +97,11 @@ Status validateTrainConfig(const TrainConfig &c)
         return bad("--eval-every", "must not be negative");
     if (c.saveDType != TensorDType::F32 && c.saveDType != TensorDType::BF16)
         return bad("--save-dtype", "must be f32 or bf16");
-    for (const auto &[option, id] : {std::pair<const char *, int32_t>{"--mask-id", c.maskTokenId},
-                                     {"--eos-id", c.eosTokenId}, {"bos id", c.bosTokenId}, {"pad id", c.padTokenId}}) {
+    for (const auto &[option, id] : {std::pair<const char *, int32_t> {"--mask-id", c.maskTokenId},
+             {"--eos-id", c.eosTokenId}, {"bos id", c.bosTokenId}, {"pad id", c.padTokenId}}) {
         if (id < -1 || (c.vocabSize > 0 && id >= c.vocabSize))
-            return bad(option, std::to_string(id) + " is outside the vocabulary (0.." + std::to_string(c.vocabSize - 1) +
-                                   ")");
+            return bad(
+                option, std::to_string(id) + " is outside the vocabulary (0.." + std::to_string(c.vocabSize - 1) + ")");
     }
     GenerationSettings g;
     g.genLength = c.genLength;
@@ -227,8 +241,8 @@ Result<TrainConfig> trainConfigFromJson(const std::string &text, const std::stri
     return c;
 }
 
-Result<TrainConfig> mergeResumeConfig(const TrainConfig &saved, const TrainConfig &given,
-                                      const std::set<std::string> &givenKeys)
+Result<TrainConfig> mergeResumeConfig(
+    const TrainConfig &saved, const TrainConfig &given, const std::set<std::string> &givenKeys)
 {
     using R = Result<TrainConfig>;
     Json merged = Json::parse(trainConfigToJson(saved));
@@ -237,9 +251,9 @@ Result<TrainConfig> mergeResumeConfig(const TrainConfig &saved, const TrainConfi
         if (!wanted.contains(key))
             continue;
         if (trajectoryKeys().count(key) && merged[key] != wanted[key])
-            return R::failure("cannot resume: the checkpoint was trained with " + key + " = " + merged[key].dump() +
-                              " but this command gives " + wanted[key].dump() +
-                              " (leave the option out to keep the checkpoint's value, or train into a new --out)");
+            return R::failure("cannot resume: the checkpoint was trained with " + optionOf(key) + " = "
+                + merged[key].dump() + " but this command gives " + wanted[key].dump()
+                + " (leave the option out to keep the checkpoint's value, or train into a new --out)");
         merged[key] = wanted[key];
     }
     return trainConfigFromJson(merged.dump(), "resumed config");

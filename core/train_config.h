@@ -23,35 +23,35 @@ struct TrainConfig
     int mlpHiddenSize = 768;
     int maxSequenceLength = 0;
     double ropeTheta = 10000.0;
-    int vocabSize = 0;          ///< filled in from the tokenizer
-    int32_t maskTokenId = -1;   ///< -1: the tokenizer's "<|mdm_mask|>" piece
-    int32_t eosTokenId = -1;    ///< -1: the tokenizer's eos id
-    int32_t bosTokenId = -1;    ///< -1: the tokenizer's bos id (may stay -1)
-    int32_t padTokenId = -1;    ///< -1: the eos id, as LLaDA's config does
+    int vocabSize = 0; ///< filled in from the tokenizer
+    int32_t maskTokenId = -1; ///< -1: the tokenizer's "<|mdm_mask|>" piece
+    int32_t eosTokenId = -1; ///< -1: the tokenizer's eos id
+    int32_t bosTokenId = -1; ///< -1: the tokenizer's bos id (may stay -1)
+    int32_t padTokenId = -1; ///< -1: the eos id, as LLaDA's config does
 
     // Batches and schedule.
     int seqLen = 256;
     int batchSize = 8;
     int64_t totalSteps = 1000;
-    double lr = 1e-3;           ///< peak learning rate, reached after the warm-up
-    double minLr = 1e-4;        ///< end of the cosine decay
-    int64_t warmupSteps = 100;  ///< linear warm-up from 0
-    double weightDecay = 0.1;   ///< AdamW's decoupled decay; applied to matrices only, not to norm gains
+    double lr = 1e-3; ///< peak learning rate, reached after the warm-up
+    double minLr = 1e-4; ///< end of the cosine decay
+    int64_t warmupSteps = 100; ///< linear warm-up from 0
+    double weightDecay = 0.1; ///< AdamW's decoupled decay; applied to matrices only, not to norm gains
     double beta1 = 0.9;
     double beta2 = 0.95;
     double adamEps = 1e-8;
-    double gradClip = 1.0;      ///< global gradient norm limit; 0 = no clipping
-    uint64_t seed = 0;          ///< initial weights, batch windows and masks are pure functions of it
+    double gradClip = 1.0; ///< global gradient norm limit; 0 = no clipping
+    uint64_t seed = 0; ///< initial weights, batch windows and masks are pure functions of it
 
     // Running: none of these change the trajectory, so a resumed run may change them.
-    int threads = 0;            ///< 0 = one per core
+    int threads = 0; ///< 0 = one per core
     int64_t checkpointEvery = 200; ///< 0 = only at the end and on interrupt
-    int64_t evalEvery = 100;    ///< held-out loss every N steps (needs valPath); 0 = never
-    int evalWindows = 32;       ///< held-out windows per evaluation (fixed, with fixed masks)
+    int64_t evalEvery = 100; ///< held-out loss every N steps (needs valPath); 0 = never
+    int evalWindows = 32; ///< held-out windows per evaluation (fixed, with fixed masks)
     TensorDType saveDType = TensorDType::F32; ///< dtype of the exported model.safetensors (F32 or BF16)
-    std::string trainPath;      ///< token file (dlmstudio-cli tokenize)
-    std::string valPath;        ///< optional held-out token file
-    std::string tokenizerPath;  ///< tokenizer.model, copied into the exported model
+    std::string trainPath; ///< token file (dlmstudio-cli tokenize)
+    std::string valPath; ///< optional held-out token file
+    std::string tokenizerPath; ///< tokenizer.model, copied into the exported model
     std::string outDir;
 
     // generation_config.json of the exported model.
@@ -82,7 +82,7 @@ Result<TrainConfig> trainConfigFromJson(const std::string &text, const std::stri
  * windows, optimiser, schedule, seed) must equal the saved values, else the message names the key and both
  * values; the others (threads, checkpoint and eval frequency, paths, export settings) are taken from `given`.
  */
-Result<TrainConfig> mergeResumeConfig(const TrainConfig &saved, const TrainConfig &given,
-                                      const std::set<std::string> &givenKeys);
+Result<TrainConfig> mergeResumeConfig(
+    const TrainConfig &saved, const TrainConfig &given, const std::set<std::string> &givenKeys);
 
 } // namespace dlm

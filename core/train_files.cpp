@@ -86,8 +86,8 @@ Result<std::string> makeTempDirectory(const std::string &finalDir)
 {
     std::string tmpl = finalDir + ".tmp-XXXXXX";
     if (!::mkdtemp(tmpl.data()))
-        return Result<std::string>::failure(finalDir + ": cannot create a temporary directory beside it: " +
-                                            std::strerror(errno));
+        return Result<std::string>::failure(
+            finalDir + ": cannot create a temporary directory beside it: " + std::strerror(errno));
     return tmpl;
 }
 
@@ -168,7 +168,7 @@ Status TrainLog::append(const TrainLogRow &r)
 {
     char buf[256];
     std::snprintf(buf, sizeof buf, "%lld,%.6f,%.6g,%.6g,%.1f,%.3f,", static_cast<long long>(r.step), r.loss, r.lr,
-                  r.gradNorm, r.tokensPerSecond, r.elapsedSeconds);
+        r.gradNorm, r.tokensPerSecond, r.elapsedSeconds);
     m_out << buf;
     if (r.hasValLoss) {
         std::snprintf(buf, sizeof buf, "%.6f", r.valLoss);

@@ -20,7 +20,7 @@ struct TrainState
     int64_t trainTokens = 0;
     std::string trainFingerprint; ///< fingerprintTokens() of the training stream
     double elapsedSeconds = 0;
-    double lossEma = 0;           ///< un-normalised EMA and its weight, so the shown average continues
+    double lossEma = 0; ///< un-normalised EMA and its weight, so the shown average continues
     double lossEmaWeight = 0;
 };
 

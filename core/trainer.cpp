@@ -27,8 +27,8 @@ namespace {
 
 // Stream tags keep the three uses of the seed independent of each other.
 constexpr uint64_t kWindowStream = 0x57494e444f57ull; // batch window starts
-constexpr uint64_t kMaskStream = 0x4d41534bull;       // t and u of the training masks
-constexpr uint64_t kValStream = 0x56414cull;          // masks of the held-out windows
+constexpr uint64_t kMaskStream = 0x4d41534bull; // t and u of the training masks
+constexpr uint64_t kValStream = 0x56414cull; // masks of the held-out windows
 
 uint64_t streamKey(uint64_t seed, uint64_t stream, uint64_t index)
 {
@@ -67,11 +67,11 @@ Result<std::vector<int32_t>> loadTokens(const std::string &option, const std::st
     if (!data)
         return R::failure(option + ": " + data.error());
     if (static_cast<int>(data->vocabSize) != vocab)
-        return R::failure(option + ": " + path + " was tokenised with a vocabulary of " +
-                          std::to_string(data->vocabSize) + ", but the tokenizer has " + std::to_string(vocab));
+        return R::failure(option + ": " + path + " was tokenised with a vocabulary of "
+            + std::to_string(data->vocabSize) + ", but the tokenizer has " + std::to_string(vocab));
     if (static_cast<int64_t>(data->ids.size()) < seqLen)
-        return R::failure(option + ": " + path + " has " + std::to_string(data->ids.size()) +
-                          " tokens, fewer than --seq-len " + std::to_string(seqLen));
+        return R::failure(option + ": " + path + " has " + std::to_string(data->ids.size())
+            + " tokens, fewer than --seq-len " + std::to_string(seqLen));
     return std::move(data->ids);
 }
 
@@ -94,7 +94,7 @@ struct Trainer::Impl
     double lossEma = 0, lossEmaWeight = 0;
     double lastGradNorm = 0;
     bool stopped = false;
-    std::atomic<bool> exportRequested{false};
+    std::atomic<bool> exportRequested {false};
 
     std::string outPath(const char *name) const { return joinPath(config.outDir, name); }
 
@@ -121,14 +121,18 @@ struct Trainer::Impl
     }
 };
 
-Trainer::Trainer() : d(std::make_unique<Impl>()) {}
+Trainer::Trainer()
+    : d(std::make_unique<Impl>())
+{
+}
 Trainer::~Trainer() = default;
 
-Result<std::unique_ptr<Trainer>> Trainer::open(const TrainConfig &given, bool resume,
-                                               const std::set<std::string> &givenKeys)
+Result<std::unique_ptr<Trainer>> Trainer::open(
+    const TrainConfig &given, bool resume, const std::set<std::string> &givenKeys)
 {
     using R = Result<std::unique_ptr<Trainer>>;
-    Status valid = validateTrainConfig(given);
+    // A resumed run is checked once merged: options left out still hold defaults here.
+    Status valid = resume ? Status() : validateTrainConfig(given);
     if (!valid)
         return R::failure(valid.error());
     if (given.outDir.empty())
@@ -137,8 +141,8 @@ Result<std::unique_ptr<Trainer>> Trainer::open(const TrainConfig &given, bool re
     const std::string checkpointDir = joinPath(given.outDir, kCheckpointDirName);
     TrainConfig config = given;
     TrainState saved;
+    recoverDirectory(checkpointDir);
     if (resume) {
-        recoverDirectory(checkpointDir);
         const std::string statePath = joinPath(checkpointDir, "train_state.json");
         if (!fileExists(statePath))
             return R::failure("--resume: " + checkpointDir + " holds no checkpoint (no train_state.json)");
@@ -152,27 +156,34 @@ Result<std::unique_ptr<Trainer>> Trainer::open(const TrainConfig &given, bool re
         config = *merged;
         config.outDir = given.outDir;
     } else if (fs::exists(checkpointDir)) {
-        return R::failure("--out: " + given.outDir + " already holds a checkpoint; pass --resume to continue it, "
-                                                     "or choose a new --out directory");
+        return R::failure("--out: " + given.outDir
+            + " already holds a checkpoint; pass --resume to continue it, "
+              "or choose a new --out directory");
     }
     if (config.trainPath.empty())
         return R::failure("--train: a token file is required (make one with dlmstudio-cli tokenize)");
     if (config.tokenizerPath.empty())
         return R::failure("--tokenizer: a tokenizer.model file is required");
+    // Absolute, because train_state.json records them and a resume may start from another directory.
+    for (std::string *path : {&config.trainPath, &config.valPath, &config.tokenizerPath}) {
+        std::error_code ec;
+        if (!path->empty())
+            *path = fs::absolute(*path, ec).lexically_normal().string();
+    }
 
     auto tokenizer = SentencePieceTokenizer::load(config.tokenizerPath);
     if (!tokenizer)
         return R::failure("--tokenizer: " + tokenizer.error());
     const int vocab = (*tokenizer)->vocabSize();
     if (resume && config.vocabSize != vocab)
-        return R::failure("--tokenizer: " + config.tokenizerPath + " has " + std::to_string(vocab) +
-                          " pieces, the checkpoint's model has a vocabulary of " + std::to_string(config.vocabSize));
+        return R::failure("--tokenizer: " + config.tokenizerPath + " has " + std::to_string(vocab)
+            + " pieces, the checkpoint's model has a vocabulary of " + std::to_string(config.vocabSize));
     config.vocabSize = vocab;
     if (config.maskTokenId < 0) {
         config.maskTokenId = (*tokenizer)->pieceToId("<|mdm_mask|>");
         if (config.maskTokenId < 0)
-            return R::failure("--mask-id: not given, and " + config.tokenizerPath +
-                              " has no \"<|mdm_mask|>\" piece to use as the mask");
+            return R::failure("--mask-id: not given, and " + config.tokenizerPath
+                + " has no \"<|mdm_mask|>\" piece to use as the mask");
     }
     if (config.eosTokenId < 0)
         config.eosTokenId = (*tokenizer)->eosId();
@@ -191,11 +202,11 @@ Result<std::unique_ptr<Trainer>> Trainer::open(const TrainConfig &given, bool re
         return R::failure(train.error());
     d.train = std::move(*train);
     d.trainFingerprint = fingerprintTokens(d.train);
-    if (resume && (saved.trainTokens != static_cast<int64_t>(d.train.size()) ||
-                   saved.trainFingerprint != d.trainFingerprint))
-        return R::failure("--train: " + config.trainPath + " (" + std::to_string(d.train.size()) +
-                          " tokens) is not the data the checkpoint was trained on (" +
-                          std::to_string(saved.trainTokens) + " tokens); resuming needs the same token file");
+    if (resume
+        && (saved.trainTokens != static_cast<int64_t>(d.train.size()) || saved.trainFingerprint != d.trainFingerprint))
+        return R::failure("--train: " + config.trainPath + " (" + std::to_string(d.train.size())
+            + " tokens) is not the data the checkpoint was trained on (" + std::to_string(saved.trainTokens)
+            + " tokens); resuming needs the same token file");
     if (!config.valPath.empty()) {
         auto val = loadTokens("--val", config.valPath, vocab, config.seqLen);
         if (!val)
@@ -221,15 +232,15 @@ Result<std::unique_ptr<Trainer>> Trainer::open(const TrainConfig &given, bool re
             return R::failure(loaded.error());
         d.model = *loaded;
         const ModelConfig &c = d.model->config();
-        if (c.dModel != modelConfig.dModel || c.nLayers != modelConfig.nLayers ||
-            c.vocabSize != modelConfig.vocabSize || c.mlpHiddenSize != modelConfig.mlpHiddenSize)
+        if (c.dModel != modelConfig.dModel || c.nLayers != modelConfig.nLayers || c.vocabSize != modelConfig.vocabSize
+            || c.mlpHiddenSize != modelConfig.mlpHiddenSize)
             return R::failure(checkpointDir + ": config.json does not match train_state.json");
         // The loaded weights are views of the mapped file; training writes into them, so own a copy.
         LladaWeights &w = d.model->weights();
         w.wte = w.wte.clone();
         for (auto &b : w.blocks) {
-            for (at::Tensor *t : {&b.attnNorm, &b.qProj, &b.kProj, &b.vProj, &b.attnOut, &b.ffNorm, &b.ffProj,
-                                  &b.upProj, &b.ffOut})
+            for (at::Tensor *t :
+                {&b.attnNorm, &b.qProj, &b.kProj, &b.vProj, &b.attnOut, &b.ffNorm, &b.ffProj, &b.upProj, &b.ffOut})
                 *t = t->clone();
         }
         w.lnF = w.lnF.clone();
@@ -300,11 +311,11 @@ Result<double> Trainer::trainStep()
     const int64_t s = d->step + 1;
     d->fillWindows(d->batch, d->train, d->trainStarts(s));
     MdmLoss loss = mdmLoss(*d->model, d->batch, d->config.maskTokenId,
-                           seededGenerator(streamKey(d->config.seed, kMaskStream, static_cast<uint64_t>(s))));
+        seededGenerator(streamKey(d->config.seed, kMaskStream, static_cast<uint64_t>(s))));
     const double value = loss.loss.item<double>();
     if (!std::isfinite(value))
-        return Result<double>::failure("the loss became " + std::to_string(value) + " at step " + std::to_string(s) +
-                                       " (try a lower --lr or a longer --warmup); the last checkpoint is intact");
+        return Result<double>::failure("the loss became " + std::to_string(value) + " at step " + std::to_string(s)
+            + " (try a lower --lr or a longer --warmup); the last checkpoint is intact");
     loss.loss.backward();
     d->lastGradNorm = clipGradNorm(d->params, d->config.gradClip);
     d->optimizer->step(learningRate(d->config, s));
@@ -323,12 +334,19 @@ double Trainer::validationLoss()
     double sum = 0;
     for (size_t first = 0, index = 0; first < d->valStarts.size(); first += batch, ++index) {
         const std::vector<int64_t> starts(d->valStarts.begin() + static_cast<long>(first),
-                                          d->valStarts.begin() + static_cast<long>(std::min(first + batch, d->valStarts.size())));
+            d->valStarts.begin() + static_cast<long>(std::min(first + batch, d->valStarts.size())));
         at::Tensor ids = at::empty({static_cast<int64_t>(starts.size()), d->config.seqLen}, at::kLong);
         d->fillWindows(ids, d->val, starts);
-        // The same masks at every evaluation: differences between evaluations are the model's, not noise's.
-        const MdmLoss loss = mdmLoss(*d->model, ids, d->config.maskTokenId,
-                                     seededGenerator(streamKey(d->config.seed, kValStream, index)));
+        // The same masks at every evaluation, so differences between evaluations are the model's, not noise.
+        // t is stratified over the windows instead of drawn: the 1/p weights make the loss of a window with a
+        // small t large and noisy, and an even grid of t keeps a few dozen windows a steady estimate.
+        at::Tensor t = at::empty({static_cast<int64_t>(starts.size())}, at::kFloat);
+        for (size_t j = 0; j < starts.size(); ++j)
+            t[static_cast<int64_t>(j)]
+                = static_cast<float>((static_cast<double>(first + j) + 0.5) / static_cast<double>(d->valStarts.size()));
+        auto generator = seededGenerator(streamKey(d->config.seed, kValStream, index));
+        const at::Tensor u = at::rand({ids.size(0), ids.size(1)}, generator, at::kFloat);
+        const MdmLoss loss = mdmLossWithNoise(*d->model, ids, d->config.maskTokenId, t, u);
         sum += loss.loss.item<double>() * static_cast<double>(starts.size());
     }
     return sum / static_cast<double>(d->valStarts.size());

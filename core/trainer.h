@@ -28,14 +28,14 @@ struct TrainProgress
     Event event = Event::Step;
     int64_t step = 0;
     int64_t totalSteps = 0;
-    double loss = 0;            ///< this step's training loss
-    double lossEma = 0;         ///< bias-corrected exponential moving average (0.98) of the loss
+    double loss = 0; ///< this step's training loss
+    double lossEma = 0; ///< bias-corrected exponential moving average (0.98) of the loss
     double lr = 0;
-    double gradNorm = 0;        ///< before clipping
+    double gradNorm = 0; ///< before clipping
     double tokensPerSecond = 0; ///< this step's
-    double elapsedSeconds = 0;  ///< training time, summed over resumed runs
+    double elapsedSeconds = 0; ///< training time, summed over resumed runs
     double valLoss = std::numeric_limits<double>::quiet_NaN(); ///< set on steps that evaluated
-    std::string path;           ///< the checkpoint or model directory written (Checkpoint, Export)
+    std::string path; ///< the checkpoint or model directory written (Checkpoint, Export)
 };
 
 /** Called after every step and event; return false to stop (a checkpoint is written first). */
@@ -59,8 +59,8 @@ public:
      * OUT/checkpoint; `givenKeys` (JSON keys of options set explicitly) decide what must match the checkpoint
      * and what replaces it (see mergeResumeConfig); options left out keep the checkpoint's values.
      */
-    static Result<std::unique_ptr<Trainer>> open(const TrainConfig &config, bool resume = false,
-                                                 const std::set<std::string> &givenKeys = {});
+    static Result<std::unique_ptr<Trainer>> open(
+        const TrainConfig &config, bool resume = false, const std::set<std::string> &givenKeys = {});
 
     /** The resolved config (vocabulary and special ids filled in). */
     const TrainConfig &config() const;
@@ -82,7 +82,8 @@ public:
 
     /** One training step (what run() does per step, without logging or events); returns its loss. */
     Result<double> trainStep();
-    /** Mean masked-diffusion loss on the held-out windows (fixed windows and masks); NaN without --val. */
+    /** Mean masked-diffusion loss on the held-out windows (fixed windows and masks, t stratified over the
+     *  windows for a steadier estimate); NaN without --val. */
     double validationLoss();
 
     /** Writes OUT/checkpoint atomically. */

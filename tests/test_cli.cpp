@@ -170,6 +170,41 @@ private Q_SLOTS:
         QTest::newRow("bad ids") << L("forward --model m --ids 1,2,x") << false << "--ids: expected";
         QTest::newRow("negative id") << L("forward --model m --ids 1,-2") << false << "--ids: expected";
         QTest::newRow("repeat zero") << L("bench --model m --repeat 0") << false << "--repeat";
+        QTest::newRow("tokenize help") << L("tokenize --help") << true << "DLMIDS01";
+        QTest::newRow("train help") << L("train -h") << true << "--resume";
+        QTest::newRow("eval help") << L("help eval") << true << "perplexity_bound";
+        QTest::newRow("tokenize ok") << L("tokenize --tokenizer t --text x --out y --append-eos-per-line --eos-id 2")
+                                     << true << "";
+        QTest::newRow("tokenize both sources") << L("tokenize --model m --tokenizer t --text x --out y") << false
+                                               << "exactly one of --model DIR and --tokenizer FILE";
+        QTest::newRow("tokenize no out") << L("tokenize --model m --text x") << false << "--out FILE is required";
+        QTest::newRow("train ok") << L("train --train a --val b --tokenizer t --out o --d-model 64 --heads 4 "
+                                       "--kv-heads 2 --layers 2 --mlp 128 --seq-len 64 --batch 4 --steps 50 --lr 2e-3 "
+                                       "--min-lr 1e-5 --warmup 5 --weight-decay 0 --clip 0.5 --seed 3 --threads 1 "
+                                       "--checkpoint-every 10 --eval-every 5 --eval-windows 4 --mask-id 3 --eos-id 4 "
+                                       "--save-dtype bf16 --gen-length 16 --gen-steps 8 --block-length 8 "
+                                       "--temperature 0.5 --remasking margin")
+                                  << true << "";
+        QTest::newRow("train resume minimal") << L("train --out o --resume") << true << "";
+        QTest::newRow("train heads") << L("train --train a --tokenizer t --out o --d-model 30 --heads 4") << false
+                                     << "--heads: 4 does not divide --d-model 30";
+        QTest::newRow("train lr text") << L("train --train a --tokenizer t --out o --lr fast") << false
+                                       << "--lr: expected a number, got \"fast\"";
+        QTest::newRow("train warmup") << L("train --train a --tokenizer t --out o --steps 10 --warmup 20") << false
+                                      << "--warmup: 20 must be in 0..--steps (10)";
+        QTest::newRow("train dtype") << L("train --train a --tokenizer t --out o --save-dtype f16") << false
+                                     << "--save-dtype: expected f32 or bf16";
+        QTest::newRow("train no data") << L("train --tokenizer t --out o") << false << "--train FILE is required";
+        QTest::newRow("train export needs resume") << L("train --out o --export-only") << false << "needs --resume";
+        QTest::newRow("train generate option") << L("train --out o --resume --prompt x") << false
+                                               << "unknown option --prompt";
+        QTest::newRow("eval ok") << L("eval --model m --text t --seq-len 32 --mc-samples 4 --seed 3 --max-windows 0 "
+                                      "--batch 2 --threads 1 --append-eos-per-line")
+                                 << true << "";
+        QTest::newRow("eval two inputs") << L("eval --model m --text t --ids i") << false
+                                         << "exactly one of --text FILE and --ids FILE";
+        QTest::newRow("eval mc zero") << L("eval --model m --ids i --mc-samples 0") << false
+                                      << "--mc-samples: expected a positive integer";
         QTest::newRow("block exceeds gen") << L("generate --model m --prompt hi --gen-length 8 --block-length 16")
                                            << false << "--block-length: 16 exceeds --gen-length 8";
     }
@@ -519,6 +554,104 @@ private Q_SLOTS:
         checkBadInput(runCli(generateArgs() << QStringLiteral("--block-length") << QStringLiteral("2")
                                             << QStringLiteral("--steps") << QStringLiteral("2")),
                       QStringLiteral("steps"));
+    }
+
+    // --- tokenize, train, eval ------------------------------------------------------------------------------
+
+    void tokenizeTrainEval()
+    {
+        QFile corpus(m_dir.filePath(QStringLiteral("corpus.txt")));
+        QVERIFY(corpus.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 60; ++i)
+            corpus.write(i % 2 ? "The cat sat on the mat.\n" : "\nThe dog ran in the park.\n");
+        corpus.close();
+        const QString ids = m_dir.filePath(QStringLiteral("corpus.bin"));
+        const QString tokenizer = m_model + QStringLiteral("/tokenizer.model");
+        ProcessResult r = runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizer,
+                                  QStringLiteral("--text"), corpus.fileName(), QStringLiteral("--out"), ids,
+                                  QStringLiteral("--append-eos-per-line")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject t = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(t.value(QStringLiteral("lines")).toInt(), 60); // empty lines skipped
+        QVERIFY(t.value(QStringLiteral("tokens")).toInt() > 300);
+        QCOMPARE(t.value(QStringLiteral("vocab_size")).toInt(), m_config.vocabSize);
+
+        const QString out = m_dir.filePath(QStringLiteral("run"));
+        const QStringList train = {QStringLiteral("train"),    QStringLiteral("--train"),   ids,
+                                   QStringLiteral("--val"),    ids,                         QStringLiteral("--tokenizer"),
+                                   tokenizer,                  QStringLiteral("--out"),     out,
+                                   QStringLiteral("--d-model=32"), QStringLiteral("--layers=1"), QStringLiteral("--mlp=64"),
+                                   QStringLiteral("--seq-len=32"), QStringLiteral("--batch=4"), QStringLiteral("--steps=3"),
+                                   QStringLiteral("--eval-every=3"), QStringLiteral("--eval-windows=2"),
+                                   QStringLiteral("--gen-length=8"), QStringLiteral("--gen-steps=4"),
+                                   QStringLiteral("--block-length=8")};
+        r = runCli(train);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("step 3: val_loss")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("finished 3 steps")), qPrintable(r.out));
+        QVERIFY(QFile::exists(out + QStringLiteral("/model/generation_config.json")));
+        QVERIFY(QFile::exists(out + QStringLiteral("/train_log.csv")));
+
+        // The exported model generates (with its generation_config.json) and evaluates.
+        r = runCli({QStringLiteral("generate"), QStringLiteral("--model"), out + QStringLiteral("/model"),
+                    QStringLiteral("--prompt"), QStringLiteral("The cat")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), out + QStringLiteral("/model"),
+                    QStringLiteral("--text"), corpus.fileName(), QStringLiteral("--append-eos-per-line"),
+                    QStringLiteral("--mc-samples"), QStringLiteral("2"), QStringLiteral("--max-windows"),
+                    QStringLiteral("4")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject e = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(e.value(QStringLiteral("seq_len")).toInt(), 32); // the model's max_sequence_length
+        QCOMPARE(e.value(QStringLiteral("windows")).toInt(), 4);
+        QCOMPARE(e.value(QStringLiteral("masked_ce")).toArray().size(), 3);
+        const QJsonObject elbo = e.value(QStringLiteral("elbo")).toObject();
+        QCOMPARE(elbo.value(QStringLiteral("samples")).toInt(), 8);
+        QVERIFY(elbo.value(QStringLiteral("perplexity_bound")).toDouble() > 1);
+        QVERIFY(e.value(QStringLiteral("unigram")).toObject().value(QStringLiteral("perplexity")).toDouble() > 1);
+        r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), out + QStringLiteral("/model"),
+                    QStringLiteral("--ids"), ids, QStringLiteral("--mc-samples"), QStringLiteral("2")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+        // A second fresh run into the same directory would overwrite the checkpoint.
+        checkBadInput(runCli(train), QStringLiteral("--resume"));
+        // Resuming with a different trajectory option is refused, naming it.
+        checkBadInput(runCli({QStringLiteral("train"), QStringLiteral("--out"), out, QStringLiteral("--resume"),
+                              QStringLiteral("--lr"), QStringLiteral("0.5")}),
+                      QStringLiteral("lr"));
+        checkBadInput(runCli({QStringLiteral("eval"), QStringLiteral("--model"), out + QStringLiteral("/model"),
+                              QStringLiteral("--ids"), corpus.fileName()}),
+                      QStringLiteral("not a token file"));
+    }
+
+    void trainStopsOnSignalAndResumes()
+    {
+        const QString ids = m_dir.filePath(QStringLiteral("corpus.bin")); // from tokenizeTrainEval
+        QVERIFY(QFile::exists(ids));
+        const QString out = m_dir.filePath(QStringLiteral("signalled"));
+        QProcess p;
+        p.start(m_exe, {QStringLiteral("train"), QStringLiteral("--train"), ids, QStringLiteral("--tokenizer"),
+                        m_model + QStringLiteral("/tokenizer.model"), QStringLiteral("--out"), out,
+                        QStringLiteral("--d-model=32"), QStringLiteral("--layers=1"), QStringLiteral("--mlp=64"),
+                        QStringLiteral("--seq-len=32"), QStringLiteral("--batch=2"), QStringLiteral("--steps=1000000"),
+                        QStringLiteral("--checkpoint-every=0")});
+        QVERIFY(p.waitForStarted());
+        QString output;
+        while (!output.contains(QStringLiteral("step 1/")) && p.waitForReadyRead(60000))
+            output += QString::fromUtf8(p.readAllStandardOutput());
+        QVERIFY2(output.contains(QStringLiteral("step 1/")), qPrintable(output));
+        p.terminate(); // SIGTERM: checkpoint after the current step, exit 0
+        QVERIFY(p.waitForFinished(60000));
+        output += QString::fromUtf8(p.readAllStandardOutput());
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(output.contains(QStringLiteral("stopped at step")), qPrintable(output));
+        QVERIFY(QFile::exists(out + QStringLiteral("/checkpoint/train_state.json")));
+
+        const ProcessResult exported = runCli({QStringLiteral("train"), QStringLiteral("--out"), out,
+                                               QStringLiteral("--resume"), QStringLiteral("--export-only")});
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+        QVERIFY(QFile::exists(out + QStringLiteral("/model/model.safetensors")));
     }
 
     void helpAndVersion()

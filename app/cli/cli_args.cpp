@@ -1,4 +1,6 @@
 #include "cli_args.h"
+#include "cli_tool_args.h"
+#include "cli_values.h"
 
 #include <cctype>
 #include <cerrno>
@@ -24,6 +26,9 @@ const char *const kTopUsage =
     "  info       print a model directory's configuration, size and tokenizer as JSON\n"
     "  forward    run one forward pass and print the top-k predictions per position as JSON\n"
     "  bench      time generations: forward, sampler and recording cost per step, tokens per second\n"
+    "  tokenize   encode a text file into a token file for train and eval\n"
+    "  train      train a masked diffusion model from scratch; checkpoints, resume, export\n"
+    "  eval       masked-token cross entropy, ELBO perplexity bound and unigram baseline, as JSON\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help (or `dlmstudio-cli <command> --help` for a command's options)\n"
@@ -114,69 +119,6 @@ std::string benchHelp()
            kSettingsNote;
 }
 
-std::string quoted(const std::string &s)
-{
-    return "\"" + s + "\"";
-}
-
-// Strict integer parsing: the whole string must be digits (optionally signed), in range.
-bool parseInt64(const std::string &text, long long *out)
-{
-    if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])))
-        return false;
-    errno = 0;
-    char *end = nullptr;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
-    if (errno == ERANGE || end != text.c_str() + text.size())
-        return false;
-    *out = v;
-    return true;
-}
-
-bool parseDouble(const std::string &text, double *out)
-{
-    if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])))
-        return false;
-    errno = 0;
-    char *end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (errno == ERANGE || end != text.c_str() + text.size() || !std::isfinite(v))
-        return false;
-    *out = v;
-    return true;
-}
-
-/** Parses an integer option in [lo, hi]; the message names the option. */
-std::string intOption(const std::string &name, const std::string &text, long long lo, long long hi, long long *out)
-{
-    const char *expected = lo >= 1 ? "a positive integer" : "a non-negative integer";
-    long long v = 0;
-    if (!parseInt64(text, &v)) {
-        // Distinguish "not a number" from "a number too large for any integer type".
-        const bool digitsOnly = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-        if (digitsOnly)
-            return name + ": " + text + " is out of range (" + std::to_string(lo) + ".." + std::to_string(hi) + ")";
-        return name + ": expected " + expected + ", got " + quoted(text);
-    }
-    if (v < 0 || (lo == 1 && v == 0))
-        return name + ": expected " + expected + ", got " + quoted(text);
-    if (v < lo || v > hi)
-        return name + ": " + text + " is out of range (" + std::to_string(lo) + ".." + std::to_string(hi) + ")";
-    *out = v;
-    return {};
-}
-
-std::string doubleOption(const std::string &name, const std::string &text, double lo, double *out)
-{
-    double v = 0;
-    if (!parseDouble(text, &v))
-        return name + ": expected a number, got " + quoted(text);
-    if (v < lo)
-        return name + ": must be at least " + std::to_string(static_cast<int>(lo)) + ", got " + text;
-    *out = v;
-    return {};
-}
-
 std::string idsOption(const std::string &text, std::vector<int32_t> *out)
 {
     std::vector<int32_t> ids;
@@ -243,6 +185,9 @@ const char *commandName(CliCommandKind kind)
     case CliCommandKind::Info: return "info";
     case CliCommandKind::Forward: return "forward";
     case CliCommandKind::Bench: return "bench";
+    case CliCommandKind::Tokenize: return "tokenize";
+    case CliCommandKind::Train: return "train";
+    case CliCommandKind::Eval: return "eval";
     default: return "";
     }
 }
@@ -254,13 +199,17 @@ std::string commandHelp(CliCommandKind kind)
     case CliCommandKind::Info: return infoHelp();
     case CliCommandKind::Forward: return forwardHelp();
     case CliCommandKind::Bench: return benchHelp();
+    case CliCommandKind::Tokenize:
+    case CliCommandKind::Train:
+    case CliCommandKind::Eval: return toolCommandHelp(kind);
     default: return cliUsage();
     }
 }
 
 bool commandFromName(const std::string &name, CliCommandKind *out)
 {
-    for (auto k : {CliCommandKind::Generate, CliCommandKind::Info, CliCommandKind::Forward, CliCommandKind::Bench}) {
+    for (auto k : {CliCommandKind::Generate, CliCommandKind::Info, CliCommandKind::Forward, CliCommandKind::Bench,
+                   CliCommandKind::Tokenize, CliCommandKind::Train, CliCommandKind::Eval}) {
         if (name == commandName(k)) {
             *out = k;
             return true;
@@ -316,16 +265,10 @@ std::string applyOption(CliCommand &c, const std::string &name, const std::strin
             return e;
         c.overrides.cfgScale = d;
     } else if (name == "--seed") {
-        // Seeds use the full unsigned 64-bit range, so parse them apart from the signed options.
-        errno = 0;
-        char *end = nullptr;
-        const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
-        const unsigned long long v = std::strtoull(value.c_str(), &end, 10);
-        if (!digits)
-            return "--seed: expected a non-negative integer, got " + quoted(value);
-        if (errno == ERANGE)
-            return "--seed: " + value + " is out of range (0..18446744073709551615)";
-        c.overrides.seed = static_cast<uint64_t>(v);
+        uint64_t seed = 0;
+        if (!(e = seedOption(name, value, &seed)).empty())
+            return e;
+        c.overrides.seed = seed;
     } else if (name == "--top-k") {
         if (!(e = intOption(name, value, 0, 64, &i)).empty())
             return e;
@@ -408,9 +351,13 @@ Result<CliCommand> parseCli(const std::vector<std::string> &args)
         return c;
     }
     if (!first.empty() && first[0] == '-')
-        return Failure::failure("unknown option " + quoted(first) + " (commands: generate, info, forward, bench)");
+        return Failure::failure("unknown option " + quoted(first) +
+                                " (commands: generate, info, forward, bench, tokenize, train, eval)");
     if (!commandFromName(first, &c.kind))
-        return Failure::failure("unknown command " + quoted(first) + " (expected generate, info, forward or bench)");
+        return Failure::failure("unknown command " + quoted(first) +
+                                " (expected generate, info, forward, bench, tokenize, train or eval)");
+    if (isToolCommand(c.kind))
+        return parseToolCommand(c.kind, args);
 
     const std::string cmd = commandName(c.kind);
     const auto &table = optionTable();

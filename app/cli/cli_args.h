@@ -2,18 +2,21 @@
 // The command line of dlmstudio-cli as a pure function from arguments to a struct: no I/O, no model, so
 // every accepted and refused spelling is covered by tests without starting a process.
 
+#include "evaluator.h"
 #include "generation_config.h"
 #include "generation_settings.h"
 #include "result.h"
+#include "train_config.h"
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace dlm {
 
-enum class CliCommandKind { Help, Version, Generate, Info, Forward, Bench };
+enum class CliCommandKind { Help, Version, Generate, Info, Forward, Bench, Tokenize, Train, Eval };
 
 /**
  * One parsed invocation. Generation knobs are optional so that a value the user left out can come from the
@@ -38,6 +41,21 @@ struct CliCommand
     bool fullLogits = false;  ///< forward --full-logits
     int repeat = 3;           ///< bench --repeat
     bool json = false;        ///< bench --json
+
+    // tokenize and eval
+    std::string tokenizerPath;     ///< tokenize --tokenizer
+    std::string textPath;          ///< tokenize/eval --text
+    std::string idsPath;           ///< eval --ids (a token file)
+    std::string outPath;           ///< tokenize --out
+    bool appendEos = false;        ///< --append-eos-per-line
+    std::optional<int32_t> eosId;  ///< tokenize --eos-id
+    EvalOptions eval;              ///< eval's knobs; threads in overrides.threads
+
+    // train
+    TrainConfig train;
+    std::set<std::string> trainKeys; ///< TrainConfig JSON keys set explicitly (resume checks them)
+    bool resume = false;
+    bool exportOnly = false;
 
     // Facts about the process's stdout, filled in by main (never by the parser) so that commands stay
     // testable in-process with a string stream.

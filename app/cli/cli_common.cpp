@@ -136,6 +136,9 @@ int runCommand(const CliCommand &command, std::ostream &out, std::ostream &err)
         case CliCommandKind::Info: return runInfo(command, out, err);
         case CliCommandKind::Forward: return runForward(command, out, err);
         case CliCommandKind::Bench: return runBench(command, out, err);
+        case CliCommandKind::Tokenize: return runTokenize(command, out, err);
+        case CliCommandKind::Train: return runTrain(command, out, err);
+        case CliCommandKind::Eval: return runEval(command, out, err);
         }
         return reportFailure(err, ExitInternal, "unhandled command");
     } catch (const std::bad_alloc &) {

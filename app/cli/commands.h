@@ -21,6 +21,10 @@ int runGenerate(const CliCommand &command, std::ostream &out, std::ostream &err)
 int runInfo(const CliCommand &command, std::ostream &out, std::ostream &err);
 int runForward(const CliCommand &command, std::ostream &out, std::ostream &err);
 int runBench(const CliCommand &command, std::ostream &out, std::ostream &err);
+int runTokenize(const CliCommand &command, std::ostream &out, std::ostream &err);
+/** Trains; SIGINT/SIGTERM checkpoint and exit 0, SIGUSR1 exports the model and trains on. */
+int runTrain(const CliCommand &command, std::ostream &out, std::ostream &err);
+int runEval(const CliCommand &command, std::ostream &out, std::ostream &err);
 
 /**
  * Runs a parsed command (help and version included) and turns every exception into exit status 1 with a

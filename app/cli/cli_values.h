@@ -1,0 +1,24 @@
+#pragma once
+// Strict parsing of option values, shared by every subcommand's parser. Each *Option function returns an
+// empty string on success, else the message to print ("--steps: expected a positive integer, got \"x\"").
+
+#include <cstdint>
+#include <string>
+
+namespace dlm {
+
+std::string quoted(const std::string &s);
+
+/** The whole string is an integer (optionally signed) in range of long long. */
+bool parseInt64(const std::string &text, long long *out);
+/** The whole string is a finite number. */
+bool parseDouble(const std::string &text, double *out);
+
+/** An integer option in [lo, hi]. */
+std::string intOption(const std::string &name, const std::string &text, long long lo, long long hi, long long *out);
+/** A number option of at least `lo`. */
+std::string doubleOption(const std::string &name, const std::string &text, double lo, double *out);
+/** A seed: the full unsigned 64-bit range. */
+std::string seedOption(const std::string &name, const std::string &text, uint64_t *out);
+
+} // namespace dlm
