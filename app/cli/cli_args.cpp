@@ -367,16 +367,10 @@ Result<CliCommand> parseCli(const std::vector<std::string> &args)
             c.helpText = commandHelp(c.kind);
             return c;
         }
-        if (arg.size() < 3 || arg.compare(0, 2, "--") != 0)
-            return Failure::failure(cmd + ": unexpected argument " + quoted(arg) + " (options start with --)");
-
-        std::string name = arg;
+        std::string name;
         std::optional<std::string> inlineValue;
-        const size_t eq = arg.find('=');
-        if (eq != std::string::npos) {
-            name = arg.substr(0, eq);
-            inlineValue = arg.substr(eq + 1);
-        }
+        if (const std::string error = splitOptionArgument(cmd, arg, &name, &inlineValue); !error.empty())
+            return Failure::failure(error);
         const auto it = table.find(name);
         bool accepted = false;
         if (it != table.end()) {

@@ -84,4 +84,18 @@ std::string seedOption(const std::string &name, const std::string &text, uint64_
     return {};
 }
 
+std::string splitOptionArgument(const std::string &cmd, const std::string &arg, std::string *name,
+                                std::optional<std::string> *inlineValue)
+{
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0)
+        return cmd + ": unexpected argument " + quoted(arg) + " (options start with --)";
+    const size_t eq = arg.find('=');
+    *name = arg.substr(0, eq);
+    if (eq != std::string::npos)
+        *inlineValue = arg.substr(eq + 1);
+    else
+        inlineValue->reset();
+    return {};
+}
+
 } // namespace dlm

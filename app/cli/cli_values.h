@@ -3,6 +3,7 @@
 // empty string on success, else the message to print ("--steps: expected a positive integer, got \"x\"").
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace dlm {
@@ -20,5 +21,10 @@ std::string intOption(const std::string &name, const std::string &text, long lon
 std::string doubleOption(const std::string &name, const std::string &text, double lo, double *out);
 /** A seed: the full unsigned 64-bit range. */
 std::string seedOption(const std::string &name, const std::string &text, uint64_t *out);
+
+/** Splits one argument of subcommand `cmd` into an option name and an inline "=value". Returns the message
+ *  for an argument that is not an option (every subcommand takes options only). */
+std::string splitOptionArgument(const std::string &cmd, const std::string &arg, std::string *name,
+                                std::optional<std::string> *inlineValue);
 
 } // namespace dlm
