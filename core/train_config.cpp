@@ -161,6 +161,7 @@ std::string trainConfigToJson(const TrainConfig &c)
     j["train_path"] = c.trainPath;
     j["val_path"] = c.valPath;
     j["tokenizer_path"] = c.tokenizerPath;
+    j["init_from"] = c.initFrom;
     j["out_dir"] = c.outDir;
     j["gen_length"] = c.genLength;
     j["gen_steps"] = c.genSteps;
@@ -220,6 +221,7 @@ Result<TrainConfig> trainConfigFromJson(const std::string &text, const std::stri
     read("train_path", &c.trainPath);
     read("val_path", &c.valPath);
     read("tokenizer_path", &c.tokenizerPath);
+    read("init_from", &c.initFrom);
     read("out_dir", &c.outDir);
     read("gen_length", &c.genLength);
     read("gen_steps", &c.genSteps);

@@ -52,6 +52,7 @@ struct TrainConfig
     std::string trainPath; ///< token file (dlmstudio-cli tokenize)
     std::string valPath; ///< optional held-out token file
     std::string tokenizerPath; ///< tokenizer.model, copied into the exported model
+    std::string initFrom; ///< model directory whose weights start a fresh run (warm start); empty = random
     std::string outDir;
 
     // generation_config.json of the exported model.

@@ -75,6 +75,20 @@ Result<std::vector<int32_t>> loadTokens(const std::string &option, const std::st
     return std::move(data->ids);
 }
 
+/** Loaded weights are views of the mapped file (or converted copies); training writes into them, so own them. */
+void ownWeights(LladaModel &model)
+{
+    LladaWeights &w = model.weights();
+    w.wte = w.wte.clone();
+    for (auto &b : w.blocks) {
+        for (at::Tensor *t :
+            {&b.attnNorm, &b.qProj, &b.kProj, &b.vProj, &b.attnOut, &b.ffNorm, &b.ffProj, &b.upProj, &b.ffOut})
+            *t = t->clone();
+    }
+    w.lnF = w.lnF.clone();
+    w.head = model.config().weightTying ? w.wte : w.head.clone();
+}
+
 } // namespace
 
 struct Trainer::Impl
@@ -165,7 +179,7 @@ Result<std::unique_ptr<Trainer>> Trainer::open(
     if (config.tokenizerPath.empty())
         return R::failure("--tokenizer: a tokenizer.model file is required");
     // Absolute, because train_state.json records them and a resume may start from another directory.
-    for (std::string *path : {&config.trainPath, &config.valPath, &config.tokenizerPath}) {
+    for (std::string *path : {&config.trainPath, &config.valPath, &config.tokenizerPath, &config.initFrom}) {
         std::error_code ec;
         if (!path->empty())
             *path = fs::absolute(*path, ec).lexically_normal().string();
@@ -235,21 +249,27 @@ Result<std::unique_ptr<Trainer>> Trainer::open(
         if (c.dModel != modelConfig.dModel || c.nLayers != modelConfig.nLayers || c.vocabSize != modelConfig.vocabSize
             || c.mlpHiddenSize != modelConfig.mlpHiddenSize)
             return R::failure(checkpointDir + ": config.json does not match train_state.json");
-        // The loaded weights are views of the mapped file; training writes into them, so own a copy.
-        LladaWeights &w = d.model->weights();
-        w.wte = w.wte.clone();
-        for (auto &b : w.blocks) {
-            for (at::Tensor *t :
-                {&b.attnNorm, &b.qProj, &b.kProj, &b.vProj, &b.attnOut, &b.ffNorm, &b.ffProj, &b.upProj, &b.ffOut})
-                *t = t->clone();
-        }
-        w.lnF = w.lnF.clone();
-        w.head = modelConfig.weightTying ? w.wte : w.head.clone();
+        ownWeights(*d.model);
         d.step = saved.step;
         d.checkpointStep = saved.step;
         d.elapsedBase = saved.elapsedSeconds;
         d.lossEma = saved.lossEma;
         d.lossEmaWeight = saved.lossEmaWeight;
+    } else if (!config.initFrom.empty()) {
+        auto loaded = LladaModel::load(config.initFrom);
+        if (!loaded)
+            return R::failure("--init-from: " + loaded.error());
+        d.model = *loaded;
+        const ModelConfig &c = d.model->config();
+        if (c.dModel != modelConfig.dModel || c.nHeads != modelConfig.nHeads || c.nKvHeads != modelConfig.nKvHeads
+            || c.nLayers != modelConfig.nLayers || c.vocabSize != modelConfig.vocabSize
+            || c.mlpHiddenSize != modelConfig.mlpHiddenSize || c.weightTying != modelConfig.weightTying)
+            return R::failure("--init-from: " + config.initFrom + " has d_model " + std::to_string(c.dModel) + ", "
+                + std::to_string(c.nHeads) + "/" + std::to_string(c.nKvHeads) + " heads, "
+                + std::to_string(c.nLayers) + " layers, mlp " + std::to_string(c.mlpHiddenSize) + ", vocabulary "
+                + std::to_string(c.vocabSize) + "; give the same shape (--d-model, --heads, --kv-heads, --layers, "
+                  "--mlp) and tokenizer");
+        ownWeights(*d.model);
     } else {
         d.model = LladaModel::initialise(modelConfig, config.seed);
     }

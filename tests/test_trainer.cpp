@@ -292,6 +292,45 @@ private Q_SLOTS:
         QCOMPARE(std::count(log->begin(), log->end(), '\n'), long(41));
     }
 
+    void initFromStartsWhereTheModelLeftOff()
+    {
+        // "learn" was trained by trainingLowersTheLoss; its exported model is the warm start.
+        const std::string learned = joinPath(tinyConfig("learn").outDir, kModelDirName);
+        QVERIFY(fileExists(joinPath(learned, "model.safetensors")));
+        TrainConfig cold = tinyConfig("cold");
+        cold.totalSteps = 3;
+        auto coldTrainer = Trainer::open(cold);
+        QVERIFY(coldTrainer.ok());
+        const std::vector<double> coldLosses = train(**coldTrainer);
+
+        TrainConfig warm = tinyConfig("warm");
+        warm.totalSteps = 3;
+        warm.initFrom = learned;
+        auto warmTrainer = Trainer::open(warm);
+        QVERIFY2(warmTrainer.ok(), warmTrainer.error().c_str());
+        const std::vector<double> warmLosses = train(**warmTrainer);
+        QCOMPARE(warmLosses.size(), size_t(3));
+        // Same seed, windows and masks: only the starting weights differ.
+        QVERIFY2(warmLosses[0] < 0.5 * coldLosses[0],
+            qPrintable(QStringLiteral("warm %1, cold %2").arg(warmLosses[0]).arg(coldLosses[0])));
+        // The warm start's source is untouched (weights were copied, not trained in place).
+        auto reloaded = loadModelDirectory(learned);
+        QVERIFY2(reloaded.ok(), reloaded.error().c_str());
+
+        TrainConfig wrong = tinyConfig("wrong-shape");
+        wrong.initFrom = learned;
+        wrong.dModel = 64;
+        auto refused = Trainer::open(wrong);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().find("--init-from: ") == 0 && refused.error().find("d_model 32") != std::string::npos,
+            refused.error().c_str());
+        wrong = tinyConfig("missing");
+        wrong.initFrom = m_dir.filePath(QStringLiteral("no-such-model")).toStdString();
+        refused = Trainer::open(wrong);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().find("--init-from: ") == 0, refused.error().c_str());
+    }
+
     void resumeIsBitExact()
     {
         TrainConfig c = tinyConfig("straight");

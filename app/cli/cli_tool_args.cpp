@@ -59,6 +59,8 @@ const char *const kTrainHelp
       "  --val FILE             held-out token file; its loss is logged every --eval-every steps\n"
       "  --tokenizer FILE       tokenizer.model the token files were made with (copied into model/)\n"
       "  --out DIR              output directory (created if missing)\n"
+      "  --init-from DIR        start from this model's weights (same shape and tokenizer) instead of random ones;\n"
+      "                         the optimiser and the schedule start fresh (a second training phase)\n"
       "  --resume               continue from DIR/checkpoint. Options left out keep the checkpoint's values;\n"
       "                         options given must match it, except threads, checkpoint/eval frequency,\n"
       "                         paths and export settings\n"
@@ -223,6 +225,7 @@ const std::map<std::string, ToolOption> &trainOptions()
         {"--val", {true, trainPath(&T::valPath, "a token file"), "val_path"}},
         {"--tokenizer", {true, trainPath(&T::tokenizerPath, "a tokenizer.model file"), "tokenizer_path"}},
         {"--out", {true, trainPath(&T::outDir, "a directory"), "out_dir"}},
+        {"--init-from", {true, trainPath(&T::initFrom, "a model directory"), "init_from"}},
         {"--resume", {false, flag(&CliCommand::resume)}},
         {"--export-only", {false, flag(&CliCommand::exportOnly)}},
         {"--d-model", {true, trainInt(&T::dModel, 2, 65536), "d_model"}},
