@@ -198,6 +198,46 @@ Status Session::switchBranch(int branchId, int index)
     return {};
 }
 
+Status Session::discardBranch(int branchId)
+{
+    const int count = m_timeline.branchCount();
+    if (branchId <= 0 || branchId >= count)
+        return Status::failure("branch " + std::to_string(branchId) + " cannot be discarded (the first branch stays; "
+                               + std::to_string(count) + " branches exist)");
+    if (branchId != count - 1)
+        return Status::failure("branch " + std::to_string(branchId) + " is not the newest branch");
+    const Branch &b = m_timeline.branch(branchId);
+    const int parent = b.parent;
+    const int forkIndex = b.forkIndex;
+    m_timeline.removeLastBranch();
+    if (m_branch == branchId) {
+        m_branch = parent;
+        m_index = std::min(forkIndex, m_timeline.branch(parent).size() - 1);
+    }
+    return {};
+}
+
+Status Session::discardAfter(int branchId, int keepUpTo)
+{
+    if (branchId < 0 || branchId >= m_timeline.branchCount())
+        return Status::failure("branch " + std::to_string(branchId) + " does not exist");
+    const Branch &b = m_timeline.branch(branchId);
+    if (keepUpTo < 0 || keepUpTo >= b.size())
+        return Status::failure("record " + std::to_string(keepUpTo) + " does not exist on branch "
+                               + std::to_string(branchId));
+    for (int i = 0; i < m_timeline.branchCount(); ++i) {
+        const Branch &other = m_timeline.branch(i);
+        if (other.parent == branchId && other.forkIndex > keepUpTo)
+            return Status::failure("branch " + std::to_string(i) + " forks from record "
+                                   + std::to_string(other.forkIndex) + " of branch " + std::to_string(branchId)
+                                   + "; its history cannot be dropped");
+    }
+    m_timeline.truncate(branchId, keepUpTo);
+    if (m_branch == branchId)
+        m_index = std::min(m_index, keepUpTo);
+    return {};
+}
+
 Status Session::computeNextStep()
 {
     const StepRecord &cur = current();

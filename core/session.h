@@ -63,6 +63,13 @@ public:
     Status remask(const std::vector<int32_t> &positions);
     Status setLocked(const std::vector<int32_t> &positions, bool locked);
 
+    // Taking edits back (undo). Branch ids are indices, so only the newest branch can go, and only records no
+    // other branch forked after can be dropped; both refuse otherwise. The cursor moves to what is left.
+    /** Removes branch `branchId`, which must be the newest one with no branch forked from it. */
+    Status discardBranch(int branchId);
+    /** Drops the records after `keepUpTo` on `branchId`; refused when a branch forks after that point. */
+    Status discardAfter(int branchId, int keepUpTo);
+
     /** Text of the generation region of a record (masks shown as the mask piece). */
     std::string generatedText(const StepRecord &record) const;
     std::string piece(int32_t id) const;

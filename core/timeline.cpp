@@ -43,6 +43,12 @@ void Timeline::truncate(int branchId, int keepUpTo)
         records.resize(static_cast<size_t>(keepUpTo + 1));
 }
 
+void Timeline::removeLastBranch()
+{
+    if (!m_branches.empty())
+        m_branches.pop_back();
+}
+
 int Timeline::addBranch(Branch branch)
 {
     branch.id = static_cast<int>(m_branches.size());

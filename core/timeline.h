@@ -54,6 +54,8 @@ public:
     void append(int branchId, StepRecord record);
     /** Drops records after `keepUpTo` on a branch (used when history past a point is discarded). */
     void truncate(int branchId, int keepUpTo);
+    /** Removes the newest branch (undoing the edit that forked it); ids of the others stay valid. */
+    void removeLastBranch();
 
     int branchCount() const { return static_cast<int>(m_branches.size()); }
     const Branch &branch(int id) const { return m_branches.at(static_cast<size_t>(id)); }

@@ -83,6 +83,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        QStandardPaths::setTestModeEnabled(true); // recent models and layout must not reach the user's settings
         QVERIFY(m_tmp.isValid());
         m_modelDir = m_tmp.filePath(QStringLiteral("tiny"));
         auto config = testing::writeTinyModel(m_modelDir.toStdString());

@@ -238,6 +238,40 @@ private Q_SLOTS:
         QCOMPARE(ses->index(), old.size() - 1);
     }
 
+    void discardingEditsRestoresTheHistory()
+    {
+        auto ses = make(small());
+        QVERIFY(ses->run(nullptr, 2).ok());
+        const int pos = ses->promptLength() + 5;
+        QVERIFY(ses->setTokens(pos, {42}).ok()); // record 3 on branch 0
+        QVERIFY(ses->run(nullptr, 1).ok());       // record 4
+        QVERIFY(ses->goTo(1).ok());
+        QVERIFY(ses->remask({ses->current().committed.at(0)}).ok()); // forks branch 1 at record 1
+        QCOMPARE(ses->timeline().branchCount(), 2);
+
+        // Branch 0 cannot lose records that branch 1 needs, and only the newest branch can go.
+        QVERIFY(!ses->discardAfter(0, 0).ok());
+        QVERIFY(!ses->discardBranch(0).ok());
+        QVERIFY(!ses->discardBranch(5).ok());
+
+        QVERIFY(ses->discardBranch(1).ok());
+        QCOMPARE(ses->timeline().branchCount(), 1);
+        QCOMPARE(ses->branchId(), 0);
+        QCOMPARE(ses->index(), 1); // back at the fork point
+
+        const StepRecord stepAfterEdit = ses->timeline().branch(0).at(4);
+        QVERIFY(ses->discardAfter(0, 2).ok()); // takes the edit and the step after it back
+        QCOMPARE(ses->timeline().branch(0).size(), 3);
+        QCOMPARE(ses->index(), 1);
+        QVERIFY(!ses->discardAfter(0, 7).ok());
+
+        // Doing the edit again gives the same history: noise is keyed by (seed, step, position).
+        QVERIFY(ses->goTo(2).ok());
+        QVERIFY(ses->setTokens(pos, {42}).ok());
+        QVERIFY(ses->step().ok());
+        QVERIFY(sameRecords(ses->current(), stepAfterEdit));
+    }
+
     void remaskedTokensAreFilledAgain()
     {
         auto ses = make(small());

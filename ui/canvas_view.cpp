@@ -5,6 +5,7 @@
 #include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPaintEvent>
 #include <QToolTip>
@@ -217,6 +218,33 @@ void CanvasView::paintEvent(QPaintEvent *event)
         if (c.rect.intersects(exposed))
             m_painter.paint(&p, c);
     }
+    if (m_selected >= 0 && m_selected < chipCount()) {
+        // The selection is a dashed frame outside the chip, so it never hides the chip's own outline.
+        QPen pen(palette().color(QPalette::Highlight), 2.0, Qt::DashLine);
+        p.setPen(pen);
+        p.setBrush(Qt::NoBrush);
+        p.drawRoundedRect(m_chips[static_cast<size_t>(m_selected)].rect.adjusted(-3, -3, 3, 3), 4, 4);
+    }
+}
+
+void CanvasView::setSelectedPosition(int pos)
+{
+    if (pos == m_selected)
+        return;
+    m_selected = pos;
+    update();
+}
+
+void CanvasView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton) {
+        const int pos = positionAt(event->position());
+        if (pos >= 0) {
+            setSelectedPosition(pos);
+            Q_EMIT positionClicked(pos);
+        }
+    }
+    QWidget::mousePressEvent(event);
 }
 
 QRectF CanvasView::chipRect(int pos) const
@@ -309,7 +337,13 @@ void CanvasView::contextMenuEvent(QContextMenuEvent *event)
     const int pos = positionAt(event->pos());
     if (pos < 0)
         return;
+    setSelectedPosition(pos);
+    Q_EMIT positionClicked(pos);
     QMenu menu(this);
+    if (m_menuBuilder) {
+        m_menuBuilder(menu, pos);
+        menu.addSeparator();
+    }
     QAction *copy = menu.addAction(tr("Copy details of position %1").arg(pos));
     if (menu.exec(event->globalPos()) == copy)
         QApplication::clipboard()->setText(details(pos, false));

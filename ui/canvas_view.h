@@ -8,6 +8,8 @@
 #include <QString>
 #include <QWidget>
 
+class QMenu;
+
 #include <functional>
 #include <vector>
 
@@ -25,6 +27,8 @@ class CanvasView : public QWidget
 public:
     /** Maps a token id to the text shown for it ("▁" already turned into a space). */
     using PieceText = std::function<QString(int32_t)>;
+    /** Adds actions for position `pos` to the context menu (editing lives outside the view). */
+    using MenuBuilder = std::function<void(QMenu &menu, int pos)>;
 
     explicit CanvasView(QWidget *parent = nullptr);
 
@@ -37,6 +41,10 @@ public:
     void setRecord(RecordPtr record, std::vector<float> committedProbability = {});
     /** Shows nothing but `text` (e.g. how to pick a model). */
     void setPlaceholder(const QString &text);
+    /** Outlines position `pos` as the selection (-1: none); other views select the same position. */
+    void setSelectedPosition(int pos);
+    int selectedPosition() const { return m_selected; }
+    void setMenuBuilder(MenuBuilder builder) { m_menuBuilder = std::move(builder); }
 
     RecordPtr record() const { return m_record; }
     /** Chips drawn as mask boxes; equals the record's masked count when the view is consistent. */
@@ -55,8 +63,13 @@ public:
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
+Q_SIGNALS:
+    /** A chip was clicked (it is then the selection). */
+    void positionClicked(int pos);
+
 protected:
     bool event(QEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
@@ -78,6 +91,8 @@ private:
     mutable std::vector<TokenChip> m_chips; ///< rects are a layout cache, refreshed on resize
     std::vector<qreal> m_chipWidths;
     int m_maskedChips = 0;
+    int m_selected = -1;
+    MenuBuilder m_menuBuilder;
     mutable int m_layoutWidth = -1; ///< width the chip rects were laid out for
 };
 

@@ -1,6 +1,7 @@
 #include "decision_chart.h"
 
 #include "color_maps.h"
+#include "plot_theme.h"
 #include "prompt.h"
 
 #include <qcustomplot.h>
@@ -97,10 +98,13 @@ DecisionChart::DecisionChart(QWidget *parent) : QWidget(parent), m_plot(new QCus
     m_cutLabel->setSelectable(false);
     m_cutLabel->setPadding(QMargins(4, 2, 4, 2));
     m_cutLabel->setBrush(QBrush(QColor(255, 255, 255, 220)));
+    markAsInk(m_cutLine);
+    markAsInk(m_cutLabel);
 
     connect(m_plot, &QCustomPlot::mousePress, this, &DecisionChart::onMousePress);
     connect(m_plot, &QCustomPlot::mouseMove, this, &DecisionChart::onMouseMove);
     rebuild();
+    followPalette(m_plot); // after every item exists, so marked items get the ink too
 }
 
 void DecisionChart::setTimelineBranch(const Timeline &timeline, int branchId)

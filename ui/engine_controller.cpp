@@ -20,6 +20,8 @@ EngineController::EngineController(QObject *parent) : QObject(parent)
     connect(m_worker, &EngineWorker::sessionStarted, this, &EngineController::sessionStarted);
     connect(m_worker, &EngineWorker::recordReady, this, &EngineController::recordReady);
     connect(m_worker, &EngineWorker::failed, this, &EngineController::failed);
+    connect(m_worker, &EngineWorker::editApplied, this, &EngineController::editApplied);
+    connect(m_worker, &EngineWorker::historyChanged, this, &EngineController::historyChanged);
     connect(m_worker, &EngineWorker::runStarted, this, [this] {
         m_running = true;
         Q_EMIT runningChanged(true);
@@ -87,6 +89,23 @@ void EngineController::stop()
 void EngineController::goTo(int index)
 {
     post([w = m_worker, index] { w->goTo(index); });
+}
+
+void EngineController::switchBranch(int branch, int index)
+{
+    post([w = m_worker, branch, index] { w->switchBranch(branch, index); });
+}
+
+quint64 EngineController::applyEdit(const EditRequest &request, int branch, int index)
+{
+    const quint64 id = ++m_lastEditId;
+    post([w = m_worker, id, request, branch, index] { w->applyEdit(id, request, branch, index); });
+    return id;
+}
+
+void EngineController::undoEdit(const EditOutcome &outcome)
+{
+    post([w = m_worker, outcome] { w->undoEdit(outcome); });
 }
 
 } // namespace dlm

@@ -35,6 +35,11 @@ public:
     void stop();
     /** Moves the engine's cursor to a record of the current branch (the GUI already shows it). */
     void goTo(int index);
+    void switchBranch(int branch, int index);
+    /** Applies an edit at record (branch, index); returns the id its editApplied will carry. */
+    quint64 applyEdit(const EditRequest &request, int branch, int index);
+    /** Takes an applied edit back; historyChanged follows. */
+    void undoEdit(const EditOutcome &outcome);
 
     /** True while any request is queued or being worked on. */
     bool isBusy() const { return m_pending > 0; }
@@ -51,6 +56,8 @@ Q_SIGNALS:
     void runStarted();
     void finished(bool stopped);
     void failed(const QString &message);
+    void editApplied(const dlm::EditOutcome &outcome);
+    void historyChanged(const dlm::SessionSnapshot &snapshot);
     void busyChanged(bool busy);
     void runningChanged(bool running);
 
@@ -62,6 +69,7 @@ private:
     QThread m_thread;
     EngineWorker *m_worker = nullptr; ///< lives on m_thread; deleted when the thread finishes
     quint64 m_lastTicket = 0;
+    quint64 m_lastEditId = 0;
     int m_pending = 0;
     bool m_running = false;
 };

@@ -10,6 +10,8 @@ void registerEngineTypes()
     qRegisterMetaType<ModelInfo>("dlm::ModelInfo");
     qRegisterMetaType<SessionSnapshot>("dlm::SessionSnapshot");
     qRegisterMetaType<RecordUpdate>("dlm::RecordUpdate");
+    qRegisterMetaType<EditRequest>("dlm::EditRequest");
+    qRegisterMetaType<EditOutcome>("dlm::EditOutcome");
 }
 
 } // namespace dlm

@@ -52,6 +52,27 @@ struct RecordUpdate
     std::vector<std::pair<int32_t, std::string>> newPieces;
 };
 
+/** A user's change to the canvas, as the worker applies it and the undo stack replays it. */
+struct EditRequest
+{
+    enum class Kind { SetTokens, SetText, Remask, Lock, Unlock };
+    Kind kind = Kind::SetTokens;
+    std::vector<int32_t> positions; ///< SetTokens/SetText: only the first (tokens fill from there on)
+    std::vector<int32_t> ids;       ///< SetTokens
+    QString text;                   ///< SetText: typed text, tokenised by the engine
+};
+
+/** Where an edit was made and where it led; what undo needs to take it back exactly. */
+struct EditOutcome
+{
+    quint64 id = 0; ///< the controller's number for the request
+    EditRequest request;
+    int beforeBranch = 0, beforeIndex = 0; ///< the record the edit was made at
+    int afterBranch = 0, afterIndex = 0;   ///< the Edit record it created
+    bool forked = false;                   ///< the edit was in the past, so it started branch `afterBranch`
+    int written = 0;                       ///< positions it changed (typed text may fill several)
+};
+
 /** Registers the types above for queued connections; idempotent. */
 void registerEngineTypes();
 
@@ -62,3 +83,5 @@ Q_DECLARE_METATYPE(dlm::ComputeDType)
 Q_DECLARE_METATYPE(dlm::ModelInfo)
 Q_DECLARE_METATYPE(dlm::SessionSnapshot)
 Q_DECLARE_METATYPE(dlm::RecordUpdate)
+Q_DECLARE_METATYPE(dlm::EditRequest)
+Q_DECLARE_METATYPE(dlm::EditOutcome)

@@ -110,15 +110,12 @@ void EngineWorker::startSession(const QString &prompt, const GenerationSettings 
             return;
         }
         m_session = std::move(*session);
-        SessionSnapshot snapshot;
-        snapshot.timeline = m_session->timeline();
-        snapshot.branch = m_session->branchId();
-        snapshot.index = m_session->index();
+        const SessionSnapshot started = snapshot();
         m_sentPieces.clear();
-        for (const auto &piece : snapshot.timeline.pieces)
+        for (const auto &piece : started.timeline.pieces)
             m_sentPieces.insert(piece.first);
-        m_knownBranches = snapshot.timeline.branchCount();
-        Q_EMIT sessionStarted(snapshot);
+        m_knownBranches = started.timeline.branchCount();
+        Q_EMIT sessionStarted(started);
     });
 }
 
@@ -177,6 +174,95 @@ void EngineWorker::goTo(int index)
         if (!s)
             Q_EMIT failed(fromStd(s.error()));
     });
+}
+
+void EngineWorker::switchBranch(int branch, int index)
+{
+    guarded("switching branches", [&] {
+        if (!m_session)
+            return;
+        const Status s = m_session->switchBranch(branch, index);
+        if (!s)
+            Q_EMIT failed(fromStd(s.error()));
+    });
+}
+
+void EngineWorker::applyEdit(quint64 id, const EditRequest &request, int branch, int index)
+{
+    guarded("the edit", [&] {
+        if (!m_session) {
+            Q_EMIT failed(tr("No session: press Start first."));
+            return;
+        }
+        Status s = m_session->switchBranch(branch, index);
+        if (!s) {
+            Q_EMIT failed(fromStd(s.error()));
+            return;
+        }
+        const int branchesBefore = m_session->timeline().branchCount();
+        int written = static_cast<int>(request.positions.size());
+        switch (request.kind) {
+        case EditRequest::Kind::SetTokens:
+            written = static_cast<int>(request.ids.size());
+            s = request.positions.empty() ? Status::failure("no position to edit")
+                                          : m_session->setTokens(request.positions.front(), request.ids);
+            break;
+        case EditRequest::Kind::SetText:
+            s = request.positions.empty()
+                    ? Status::failure("no position to edit")
+                    : m_session->setText(request.positions.front(), request.text.toStdString(), &written);
+            break;
+        case EditRequest::Kind::Remask:
+            s = m_session->remask(request.positions);
+            break;
+        case EditRequest::Kind::Lock:
+        case EditRequest::Kind::Unlock:
+            s = m_session->setLocked(request.positions, request.kind == EditRequest::Kind::Lock);
+            break;
+        }
+        if (!s) {
+            Q_EMIT failed(fromStd(s.error()));
+            return;
+        }
+        emitCurrent();
+        EditOutcome outcome;
+        outcome.id = id;
+        outcome.request = request;
+        outcome.beforeBranch = branch;
+        outcome.beforeIndex = index;
+        outcome.afterBranch = m_session->branchId();
+        outcome.afterIndex = m_session->index();
+        outcome.forked = m_session->timeline().branchCount() > branchesBefore;
+        outcome.written = written;
+        Q_EMIT editApplied(outcome);
+    });
+}
+
+void EngineWorker::undoEdit(const EditOutcome &outcome)
+{
+    guarded("undoing the edit", [&] {
+        if (!m_session)
+            return;
+        Status s = outcome.forked ? m_session->discardBranch(outcome.afterBranch)
+                                  : m_session->discardAfter(outcome.afterBranch, outcome.afterIndex - 1);
+        if (s)
+            s = m_session->switchBranch(outcome.beforeBranch, outcome.beforeIndex);
+        if (!s) {
+            Q_EMIT failed(tr("Cannot undo the edit: %1").arg(fromStd(s.error())));
+            return;
+        }
+        m_knownBranches = m_session->timeline().branchCount();
+        Q_EMIT historyChanged(snapshot());
+    });
+}
+
+SessionSnapshot EngineWorker::snapshot() const
+{
+    SessionSnapshot s;
+    s.timeline = m_session->timeline();
+    s.branch = m_session->branchId();
+    s.index = m_session->index();
+    return s;
 }
 
 void EngineWorker::emitCurrent()

@@ -43,6 +43,15 @@ public Q_SLOTS:
     void run(quint64 ticket, int maxSteps);
     /** Moves the session cursor; the GUI shows records itself, so nothing is emitted on success. */
     void goTo(int index);
+    /** Moves the session cursor to a record of another branch (nothing emitted on success). */
+    void switchBranch(int branch, int index);
+    /**
+     * Applies `request` at record (branch, index): emits recordReady for the Edit record, then editApplied;
+     * a refused edit emits failed with the session's reason and changes nothing.
+     */
+    void applyEdit(quint64 id, const dlm::EditRequest &request, int branch, int index);
+    /** Takes an applied edit back (and anything computed after it); emits historyChanged. */
+    void undoEdit(const dlm::EditOutcome &outcome);
 
 Q_SIGNALS:
     void loadProgress(double fraction, const QString &text);
@@ -53,12 +62,16 @@ Q_SIGNALS:
     /** A run ended: the canvas is complete, the step limit was reached, or it was stopped. */
     void finished(bool stopped);
     void failed(const QString &message);
+    void editApplied(const dlm::EditOutcome &outcome);
+    /** The timeline lost records (undo); the snapshot is the whole timeline and the cursor. */
+    void historyChanged(const dlm::SessionSnapshot &snapshot);
     /** Emitted after every request, successful or not, so the owner can count what is still queued. */
     void requestDone();
 
 private:
     bool cancelled(quint64 ticket) const { return ticket <= m_stopTicket.load(); }
     void emitCurrent();
+    SessionSnapshot snapshot() const;
     template <typename Fn>
     void guarded(const char *what, Fn &&fn);
 

@@ -1,57 +1,80 @@
 #include "generation_panel.h"
 
 #include "color_maps.h"
+#include "generation_config.h"
+#include "recent_models.h"
+#include "sampler_form.h"
 
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QFileDialog>
-#include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSpinBox>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSignalBlocker>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <climits>
 
 namespace dlm {
 
 namespace {
 
-constexpr ConfidenceMeasure kMeasures[] = {ConfidenceMeasure::LowConfidence, ConfidenceMeasure::Random,
-                                           ConfidenceMeasure::Margin, ConfidenceMeasure::Entropy};
+const QString kGroup = QStringLiteral("GenerationPanel");
 
-QSpinBox *spinBox(int min, int max, const QString &tip)
+QLabel *wrappedLabel(const char *name)
 {
-    auto *box = new QSpinBox;
-    box->setRange(min, max);
-    box->setToolTip(tip);
-    return box;
+    auto *label = new QLabel;
+    label->setObjectName(QLatin1String(name));
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+void setTextColor(QLabel *label, const QColor &color)
+{
+    QPalette pal = label->palette();
+    pal.setColor(QPalette::WindowText, color);
+    label->setPalette(pal);
 }
 
 } // namespace
 
-GenerationPanel::GenerationPanel(QWidget *parent) : QWidget(parent)
+GenerationPanel::GenerationPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_recent(std::make_unique<RecentModels>())
 {
     auto *modelBox = new QGroupBox(tr("Model"));
-    m_dir = new QLineEdit;
-    m_dir->setPlaceholderText(tr("model directory"));
-    m_dir->setToolTip(tr("A directory with config.json, model.safetensors and tokenizer.model"));
+    m_dir = new QComboBox;
+    m_dir->setObjectName(QStringLiteral("modelDirectory"));
+    m_dir->setEditable(true);
+    m_dir->setInsertPolicy(QComboBox::NoInsert); // only a successful load makes a directory "recent"
+    m_dir->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_dir->setMinimumContentsLength(8);
+    m_dir->lineEdit()->setPlaceholderText(tr("model directory"));
+    m_dir->setToolTip(tr("A directory with config.json, model.safetensors and tokenizer.model; the list holds the "
+                         "last %1 models loaded.")
+                          .arg(RecentModels::kMaxEntries));
     auto *browse = new QToolButton;
     browse->setText(tr("Browse…"));
+    browse->setToolTip(tr("Choose a model directory and load it"));
     m_dtype = new QComboBox;
+    m_dtype->setObjectName(QStringLiteral("dtype"));
     m_dtype->addItem(QStringLiteral("F32"), static_cast<int>(ComputeDType::F32));
     m_dtype->addItem(QStringLiteral("BF16"), static_cast<int>(ComputeDType::BF16));
-    m_dtype->setToolTip(tr("Precision the model computes in"));
+    m_dtype->setToolTip(tr("Precision the model computes in; BF16 halves memory at some accuracy. A change takes "
+                           "effect when the model is loaded again."));
     m_load = new QPushButton(tr("Load"));
-    m_modelStatus = new QLabel(tr("No model loaded."));
-    m_modelStatus->setWordWrap(true);
-    m_modelStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_load->setObjectName(QStringLiteral("load"));
+    m_load->setToolTip(tr("Load (or reload) the model directory in the chosen precision"));
+    m_dtypeNote = wrappedLabel("dtypeNote");
+    m_modelStatus = wrappedLabel("modelStatus");
+    m_modelStatus->setText(tr("No model loaded."));
 
     auto *dirRow = new QHBoxLayout;
     dirRow->addWidget(m_dir, 1);
@@ -64,64 +87,77 @@ GenerationPanel::GenerationPanel(QWidget *parent) : QWidget(parent)
     auto *modelLayout = new QVBoxLayout(modelBox);
     modelLayout->addLayout(dirRow);
     modelLayout->addLayout(loadRow);
+    modelLayout->addWidget(m_dtypeNote);
     modelLayout->addWidget(m_modelStatus);
 
-    auto *genBox = new QGroupBox(tr("Generation"));
+    auto *promptBox = new QGroupBox(tr("Prompt"));
     m_prompt = new QPlainTextEdit;
+    m_prompt->setObjectName(QStringLiteral("prompt"));
     m_prompt->setPlaceholderText(tr("Prompt. Write [MASK] where the model should fill in."));
     m_prompt->setTabChangesFocus(true);
     m_prompt->setFixedHeight(m_prompt->fontMetrics().lineSpacing() * 5 + 12);
-    m_genLength = spinBox(1, 1 << 20, tr("Masked positions appended to the prompt"));
-    m_steps = spinBox(1, 1 << 20, tr("Denoising steps in total, spread evenly over the blocks"));
-    m_blockLength = spinBox(1, 1 << 20, tr("Semi-autoregressive block size; equal to gen length for one block"));
-    m_temperature = new QDoubleSpinBox;
-    m_temperature->setRange(0.0, 10.0);
-    m_temperature->setSingleStep(0.1);
-    m_temperature->setDecimals(2);
-    m_temperature->setToolTip(tr("0 takes the most likely token; higher samples more freely"));
-    m_measure = new QComboBox;
-    for (ConfidenceMeasure m : kMeasures)
-        m_measure->addItem(QString::fromUtf8(measureName(m)), static_cast<int>(m));
-    m_measure->setToolTip(tr("How the sampler ranks masked positions when it decides which to commit"));
-    m_seed = spinBox(0, INT_MAX, tr("Same model, settings and seed give the same run"));
-    m_start = new QPushButton(tr("Start"));
-    m_start->setDefault(true);
-    m_start->setEnabled(false);
+    auto *promptLayout = new QVBoxLayout(promptBox);
+    promptLayout->addWidget(m_prompt);
 
-    auto *form = new QFormLayout;
-    form->addRow(tr("Gen length"), m_genLength);
-    form->addRow(tr("Steps"), m_steps);
-    form->addRow(tr("Block length"), m_blockLength);
-    form->addRow(tr("Temperature"), m_temperature);
-    form->addRow(tr("Remasking"), m_measure);
-    form->addRow(tr("Seed"), m_seed);
-    auto *genLayout = new QVBoxLayout(genBox);
-    genLayout->addWidget(m_prompt);
-    genLayout->addLayout(form);
-    genLayout->addWidget(m_start);
+    m_form = new SamplerForm;
+    m_schedule = wrappedLabel("scheduleHint");
+    m_limits = wrappedLabel("limitsHint");
+    m_problemLabel = wrappedLabel("settingsProblem");
+    setTextColor(m_problemLabel, colors::kOkabeVermillion);
+    m_start = new QPushButton(tr("Start"));
+    m_start->setObjectName(QStringLiteral("start"));
+    m_start->setDefault(true);
+
+    // The fields scroll on small screens; the verdict and Start stay in sight.
+    auto *content = new QWidget;
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->addWidget(modelBox);
+    contentLayout->addWidget(promptBox);
+    contentLayout->addWidget(m_form);
+    contentLayout->addWidget(m_schedule);
+    contentLayout->addWidget(m_limits);
+    contentLayout->addStretch(1);
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(modelBox);
-    layout->addWidget(genBox);
-    layout->addStretch(1);
+    layout->addWidget(scroll, 1);
+    layout->addWidget(m_problemLabel);
+    layout->addWidget(m_start);
 
-    setSettings(GenerationSettings{});
+    fillRecentModels();
+    const QStringList recent = m_recent->directories();
+    if (!recent.isEmpty())
+        m_dir->setEditText(recent.first());
+    setSettings(GenerationSettings {});
 
     connect(browse, &QToolButton::clicked, this, &GenerationPanel::browse);
     connect(m_load, &QPushButton::clicked, this, &GenerationPanel::requestLoad);
-    connect(m_dir, &QLineEdit::returnPressed, this, &GenerationPanel::requestLoad);
+    connect(m_dir->lineEdit(), &QLineEdit::returnPressed, this, &GenerationPanel::requestLoad);
     connect(m_start, &QPushButton::clicked, this, &GenerationPanel::startRequested);
+    connect(m_form, &SamplerForm::edited, this, &GenerationPanel::refresh);
+    connect(m_dtype, &QComboBox::currentIndexChanged, this, &GenerationPanel::refresh);
+    connect(m_prompt, &QPlainTextEdit::textChanged, this, [this] {
+        if (m_countTokens)
+            refresh();
+    });
 }
+
+GenerationPanel::~GenerationPanel() = default;
 
 QString GenerationPanel::modelDirectory() const
 {
-    return m_dir->text().trimmed();
+    return m_dir->currentText().trimmed();
 }
 
 void GenerationPanel::setModelDirectory(const QString &dir)
 {
-    m_dir->setText(dir);
+    m_dir->setEditText(dir);
 }
 
 ComputeDType GenerationPanel::dtype() const
@@ -141,48 +177,98 @@ void GenerationPanel::setPrompt(const QString &prompt)
 
 GenerationSettings GenerationPanel::settings() const
 {
-    GenerationSettings s = m_base;
-    s.genLength = m_genLength->value();
-    s.steps = m_steps->value();
-    s.blockLength = m_blockLength->value();
-    s.temperature = m_temperature->value();
-    s.measure = static_cast<ConfidenceMeasure>(m_measure->currentData().toInt());
-    // A seed too large for the spin box stays as the config gave it until the user picks another.
-    s.seed = m_seed->value() == m_seedShown ? m_base.seed : static_cast<uint64_t>(m_seed->value());
-    s.dtype = dtype();
+    GenerationSettings s = m_form->settings();
+    s.dtype = m_modelDType;
     return s;
 }
 
 void GenerationPanel::setSettings(const GenerationSettings &settings)
 {
-    m_base = settings;
-    m_genLength->setValue(settings.genLength);
-    m_steps->setValue(settings.steps);
-    m_blockLength->setValue(settings.blockLength);
-    m_temperature->setValue(settings.temperature);
-    m_measure->setCurrentIndex(m_measure->findData(static_cast<int>(settings.measure)));
-    m_seed->setValue(static_cast<int>(std::min<uint64_t>(settings.seed, INT_MAX)));
-    m_seedShown = m_seed->value();
+    m_form->setSettings(settings);
+    m_modelDType = settings.dtype;
+    {
+        const QSignalBlocker block(m_dtype);
+        m_dtype->setCurrentIndex(m_dtype->findData(static_cast<int>(settings.dtype)));
+    }
+    refresh();
 }
 
 void GenerationPanel::setMaxSequenceLength(int length)
 {
-    const int max = length > 0 ? length : 1 << 20;
-    m_genLength->setMaximum(max);
-    m_blockLength->setMaximum(max);
+    m_maxSequenceLength = std::max(0, length);
+    refresh();
+}
+
+void GenerationPanel::setPromptTokenCounter(std::function<int(const QString &)> counter)
+{
+    m_countTokens = std::move(counter);
+    refresh();
+}
+
+QString GenerationPanel::settingsProblemText() const
+{
+    return m_problem;
 }
 
 void GenerationPanel::setModelStatus(const QString &text, bool error)
 {
     m_modelStatus->setText(text);
-    QPalette pal = m_modelStatus->palette();
-    pal.setColor(QPalette::WindowText, error ? colors::kOkabeVermillion : palette().color(QPalette::WindowText));
-    m_modelStatus->setPalette(pal);
+    setTextColor(m_modelStatus, error ? colors::kOkabeVermillion : palette().color(QPalette::WindowText));
 }
 
 void GenerationPanel::setStartEnabled(bool enabled)
 {
-    m_start->setEnabled(enabled);
+    m_startAllowed = enabled;
+    refresh();
+}
+
+void GenerationPanel::addRecentModel(const QString &dir)
+{
+    m_recent->add(dir);
+    fillRecentModels();
+}
+
+QStringList GenerationPanel::recentModels() const
+{
+    QStringList out;
+    for (int i = 0; i < m_dir->count(); ++i)
+        out << m_dir->itemText(i);
+    return out;
+}
+
+void GenerationPanel::setRecentModelsSettings(QSettings *settings)
+{
+    m_recent = std::make_unique<RecentModels>(settings);
+    fillRecentModels();
+}
+
+void GenerationPanel::saveState(QSettings &settings) const
+{
+    // The precision saved is the one chosen for the next load, which is what the user expects back.
+    GenerationSettings s = this->settings();
+    s.dtype = dtype();
+    settings.beginGroup(kGroup);
+    settings.setValue(QStringLiteral("prompt"), prompt());
+    settings.setValue(QStringLiteral("settings"), QString::fromStdString(settingsToJsonText(s)));
+    settings.setValue(QStringLiteral("advancedOpen"), m_form->isAdvancedOpen());
+    settings.endGroup();
+}
+
+void GenerationPanel::restoreState(QSettings &settings)
+{
+    settings.beginGroup(kGroup);
+    if (settings.contains(QStringLiteral("prompt")))
+        setPrompt(settings.value(QStringLiteral("prompt")).toString());
+    if (settings.contains(QStringLiteral("settings"))) {
+        const std::string text = settings.value(QStringLiteral("settings")).toString().toStdString();
+        // A file from another version or edited by hand may not parse; the fields then keep their values.
+        const auto restored = settingsFromJsonText(text, "saved settings");
+        if (restored)
+            setSettings(*restored);
+    }
+    if (settings.contains(QStringLiteral("advancedOpen")))
+        m_form->setAdvancedOpen(settings.value(QStringLiteral("advancedOpen")).toBool());
+    settings.endGroup();
 }
 
 void GenerationPanel::browse()
@@ -190,7 +276,7 @@ void GenerationPanel::browse()
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open model directory"), modelDirectory());
     if (dir.isEmpty())
         return;
-    m_dir->setText(dir);
+    setModelDirectory(dir);
     requestLoad();
 }
 
@@ -198,6 +284,63 @@ void GenerationPanel::requestLoad()
 {
     if (!modelDirectory().isEmpty())
         Q_EMIT loadRequested(modelDirectory(), dtype());
+}
+
+ModelLimits GenerationPanel::limits() const
+{
+    ModelLimits limits;
+    limits.maxSequenceLength = m_maxSequenceLength;
+    if (m_countTokens && m_maxSequenceLength > 0)
+        limits.promptTokens = m_countTokens(prompt());
+    return limits;
+}
+
+void GenerationPanel::refresh()
+{
+    const GenerationSettings s = settings();
+    const ModelLimits modelLimits = limits();
+    m_problem = m_form->inputProblem();
+    if (m_problem.isEmpty())
+        m_problem = settingsProblem(s, modelLimits);
+
+    // Colour and words together: the warning sign and "Cannot start" carry the meaning without the vermillion.
+    m_problemLabel->setText(m_problem.isEmpty() ? QString() : tr("⚠ Cannot start: %1.").arg(m_problem));
+    m_problemLabel->setVisible(!m_problem.isEmpty());
+    const QString schedule = m_problem.isEmpty() ? scheduleSummary(s) : QString();
+    m_schedule->setText(schedule);
+    m_schedule->setVisible(!schedule.isEmpty());
+    const QString limitsText = limitsSummary(modelLimits, s.genLength);
+    m_limits->setText(limitsText);
+    m_limits->setVisible(!limitsText.isEmpty());
+
+    m_start->setEnabled(m_startAllowed && m_problem.isEmpty());
+    if (!m_problem.isEmpty())
+        m_start->setToolTip(tr("Cannot start: %1").arg(m_problem));
+    else if (!m_startAllowed)
+        m_start->setToolTip(tr("Load a model first"));
+    else
+        m_start->setToolTip(tr("Start a new generation from the prompt with these settings"));
+
+    const bool reloadNeeded = dtype() != m_modelDType;
+    m_dtypeNote->setText(reloadNeeded ? tr("ℹ %1 takes effect on Load (the model is loaded again in that "
+                                           "precision).")
+                                            .arg(m_dtype->currentText())
+                                      : QString());
+    m_dtypeNote->setVisible(reloadNeeded);
+}
+
+void GenerationPanel::fillRecentModels()
+{
+    // Refilling an editable combo resets its text; keep what the user typed.
+    const QString text = m_dir->currentText();
+    const QSignalBlocker block(m_dir);
+    m_dir->clear();
+    for (const QString &dir : m_recent->directories()) {
+        m_dir->addItem(dir);
+        m_dir->setItemData(m_dir->count() - 1, dir, Qt::ToolTipRole);
+    }
+    m_dir->setCurrentIndex(m_dir->findText(text));
+    m_dir->setEditText(text);
 }
 
 } // namespace dlm

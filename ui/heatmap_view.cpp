@@ -1,6 +1,7 @@
 #include "heatmap_view.h"
 
 #include "color_maps.h"
+#include "plot_theme.h"
 #include "prompt.h"
 #include "schedule.h"
 
@@ -157,6 +158,7 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent), m_plot(new QCustomP
     // Marker size follows the cell size, which is only known once the layout is done.
     connect(m_plot, &QCustomPlot::afterLayout, this, &HeatmapView::fitMarkers);
     rebuild();
+    followPalette(m_plot); // after every item exists, so marked items get the ink too
 }
 
 void HeatmapView::setTimelineBranch(const Timeline &timeline, int branchId)

@@ -1,22 +1,33 @@
 #include "mainwindow.h"
 
+#include "branch_list.h"
 #include "canvas_legend.h"
 #include "canvas_view.h"
 #include "color_maps.h"
+#include "decision_chart.h"
+#include "edit_controller.h"
 #include "engine_controller.h"
 #include "generation_panel.h"
+#include "heatmap_view.h"
 #include "playback_controller.h"
+#include "run_plots.h"
 #include "step_controls.h"
+#include "theme_controller.h"
 #include "timeline_document.h"
+#include "token_inspector.h"
+#include "view_sync.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
-#include <QHBoxLayout>
+#include <QCloseEvent>
+#include <QDockWidget>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
 #include <QProgressBar>
 #include <QScrollArea>
+#include <QSettings>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -30,37 +41,54 @@ QString noModelHint()
                           "or start with  dlmstudio --model DIR.\nThe small demo model lives in models/demo.");
 }
 
+// Bumped when the set of docks changes, so an old saved layout is not applied to different docks.
+constexpr int kLayoutVersion = 2;
+
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("DLM Studio"));
+    setDockNestingEnabled(true);
     m_engine = new EngineController(this);
     m_document = new TimelineDocument(this);
     m_playback = new PlaybackController(m_engine, m_document, this);
+    m_edits = new EditController(m_engine, m_document, this);
+    m_theme = new ThemeController(this);
 
-    m_panel = new GenerationPanel;
-    m_panel->setFixedWidth(300);
     m_controls = new StepControls;
     m_legend = new CanvasLegend;
     m_canvas = new CanvasView;
     m_canvas->setPieceText([doc = m_document](int32_t id) { return doc->displayText(id); },
                            [doc = m_document](int32_t id) { return doc->rawPiece(id); });
     m_canvas->setPlaceholder(noModelHint());
+    m_canvas->setMenuBuilder([this](QMenu &menu, int pos) { m_edits->populateMenu(menu, pos, this); });
     m_scroll = new QScrollArea;
     m_scroll->setWidget(m_canvas);
     m_scroll->setWidgetResizable(true);
     m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-
-    auto *right = new QVBoxLayout;
-    right->addWidget(m_controls);
-    right->addWidget(m_legend);
-    right->addWidget(m_scroll, 1);
     auto *central = new QWidget;
-    auto *layout = new QHBoxLayout(central);
-    layout->addWidget(m_panel);
-    layout->addLayout(right, 1);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(m_controls);
+    layout->addWidget(m_legend);
+    layout->addWidget(m_scroll, 1);
     setCentralWidget(central);
+
+    m_panel = new GenerationPanel;
+    m_heatmap = new HeatmapView;
+    m_decisions = new DecisionChart;
+    m_inspector = new TokenInspector;
+    m_plots = new RunPlots;
+    m_branches = new BranchList(m_document);
+    createDocks();
+
+    TimelineViews views;
+    views.canvas = m_canvas;
+    views.heatmap = m_heatmap;
+    views.decisions = m_decisions;
+    views.inspector = m_inspector;
+    views.plots = m_plots;
+    m_sync = new ViewSync(m_document, m_playback, m_engine, m_edits, views, this);
 
     m_status = new QLabel;
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -71,7 +99,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_progress);
     createMenus();
-    resize(1100, 720);
+    resize(1400, 900);
 
     connect(m_panel, &GenerationPanel::loadRequested, m_engine, &EngineController::loadModel);
     connect(m_panel, &GenerationPanel::startRequested, this, &MainWindow::startSession);
@@ -83,12 +111,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_engine, &EngineController::finished, this, [this](bool stopped) {
         showStatus(stopped ? tr("Stopped.") : tr("Run finished."));
     });
-    connect(m_document, &TimelineDocument::currentChanged, this, &MainWindow::showCurrentRecord);
+    connect(m_edits, &EditController::message, this, &MainWindow::showStatus);
+    connect(m_document, &TimelineDocument::currentChanged, this, &MainWindow::onCurrentChanged);
     connect(m_document, &TimelineDocument::timelineReset, this, [this] {
         m_canvas->setMaskId(m_document->maskId());
-        showStatus(tr("Session started: %1 positions.").arg(m_document->currentRecord()
-                                                                ? m_document->currentRecord()->length()
-                                                                : 0));
+        const RecordPtr r = m_document->currentRecord();
+        showStatus(tr("Session started: %1 positions. Step with → or Space; right-click a token to edit it.")
+                       .arg(r ? r->length() : 0));
     });
     connect(m_playback, &PlaybackController::stateChanged, m_controls, &StepControls::setState);
     connect(m_controls, &StepControls::backRequested, m_playback, &PlaybackController::back);
@@ -97,6 +126,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_controls, &StepControls::runToggled, m_playback, &PlaybackController::toggleRun);
     connect(m_controls, &StepControls::stopRequested, m_playback, &PlaybackController::stop);
     connect(m_controls, &StepControls::indexRequested, m_playback, &PlaybackController::goTo);
+    connect(m_branches, &BranchList::branchActivated, m_playback, [this](int id) {
+        if (id != m_document->branch())
+            m_playback->switchBranch(id);
+    });
 
     showStatus(tr("Pick a model directory to begin."));
 }
@@ -106,6 +139,35 @@ MainWindow::~MainWindow()
     // Join the engine thread before the document and views it reports to go away.
     delete m_engine;
     m_engine = nullptr;
+}
+
+QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWidget *widget, Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(name); // saveState() identifies docks by object name
+    dock->setWidget(widget);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::createDocks()
+{
+    QDockWidget *panel = addDock(tr("Generation"), QStringLiteral("generationDock"), m_panel, Qt::LeftDockWidgetArea);
+    QDockWidget *branches = addDock(tr("Branches"), QStringLiteral("branchDock"), m_branches, Qt::LeftDockWidgetArea);
+    splitDockWidget(panel, branches, Qt::Vertical);
+    QDockWidget *inspector =
+        addDock(tr("Token inspector"), QStringLiteral("inspectorDock"), m_inspector, Qt::RightDockWidgetArea);
+    QDockWidget *decisions =
+        addDock(tr("Remasking decisions"), QStringLiteral("decisionDock"), m_decisions, Qt::RightDockWidgetArea);
+    splitDockWidget(inspector, decisions, Qt::Vertical);
+    QDockWidget *heatmap = addDock(tr("Confidence heatmap"), QStringLiteral("heatmapDock"), m_heatmap,
+                                   Qt::BottomDockWidgetArea);
+    QDockWidget *plots = addDock(tr("Run plots"), QStringLiteral("plotsDock"), m_plots, Qt::BottomDockWidgetArea);
+    splitDockWidget(heatmap, plots, Qt::Horizontal);
+    resizeDocks({panel, inspector}, {320, 380}, Qt::Horizontal);
+    resizeDocks({heatmap, plots}, {620, 380}, Qt::Horizontal);
+    resizeDocks({heatmap}, {300}, Qt::Vertical);
+    resizeDocks({panel, branches}, {560, 140}, Qt::Vertical);
 }
 
 void MainWindow::createMenus()
@@ -118,6 +180,13 @@ void MainWindow::createMenus()
     QAction *quit = file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_edits->undoAction());
+    edit->addAction(m_edits->redoAction());
+    edit->addSeparator();
+    QAction *hint = edit->addAction(tr("Right-click a token to replace, remask or lock it"));
+    hint->setEnabled(false);
 
     // Window-wide shortcuts: text fields still get Space and the arrows, because they claim those keys
     // through ShortcutOverride before a shortcut fires.
@@ -135,6 +204,67 @@ void MainWindow::createMenus()
     add(tr("First record"), QKeySequence(Qt::Key_Home), &PlaybackController::first);
     add(tr("Last record"), QKeySequence(Qt::Key_End), &PlaybackController::last);
     add(tr("Stop"), QKeySequence(Qt::Key_Escape), &PlaybackController::stop);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    QMenu *themes = m_viewMenu->addMenu(tr("&Theme"));
+    auto *group = new QActionGroup(this);
+    const std::pair<ThemeController::Mode, QString> modes[] = {
+        {ThemeController::Mode::System, tr("Follow the &system")},
+        {ThemeController::Mode::Light, tr("&Light")},
+        {ThemeController::Mode::Dark, tr("&Dark")}};
+    for (const auto &[mode, label] : modes) {
+        QAction *a = themes->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(mode == m_theme->mode());
+        a->setData(ThemeController::modeName(mode));
+        group->addAction(a);
+        connect(a, &QAction::triggered, m_theme, [this, mode = mode] { m_theme->setMode(mode); });
+    }
+    connect(m_theme, &ThemeController::modeChanged, group, [group](ThemeController::Mode mode) {
+        for (QAction *a : group->actions())
+            a->setChecked(a->data().toString() == ThemeController::modeName(mode));
+    });
+}
+
+void MainWindow::restoreSettings(QSettings &settings)
+{
+    m_settingsFile = settings.fileName();
+    settings.beginGroup(QStringLiteral("window"));
+    const QByteArray geometry = settings.value(QStringLiteral("geometry")).toByteArray();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+    if (settings.value(QStringLiteral("layoutVersion")).toInt() == kLayoutVersion)
+        restoreState(settings.value(QStringLiteral("state")).toByteArray(), kLayoutVersion);
+    settings.endGroup();
+    m_theme->setMode(ThemeController::modeFromName(settings.value(QStringLiteral("appearance/theme")).toString()));
+    settings.beginGroup(QStringLiteral("panel"));
+    m_panel->restoreState(settings);
+    settings.endGroup();
+}
+
+void MainWindow::saveSettings(QSettings &settings) const
+{
+    settings.beginGroup(QStringLiteral("window"));
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("state"), saveState(kLayoutVersion));
+    settings.setValue(QStringLiteral("layoutVersion"), kLayoutVersion);
+    settings.endGroup();
+    settings.setValue(QStringLiteral("appearance/theme"), ThemeController::modeName(m_theme->mode()));
+    settings.beginGroup(QStringLiteral("panel"));
+    m_panel->saveState(settings);
+    settings.endGroup();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!m_settingsFile.isEmpty()) {
+        QSettings settings(m_settingsFile, QSettings::IniFormat);
+        saveSettings(settings);
+    }
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::loadModel(const QString &dir)
@@ -178,6 +308,7 @@ void MainWindow::onModelLoaded(const ModelInfo &info)
     m_modelLoaded = true;
     m_progress->hide();
     m_panel->setModelDirectory(info.dir);
+    m_panel->addRecentModel(info.dir);
     m_panel->setMaxSequenceLength(info.maxSequenceLength);
     m_panel->setSettings(info.defaults);
     m_panel->setModelStatus(tr("%1: %2").arg(info.name, info.summary), false);
@@ -199,15 +330,10 @@ void MainWindow::onFailed(const QString &message)
         m_panel->setModelStatus(message, true);
 }
 
-void MainWindow::showCurrentRecord()
+void MainWindow::onCurrentChanged()
 {
-    const RecordPtr record = m_document->currentRecord();
-    if (!record) {
-        if (m_modelLoaded)
-            m_canvas->setPlaceholder(tr("Write a prompt and press Start."));
-        return;
-    }
-    m_canvas->setRecord(record, m_document->committedProbabilities(m_document->index()));
+    if (!m_document->currentRecord() && m_modelLoaded)
+        m_canvas->setPlaceholder(tr("Write a prompt and press Start."));
 }
 
 } // namespace dlm

@@ -11,6 +11,7 @@ PlaybackController::PlaybackController(EngineController *engine, TimelineDocumen
     connect(m_document, &TimelineDocument::timelineReset, this, &PlaybackController::refresh);
     connect(m_document, &TimelineDocument::countChanged, this, &PlaybackController::refresh);
     connect(m_document, &TimelineDocument::currentChanged, this, &PlaybackController::refresh);
+    connect(m_document, &TimelineDocument::historyChanged, this, &PlaybackController::refresh);
     connect(m_engine, &EngineController::runningChanged, this, &PlaybackController::refresh);
 }
 
@@ -81,6 +82,14 @@ void PlaybackController::goTo(int index)
         m_engine->stop();
     if (m_document->setIndex(index))
         m_engine->goTo(index); // keep the engine's cursor with the view, so the next step continues from here
+}
+
+void PlaybackController::switchBranch(int branch, int index)
+{
+    if (m_engine->isRunning())
+        m_engine->stop();
+    if (m_document->setBranch(branch, index))
+        m_engine->switchBranch(m_document->branch(), m_document->index());
 }
 
 void PlaybackController::run(int maxSteps)

@@ -43,6 +43,8 @@ public:
     void first();
     void last();
     void goTo(int index);
+    /** Shows record `index` (-1: the last) of another branch; instant, the engine follows. */
+    void switchBranch(int branch, int index = -1);
     /** Runs from the record on screen to the end of the generation (or `maxSteps` records). */
     void run(int maxSteps = -1);
     void stop();

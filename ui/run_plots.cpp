@@ -1,6 +1,7 @@
 #include "run_plots.h"
 
 #include "color_maps.h"
+#include "plot_theme.h"
 
 #include <qcustomplot.h>
 
@@ -71,6 +72,7 @@ RunPlots::RunPlots(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(th
     connect(m_plot, &QCustomPlot::mousePress, this, &RunPlots::onMousePress);
     connect(m_plot, &QCustomPlot::mouseMove, this, &RunPlots::onMouseMove);
     rebuild();
+    followPalette(m_plot); // after every item exists, so marked items get the ink too
 }
 
 QCPAxisRect *RunPlots::addChart(int row, const QString &title)
@@ -110,6 +112,8 @@ QCPAxisRect *RunPlots::addChart(int row, const QString &title)
     line->point2->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     line->setPen(QPen(QColor(0x30, 0x30, 0x30), 1.5));
     line->setSelectable(false);
+    markAsInk(label);
+    markAsInk(line);
 
     m_rects.push_back(rect);
     m_currentLines.push_back(line);

@@ -4,6 +4,8 @@
 #include "generation_panel.h"
 #include "mainwindow.h"
 #include "playback_controller.h"
+#include "timeline_document.h"
+#include "view_sync.h"
 
 #include <QDir>
 #include <QPixmap>
@@ -83,6 +85,13 @@ void StartupDriver::saveScreenshot()
 {
     // One turn of the event loop first, so the layout requests the last record caused are processed.
     QTimer::singleShot(0, this, [this] {
+        // Show the inspector on the first generated position, so every panel has something to say.
+        const RecordPtr record = m_window->document()->currentRecord();
+        if (record)
+            m_window->viewSync()->selectPosition(record->committed.empty()
+                                                     ? static_cast<int>(m_window->document()->timeline().promptIds.size())
+                                                     : record->committed.front());
+        m_window->viewSync()->flush();
         const QPixmap pixmap = m_window->grab();
         if (pixmap.isNull() || !pixmap.save(m_options.screenshot, "PNG"))
             finish(2, tr("cannot write the screenshot to %1").arg(QDir::toNativeSeparators(m_options.screenshot)));

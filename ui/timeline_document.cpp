@@ -34,11 +34,15 @@ void TimelineDocument::applyUpdate(const RecordUpdate &update)
 {
     if (isEmpty() || !update.record)
         return;
+    bool forked = false;
     if (update.branch >= m_timeline.branchCount()) {
         // A branch the engine forked: share the parent's records up to the fork point, as the engine did.
-        if (update.parentBranch < 0 || update.parentBranch >= m_timeline.branchCount())
+        if (update.branch != m_timeline.branchCount() || update.parentBranch < 0
+            || update.parentBranch >= m_timeline.branchCount()
+            || update.forkIndex >= m_timeline.branch(update.parentBranch).size())
             return;
         m_timeline.fork(update.parentBranch, update.forkIndex);
+        forked = true;
     }
     auto &pieces = m_timeline.pieces;
     if (!update.newPieces.empty()) {
@@ -54,8 +58,12 @@ void TimelineDocument::applyUpdate(const RecordUpdate &update)
         records.push_back(update.record);
     else if (update.index > static_cast<int>(records.size()))
         return; // a gap means a lost update; never show a record out of order
+    if (forked)
+        Q_EMIT historyChanged();
 
-    const bool follow = update.branch != m_branch || m_index == update.index - 1;
+    // Follow a branch an edit just made, or the next record of the one on screen; never pull a user who went
+    // elsewhere (back in history, another branch) away.
+    const bool follow = forked || (update.branch == m_branch && m_index == update.index - 1);
     if (added && update.branch == m_branch)
         Q_EMIT countChanged(count());
     if (follow) {
@@ -66,6 +74,35 @@ void TimelineDocument::applyUpdate(const RecordUpdate &update)
             Q_EMIT countChanged(count());
         Q_EMIT currentChanged(m_branch, m_index);
     }
+}
+
+void TimelineDocument::replaceHistory(const SessionSnapshot &snapshot)
+{
+    if (isEmpty())
+        return;
+    m_timeline = snapshot.timeline;
+    m_branch = snapshot.branch;
+    m_index = snapshot.index;
+    Q_EMIT historyChanged();
+    Q_EMIT countChanged(count());
+    Q_EMIT currentChanged(m_branch, m_index);
+}
+
+bool TimelineDocument::setBranch(int branch, int index)
+{
+    if (isEmpty() || branch < 0 || branch >= m_timeline.branchCount())
+        return false;
+    const int size = m_timeline.branch(branch).size();
+    const int target = index < 0 ? size - 1 : index;
+    if (target >= size)
+        return false;
+    const bool changed = branch != m_branch;
+    m_branch = branch;
+    m_index = target;
+    if (changed)
+        Q_EMIT countChanged(count());
+    Q_EMIT currentChanged(m_branch, m_index);
+    return true;
 }
 
 int TimelineDocument::count() const

@@ -28,6 +28,8 @@ public:
      * cursor follows when it sat on the record before it, so a user who went back is not yanked forward.
      */
     void applyUpdate(const RecordUpdate &update);
+    /** Takes the engine's whole timeline after history was dropped (undo); the cursor moves with it. */
+    void replaceHistory(const SessionSnapshot &snapshot);
 
     bool isEmpty() const { return m_timeline.empty(); }
     const Timeline &timeline() const { return m_timeline; }
@@ -43,6 +45,8 @@ public:
     bool hasMasks() const;
     /** Moves the cursor on the current branch; returns false for an index outside it. */
     bool setIndex(int index);
+    /** Shows record `index` (-1: the last) of another branch; returns false if there is no such record. */
+    bool setBranch(int branch, int index = -1);
 
     /** The text a view shows for a token id ("▁" as a space), from the timeline's own piece table. */
     QString displayText(int32_t id) const;
@@ -57,6 +61,8 @@ public:
 Q_SIGNALS:
     /** A new session (or none) replaced the timeline. */
     void timelineReset();
+    /** The same session's records changed other than by growing: a branch came or went, history was dropped. */
+    void historyChanged();
     /** Records were added to the current branch. */
     void countChanged(int count);
     /** The record on screen changed. */

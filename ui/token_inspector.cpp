@@ -1,6 +1,7 @@
 #include "token_inspector.h"
 
 #include "color_maps.h"
+#include "plot_theme.h"
 #include "prompt.h"
 
 #include <qcustomplot.h>
@@ -116,9 +117,11 @@ TokenInspector::TokenInspector(QWidget *parent)
     m_currentLine = new QCPItemStraightLine(m_plot);
     m_currentLine->setPen(QPen(QColor(Qt::black), 1.5));
     m_currentLine->setSelectable(false);
+    markAsInk(m_currentLine);
 
     rebuildSeries();
     rebuildTable();
+    followPalette(m_plot); // after every item exists, so marked items get the ink too
 }
 
 void TokenInspector::setTimelineBranch(const Timeline &timeline, int branchId)

@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
 
     QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("DLM Studio"));
     QApplication::setApplicationName(QStringLiteral("DLM Studio"));
     QApplication::setApplicationVersion(QStringLiteral(DLM_VERSION));
     if (options.modelDir.isEmpty())
@@ -47,8 +49,12 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "dlmstudio: %s\n", message.toLocal8Bit().constData());
         app.exit(code);
     });
-    if (screenshot)
-        window.resize(1200, 760);
+    if (screenshot) {
+        window.resize(1500, 940); // a fixed layout, independent of what the user saved
+    } else {
+        QSettings settings;
+        window.restoreSettings(settings);
+    }
     window.show();
     // Start once the event loop runs, so an immediate done() reaches app.exit() inside exec().
     QTimer::singleShot(0, &driver, &dlm::StartupDriver::start);

@@ -1,0 +1,382 @@
+// The assembled window on the tiny model: analysis docks follow the timeline, mid-denoise edits at the tip
+// and in the past (branches), undo/redo, the branch list, themes and persisted settings. Offscreen.
+#include "branch_list.h"
+#include "canvas_view.h"
+#include "decision_chart.h"
+#include "edit_controller.h"
+#include "engine_controller.h"
+#include "generation_panel.h"
+#include "heatmap_view.h"
+#include "mainwindow.h"
+#include "playback_controller.h"
+#include "plot_theme.h"
+#include "run_plots.h"
+#include "theme_controller.h"
+#include "timeline_document.h"
+#include "tiny_model.h"
+#include "token_inspector.h"
+#include "view_sync.h"
+
+#include <qcustomplot.h>
+
+#include <QDockWidget>
+#include <QMenu>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace dlm;
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+
+GenerationSettings smallSettings()
+{
+    GenerationSettings s;
+    s.genLength = 16;
+    s.steps = 8;
+    s.blockLength = 16;
+    s.topK = 4;
+    return s;
+}
+
+/** A committed (not prompt, not masked) position of `r`, or -1. */
+int committedPosition(const StepRecord &r, int32_t mask)
+{
+    for (int p = 0; p < r.length(); ++p) {
+        const PositionState s = r.states[static_cast<size_t>(p)];
+        if (r.tokens[static_cast<size_t>(p)] != mask
+            && (s == PositionState::Committed || s == PositionState::CommittedThisStep))
+            return p;
+    }
+    return -1;
+}
+
+int firstMasked(const StepRecord &r, int32_t mask)
+{
+    for (int p = 0; p < r.length(); ++p) {
+        if (r.tokens[static_cast<size_t>(p)] == mask)
+            return p;
+    }
+    return -1;
+}
+
+} // namespace
+
+class TestEditing : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_tmp;
+    QString m_modelDir;
+
+    bool loadAndStart(MainWindow &w)
+    {
+        QSignalSpy loaded(w.engine(), &EngineController::modelLoaded);
+        w.loadModel(m_modelDir);
+        if (!QTest::qWaitFor([&] { return loaded.count() == 1; }, kTimeoutMs))
+            return false;
+        w.generationPanel()->setSettings(smallSettings());
+        w.generationPanel()->setPrompt(QStringLiteral("the cat"));
+        QSignalSpy started(w.engine(), &EngineController::sessionStarted);
+        w.startSession();
+        return QTest::qWaitFor([&] { return started.count() == 1; }, kTimeoutMs);
+    }
+
+    static bool stepTo(MainWindow &w, int count)
+    {
+        while (w.document()->count() < count) {
+            const int before = w.document()->count();
+            w.playback()->step();
+            if (!QTest::qWaitFor([&] { return w.document()->count() == before + 1; }, kTimeoutMs))
+                return false;
+        }
+        return QTest::qWaitFor([&] { return !w.engine()->isBusy(); }, kTimeoutMs);
+    }
+
+    static bool idle(MainWindow &w)
+    {
+        return QTest::qWaitFor([&] { return !w.engine()->isBusy(); }, kTimeoutMs);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // never touch the user's own settings
+        QVERIFY(m_tmp.isValid());
+        m_modelDir = m_tmp.filePath(QStringLiteral("tiny"));
+        auto config = testing::writeTinyModel(m_modelDir.toStdString());
+        QVERIFY2(config.ok(), config.error().c_str());
+    }
+
+    void analysisViewsFollowTheTimeline()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(loadAndStart(w));
+        QVERIFY(stepTo(w, 4));
+        w.viewSync()->flush();
+        TimelineDocument *doc = w.document();
+        const int32_t mask = doc->maskId();
+
+        QCOMPARE(w.heatmapView()->recordCount(), doc->count());
+        QCOMPARE(w.heatmapView()->currentIndex(), doc->index());
+        QCOMPARE(w.runPlots()->recordCount(), doc->count());
+        const std::vector<double> masked = w.runPlots()->maskedSeries();
+        QCOMPARE(static_cast<int>(masked.size()), doc->count());
+        for (int i = 0; i < doc->count(); ++i)
+            QCOMPARE(masked[static_cast<size_t>(i)], double(doc->recordAt(i)->maskedCount(mask)));
+        const RecordPtr current = doc->currentRecord();
+        QCOMPARE(w.decisionChart()->committedCount(), static_cast<int>(current->committed.size()));
+        // Every position committed at record 2 is marked in the heatmap at record 2.
+        const RecordPtr second = doc->recordAt(2);
+        QVERIFY(!second->committed.empty());
+        for (int32_t p : second->committed) {
+            const std::vector<int> commits = w.heatmapView()->commitRecords(p);
+            QVERIFY2(std::find(commits.begin(), commits.end(), 2) != commits.end(), qPrintable(QString::number(p)));
+        }
+
+        // Clicking a heatmap cell goes to that record and selects the position in every view.
+        const int pos = second->committed.front();
+        QCustomPlot *plot = w.heatmapView()->plot();
+        const QPoint cell = w.heatmapView()->cellCenter(1, pos).toPoint();
+        QTest::mouseClick(plot, Qt::LeftButton, {}, cell);
+        QTRY_COMPARE_WITH_TIMEOUT(doc->index(), 1, kTimeoutMs);
+        QCOMPARE(w.viewSync()->selectedPosition(), pos);
+        QCOMPARE(w.canvasView()->selectedPosition(), pos);
+        QCOMPARE(w.tokenInspector()->position(), pos);
+        w.viewSync()->flush();
+        QCOMPARE(w.heatmapView()->currentIndex(), 1);
+        QCOMPARE(w.decisionChart()->currentIndex(), 1);
+    }
+
+    void editAtTipAppendsAndUndoRestores()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(loadAndStart(w));
+        QVERIFY(stepTo(w, 3));
+        TimelineDocument *doc = w.document();
+        const int pos = firstMasked(*doc->currentRecord(), doc->maskId());
+        QVERIFY(pos >= 0);
+        const int32_t token = 42;
+
+        w.edits()->replaceToken(pos, token);
+        QTRY_COMPARE_WITH_TIMEOUT(doc->count(), 4, kTimeoutMs);
+        QVERIFY(idle(w));
+        QCOMPARE(doc->timeline().branchCount(), 1);
+        QCOMPARE(doc->currentRecord()->kind, RecordKind::Edit);
+        QCOMPARE(doc->currentRecord()->tokens[static_cast<size_t>(pos)], token);
+        QVERIFY(w.canvasView()->chip(pos)->edited);
+        QCOMPARE(w.edits()->undoStack()->count(), 1);
+        QVERIFY(w.statusText().contains(QStringLiteral("position %1").arg(pos)));
+
+        // The model responds to the edit: the next step keeps the token and fills around it.
+        QVERIFY(stepTo(w, 5));
+        QCOMPARE(doc->currentRecord()->tokens[static_cast<size_t>(pos)], token);
+        const RecordPtr stepAfterEdit = doc->currentRecord();
+
+        w.edits()->undoAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(doc->count(), 3, kTimeoutMs);
+        QCOMPARE(doc->index(), 2);
+        QCOMPARE(doc->currentRecord()->tokens[static_cast<size_t>(pos)], doc->maskId());
+        QVERIFY(!w.canvasView()->chip(pos)->edited);
+        QVERIFY(w.edits()->undoStack()->canRedo());
+
+        w.edits()->redoAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(doc->count(), 4, kTimeoutMs);
+        QCOMPARE(doc->currentRecord()->tokens[static_cast<size_t>(pos)], token);
+        QVERIFY(idle(w));
+        // The step after the edit comes back identical: the noise is keyed by seed, step and position.
+        QVERIFY(stepTo(w, 5));
+        QVERIFY(doc->currentRecord()->tokens == stepAfterEdit->tokens);
+        QVERIFY(doc->currentRecord()->committed == stepAfterEdit->committed);
+    }
+
+    void editInThePastForksABranch()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(loadAndStart(w));
+        QVERIFY(stepTo(w, 5));
+        TimelineDocument *doc = w.document();
+        const std::vector<RecordPtr> original = doc->timeline().branch(0).records;
+
+        w.playback()->goTo(2);
+        const int pos = committedPosition(*doc->currentRecord(), doc->maskId());
+        QVERIFY(pos >= 0);
+        w.edits()->remask(pos);
+        QTRY_COMPARE_WITH_TIMEOUT(doc->timeline().branchCount(), 2, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(doc->branch(), 1, kTimeoutMs);
+        QVERIFY(idle(w));
+        QCOMPARE(doc->index(), 3);
+        QCOMPARE(doc->currentRecord()->tokens[static_cast<size_t>(pos)], doc->maskId());
+        QVERIFY(w.statusText().contains(QStringLiteral("branch 1")));
+
+        // The old branch is untouched: the very same records.
+        QVERIFY(doc->timeline().branch(0).records == original);
+
+        // The branch list shows the fork under its parent, the new branch current.
+        QTreeWidget *tree = w.branchList()->tree();
+        QCOMPARE(tree->topLevelItemCount(), 1);
+        QTreeWidgetItem *root = tree->topLevelItem(0);
+        QCOMPARE(root->childCount(), 1);
+        QCOMPARE(w.branchList()->itemFor(1), root->child(0));
+        QVERIFY(root->child(0)->font(0).bold());
+        QVERIFY(root->child(0)->text(2).contains(QStringLiteral("remasked %1").arg(pos)));
+
+        // Stepping continues on the new branch.
+        QVERIFY(stepTo(w, 5));
+        QCOMPARE(doc->branch(), 1);
+        QVERIFY(doc->timeline().branch(0).records == original);
+
+        // Switching branches from the list is instant (no engine round trip needed to show it).
+        emit tree->itemClicked(root, 0);
+        QCOMPARE(doc->branch(), 0);
+        QCOMPARE(doc->index(), static_cast<int>(original.size()) - 1);
+        QCOMPARE(w.canvasView()->record().get(), original.back().get());
+        QVERIFY(root->font(0).bold());
+
+        // Undo removes the branch and returns to where the edit was made.
+        QVERIFY(idle(w));
+        w.edits()->undoAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(doc->timeline().branchCount(), 1, kTimeoutMs);
+        QCOMPARE(doc->branch(), 0);
+        QCOMPARE(doc->index(), 2);
+        QCOMPARE(tree->topLevelItem(0)->childCount(), 0);
+        QVERIFY(doc->timeline().branch(0).records == original);
+    }
+
+    void typedTextAndRefusedEdits()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(loadAndStart(w));
+        QVERIFY(stepTo(w, 2));
+        TimelineDocument *doc = w.document();
+        const int pos = static_cast<int>(doc->timeline().promptIds.size()) + 2;
+
+        w.edits()->replaceText(pos, QStringLiteral(" the dog"));
+        QTRY_COMPARE_WITH_TIMEOUT(doc->count(), 3, kTimeoutMs);
+        QVERIFY(idle(w));
+        const EditInfo &edit = doc->currentRecord()->edit;
+        QVERIFY(edit.positions.size() >= 2); // the tiny tokenizer splits it into several pieces
+        QVERIFY2(w.statusText().contains(QStringLiteral("%1 tokens").arg(edit.positions.size())),
+                 qPrintable(w.statusText()));
+
+        // Lock it, then try to replace it: refused with the reason, and nothing joins the undo stack.
+        w.edits()->setLocked(pos, true);
+        QTRY_COMPARE_WITH_TIMEOUT(doc->count(), 4, kTimeoutMs);
+        QVERIFY(idle(w));
+        const int edits = w.edits()->undoStack()->count();
+        QSignalSpy failed(w.engine(), &EngineController::failed);
+        w.edits()->replaceToken(pos, 42);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kTimeoutMs);
+        QVERIFY2(w.statusText().contains(QStringLiteral("locked")), qPrintable(w.statusText()));
+        QCOMPARE(w.edits()->undoStack()->count(), edits);
+        QCOMPARE(doc->count(), 4);
+
+        // The context menu of a locked token offers only unlocking; a prompt token explains itself.
+        QMenu lockedMenu;
+        w.edits()->populateMenu(lockedMenu, pos, &w);
+        QCOMPARE(lockedMenu.actions().size(), 1);
+        QVERIFY(lockedMenu.actions().front()->text().contains(QStringLiteral("Unlock")));
+        QMenu promptMenu;
+        w.edits()->populateMenu(promptMenu, 0, &w);
+        QVERIFY(!promptMenu.actions().front()->isEnabled());
+        QVERIFY(promptMenu.actions().front()->text().contains(QStringLiteral("prompt")));
+        // A masked position offers the recorded top-k candidates.
+        QMenu maskedMenu;
+        const int maskedPos = firstMasked(*doc->currentRecord(), doc->maskId());
+        QVERIFY(maskedPos >= 0);
+        w.edits()->populateMenu(maskedMenu, maskedPos, &w);
+        QMenu *replace = maskedMenu.actions().front()->menu();
+        QVERIFY(replace);
+        QVERIFY(replace->actions().size() >= 2);
+        QVERIFY(replace->actions().front()->text().contains(QStringLiteral("p = ")));
+    }
+
+    void editsWaitForARunToPause()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(loadAndStart(w));
+        // Try to edit the moment the GUI learns the run started: deterministic, however fast the model is.
+        QString refusal;
+        connect(w.engine(), &EngineController::runStarted, &w, [&] {
+            w.edits()->replaceToken(static_cast<int>(w.document()->timeline().promptIds.size()), 42);
+            refusal = w.statusText();
+        });
+        QSignalSpy finished(w.engine(), &EngineController::finished);
+        w.playback()->run();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+        QVERIFY2(refusal.contains(QStringLiteral("run is in progress")), qPrintable(refusal));
+        QVERIFY(idle(w));
+        QCOMPARE(w.edits()->undoStack()->count(), 0);
+        for (int i = 0; i < w.document()->count(); ++i)
+            QVERIFY(w.document()->recordAt(i)->kind != RecordKind::Edit);
+        QVERIFY(w.edits()->blockedReason().isEmpty());
+    }
+
+    void darkThemeRecoloursThePlots()
+    {
+        MainWindow w;
+        w.show();
+        ThemeController *theme = w.theme();
+        const QPalette before = QApplication::palette();
+        theme->setMode(ThemeController::Mode::Dark);
+        QVERIFY(ThemeController::isDark(QApplication::palette()));
+        QCoreApplication::processEvents();
+        QCustomPlot *plot = w.heatmapView()->plot();
+        QVERIFY(ThemeController::isDark(plot->palette()));
+        QCOMPARE(plot->xAxis->tickLabelColor(), plotInk(ThemeController::darkPalette()));
+        QCOMPARE(w.decisionChart()->plot()->xAxis->labelColor(), plotInk(ThemeController::darkPalette()));
+        theme->setMode(ThemeController::Mode::Light);
+        QCoreApplication::processEvents();
+        QVERIFY(!ThemeController::isDark(plot->palette()));
+        QCOMPARE(plot->xAxis->tickLabelColor(), plotInk(ThemeController::lightPalette()));
+        theme->setMode(ThemeController::Mode::System);
+        QCOMPARE(QApplication::palette().color(QPalette::Window), before.color(QPalette::Window));
+    }
+
+    void layoutAndThemePersist()
+    {
+        const QString file = m_tmp.filePath(QStringLiteral("settings.ini"));
+        {
+            MainWindow w;
+            QSettings settings(file, QSettings::IniFormat);
+            w.restoreSettings(settings);
+            w.show();
+            w.theme()->setMode(ThemeController::Mode::Dark);
+            w.findChild<QDockWidget *>(QStringLiteral("plotsDock"))->hide();
+            w.close(); // saves
+        }
+        {
+            MainWindow w;
+            QSettings settings(file, QSettings::IniFormat);
+            w.restoreSettings(settings);
+            w.show();
+            QCOMPARE(w.theme()->mode(), ThemeController::Mode::Dark);
+            QVERIFY(w.findChild<QDockWidget *>(QStringLiteral("plotsDock"))->isHidden());
+            QVERIFY(!w.findChild<QDockWidget *>(QStringLiteral("heatmapDock"))->isHidden());
+            w.theme()->setMode(ThemeController::Mode::System);
+        }
+        // A corrupt settings file is ignored, not fatal.
+        QFile bad(m_tmp.filePath(QStringLiteral("bad.ini")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("[window]\nstate=@ByteArray(garbage)\ngeometry=@ByteArray(\\0\\0)\n[appearance]\ntheme=purple\n");
+        bad.close();
+        MainWindow w;
+        QSettings settings(bad.fileName(), QSettings::IniFormat);
+        w.restoreSettings(settings);
+        QCOMPARE(w.theme()->mode(), ThemeController::Mode::System);
+    }
+};
+
+QTEST_MAIN(TestEditing)
+#include "test_editing.moc"
