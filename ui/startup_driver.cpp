@@ -83,20 +83,23 @@ void StartupDriver::onFailed(const QString &message)
 
 void StartupDriver::saveScreenshot()
 {
-    // One turn of the event loop first, so the layout requests the last record caused are processed.
+    // Show the inspector on a position this step committed (else the first generated one), so every panel
+    // has something to say.
+    const RecordPtr record = m_window->document()->currentRecord();
+    if (record)
+        m_window->viewSync()->selectPosition(record->committed.empty()
+                                                 ? static_cast<int>(m_window->document()->timeline().promptIds.size())
+                                                 : record->committed.front());
+    m_window->viewSync()->flush();
+    // Two turns of the event loop: layout requests first, then the plots' queued replots.
     QTimer::singleShot(0, this, [this] {
-        // Show the inspector on the first generated position, so every panel has something to say.
-        const RecordPtr record = m_window->document()->currentRecord();
-        if (record)
-            m_window->viewSync()->selectPosition(record->committed.empty()
-                                                     ? static_cast<int>(m_window->document()->timeline().promptIds.size())
-                                                     : record->committed.front());
-        m_window->viewSync()->flush();
-        const QPixmap pixmap = m_window->grab();
-        if (pixmap.isNull() || !pixmap.save(m_options.screenshot, "PNG"))
-            finish(2, tr("cannot write the screenshot to %1").arg(QDir::toNativeSeparators(m_options.screenshot)));
-        else
-            finish(0, {});
+        QTimer::singleShot(0, this, [this] {
+            const QPixmap pixmap = m_window->grab();
+            if (pixmap.isNull() || !pixmap.save(m_options.screenshot, "PNG"))
+                finish(2, tr("cannot write the screenshot to %1").arg(QDir::toNativeSeparators(m_options.screenshot)));
+            else
+                finish(0, {});
+        });
     });
 }
 

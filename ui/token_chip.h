@@ -5,7 +5,9 @@
 #include <QColor>
 #include <QFont>
 #include <QFontMetricsF>
+#include <QHash>
 #include <QRectF>
+#include <QStaticText>
 #include <QString>
 
 #include <cmath>
@@ -56,10 +58,19 @@ private:
     int glyphCount(const TokenChip &chip) const;
     QString shownText(const TokenChip &chip) const;
 
+    /** A piece's laid-out text and advance; pieces repeat across positions and steps, so shaping once pays. */
+    struct ShapedText
+    {
+        QStaticText text;
+        qreal advance = 0;
+    };
+    const ShapedText &shaped(const QString &text, bool candidate) const;
+
     QFont m_font;
     QFont m_candidateFont;
     QFontMetricsF m_metrics;
     QFontMetricsF m_candidateMetrics;
+    mutable QHash<QString, ShapedText> m_shaped[2]; ///< [0] token font, [1] candidate (italic) font
 };
 
 } // namespace dlm
