@@ -1,4 +1,5 @@
 #include "cli_args.h"
+#include "cli_export_args.h"
 #include "cli_tool_args.h"
 #include "cli_values.h"
 
@@ -29,6 +30,7 @@ const char *const kTopUsage =
     "  tokenize   encode a text file into a token file for train and eval\n"
     "  train      train a masked diffusion model from scratch; checkpoints, resume, export\n"
     "  eval       masked-token cross entropy, ELBO perplexity bound and unigram baseline, as JSON\n"
+    "  export     write a saved timeline as CSV, a web player, a Markdown or LaTeX table, or JSON\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help (or `dlmstudio-cli <command> --help` for a command's options)\n"
@@ -188,6 +190,7 @@ const char *commandName(CliCommandKind kind)
     case CliCommandKind::Tokenize: return "tokenize";
     case CliCommandKind::Train: return "train";
     case CliCommandKind::Eval: return "eval";
+    case CliCommandKind::Export: return "export";
     default: return "";
     }
 }
@@ -202,6 +205,7 @@ std::string commandHelp(CliCommandKind kind)
     case CliCommandKind::Tokenize:
     case CliCommandKind::Train:
     case CliCommandKind::Eval: return toolCommandHelp(kind);
+    case CliCommandKind::Export: return exportCommandHelp();
     default: return cliUsage();
     }
 }
@@ -209,7 +213,7 @@ std::string commandHelp(CliCommandKind kind)
 bool commandFromName(const std::string &name, CliCommandKind *out)
 {
     for (auto k : {CliCommandKind::Generate, CliCommandKind::Info, CliCommandKind::Forward, CliCommandKind::Bench,
-                   CliCommandKind::Tokenize, CliCommandKind::Train, CliCommandKind::Eval}) {
+                   CliCommandKind::Tokenize, CliCommandKind::Train, CliCommandKind::Eval, CliCommandKind::Export}) {
         if (name == commandName(k)) {
             *out = k;
             return true;
@@ -352,12 +356,14 @@ Result<CliCommand> parseCli(const std::vector<std::string> &args)
     }
     if (!first.empty() && first[0] == '-')
         return Failure::failure("unknown option " + quoted(first) +
-                                " (commands: generate, info, forward, bench, tokenize, train, eval)");
+                                " (commands: generate, info, forward, bench, tokenize, train, eval, export)");
     if (!commandFromName(first, &c.kind))
         return Failure::failure("unknown command " + quoted(first) +
-                                " (expected generate, info, forward, bench, tokenize, train or eval)");
+                                " (expected generate, info, forward, bench, tokenize, train, eval or export)");
     if (isToolCommand(c.kind))
         return parseToolCommand(c.kind, args);
+    if (c.kind == CliCommandKind::Export)
+        return parseExportCommand(args);
 
     const std::string cmd = commandName(c.kind);
     const auto &table = optionTable();

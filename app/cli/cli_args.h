@@ -16,7 +16,15 @@
 
 namespace dlm {
 
-enum class CliCommandKind { Help, Version, Generate, Info, Forward, Bench, Tokenize, Train, Eval };
+enum class CliCommandKind { Help, Version, Generate, Info, Forward, Bench, Tokenize, Train, Eval, Export };
+
+/** What `export` writes (cli_export_args.cpp); the timeline and --out use timelinePath and outPath. */
+struct ExportOptions
+{
+    std::string format;          ///< json, csv, html, md or tex
+    std::vector<int> steps;      ///< --step: record indices; empty = all
+    std::optional<int> branch;   ///< --branch; unset = the format's default
+};
 
 /**
  * One parsed invocation. Generation knobs are optional so that a value the user left out can come from the
@@ -36,7 +44,7 @@ struct CliCommand
     /// GenerationSettings' defaults. Forward uses only topK, dtype and threads.
     SettingsOverrides overrides;
 
-    std::string timelinePath; ///< generate --timeline
+    std::string timelinePath; ///< generate --timeline (written), export --timeline (read)
     bool show = false;        ///< generate --show
     bool fullLogits = false;  ///< forward --full-logits
     int repeat = 3;           ///< bench --repeat
@@ -46,7 +54,7 @@ struct CliCommand
     std::string tokenizerPath;     ///< tokenize --tokenizer
     std::string textPath;          ///< tokenize/eval --text
     std::string idsPath;           ///< eval --ids (a token file)
-    std::string outPath;           ///< tokenize --out
+    std::string outPath;           ///< tokenize --out, export --out
     bool appendEos = false;        ///< --append-eos-per-line
     std::optional<int32_t> eosId;  ///< tokenize --eos-id
     EvalOptions eval;              ///< eval's knobs; threads in overrides.threads
@@ -56,6 +64,9 @@ struct CliCommand
     std::set<std::string> trainKeys; ///< TrainConfig JSON keys set explicitly (resume checks them)
     bool resume = false;
     bool exportOnly = false;
+
+    // export
+    ExportOptions exportOptions;
 
     // Facts about the process's stdout, filled in by main (never by the parser) so that commands stay
     // testable in-process with a string stream.

@@ -139,6 +139,7 @@ int runCommand(const CliCommand &command, std::ostream &out, std::ostream &err)
         case CliCommandKind::Tokenize: return runTokenize(command, out, err);
         case CliCommandKind::Train: return runTrain(command, out, err);
         case CliCommandKind::Eval: return runEval(command, out, err);
+        case CliCommandKind::Export: return runExport(command, out, err);
         }
         return reportFailure(err, ExitInternal, "unhandled command");
     } catch (const std::bad_alloc &) {

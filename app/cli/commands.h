@@ -25,6 +25,8 @@ int runTokenize(const CliCommand &command, std::ostream &out, std::ostream &err)
 /** Trains; SIGINT/SIGTERM checkpoint and exit 0, SIGUSR1 exports the model and trains on. */
 int runTrain(const CliCommand &command, std::ostream &out, std::ostream &err);
 int runEval(const CliCommand &command, std::ostream &out, std::ostream &err);
+/** Writes a saved timeline as JSON, CSV, an HTML player or a Markdown/LaTeX table; needs no model. */
+int runExport(const CliCommand &command, std::ostream &out, std::ostream &err);
 
 /**
  * Runs a parsed command (help and version included) and turns every exception into exit status 1 with a

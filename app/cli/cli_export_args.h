@@ -1,0 +1,19 @@
+#pragma once
+// Arguments of `export`, kept apart from cli_args.cpp so that each parser stays small. Internal to the CLI
+// library.
+
+#include "cli_args.h"
+
+#include <string>
+#include <vector>
+
+namespace dlm {
+
+/** The formats `export` writes, in the order the help lists them. */
+const std::vector<std::string> &exportFormats();
+
+/** Parses `args` (args[0] is "export"). Failures name the option and what was wrong with its value. */
+Result<CliCommand> parseExportCommand(const std::vector<std::string> &args);
+std::string exportCommandHelp();
+
+} // namespace dlm

@@ -1,0 +1,58 @@
+// `export`: a saved timeline as JSON, CSV, a standalone HTML player, or a Markdown or LaTeX table. Everything
+// comes from the file, so no model is loaded.
+
+#include "cli_common.h"
+#include "commands.h"
+
+#include "file_util.h"
+#include "html_player.h"
+#include "timeline_csv.h"
+#include "timeline_json.h"
+#include "timeline_table.h"
+
+namespace dlm {
+
+namespace {
+
+Result<std::string> render(const Timeline &timeline, const ExportOptions &o)
+{
+    if (o.format == "json")
+        return timelineToJson(timeline);
+    if (o.format == "csv")
+        return timelineToCsv(timeline, {o.branch.value_or(kAllBranches), o.steps});
+    if (o.format == "html")
+        return timelinePlayerHtml(timeline, {o.branch.value_or(0), o.steps.empty() ? 0 : o.steps.front()});
+    const TableFormat table = o.format == "md" ? TableFormat::Markdown : TableFormat::Latex;
+    return timelineTable(timeline, table, {o.branch.value_or(0), o.steps});
+}
+
+} // namespace
+
+int runExport(const CliCommand &command, std::ostream &out, std::ostream &err)
+{
+    // Refuse an unwritable destination before reading what may be a large file.
+    if (!command.outPath.empty()) {
+        const Status writable = checkWritableFile(command.outPath, "the export");
+        if (!writable)
+            return reportFailure(err, ExitBadInput, writable.error());
+    }
+    auto timeline = loadTimeline(command.timelinePath);
+    if (!timeline)
+        return reportFailure(err, ExitBadInput, timeline.error());
+
+    const auto text = render(*timeline, command.exportOptions);
+    if (!text)
+        return reportFailure(err, ExitBadInput, "cannot export " + command.timelinePath + ": " + text.error());
+
+    if (command.outPath.empty()) {
+        out << *text;
+        out.flush();
+        return out ? ExitOk : reportFailure(err, ExitBadInput, "cannot write the export to standard output");
+    }
+    const Status written = writeFileAtomic(command.outPath, *text);
+    if (!written)
+        return reportFailure(err, ExitBadInput, "cannot write the export: " + written.error());
+    return ExitOk;
+}
+
+} // namespace dlm
