@@ -127,6 +127,64 @@ Result<std::unique_ptr<Session>> Session::createFromIds(std::shared_ptr<LogitsMo
     return s;
 }
 
+Result<std::unique_ptr<Session>> Session::adopt(std::shared_ptr<LogitsModel> model,
+                                                std::shared_ptr<Tokenizer> tokenizer, Timeline timeline)
+{
+    using R = Result<std::unique_ptr<Session>>;
+    if (!model)
+        return R::failure("no model loaded");
+    if (timeline.empty())
+        return R::failure("the timeline has no records");
+    const ModelConfig &config = model->config();
+    const ModelIdentity &made = timeline.model;
+    if (!made.configHash.empty() && made.configHash != model->configHash())
+        return R::failure("the timeline was made with model '" + made.name + "' (config.json sha256 "
+                          + made.configHash.substr(0, 12) + "…), not with the loaded '" + model->name() + "' ("
+                          + model->configHash().substr(0, 12) + "…); load that model to continue it");
+    if (tokenizer && !made.tokenizerHash.empty()) {
+        auto hash = sha256File(tokenizer->sourcePath());
+        if (hash && *hash != made.tokenizerHash)
+            return R::failure("the timeline was made with another tokenizer (sha256 " + made.tokenizerHash.substr(0, 12)
+                              + "…, the loaded one is " + hash->substr(0, 12) + "…)");
+    }
+    if (made.maskId != config.maskTokenId || made.vocabSize != config.vocabSize)
+        return R::failure("the timeline's mask id " + std::to_string(made.maskId) + " and vocabulary "
+                          + std::to_string(made.vocabSize) + " do not match the model's ("
+                          + std::to_string(config.maskTokenId) + ", " + std::to_string(config.vocabSize) + ")");
+    const GenerationSettings &settings = timeline.settings;
+    Status valid = validateSettings(settings);
+    if (!valid)
+        return R::failure("the timeline's settings: " + valid.error());
+    const int64_t length = static_cast<int64_t>(timeline.promptIds.size()) + settings.genLength;
+    if (length > config.maxSequenceLength)
+        return R::failure("the timeline's canvas (" + std::to_string(length) + " positions) exceeds the model's "
+                          + "max_sequence_length (" + std::to_string(config.maxSequenceLength) + ")");
+    for (int b = 0; b < timeline.branchCount(); ++b) {
+        for (const auto &record : timeline.branch(b).records) {
+            if (!record || record->length() != length)
+                return R::failure("branch " + std::to_string(b) + " has a record of " +
+                                  std::to_string(record ? record->length() : 0) + " positions, expected "
+                                  + std::to_string(length));
+        }
+    }
+
+    std::unique_ptr<Session> s(new Session());
+    s->d->model = std::move(model);
+    s->d->tokenizer = std::move(tokenizer);
+    if (settings.useThreshold)
+        s->d->strategy = std::make_unique<ThresholdStrategy>();
+    else
+        s->d->strategy = std::make_unique<QuotaStrategy>();
+    s->d->schedule = BlockSchedule(static_cast<int>(timeline.promptIds.size()), settings.genLength,
+                                   settings.blockLength, settings.steps);
+    for (const auto &piece : timeline.pieces)
+        s->d->knownPieces.insert(piece.first);
+    s->m_timeline = std::move(timeline);
+    s->m_branch = 0;
+    s->m_index = s->m_timeline.branch(0).size() - 1;
+    return s;
+}
+
 const StepRecord &Session::current() const
 {
     return m_timeline.branch(m_branch).at(m_index);

@@ -37,6 +37,14 @@ public:
                                                           const std::vector<int32_t> &promptIds,
                                                           const std::string &promptText = {});
 
+    /**
+     * Continues a saved timeline (from loadTimeline) on `model`: stepping, editing and branching go on where
+     * it left off, with the same noise, so the records are those the original run would have made. Refused,
+     * with the reason, when the timeline was made with another model or tokenizer, or does not fit it.
+     */
+    static Result<std::unique_ptr<Session>> adopt(std::shared_ptr<LogitsModel> model,
+                                                  std::shared_ptr<Tokenizer> tokenizer, Timeline timeline);
+
     const Timeline &timeline() const { return m_timeline; }
     const GenerationSettings &settings() const { return m_timeline.settings; }
     int branchId() const { return m_branch; }

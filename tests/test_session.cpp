@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 
 #include "session.h"
+#include "timeline_json.h"
 #include "tiny_model.h"
 #include "tokenizer.h"
 
@@ -270,6 +271,55 @@ private Q_SLOTS:
         QVERIFY(ses->setTokens(pos, {42}).ok());
         QVERIFY(ses->step().ok());
         QVERIFY(sameRecords(ses->current(), stepAfterEdit));
+    }
+
+    void adoptedTimelineContinuesTheRun()
+    {
+        GenerationSettings set = small();
+        set.temperature = 0.8;
+        auto straight = make(set);
+        QVERIFY(straight->run(nullptr).ok());
+
+        auto first = make(set);
+        QVERIFY(first->run(nullptr, 2).ok());
+        QVERIFY(first->setTokens(first->promptLength() + 1, {42}).ok());
+        auto saved = timelineFromJson(timelineToJson(first->timeline()), "saved.json");
+        QVERIFY2(saved.ok(), saved.error().c_str());
+        auto adopted = Session::adopt(m_model, m_tokenizer, *saved);
+        QVERIFY2(adopted.ok(), adopted.error().c_str());
+        QCOMPARE((*adopted)->index(), 3);
+        QVERIFY((*adopted)->run(nullptr).ok());
+        QVERIFY(first->run(nullptr).ok());
+        // Same records as the session that never left memory.
+        const Branch &a = (*adopted)->timeline().branch(0), &b = first->timeline().branch(0);
+        QCOMPARE(a.size(), b.size());
+        for (int i = 0; i < a.size(); ++i)
+            QVERIFY2(sameRecords(a.at(i), b.at(i)), qPrintable(QString::number(i)));
+        // Going back and editing forks a branch as in a live session.
+        QVERIFY((*adopted)->goTo(1).ok());
+        QVERIFY((*adopted)->remask({(*adopted)->current().committed.at(0)}).ok());
+        QCOMPARE((*adopted)->timeline().branchCount(), 2);
+        // The unedited records match the straight run up to the edit.
+        for (int i = 0; i <= 2; ++i)
+            QVERIFY(sameRecords(a.at(i), straight->timeline().branch(0).at(i)));
+    }
+
+    void adoptRefusesAnotherModel()
+    {
+        auto ses = make(small());
+        QVERIFY(ses->run(nullptr, 1).ok());
+        const QString otherDir = m_tmp.filePath(QStringLiteral("other"));
+        testing::TinyModelOptions options;
+        options.maxSequenceLength = 128; // another config.json
+        QVERIFY(testing::writeTinyModel(otherDir.toStdString(), options).ok());
+        auto other = LladaModel::load(otherDir.toStdString());
+        QVERIFY(other.ok());
+        auto refused = Session::adopt(*other, m_tokenizer, ses->timeline());
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().find("was made with model") != std::string::npos, refused.error().c_str());
+
+        Timeline empty;
+        QVERIFY(!Session::adopt(m_model, m_tokenizer, empty).ok());
     }
 
     void remaskedTokensAreFilledAgain()

@@ -276,6 +276,44 @@ private Q_SLOTS:
         QCOMPARE(timelineToJson(*back), text);
     }
 
+    // Every format version DLM Studio has written must keep loading. tests/data/timeline-v<N>.json are files
+    // written by the version that introduced format N (v1: `dlmstudio-cli generate --model <dlm-make-tiny-model
+    // output> --prompt "the cat" --gen-length 8 --steps 4 --block-length 8 --temperature 0.5 --seed 7 --top-k 3`).
+    void writtenVersionsStillLoad()
+    {
+        const QString path = qEnvironmentVariable("DLM_SOURCE_DIR") + QStringLiteral("/tests/data/timeline-v1.json");
+        const auto t = loadTimeline(path.toStdString());
+        QVERIFY2(t.ok(), t.error().c_str());
+        QCOMPARE(t->promptText, std::string("the cat"));
+        QCOMPARE(t->settings.genLength, 8);
+        QCOMPARE(t->settings.steps, 4);
+        QCOMPARE(t->settings.blockLength, 8);
+        QCOMPARE(t->settings.seed, uint64_t(7));
+        QCOMPARE(t->settings.topK, 3);
+        QCOMPARE(t->settings.temperature, 0.5);
+        QCOMPARE(t->branchCount(), 1);
+        const Branch &b = t->branch(0);
+        QCOMPARE(b.size(), 5); // the initial canvas and four steps
+        const int32_t mask = t->model.maskId;
+        const size_t prompt = t->promptIds.size();
+        QCOMPARE(b.at(0).length(), static_cast<int>(prompt) + 8);
+        for (int i = 0; i < b.size(); ++i) {
+            const StepRecord &r = b.at(i);
+            // 8 masks over 4 steps: two commits a step, and the canvas agrees with the commit lists.
+            QCOMPARE(r.maskedCount(mask), 8 - 2 * i);
+            QCOMPARE(static_cast<int>(r.committed.size()), i == 0 ? 0 : 2);
+            for (int32_t p : r.committed) {
+                QCOMPARE(r.states[static_cast<size_t>(p)], PositionState::CommittedThisStep);
+                QCOMPARE(r.tokens[static_cast<size_t>(p)], r.candidates[static_cast<size_t>(p)]);
+                QVERIFY(!t->pieceOf(r.tokens[static_cast<size_t>(p)]).empty());
+            }
+            if (i > 0)
+                QCOMPARE(r.topK, 3);
+        }
+        // Read, then written by this build: the same bytes (the JSON -> app -> JSON round trip).
+        QCOMPARE(QByteArray::fromStdString(timelineToJson(*t)), readFile(path));
+    }
+
     void reloadSharesParentRecords()
     {
         const auto back = timelineFromJson(timelineToJson(makeTimeline()), "run.json");

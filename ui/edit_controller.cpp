@@ -1,6 +1,7 @@
 #include "edit_controller.h"
 
 #include "engine_controller.h"
+#include "playback_controller.h"
 #include "timeline_document.h"
 
 #include <QAction>
@@ -92,18 +93,26 @@ EditController::EditController(EngineController *engine, TimelineDocument *docum
 
 EditController::~EditController() = default;
 
+void EditController::setPlayback(PlaybackController *playback)
+{
+    m_playback = playback;
+    connect(playback, &PlaybackController::stateChanged, this, &EditController::refreshActions);
+}
+
 QString EditController::blockedReason() const
 {
     if (m_document->isEmpty())
         return tr("no session (press Start first)");
-    if (m_engine->isRunning())
+    if (m_engine->isRunning() || (m_playback && m_playback->isPacing()))
         return tr("a run is in progress (pause it first)");
+    if (!m_document->isLive())
+        return tr("this is a replay of a saved timeline; load the model it was made with to continue or edit it");
     return {};
 }
 
 void EditController::refreshActions()
 {
-    const bool idle = !m_engine->isRunning();
+    const bool idle = !m_engine->isRunning() && !(m_playback && m_playback->isPacing());
     m_undo->setEnabled(idle && m_stack->canUndo());
     m_redo->setEnabled(idle && m_stack->canRedo());
     m_undo->setText(m_stack->canUndo() ? tr("&Undo %1").arg(m_stack->undoText()) : tr("&Undo edit"));

@@ -18,6 +18,7 @@ namespace dlm {
 
 class EditCommand;
 class EngineController;
+class PlaybackController;
 class TimelineDocument;
 
 /**
@@ -33,6 +34,9 @@ class EditController : public QObject
 public:
     EditController(EngineController *engine, TimelineDocument *document, QObject *parent = nullptr);
     ~EditController() override;
+
+    /** Lets edits wait while Run plays records at a set speed, as they wait for an engine run. */
+    void setPlayback(PlaybackController *playback);
 
     QUndoStack *undoStack() const { return m_stack; }
     /** Undo/redo actions that also refuse while a run is going (the run would append after the edit). */
@@ -69,6 +73,7 @@ private:
 
     EngineController *m_engine;
     TimelineDocument *m_document;
+    PlaybackController *m_playback = nullptr;
     QUndoStack *m_stack;
     QAction *m_undo;
     QAction *m_redo;

@@ -103,6 +103,12 @@ quint64 EngineController::applyEdit(const EditRequest &request, int branch, int 
     return id;
 }
 
+void EngineController::adoptTimeline(const Timeline &timeline, int branch, int index)
+{
+    stop();
+    post([w = m_worker, timeline, branch, index] { w->adoptTimeline(timeline, branch, index); });
+}
+
 void EngineController::undoEdit(const EditOutcome &outcome)
 {
     post([w = m_worker, outcome] { w->undoEdit(outcome); });

@@ -38,6 +38,8 @@ public:
     void switchBranch(int branch, int index);
     /** Applies an edit at record (branch, index); returns the id its editApplied will carry. */
     quint64 applyEdit(const EditRequest &request, int branch, int index);
+    /** Continues a saved timeline on the loaded model; sessionStarted follows, or failed with the reason. */
+    void adoptTimeline(const Timeline &timeline, int branch, int index);
     /** Takes an applied edit back; historyChanged follows. */
     void undoEdit(const EditOutcome &outcome);
 

@@ -119,6 +119,30 @@ void EngineWorker::startSession(const QString &prompt, const GenerationSettings 
     });
 }
 
+void EngineWorker::adoptTimeline(const Timeline &timeline, int branch, int index)
+{
+    guarded("continuing the timeline", [&] {
+        if (!m_loaded.model) {
+            Q_EMIT failed(tr("No model loaded: load the model the timeline was made with first."));
+            return;
+        }
+        auto session = Session::adopt(m_loaded.model, m_loaded.tokenizer, timeline);
+        if (!session) {
+            Q_EMIT failed(tr("Cannot continue this timeline: %1").arg(fromStd(session.error())));
+            return;
+        }
+        if (!(*session)->switchBranch(branch, index))
+            (*session)->switchBranch(0); // the cursor the GUI asked for is gone: start at the end of the root
+        m_session = std::move(*session);
+        const SessionSnapshot adopted = snapshot();
+        m_sentPieces.clear();
+        for (const auto &piece : adopted.timeline.pieces)
+            m_sentPieces.insert(piece.first);
+        m_knownBranches = adopted.timeline.branchCount();
+        Q_EMIT sessionStarted(adopted);
+    });
+}
+
 void EngineWorker::step(quint64 ticket)
 {
     guarded("the denoising step", [&] {

@@ -50,6 +50,8 @@ public Q_SLOTS:
      * a refused edit emits failed with the session's reason and changes nothing.
      */
     void applyEdit(quint64 id, const dlm::EditRequest &request, int branch, int index);
+    /** Continues a saved timeline on the loaded model at record (branch, index); emits sessionStarted. */
+    void adoptTimeline(const dlm::Timeline &timeline, int branch, int index);
     /** Takes an applied edit back (and anything computed after it); emits historyChanged. */
     void undoEdit(const dlm::EditOutcome &outcome);
 

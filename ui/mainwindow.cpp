@@ -11,6 +11,7 @@
 #include "heatmap_view.h"
 #include "playback_controller.h"
 #include "run_plots.h"
+#include "session_files.h"
 #include "step_controls.h"
 #include "theme_controller.h"
 #include "timeline_document.h"
@@ -22,6 +23,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
@@ -29,6 +31,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 namespace dlm {
@@ -54,6 +57,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_document = new TimelineDocument(this);
     m_playback = new PlaybackController(m_engine, m_document, this);
     m_edits = new EditController(m_engine, m_document, this);
+    m_edits->setPlayback(m_playback);
+    m_files = new SessionFiles(m_engine, m_document, m_edits, this);
     m_theme = new ThemeController(this);
 
     m_controls = new StepControls;
@@ -101,7 +106,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     createMenus();
     resize(1400, 900);
 
-    connect(m_panel, &GenerationPanel::loadRequested, m_engine, &EngineController::loadModel);
+    connect(m_panel, &GenerationPanel::loadRequested, this, [this](const QString &dir, ComputeDType dtype) {
+        if (m_files->confirmDiscard(tr("Load another model")))
+            m_engine->loadModel(dir, dtype);
+    });
     connect(m_panel, &GenerationPanel::startRequested, this, &MainWindow::startSession);
     connect(m_engine, &EngineController::loadProgress, this, &MainWindow::onLoadProgress);
     connect(m_engine, &EngineController::modelLoaded, this, &MainWindow::onModelLoaded);
@@ -112,14 +120,22 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         showStatus(stopped ? tr("Stopped.") : tr("Run finished."));
     });
     connect(m_edits, &EditController::message, this, &MainWindow::showStatus);
+    connect(m_files, &SessionFiles::message, this, &MainWindow::showStatus);
+    connect(m_files, &SessionFiles::fileChanged, this, &MainWindow::updateTitle);
+    connect(m_edits->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &TimelineDocument::timelineReset, this, &MainWindow::updateTitle);
     connect(m_document, &TimelineDocument::currentChanged, this, &MainWindow::onCurrentChanged);
     connect(m_document, &TimelineDocument::timelineReset, this, [this] {
         m_canvas->setMaskId(m_document->maskId());
         const RecordPtr r = m_document->currentRecord();
-        showStatus(tr("Session started: %1 positions. Step with → or Space; right-click a token to edit it.")
-                       .arg(r ? r->length() : 0));
+        if (m_document->fileName().isEmpty() && r) // a file's own message says what happened to it
+            showStatus(tr("Session started: %1 positions. Step with → or Space; right-click a token to edit it.")
+                           .arg(r->length()));
     });
     connect(m_playback, &PlaybackController::stateChanged, m_controls, &StepControls::setState);
+    connect(m_controls, &StepControls::firstRequested, m_playback, &PlaybackController::first);
+    connect(m_controls, &StepControls::lastRequested, m_playback, &PlaybackController::last);
+    connect(m_controls, &StepControls::speedChanged, m_playback, &PlaybackController::setSpeed);
     connect(m_controls, &StepControls::backRequested, m_playback, &PlaybackController::back);
     connect(m_controls, &StepControls::forwardRequested, m_playback, &PlaybackController::forward);
     connect(m_controls, &StepControls::stepRequested, m_playback, &PlaybackController::step);
@@ -173,13 +189,35 @@ void MainWindow::createDocks()
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open model directory…"));
+    QAction *openModel = file->addAction(tr("Open &model directory…"));
+    openModel->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    connect(openModel, &QAction::triggered, m_panel, &GenerationPanel::browse);
+    QAction *open = file->addAction(tr("&Open timeline…"));
     open->setShortcut(QKeySequence::Open);
-    connect(open, &QAction::triggered, m_panel, &GenerationPanel::browse);
+    open->setToolTip(tr("Replay a saved timeline; it continues once the model it was made with is loaded"));
+    connect(open, &QAction::triggered, m_files, &SessionFiles::open);
+    QAction *attach = file->addAction(tr("&Continue with the loaded model"));
+    connect(attach, &QAction::triggered, m_files, &SessionFiles::attachModel);
+    file->addSeparator();
+    QAction *save = file->addAction(tr("&Save timeline"));
+    save->setShortcut(QKeySequence::Save);
+    connect(save, &QAction::triggered, m_files, &SessionFiles::save);
+    QAction *saveAs = file->addAction(tr("Save timeline &as…"));
+    saveAs->setShortcut(QKeySequence::SaveAs);
+    connect(saveAs, &QAction::triggered, m_files, &SessionFiles::saveAs);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
+    auto refreshFileActions = [this, attach, save, saveAs] {
+        const bool has = !m_document->isEmpty();
+        save->setEnabled(has);
+        saveAs->setEnabled(has);
+        attach->setEnabled(has && !m_document->isLive() && m_modelLoaded);
+    };
+    connect(m_document, &TimelineDocument::timelineReset, this, refreshFileActions);
+    connect(m_engine, &EngineController::modelLoaded, this, refreshFileActions);
+    refreshFileActions();
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_edits->undoAction());
@@ -260,6 +298,10 @@ void MainWindow::saveSettings(QSettings &settings) const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!m_files->confirmDiscard(tr("Quit"))) {
+        event->ignore();
+        return;
+    }
     if (!m_settingsFile.isEmpty()) {
         QSettings settings(m_settingsFile, QSettings::IniFormat);
         saveSettings(settings);
@@ -279,6 +321,8 @@ void MainWindow::startSession()
         onFailed(tr("No model loaded: pick a model directory first."));
         return;
     }
+    if (!m_files->confirmDiscard(tr("Start a new session")))
+        return;
     showStatus(tr("Starting…"));
     m_engine->startSession(m_panel->prompt(), m_panel->settings());
 }
@@ -306,6 +350,8 @@ void MainWindow::onLoadProgress(double fraction, const QString &text)
 void MainWindow::onModelLoaded(const ModelInfo &info)
 {
     m_modelLoaded = true;
+    m_modelName = info.name;
+    m_files->setModelLoaded(true);
     m_progress->hide();
     m_panel->setModelDirectory(info.dir);
     m_panel->addRecentModel(info.dir);
@@ -313,13 +359,34 @@ void MainWindow::onModelLoaded(const ModelInfo &info)
     m_panel->setSettings(info.defaults);
     m_panel->setModelStatus(tr("%1: %2").arg(info.name, info.summary), false);
     m_panel->setStartEnabled(true);
-    m_document->clear();
-    m_canvas->setPlaceholder(tr("Model %1 loaded. Write a prompt and press Start.").arg(info.name));
     if (info.defaultsWarning.isEmpty())
         showStatus(tr("Loaded %1.").arg(info.name));
     else
         showStatus(tr("Loaded %1; generation_config.json ignored: %2").arg(info.name, info.defaultsWarning), true);
-    setWindowTitle(tr("%1 — DLM Studio").arg(info.name));
+    if (!m_document->isEmpty() && !m_document->isLive()) {
+        // A replayed file stays on screen and continues on this model if it was made with it.
+        m_files->attachModel();
+    } else {
+        m_document->clear();
+        m_canvas->setPlaceholder(tr("Model %1 loaded. Write a prompt and press Start.").arg(info.name));
+    }
+    updateTitle();
+}
+
+void MainWindow::updateTitle()
+{
+    // "[*]" is where Qt shows the unsaved-changes mark.
+    QStringList parts;
+    if (!m_document->fileName().isEmpty())
+        parts << QFileInfo(m_document->fileName()).fileName() + QStringLiteral("[*]");
+    else if (!m_document->isEmpty())
+        parts << tr("unsaved session") + QStringLiteral("[*]");
+    if (!m_modelName.isEmpty())
+        parts << m_modelName;
+    parts << tr("DLM Studio");
+    setWindowTitle(parts.join(QStringLiteral(" — ")));
+    if (!m_document->isEmpty())
+        setWindowModified(m_files->hasUnsavedEdits());
 }
 
 void MainWindow::onFailed(const QString &message)

@@ -25,6 +25,7 @@ class GenerationPanel;
 class HeatmapView;
 class PlaybackController;
 class RunPlots;
+class SessionFiles;
 class StepControls;
 class ThemeController;
 class TimelineDocument;
@@ -55,6 +56,7 @@ public:
     EditController *edits() const { return m_edits; }
     ViewSync *viewSync() const { return m_sync; }
     ThemeController *theme() const { return m_theme; }
+    SessionFiles *files() const { return m_files; }
     GenerationPanel *generationPanel() const { return m_panel; }
     StepControls *stepControls() const { return m_controls; }
     CanvasView *canvasView() const { return m_canvas; }
@@ -78,6 +80,7 @@ private:
     void onFailed(const QString &message);
     void onLoadProgress(double fraction, const QString &text);
     void onCurrentChanged();
+    void updateTitle();
 
     EngineController *m_engine = nullptr;
     TimelineDocument *m_document = nullptr;
@@ -85,6 +88,8 @@ private:
     EditController *m_edits = nullptr;
     ViewSync *m_sync = nullptr;
     ThemeController *m_theme = nullptr;
+    SessionFiles *m_files = nullptr;
+    QString m_modelName;
     GenerationPanel *m_panel = nullptr;
     StepControls *m_controls = nullptr;
     CanvasLegend *m_legend = nullptr;

@@ -4,6 +4,7 @@
 
 #include <QMetaType>
 #include <QObject>
+#include <QTimer>
 
 namespace dlm {
 
@@ -19,7 +20,8 @@ struct PlaybackState
     int denoiseStep = 0;  ///< denoising steps done at the record on screen
     int plannedSteps = 0; ///< steps the settings ask for; 0 in threshold mode (decided on the fly)
     int masked = 0;       ///< masked positions at the record on screen
-    bool running = false;
+    bool running = false; ///< the engine runs, or Run is playing records at a set speed
+    bool live = false;    ///< the engine holds this session; a replay without a model only moves in history
     bool canBack = false;
     bool canForward = false; ///< a later record exists
     bool canStep = false;    ///< a later record exists or the canvas still has masks
@@ -34,6 +36,14 @@ public:
     PlaybackController(EngineController *engine, TimelineDocument *document, QObject *parent = nullptr);
 
     PlaybackState state() const;
+
+    /** Records per second Run plays at; 0 (the default) lets the engine run flat out. */
+    void setSpeed(double recordsPerSecond);
+    double speed() const { return m_speed; }
+    /** True while Run plays records at a set speed (the engine is asked for one step at a time). */
+    bool isPacing() const { return m_pacing; }
+    /** True while either kind of run is going. */
+    bool isRunning() const;
 
     /** Forward one record: along history when there is one, else one new denoising step. */
     void step();
@@ -56,9 +66,15 @@ Q_SIGNALS:
 
 private:
     void refresh();
+    /** One tick of a paced run: the next record from history, else one new step, else the end. */
+    void advance();
+    void stopPacing();
 
     EngineController *m_engine;
     TimelineDocument *m_document;
+    QTimer m_pace;
+    double m_speed = 0.0;
+    bool m_pacing = false;
 };
 
 } // namespace dlm

@@ -1,5 +1,6 @@
 #include "step_controls.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -25,6 +26,14 @@ QPushButton *button(const QString &text, const QString &tip)
 
 StepControls::StepControls(QWidget *parent) : QWidget(parent)
 {
+    m_first = button(tr("⏮"), tr("First record: the canvas before any step (Home)"));
+    m_last = button(tr("⏭"), tr("Last record computed on this branch (End)"));
+    m_speed = new QComboBox;
+    m_speed->setFocusPolicy(Qt::NoFocus);
+    m_speed->setToolTip(tr("How fast Run plays: records per second, or as fast as the model computes"));
+    m_speed->addItem(tr("max speed"), 0.0);
+    for (double v : {30.0, 10.0, 5.0, 2.0, 1.0, 0.5})
+        m_speed->addItem(tr("%1 / s").arg(v), v);
     m_back = button(tr("◀ Back"), tr("Previous record (Left)"));
     m_forward = button(tr("Forward ▶"), tr("Next record in history"));
     m_step = button(tr("Step"), tr("One denoising step, or the next record in history (Right)"));
@@ -41,14 +50,20 @@ StepControls::StepControls(QWidget *parent) : QWidget(parent)
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_first);
     layout->addWidget(m_back);
     layout->addWidget(m_forward);
     layout->addWidget(m_step);
     layout->addWidget(m_run);
     layout->addWidget(m_stop);
+    layout->addWidget(m_last);
+    layout->addWidget(m_speed);
     layout->addWidget(m_slider, 1);
     layout->addWidget(m_position);
 
+    connect(m_first, &QPushButton::clicked, this, &StepControls::firstRequested);
+    connect(m_last, &QPushButton::clicked, this, &StepControls::lastRequested);
+    connect(m_speed, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT speedChanged(speed()); });
     connect(m_back, &QPushButton::clicked, this, &StepControls::backRequested);
     connect(m_forward, &QPushButton::clicked, this, &StepControls::forwardRequested);
     connect(m_step, &QPushButton::clicked, this, &StepControls::stepRequested);
@@ -59,8 +74,25 @@ StepControls::StepControls(QWidget *parent) : QWidget(parent)
     setState(PlaybackState{});
 }
 
+double StepControls::speed() const
+{
+    return m_speed->currentData().toDouble();
+}
+
+void StepControls::setSpeed(double recordsPerSecond)
+{
+    int best = 0;
+    for (int i = 0; i < m_speed->count(); ++i) {
+        if (qFuzzyCompare(1.0 + m_speed->itemData(i).toDouble(), 1.0 + recordsPerSecond))
+            best = i;
+    }
+    m_speed->setCurrentIndex(best);
+}
+
 void StepControls::setState(const PlaybackState &s)
 {
+    m_first->setEnabled(s.canBack);
+    m_last->setEnabled(s.canForward);
     m_back->setEnabled(s.canBack);
     m_forward->setEnabled(s.canForward);
     m_step->setEnabled(s.canStep && !s.running);

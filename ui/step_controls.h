@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QPushButton;
 class QSlider;
@@ -23,8 +24,15 @@ public:
     /** The position text, e.g. "step 3 / 128, masked 120". */
     QString positionText() const;
     QSlider *slider() const { return m_slider; }
+    QComboBox *speedBox() const { return m_speed; }
+    /** Records per second the Run button plays at; 0 = as fast as the engine computes. */
+    double speed() const;
+    void setSpeed(double recordsPerSecond);
 
 Q_SIGNALS:
+    void firstRequested();
+    void lastRequested();
+    void speedChanged(double recordsPerSecond);
     void backRequested();
     void forwardRequested();
     void stepRequested();
@@ -33,6 +41,9 @@ Q_SIGNALS:
     void indexRequested(int index);
 
 private:
+    QPushButton *m_first = nullptr;
+    QPushButton *m_last = nullptr;
+    QComboBox *m_speed = nullptr;
     QPushButton *m_back = nullptr;
     QPushButton *m_forward = nullptr;
     QPushButton *m_step = nullptr;

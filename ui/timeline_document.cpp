@@ -12,6 +12,7 @@ TimelineDocument::TimelineDocument(QObject *parent) : QObject(parent) {}
 
 void TimelineDocument::reset(const SessionSnapshot &snapshot)
 {
+    m_live = true;
     m_timeline = snapshot.timeline;
     m_branch = snapshot.branch;
     m_index = snapshot.index;
@@ -20,8 +21,22 @@ void TimelineDocument::reset(const SessionSnapshot &snapshot)
     Q_EMIT currentChanged(m_branch, m_index);
 }
 
+void TimelineDocument::loadReplay(const Timeline &timeline, const QString &file)
+{
+    m_live = false;
+    m_fileName = file;
+    m_timeline = timeline;
+    m_branch = 0;
+    m_index = m_timeline.empty() ? 0 : m_timeline.branch(0).size() - 1;
+    Q_EMIT timelineReset();
+    Q_EMIT countChanged(count());
+    Q_EMIT currentChanged(m_branch, m_index);
+}
+
 void TimelineDocument::clear()
 {
+    m_live = false;
+    m_fileName.clear();
     m_timeline = Timeline();
     m_branch = 0;
     m_index = 0;

@@ -20,8 +20,13 @@ class TimelineDocument : public QObject
 public:
     explicit TimelineDocument(QObject *parent = nullptr);
 
-    /** Replaces everything with a new session's timeline. */
+    /** Replaces everything with a new session's timeline; the engine holds the same session (live). */
     void reset(const SessionSnapshot &snapshot);
+    /**
+     * Replaces everything with a timeline read from `file`, with no engine session behind it: history can
+     * be replayed and exported, but stepping past the end and editing need a model attached (then reset()).
+     */
+    void loadReplay(const Timeline &timeline, const QString &file);
     void clear();
     /**
      * Takes a record the engine moved to. A new record is appended; a known one is only revisited. The
@@ -32,6 +37,11 @@ public:
     void replaceHistory(const SessionSnapshot &snapshot);
 
     bool isEmpty() const { return m_timeline.empty(); }
+    /** True when the engine holds this timeline's session (stepping and editing work). */
+    bool isLive() const { return m_live && !isEmpty(); }
+    /** The file a replay came from (or was last saved to); empty for an unsaved session. */
+    QString fileName() const { return m_fileName; }
+    void setFileName(const QString &file) { m_fileName = file; }
     const Timeline &timeline() const { return m_timeline; }
     int branch() const { return m_branch; }
     int index() const { return m_index; }
@@ -70,6 +80,8 @@ Q_SIGNALS:
 
 private:
     Timeline m_timeline;
+    bool m_live = false;
+    QString m_fileName;
     int m_branch = 0;
     int m_index = 0;
 };
