@@ -1,0 +1,234 @@
+// Timelines as files in the window: save, open as a replay without a model, continue once the model is
+// loaded, refuse another model, ask before unsaved edits go, and play a replay at a set speed. Offscreen.
+#include "edit_controller.h"
+#include "engine_controller.h"
+#include "generation_panel.h"
+#include "mainwindow.h"
+#include "playback_controller.h"
+#include "session_files.h"
+#include "step_controls.h"
+#include "timeline_document.h"
+#include "tiny_model.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace dlm;
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+
+GenerationSettings smallSettings()
+{
+    GenerationSettings s;
+    s.genLength = 16;
+    s.steps = 8;
+    s.blockLength = 16;
+    s.temperature = 0.7;
+    s.seed = 3;
+    return s;
+}
+
+} // namespace
+
+class TestSessionFiles : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_tmp;
+    QString m_modelDir;
+
+    bool load(MainWindow &w, const QString &dir)
+    {
+        QSignalSpy loaded(w.engine(), &EngineController::modelLoaded);
+        w.loadModel(dir);
+        return QTest::qWaitFor([&] { return loaded.count() == 1; }, kTimeoutMs);
+    }
+
+    bool loadAndStart(MainWindow &w)
+    {
+        if (!load(w, m_modelDir))
+            return false;
+        w.generationPanel()->setSettings(smallSettings());
+        w.generationPanel()->setPrompt(QStringLiteral("the cat"));
+        QSignalSpy started(w.engine(), &EngineController::sessionStarted);
+        w.startSession();
+        return QTest::qWaitFor([&] { return started.count() == 1; }, kTimeoutMs);
+    }
+
+    static bool stepOnce(MainWindow &w)
+    {
+        const int before = w.document()->count();
+        w.playback()->step();
+        return QTest::qWaitFor([&] { return w.document()->count() == before + 1 && !w.engine()->isBusy(); },
+                               kTimeoutMs);
+    }
+
+    static bool idle(MainWindow &w)
+    {
+        return QTest::qWaitFor([&] { return !w.engine()->isBusy(); }, kTimeoutMs);
+    }
+
+    /** A saved run: three steps and an edit, on the tiny model. */
+    QString savedRun(MainWindow &w, const QString &name)
+    {
+        if (!loadAndStart(w) || !stepOnce(w) || !stepOnce(w))
+            return {};
+        const int pos = static_cast<int>(w.document()->timeline().promptIds.size()) + 1;
+        w.edits()->replaceToken(pos, 42);
+        if (!QTest::qWaitFor([&] { return w.document()->count() == 4; }, kTimeoutMs) || !idle(w) || !stepOnce(w))
+            return {};
+        const QString path = m_tmp.filePath(name);
+        return w.files()->saveTo(path) ? path : QString();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_tmp.isValid());
+        m_modelDir = m_tmp.filePath(QStringLiteral("tiny"));
+        auto config = testing::writeTinyModel(m_modelDir.toStdString());
+        QVERIFY2(config.ok(), config.error().c_str());
+    }
+
+    void savedRunReplaysWithoutAModelAndContinuesWithIt()
+    {
+        MainWindow original;
+        original.show();
+        const QString path = savedRun(original, QStringLiteral("run.json"));
+        QVERIFY(!path.isEmpty());
+        QVERIFY(original.edits()->undoStack()->isClean());
+        QVERIFY(original.windowTitle().startsWith(QStringLiteral("run.json")));
+        const Timeline saved = original.document()->timeline();
+
+        MainWindow replay;
+        replay.show();
+        QVERIFY(replay.files()->openFile(path));
+        TimelineDocument *doc = replay.document();
+        QVERIFY(!doc->isLive());
+        QCOMPARE(doc->count(), saved.branch(0).size());
+        QCOMPARE(doc->index(), doc->count() - 1);
+        QVERIFY(replay.statusText().contains(QStringLiteral("without a model")));
+        // History works; stepping past the end and editing need the model.
+        QVERIFY(!replay.playback()->state().canStep);
+        replay.playback()->first();
+        QCOMPARE(doc->index(), 0);
+        QVERIFY(replay.edits()->blockedReason().contains(QStringLiteral("replay")));
+        // Run plays the replay record by record to its end.
+        replay.playback()->setSpeed(100);
+        replay.playback()->run();
+        QVERIFY(replay.playback()->isPacing());
+        QTRY_COMPARE_WITH_TIMEOUT(doc->index(), doc->count() - 1, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!replay.playback()->isPacing(), kTimeoutMs);
+
+        // Loading the model it was made with continues it; the next step equals the original's next step.
+        QVERIFY(load(replay, m_modelDir));
+        QTRY_VERIFY_WITH_TIMEOUT(doc->isLive(), kTimeoutMs);
+        QVERIFY(idle(replay));
+        QCOMPARE(doc->count(), saved.branch(0).size());
+        QVERIFY(replay.statusText().contains(QStringLiteral("Continuing run.json")));
+        QVERIFY(stepOnce(replay));
+        QVERIFY(stepOnce(original));
+        QVERIFY(doc->currentRecord()->tokens == original.document()->currentRecord()->tokens);
+        QVERIFY(doc->currentRecord()->committed == original.document()->currentRecord()->committed);
+    }
+
+    void anotherModelIsRefused()
+    {
+        MainWindow original;
+        const QString path = savedRun(original, QStringLiteral("other-model.json"));
+        QVERIFY(!path.isEmpty());
+
+        const QString otherDir = m_tmp.filePath(QStringLiteral("tiny-128"));
+        testing::TinyModelOptions options;
+        options.maxSequenceLength = 128; // a different config.json
+        QVERIFY(testing::writeTinyModel(otherDir.toStdString(), options).ok());
+        MainWindow w;
+        QVERIFY(load(w, otherDir));
+        QSignalSpy failed(w.engine(), &EngineController::failed);
+        QVERIFY(w.files()->openFile(path));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kTimeoutMs);
+        QVERIFY2(w.statusText().contains(QStringLiteral("was made with model")), qPrintable(w.statusText()));
+        // The replay stays on screen, usable as a replay.
+        QVERIFY(!w.document()->isLive());
+        QCOMPARE(w.document()->count(), original.document()->count());
+    }
+
+    void badFilesAndPathsAreReported()
+    {
+        MainWindow w;
+        const QString broken = m_tmp.filePath(QStringLiteral("broken.json"));
+        QFile f(broken);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"format\": \"dlmstudio-timeline\", \"version\": 1, \"settings\": ");
+        f.close();
+        QVERIFY(!w.files()->openFile(broken));
+        QVERIFY2(w.statusText().contains(QStringLiteral("broken.json")), qPrintable(w.statusText()));
+        QVERIFY(w.document()->isEmpty());
+
+        QVERIFY(!w.files()->saveTo(m_tmp.filePath(QStringLiteral("x.json")))); // nothing to save yet
+        QVERIFY(loadAndStart(w));
+        const QString unwritable = m_tmp.filePath(QStringLiteral("no-such-dir/run.json"));
+        QVERIFY(!w.files()->saveTo(unwritable));
+        QVERIFY2(w.statusText().contains(QStringLiteral("no-such-dir")), qPrintable(w.statusText()));
+        QVERIFY(!QFile::exists(unwritable));
+    }
+
+    void unsavedEditsAreNotLostSilently()
+    {
+        MainWindow w;
+        QVERIFY(loadAndStart(w));
+        QVERIFY(stepOnce(w));
+        QVERIFY(!w.files()->hasUnsavedEdits()); // steps can be recomputed; only edits count
+        w.edits()->remask(w.document()->currentRecord()->committed.at(0));
+        QTRY_COMPARE_WITH_TIMEOUT(w.document()->count(), 3, kTimeoutMs);
+        QVERIFY(idle(w));
+        QVERIFY(w.files()->hasUnsavedEdits());
+        QVERIFY(w.isWindowModified());
+
+        QStringList asked;
+        SessionFiles::Choice answer = SessionFiles::Choice::Cancel;
+        w.files()->setAsker([&](const QString &q) {
+            asked << q;
+            return answer;
+        });
+        QSignalSpy started(w.engine(), &EngineController::sessionStarted);
+        w.startSession();
+        QCOMPARE(asked.size(), 1);
+        QVERIFY(asked.front().contains(QStringLiteral("1 edit")));
+        QTest::qWait(50);
+        QCOMPARE(started.count(), 0); // cancelled: the session and its edit are still there
+        QCOMPARE(w.document()->count(), 3);
+
+        answer = SessionFiles::Choice::Discard;
+        w.startSession();
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, kTimeoutMs);
+        QCOMPARE(w.document()->count(), 1);
+        QVERIFY(!w.files()->hasUnsavedEdits());
+    }
+
+    void playbackSpeedPacesALiveRun()
+    {
+        MainWindow w;
+        QVERIFY(loadAndStart(w));
+        w.stepControls()->setSpeed(30);
+        QCOMPARE(w.playback()->speed(), 30.0);
+        QSignalSpy records(w.document(), &TimelineDocument::countChanged);
+        w.playback()->run();
+        QVERIFY(w.playback()->state().running);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.playback()->isPacing(), kTimeoutMs);
+        QVERIFY(!w.document()->hasMasks());
+        QCOMPARE(w.document()->count(), 9); // one step at a time, all eight
+        // One record per tick: the engine was never asked for more than one step at once.
+        QCOMPARE(records.count(), 8);
+    }
+};
+
+QTEST_MAIN(TestSessionFiles)
+#include "test_session_files.moc"
