@@ -352,7 +352,13 @@ private Q_SLOTS:
                                  << false << QString() << -1 << QString();
         QTest::newRow("unknown") << QStringList{p, QStringLiteral("--frobnicate")} << false << QString() << -1
                                  << QString();
-        QTest::newRow("stray") << QStringList{p, QStringLiteral("stray")} << false << QString() << -1 << QString();
+        QTest::newRow("timeline") << QStringList{p, QStringLiteral("run.json")} << true << QString() << -1
+                                  << QString();
+        QTest::newRow("two timelines") << QStringList{p, QStringLiteral("a.json"), QStringLiteral("b.json")}
+                                       << false << QString() << -1 << QString();
+        QTest::newRow("timeline and prompt")
+            << QStringList{p, QStringLiteral("a.json"), QStringLiteral("--prompt"), QStringLiteral("x")} << false
+            << QString() << -1 << QString();
         QTest::newRow("missing value") << QStringList{p, QStringLiteral("--model")} << false << QString() << -1
                                        << QString();
     }
@@ -374,6 +380,7 @@ private Q_SLOTS:
         QCOMPARE(parsed->modelDir, model);
         QCOMPARE(parsed->stepsTo, stepsTo);
         QCOMPARE(parsed->screenshot, screenshot);
+        QCOMPARE(parsed->timelineFile, args.size() == 2 && args[1].endsWith(QStringLiteral(".json")) ? args[1] : QString());
     }
 
     void defaultModelIsFound()

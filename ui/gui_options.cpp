@@ -28,12 +28,16 @@ Result<GuiOptions> parseGuiOptions(const QStringList &arguments)
                                         QStringLiteral("Render the window to OUT.png and exit (no display needed)."),
                                         QStringLiteral("OUT.png"));
     parser.addOptions({help, version, model, prompt, stepsTo, screenshot});
+    parser.addPositionalArgument(QStringLiteral("timeline"),
+                                 QStringLiteral("A saved timeline (.json) to replay; it continues on the model it "
+                                                "was made with once that is loaded."),
+                                 QStringLiteral("[TIMELINE.json]"));
 
     if (!parser.parse(arguments))
         return R::failure(parser.errorText().toStdString());
-    if (!parser.positionalArguments().isEmpty())
-        return R::failure("unexpected argument '" + parser.positionalArguments().first().toStdString() +
-                          "' (see --help)");
+    if (parser.positionalArguments().size() > 1)
+        return R::failure("unexpected argument '" + parser.positionalArguments().at(1).toStdString() +
+                          "' (one timeline file at most; see --help)");
 
     GuiOptions o;
     o.showHelp = parser.isSet(help);
@@ -41,6 +45,10 @@ Result<GuiOptions> parseGuiOptions(const QStringList &arguments)
     // helpText() names the program from QCoreApplication, which does not exist yet when parsing first.
     const QString program = arguments.isEmpty() ? QStringLiteral("dlmstudio") : QFileInfo(arguments.first()).fileName();
     o.helpText = parser.helpText().replace(QStringLiteral("<executable_name>"), program);
+    if (!parser.positionalArguments().isEmpty())
+        o.timelineFile = parser.positionalArguments().first();
+    if (!o.timelineFile.isEmpty() && parser.isSet(prompt))
+        return R::failure("--prompt: cannot start a new session and open a timeline at once");
     o.modelDir = parser.value(model);
     if (parser.isSet(model) && o.modelDir.isEmpty())
         return R::failure("--model: the directory is empty");

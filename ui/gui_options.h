@@ -17,6 +17,7 @@ struct GuiOptions
     bool hasPrompt = false;
     int stepsTo = -1;     ///< records to run after the start; -1: to the end (screenshots) or none (GUI)
     QString screenshot;   ///< PNG to write; empty for the interactive window
+    QString timelineFile; ///< a saved timeline to open (replayed; continued if the model matches)
     bool showHelp = false;
     bool showVersion = false;
     QString helpText;

@@ -4,6 +4,7 @@
 #include "generation_panel.h"
 #include "mainwindow.h"
 #include "playback_controller.h"
+#include "session_files.h"
 #include "timeline_document.h"
 #include "view_sync.h"
 
@@ -27,6 +28,19 @@ void StartupDriver::start()
 {
     if (m_options.hasPrompt)
         m_window->generationPanel()->setPrompt(m_options.prompt);
+    if (!m_options.timelineFile.isEmpty()) {
+        // A replay needs no model: open it first; a model loaded next continues it if it is the right one.
+        if (!m_window->files()->openFile(m_options.timelineFile)) {
+            if (screenshotMode())
+                finish(2, m_window->statusText());
+            return;
+        }
+        if (screenshotMode()) {
+            m_stage = Stage::Done;
+            saveScreenshot();
+            return;
+        }
+    }
     if (m_options.modelDir.isEmpty()) {
         if (screenshotMode())
             finish(2, tr("no model: pass --model DIR (models/demo was not found either)"));
@@ -40,7 +54,7 @@ void StartupDriver::onModelLoaded()
 {
     if (m_stage != Stage::Loading)
         return;
-    if (!m_options.hasPrompt && !screenshotMode()) {
+    if ((!m_options.hasPrompt && !screenshotMode()) || !m_options.timelineFile.isEmpty()) {
         m_stage = Stage::Done; // the user takes over
         return;
     }
