@@ -167,7 +167,7 @@ int main(int argc, char **argv)
         decisions.setCurrentIndex(i);
         inspector.setCurrentIndex(i);
         plots.setCurrentIndex(i);
-        for (QWidget *w : std::initializer_list<QWidget *>{&heatmap, &decisions, &inspector, &plots})
+        for (QWidget *w : std::initializer_list<QWidget *> {&heatmap, &decisions, &inspector, &plots})
             paintFully(w, viewImage);
         const double v = msSince(timer);
         canvasMs.push_back(c);
@@ -175,8 +175,8 @@ int main(int argc, char **argv)
         totalMs.push_back(c + v);
     }
 
-    std::printf("dlm-bench-render: %d positions (%d generated), %d records, canvas %d px wide, Qt %s\n",
-                canvasLength, length, records, width, qVersion());
+    std::printf("dlm-bench-render: %d positions (%d generated), %d records, canvas %d px wide, Qt %s\n", canvasLength,
+        length, records, width, qVersion());
     print("canvas: take the record (chips, text)", summarise(takeMs));
     print("canvas: wrap the chips into lines", summarise(layoutMs));
     print("canvas: paint every chip", summarise(paintMs));
@@ -184,6 +184,6 @@ int main(int argc, char **argv)
     print("analysis views: move to the step, repaint", summarise(viewsMs));
     print("one step in the window (both)", summarise(totalMs));
     std::printf("  %-44s %7.2f ms (once per new session or branch; throttled during runs)\n",
-                "analysis views: rebuild from the timeline", rebuildMs);
+        "analysis views: rebuild from the timeline", rebuildMs);
     return 0;
 }

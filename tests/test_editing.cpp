@@ -267,7 +267,7 @@ private Q_SLOTS:
         const EditInfo &edit = doc->currentRecord()->edit;
         QVERIFY(edit.positions.size() >= 2); // the tiny tokenizer splits it into several pieces
         QVERIFY2(w.statusText().contains(QStringLiteral("%1 tokens").arg(edit.positions.size())),
-                 qPrintable(w.statusText()));
+            qPrintable(w.statusText()));
 
         // Lock it, then try to replace it: refused with the reason, and nothing joins the undo stack.
         w.edits()->setLocked(pos, true);

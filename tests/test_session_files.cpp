@@ -65,8 +65,8 @@ private:
     {
         const int before = w.document()->count();
         w.playback()->step();
-        return QTest::qWaitFor([&] { return w.document()->count() == before + 1 && !w.engine()->isBusy(); },
-                               kTimeoutMs);
+        return QTest::qWaitFor(
+            [&] { return w.document()->count() == before + 1 && !w.engine()->isBusy(); }, kTimeoutMs);
     }
 
     static bool idle(MainWindow &w)

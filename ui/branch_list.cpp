@@ -21,7 +21,9 @@ QString editSummary(const EditInfo &e, const TimelineDocument &doc)
     case EditInfo::Type::SetTokens:
         if (!e.text.empty())
             return BranchList::tr("typed “%1” at %2").arg(QString::fromStdString(e.text)).arg(first);
-        return BranchList::tr("%1 → “%2”").arg(first).arg(e.tokens.empty() ? QString() : doc.displayText(e.tokens.front()));
+        return BranchList::tr("%1 → “%2”")
+            .arg(first)
+            .arg(e.tokens.empty() ? QString() : doc.displayText(e.tokens.front()));
     case EditInfo::Type::Remask:
         return BranchList::tr("remasked %1").arg(first);
     case EditInfo::Type::Lock:
@@ -34,7 +36,9 @@ QString editSummary(const EditInfo &e, const TimelineDocument &doc)
 
 } // namespace
 
-BranchList::BranchList(TimelineDocument *document, QWidget *parent) : QWidget(parent), m_document(document)
+BranchList::BranchList(TimelineDocument *document, QWidget *parent)
+    : QWidget(parent)
+    , m_document(document)
 {
     m_tree = new QTreeWidget;
     m_tree->setColumnCount(3);
@@ -50,12 +54,10 @@ BranchList::BranchList(TimelineDocument *document, QWidget *parent) : QWidget(pa
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tree);
 
-    connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
-        Q_EMIT branchActivated(item->data(0, kIdRole).toInt());
-    });
-    connect(m_tree, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem *item) {
-        Q_EMIT branchActivated(item->data(0, kIdRole).toInt());
-    });
+    connect(m_tree, &QTreeWidget::itemActivated, this,
+        [this](QTreeWidgetItem *item) { Q_EMIT branchActivated(item->data(0, kIdRole).toInt()); });
+    connect(m_tree, &QTreeWidget::itemClicked, this,
+        [this](QTreeWidgetItem *item) { Q_EMIT branchActivated(item->data(0, kIdRole).toInt()); });
     connect(m_document, &TimelineDocument::timelineReset, this, &BranchList::rebuild);
     connect(m_document, &TimelineDocument::historyChanged, this, &BranchList::rebuild);
     connect(m_document, &TimelineDocument::countChanged, this, &BranchList::markCurrent);

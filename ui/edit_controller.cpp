@@ -17,7 +17,9 @@ class EditCommand : public QUndoCommand
 {
 public:
     EditCommand(EditController *owner, const EditOutcome &outcome, const QString &text)
-        : QUndoCommand(text), m_owner(owner), m_outcome(outcome)
+        : QUndoCommand(text)
+        , m_owner(owner)
+        , m_outcome(outcome)
     {
     }
 
@@ -61,7 +63,10 @@ QString quotedPiece(const TimelineDocument &doc, int32_t id)
 } // namespace
 
 EditController::EditController(EngineController *engine, TimelineDocument *document, QObject *parent)
-    : QObject(parent), m_engine(engine), m_document(document), m_stack(new QUndoStack(this))
+    : QObject(parent)
+    , m_engine(engine)
+    , m_document(document)
+    , m_stack(new QUndoStack(this))
 {
     m_undo = new QAction(tr("&Undo edit"), this);
     m_undo->setShortcut(QKeySequence::Undo);
@@ -253,7 +258,8 @@ void EditController::populateMenu(QMenu &menu, int position, QWidget *dialogPare
             const int32_t id = predictions->topIds[slot];
             if (id < 0 || id == m_document->maskId() || id == record->tokens[at])
                 continue;
-            const QString label = tr("%1   p = %2").arg(quotedPiece(*m_document, id)).arg(predictions->topProbs[slot], 0, 'f', 3);
+            const QString label
+                = tr("%1   p = %2").arg(quotedPiece(*m_document, id)).arg(predictions->topProbs[slot], 0, 'f', 3);
             replace->addAction(label, this, [this, position, id] { replaceToken(position, id); });
         }
     }
@@ -262,15 +268,15 @@ void EditController::populateMenu(QMenu &menu, int position, QWidget *dialogPare
     menu.addAction(tr("Type text at position %1…").arg(position), this, [this, position, dialogParent] {
         bool ok = false;
         const QString text = QInputDialog::getText(dialogParent, tr("Replace token"),
-                                                   tr("Text for position %1 (several tokens fill the positions after it):")
-                                                       .arg(position),
-                                                   QLineEdit::Normal, QString(), &ok);
+            tr("Text for position %1 (several tokens fill the positions after it):").arg(position), QLineEdit::Normal,
+            QString(), &ok);
         if (ok)
             replaceText(position, text);
     });
     if (!masked) {
         menu.addAction(tr("Send back to the mask"), this, [this, position] { remask(position); });
-        menu.addAction(tr("Lock (the sampler and edits keep it)"), this, [this, position] { setLocked(position, true); });
+        menu.addAction(
+            tr("Lock (the sampler and edits keep it)"), this, [this, position] { setLocked(position, true); });
     }
 }
 

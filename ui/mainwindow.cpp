@@ -49,7 +49,8 @@ constexpr int kLayoutVersion = 2;
 
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
 {
     setWindowTitle(tr("DLM Studio"));
     setDockNestingEnabled(true);
@@ -65,7 +66,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_legend = new CanvasLegend;
     m_canvas = new CanvasView;
     m_canvas->setPieceText([doc = m_document](int32_t id) { return doc->displayText(id); },
-                           [doc = m_document](int32_t id) { return doc->rawPiece(id); });
+        [doc = m_document](int32_t id) { return doc->rawPiece(id); });
     m_canvas->setPlaceholder(noModelHint());
     m_canvas->setMenuBuilder([this](QMenu &menu, int pos) { m_edits->populateMenu(menu, pos, this); });
     m_scroll = new QScrollArea;
@@ -116,9 +117,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_engine, &EngineController::failed, this, &MainWindow::onFailed);
     connect(m_engine, &EngineController::sessionStarted, m_document, &TimelineDocument::reset);
     connect(m_engine, &EngineController::recordReady, m_document, &TimelineDocument::applyUpdate);
-    connect(m_engine, &EngineController::finished, this, [this](bool stopped) {
-        showStatus(stopped ? tr("Stopped.") : tr("Run finished."));
-    });
+    connect(m_engine, &EngineController::finished, this,
+        [this](bool stopped) { showStatus(stopped ? tr("Stopped.") : tr("Run finished.")); });
     connect(m_edits, &EditController::message, this, &MainWindow::showStatus);
     connect(m_files, &SessionFiles::message, this, &MainWindow::showStatus);
     connect(m_files, &SessionFiles::fileChanged, this, &MainWindow::updateTitle);
@@ -171,13 +171,13 @@ void MainWindow::createDocks()
     QDockWidget *panel = addDock(tr("Generation"), QStringLiteral("generationDock"), m_panel, Qt::LeftDockWidgetArea);
     QDockWidget *branches = addDock(tr("Branches"), QStringLiteral("branchDock"), m_branches, Qt::LeftDockWidgetArea);
     splitDockWidget(panel, branches, Qt::Vertical);
-    QDockWidget *inspector =
-        addDock(tr("Token inspector"), QStringLiteral("inspectorDock"), m_inspector, Qt::RightDockWidgetArea);
-    QDockWidget *decisions =
-        addDock(tr("Remasking decisions"), QStringLiteral("decisionDock"), m_decisions, Qt::RightDockWidgetArea);
+    QDockWidget *inspector
+        = addDock(tr("Token inspector"), QStringLiteral("inspectorDock"), m_inspector, Qt::RightDockWidgetArea);
+    QDockWidget *decisions
+        = addDock(tr("Remasking decisions"), QStringLiteral("decisionDock"), m_decisions, Qt::RightDockWidgetArea);
     splitDockWidget(inspector, decisions, Qt::Vertical);
-    QDockWidget *heatmap = addDock(tr("Confidence heatmap"), QStringLiteral("heatmapDock"), m_heatmap,
-                                   Qt::BottomDockWidgetArea);
+    QDockWidget *heatmap
+        = addDock(tr("Confidence heatmap"), QStringLiteral("heatmapDock"), m_heatmap, Qt::BottomDockWidgetArea);
     QDockWidget *plots = addDock(tr("Run plots"), QStringLiteral("plotsDock"), m_plots, Qt::BottomDockWidgetArea);
     splitDockWidget(heatmap, plots, Qt::Horizontal);
     resizeDocks({panel, inspector}, {320, 380}, Qt::Horizontal);
@@ -249,10 +249,9 @@ void MainWindow::createMenus()
     m_viewMenu->addSeparator();
     QMenu *themes = m_viewMenu->addMenu(tr("&Theme"));
     auto *group = new QActionGroup(this);
-    const std::pair<ThemeController::Mode, QString> modes[] = {
-        {ThemeController::Mode::System, tr("Follow the &system")},
-        {ThemeController::Mode::Light, tr("&Light")},
-        {ThemeController::Mode::Dark, tr("&Dark")}};
+    const std::pair<ThemeController::Mode, QString> modes[]
+        = {{ThemeController::Mode::System, tr("Follow the &system")}, {ThemeController::Mode::Light, tr("&Light")},
+            {ThemeController::Mode::Dark, tr("&Dark")}};
     for (const auto &[mode, label] : modes) {
         QAction *a = themes->addAction(label);
         a->setCheckable(true);

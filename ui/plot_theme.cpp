@@ -14,7 +14,11 @@ constexpr const char *kInkProperty = "dlmInk";
 class PaletteFollower : public QObject
 {
 public:
-    explicit PaletteFollower(QCustomPlot *plot) : QObject(plot), m_plot(plot) {}
+    explicit PaletteFollower(QCustomPlot *plot)
+        : QObject(plot)
+        , m_plot(plot)
+    {
+    }
 
     bool eventFilter(QObject *watched, QEvent *event) override
     {

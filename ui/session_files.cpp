@@ -24,12 +24,15 @@ std::string localPath(const QString &path)
 } // namespace
 
 SessionFiles::SessionFiles(EngineController *engine, TimelineDocument *document, EditController *edits, QWidget *window)
-    : QObject(window), m_engine(engine), m_document(document), m_edits(edits), m_window(window)
+    : QObject(window)
+    , m_engine(engine)
+    , m_document(document)
+    , m_edits(edits)
+    , m_window(window)
 {
     m_ask = [this](const QString &question) {
         const auto answer = QMessageBox::question(m_window, tr("Unsaved edits"), question,
-                                                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
-                                                  QMessageBox::Save);
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
         if (answer == QMessageBox::Save)
             return Choice::Save;
         return answer == QMessageBox::Discard ? Choice::Discard : Choice::Cancel;
@@ -56,7 +59,7 @@ bool SessionFiles::openFile(const QString &path)
                        .arg(QFileInfo(path).fileName())
                        .arg(timeline->branchCount())
                        .arg(QString::fromStdString(timeline->model.name)),
-                   false);
+        false);
     if (m_modelLoaded)
         attachModel();
     return true;
@@ -84,8 +87,8 @@ void SessionFiles::open()
 {
     if (!confirmDiscard(tr("Open another timeline")))
         return;
-    const QString path = QFileDialog::getOpenFileName(m_window, tr("Open timeline"), QString(),
-                                                      tr("DLM Studio timelines (*.json);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        m_window, tr("Open timeline"), QString(), tr("DLM Studio timelines (*.json);;All files (*)"));
     if (!path.isEmpty())
         openFile(path);
 }
@@ -100,9 +103,8 @@ bool SessionFiles::save()
 bool SessionFiles::saveAs()
 {
     QString path = QFileDialog::getSaveFileName(m_window, tr("Save timeline"),
-                                                m_document->fileName().isEmpty() ? tr("timeline.json")
-                                                                                 : m_document->fileName(),
-                                                tr("DLM Studio timelines (*.json)"));
+        m_document->fileName().isEmpty() ? tr("timeline.json") : m_document->fileName(),
+        tr("DLM Studio timelines (*.json)"));
     if (path.isEmpty())
         return false;
     if (QFileInfo(path).suffix().isEmpty())
@@ -129,7 +131,7 @@ void SessionFiles::onSessionStarted()
     Q_EMIT fileChanged(m_adoptingFile);
     Q_EMIT message(tr("Continuing %1 with the loaded model: step past the end or edit to go on.")
                        .arg(QFileInfo(m_adoptingFile).fileName()),
-                   false);
+        false);
     m_adoptingFile.clear();
 }
 

@@ -6,7 +6,8 @@
 
 namespace dlm {
 
-ThemeController::ThemeController(QObject *parent) : QObject(parent)
+ThemeController::ThemeController(QObject *parent)
+    : QObject(parent)
 {
     m_systemPalette = QApplication::palette();
     if (QApplication::style())

@@ -13,8 +13,12 @@
 namespace dlm {
 
 ViewSync::ViewSync(TimelineDocument *document, PlaybackController *playback, EngineController *engine,
-                   EditController *edits, const TimelineViews &views, QObject *parent)
-    : QObject(parent), m_document(document), m_playback(playback), m_engine(engine), m_views(views)
+    EditController *edits, const TimelineViews &views, QObject *parent)
+    : QObject(parent)
+    , m_document(document)
+    , m_playback(playback)
+    , m_engine(engine)
+    , m_views(views)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ViewSync::refreshViews);

@@ -38,8 +38,8 @@ class ViewSync : public QObject
 public:
     static constexpr int kRunRefreshMs = 60;
 
-    ViewSync(TimelineDocument *document, PlaybackController *playback, EngineController *engine,
-             EditController *edits, const TimelineViews &views, QObject *parent = nullptr);
+    ViewSync(TimelineDocument *document, PlaybackController *playback, EngineController *engine, EditController *edits,
+        const TimelineViews &views, QObject *parent = nullptr);
 
     int selectedPosition() const { return m_selected; }
     /** Selects `position` in every view (-1: none). */
