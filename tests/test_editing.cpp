@@ -11,6 +11,7 @@
 #include "playback_controller.h"
 #include "plot_theme.h"
 #include "run_plots.h"
+#include "step_controls.h"
 #include "theme_controller.h"
 #include "timeline_document.h"
 #include "tiny_model.h"
@@ -354,6 +355,7 @@ private Q_SLOTS:
             w.show();
             w.theme()->setMode(ThemeController::Mode::Dark);
             w.findChild<QDockWidget *>(QStringLiteral("plotsDock"))->hide();
+            w.stepControls()->setSpeed(5);
             w.close(); // saves
         }
         {
@@ -362,6 +364,7 @@ private Q_SLOTS:
             w.restoreSettings(settings);
             w.show();
             QCOMPARE(w.theme()->mode(), ThemeController::Mode::Dark);
+            QCOMPARE(w.playback()->speed(), 5.0);
             QVERIFY(w.findChild<QDockWidget *>(QStringLiteral("plotsDock"))->isHidden());
             QVERIFY(!w.findChild<QDockWidget *>(QStringLiteral("heatmapDock"))->isHidden());
             w.theme()->setMode(ThemeController::Mode::System);

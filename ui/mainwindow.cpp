@@ -277,6 +277,7 @@ void MainWindow::restoreSettings(QSettings &settings)
         restoreState(settings.value(QStringLiteral("state")).toByteArray(), kLayoutVersion);
     settings.endGroup();
     m_theme->setMode(ThemeController::modeFromName(settings.value(QStringLiteral("appearance/theme")).toString()));
+    m_controls->setSpeed(settings.value(QStringLiteral("playback/speed"), 0.0).toDouble());
     settings.beginGroup(QStringLiteral("panel"));
     m_panel->restoreState(settings);
     settings.endGroup();
@@ -290,6 +291,7 @@ void MainWindow::saveSettings(QSettings &settings) const
     settings.setValue(QStringLiteral("layoutVersion"), kLayoutVersion);
     settings.endGroup();
     settings.setValue(QStringLiteral("appearance/theme"), ThemeController::modeName(m_theme->mode()));
+    settings.setValue(QStringLiteral("playback/speed"), m_controls->speed());
     settings.beginGroup(QStringLiteral("panel"));
     m_panel->saveState(settings);
     settings.endGroup();
