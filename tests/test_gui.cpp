@@ -352,6 +352,8 @@ private Q_SLOTS:
                                  << false << QString() << -1 << QString();
         QTest::newRow("unknown") << QStringList{p, QStringLiteral("--frobnicate")} << false << QString() << -1
                                  << QString();
+        QTest::newRow("bad theme") << QStringList{p, QStringLiteral("--theme"), QStringLiteral("purple")} << false
+                                   << QString() << -1 << QString();
         QTest::newRow("timeline") << QStringList{p, QStringLiteral("run.json")} << true << QString() << -1
                                   << QString();
         QTest::newRow("two timelines") << QStringList{p, QStringLiteral("a.json"), QStringLiteral("b.json")}

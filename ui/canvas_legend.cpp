@@ -3,6 +3,7 @@
 #include "color_maps.h"
 
 #include <QLinearGradient>
+#include <QEvent>
 #include <QPainter>
 
 namespace dlm {
@@ -24,6 +25,7 @@ TokenChip sample(TokenChip::Kind kind, const QString &text)
 
 CanvasLegend::CanvasLegend(QWidget *parent) : QWidget(parent), m_painter(font())
 {
+    m_painter.setPalette(palette());
     TokenChip prompt = sample(TokenChip::Kind::Prompt, tr("prompt"));
     TokenChip masked = sample(TokenChip::Kind::Mask, QString());
     TokenChip remasked = sample(TokenChip::Kind::Mask, tr("cand."));
@@ -93,6 +95,15 @@ void CanvasLegend::paintEvent(QPaintEvent *)
         }
         x += kSpacing;
     }
+}
+
+void CanvasLegend::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange) {
+        m_painter.setPalette(palette());
+        update();
+    }
+    QWidget::changeEvent(event);
 }
 
 } // namespace dlm

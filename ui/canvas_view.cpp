@@ -6,6 +6,7 @@
 #include <QHelpEvent>
 #include <QMenu>
 #include <QMouseEvent>
+#include <QEvent>
 #include <QPainter>
 #include <QPaintEvent>
 #include <QToolTip>
@@ -51,6 +52,7 @@ QString visibleText(QString s, bool *breakAfter)
 
 CanvasView::CanvasView(QWidget *parent) : QWidget(parent), m_painter(font())
 {
+    m_painter.setPalette(palette());
     QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     policy.setHeightForWidth(true);
     setSizePolicy(policy);
@@ -347,6 +349,15 @@ void CanvasView::contextMenuEvent(QContextMenuEvent *event)
     QAction *copy = menu.addAction(tr("Copy details of position %1").arg(pos));
     if (menu.exec(event->globalPos()) == copy)
         QApplication::clipboard()->setText(details(pos, false));
+}
+
+void CanvasView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange) {
+        m_painter.setPalette(palette());
+        update();
+    }
+    QWidget::changeEvent(event);
 }
 
 } // namespace dlm

@@ -68,6 +68,7 @@ Q_SIGNALS:
     void positionClicked(int pos);
 
 protected:
+    void changeEvent(QEvent *event) override;
     bool event(QEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void paintEvent(QPaintEvent *event) override;

@@ -27,7 +27,10 @@ Result<GuiOptions> parseGuiOptions(const QStringList &arguments)
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Render the window to OUT.png and exit (no display needed)."),
                                         QStringLiteral("OUT.png"));
-    parser.addOptions({help, version, model, prompt, stepsTo, screenshot});
+    const QCommandLineOption theme(QStringLiteral("theme"),
+                                   QStringLiteral("Appearance: system, light or dark (default: the last choice)."),
+                                   QStringLiteral("NAME"));
+    parser.addOptions({help, version, model, prompt, stepsTo, screenshot, theme});
     parser.addPositionalArgument(QStringLiteral("timeline"),
                                  QStringLiteral("A saved timeline (.json) to replay; it continues on the model it "
                                                 "was made with once that is loaded."),
@@ -61,6 +64,10 @@ Result<GuiOptions> parseGuiOptions(const QStringList &arguments)
             return R::failure("--steps-to: '" + parser.value(stepsTo).toStdString() +
                               "' is not a whole number of steps >= 0");
     }
+    o.theme = parser.value(theme);
+    if (parser.isSet(theme) && o.theme != QLatin1String("system") && o.theme != QLatin1String("light")
+        && o.theme != QLatin1String("dark"))
+        return R::failure("--theme: '" + o.theme.toStdString() + "' is not one of system, light, dark");
     o.screenshot = parser.value(screenshot);
     if (parser.isSet(screenshot) && o.screenshot.isEmpty())
         return R::failure("--screenshot: the output file name is empty");

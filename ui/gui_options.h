@@ -18,6 +18,7 @@ struct GuiOptions
     int stepsTo = -1;     ///< records to run after the start; -1: to the end (screenshots) or none (GUI)
     QString screenshot;   ///< PNG to write; empty for the interactive window
     QString timelineFile; ///< a saved timeline to open (replayed; continued if the model matches)
+    QString theme;        ///< "system", "light" or "dark"; empty: the saved choice
     bool showHelp = false;
     bool showVersion = false;
     QString helpText;

@@ -2,6 +2,7 @@
 
 #include "color_maps.h"
 #include "plot_theme.h"
+#include "theme_controller.h"
 #include "prompt.h"
 #include "schedule.h"
 
@@ -9,6 +10,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QEvent>
 #include <QMenu>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -122,14 +124,12 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent), m_plot(new QCustomP
     auto *blockKey = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
     blockKey->setName(tr("block boundary"));
     blockKey->setPen(blockPen());
-    auto *currentKey = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
-    currentKey->setName(tr("current step"));
-    currentKey->setPen(QPen(QColor(Qt::black), 2.5));
-    auto *blankKey = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
-    blankKey->setName(tr("no prediction"));
-    blankKey->setLineStyle(QCPGraph::lsNone);
-    blankKey->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, QColor(0xA0, 0xA0, 0xA0),
-                                              QColor(0xE4, 0xE4, 0xE4), 9));
+    m_currentKey = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
+    m_currentKey->setName(tr("current step"));
+    m_currentKey->setPen(QPen(QColor(Qt::black), 2.5));
+    m_blankKey = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
+    m_blankKey->setName(tr("no prediction"));
+    m_blankKey->setLineStyle(QCPGraph::lsNone);
     m_map->removeFromLegend();
     auto *legendRow = new QCPLayoutGrid;
     m_plot->plotLayout()->addElement(1, 0, legendRow);
@@ -159,6 +159,7 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent), m_plot(new QCustomP
     connect(m_plot, &QCustomPlot::afterLayout, this, &HeatmapView::fitMarkers);
     rebuild();
     followPalette(m_plot); // after every item exists, so marked items get the ink too
+    applyPalette();
 }
 
 void HeatmapView::setTimelineBranch(const Timeline &timeline, int branchId)
@@ -403,6 +404,27 @@ void HeatmapView::requestReplot()
 {
     // Many setters may run per step; a queued replot paints once.
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void HeatmapView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange) {
+        applyPalette();
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    QWidget::changeEvent(event);
+}
+
+void HeatmapView::applyPalette()
+{
+    // Blank cells stay a neutral grey just off the background, outside viridis' hue path in either theme.
+    const QColor base = palette().color(QPalette::Base);
+    const QColor blank = ThemeController::isDark(palette()) ? base.lighter(135) : QColor(0xE4, 0xE4, 0xE4);
+    QCPColorGradient g = viridisGradient();
+    g.setNanColor(blank);
+    m_scale->setGradient(g);
+    m_blankKey->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, blank.darker(130), blank, 9));
+    m_currentKey->setPen(QPen(plotInk(palette()), 2.5));
 }
 
 } // namespace dlm

@@ -73,7 +73,12 @@ Q_SIGNALS:
     /** A user clicked a cell: the lead's wiring jumps to that record and selects that position. */
     void cellClicked(int recordIndex, int position);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    /** Colours that follow the theme: blank cells and the legend keys for them and the current step. */
+    void applyPalette();
     void rebuild();
     void updateHighlights();
     void fitMarkers();
@@ -85,6 +90,8 @@ private:
     QCustomPlot *m_plot = nullptr;
     QCPColorMap *m_map = nullptr;
     QCPColorScale *m_scale = nullptr;
+    QCPGraph *m_blankKey = nullptr;
+    QCPGraph *m_currentKey = nullptr;
     QCPGraph *m_commits = nullptr;
     QCPItemRect *m_currentHalo = nullptr;
     QCPItemRect *m_currentBox = nullptr;

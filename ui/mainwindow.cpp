@@ -81,6 +81,7 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(central);
 
     m_panel = new GenerationPanel;
+    m_panel->setMinimumWidth(260); // the form's labels and fields stay readable whatever the dock layout
     m_heatmap = new HeatmapView;
     m_decisions = new DecisionChart;
     m_inspector = new TokenInspector;

@@ -6,6 +6,7 @@
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QStyle>
 
 #include <algorithm>
 
@@ -26,8 +27,13 @@ QPushButton *button(const QString &text, const QString &tip)
 
 StepControls::StepControls(QWidget *parent) : QWidget(parent)
 {
-    m_first = button(tr("⏮"), tr("First record: the canvas before any step (Home)"));
-    m_last = button(tr("⏭"), tr("Last record computed on this branch (End)"));
+    // Standard icons: the skip glyphs (U+23EE/U+23ED) are missing from many desktop fonts.
+    m_first = button(QString(), tr("First record: the canvas before any step (Home)"));
+    m_first->setIcon(style()->standardIcon(QStyle::SP_MediaSkipBackward));
+    m_first->setAccessibleName(tr("First record"));
+    m_last = button(QString(), tr("Last record computed on this branch (End)"));
+    m_last->setIcon(style()->standardIcon(QStyle::SP_MediaSkipForward));
+    m_last->setAccessibleName(tr("Last record"));
     m_speed = new QComboBox;
     m_speed->setFocusPolicy(Qt::NoFocus);
     m_speed->setToolTip(tr("How fast Run plays: records per second, or as fast as the model computes"));

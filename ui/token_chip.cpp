@@ -18,11 +18,15 @@ constexpr qreal kGlyphGap = 2.0;
 constexpr int kMaxChars = 24;    // longer pieces are elided; the tooltip has them in full
 constexpr int kMaxShaped = 8192; // distinct texts kept shaped per font; a vocabulary's worth
 
-const QColor kPromptText{0x30, 0x30, 0x30};
-const QColor kMaskFill{0xEE, 0xEE, 0xEE};
-const QColor kMaskBorder{0x8C, 0x8C, 0x8C};
-const QColor kCandidateText{0x80, 0x80, 0x80};
 const QColor kPlainFill{0xFF, 0xFF, 0xFF};
+
+/** `amount` of the way from `from` to `to`. */
+QColor blend(const QColor &from, const QColor &to, qreal amount)
+{
+    return QColor::fromRgbF(from.redF() + (to.redF() - from.redF()) * amount,
+                            from.greenF() + (to.greenF() - from.greenF()) * amount,
+                            from.blueF() + (to.blueF() - from.blueF()) * amount);
+}
 
 } // namespace
 
@@ -31,6 +35,16 @@ TokenChipPainter::TokenChipPainter(const QFont &font)
 {
     m_candidateFont.setItalic(true);
     m_candidateMetrics = QFontMetricsF(m_candidateFont);
+}
+
+void TokenChipPainter::setPalette(const QPalette &palette)
+{
+    const QColor base = palette.color(QPalette::Base), text = palette.color(QPalette::Text);
+    // On white these come out as the light greys the legend was designed with; on a dark base they invert.
+    m_promptText = blend(base, text, 0.85);
+    m_maskFill = blend(base, text, 0.07);
+    m_maskBorder = blend(base, text, 0.45);
+    m_candidateText = blend(base, text, 0.5);
 }
 
 qreal TokenChipPainter::chipHeight() const
@@ -90,7 +104,7 @@ void TokenChipPainter::paint(QPainter *p, const TokenChip &chip) const
     const qreal glyphSpace = glyphs * (kGlyph + kGlyphGap);
     QRectF textRect = chip.rect.adjusted(chip.kind == TokenChip::Kind::Prompt ? 1.0 : kPadX, 0,
                                          -(chip.kind == TokenChip::Kind::Prompt ? 1.0 : kPadX) - glyphSpace, 0);
-    QColor textColor = kPromptText;
+    QColor textColor = m_promptText;
 
     switch (chip.kind) {
     case TokenChip::Kind::Prompt:
@@ -98,10 +112,10 @@ void TokenChipPainter::paint(QPainter *p, const TokenChip &chip) const
     case TokenChip::Kind::Mask: {
         // The mask is a dashed box. In one-block runs every mask the step did not commit is sent back, so
         // the return arrow alone marks it: a coloured border on each would drown the tokens in vermillion.
-        p->setPen(QPen(kMaskBorder, 1.0, Qt::DashLine));
-        p->setBrush(kMaskFill);
+        p->setPen(QPen(m_maskBorder, 1.0, Qt::DashLine));
+        p->setBrush(m_maskFill);
         p->drawRoundedRect(r, radius, radius);
-        textColor = kCandidateText;
+        textColor = m_candidateText;
         break;
     }
     case TokenChip::Kind::Token: {

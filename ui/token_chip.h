@@ -6,6 +6,7 @@
 #include <QFont>
 #include <QFontMetricsF>
 #include <QHash>
+#include <QPalette>
 #include <QRectF>
 #include <QStaticText>
 #include <QString>
@@ -45,6 +46,8 @@ public:
     explicit TokenChipPainter(const QFont &font);
 
     const QFont &font() const { return m_font; }
+    /** Prompt text and mask boxes follow the widget's palette (light or dark); token fills never do. */
+    void setPalette(const QPalette &palette);
     qreal chipHeight() const;
     qreal chipWidth(const TokenChip &chip) const;
     void paint(QPainter *painter, const TokenChip &chip) const;
@@ -68,6 +71,10 @@ private:
 
     QFont m_font;
     QFont m_candidateFont;
+    QColor m_promptText{0x30, 0x30, 0x30};
+    QColor m_maskFill{0xEE, 0xEE, 0xEE};
+    QColor m_maskBorder{0x8C, 0x8C, 0x8C};
+    QColor m_candidateText{0x80, 0x80, 0x80};
     QFontMetricsF m_metrics;
     QFontMetricsF m_candidateMetrics;
     mutable QHash<QString, ShapedText> m_shaped[2]; ///< [0] token font, [1] candidate (italic) font

@@ -2,6 +2,7 @@
 #include "gui_options.h"
 #include "mainwindow.h"
 #include "startup_driver.h"
+#include "theme_controller.h"
 
 #include <QApplication>
 #include <QDir>
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
         QSettings settings;
         window.restoreSettings(settings);
     }
+    if (!options.theme.isEmpty())
+        window.theme()->setMode(dlm::ThemeController::modeFromName(options.theme));
     window.show();
     // Start once the event loop runs, so an immediate done() reaches app.exit() inside exec().
     QTimer::singleShot(0, &driver, &dlm::StartupDriver::start);
