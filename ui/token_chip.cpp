@@ -45,6 +45,26 @@ void TokenChipPainter::setPalette(const QPalette &palette)
     m_maskFill = blend(base, text, 0.07);
     m_maskBorder = blend(base, text, 0.45);
     m_candidateText = blend(base, text, 0.5);
+    m_maskBoxes.clear();
+}
+
+const QPixmap &TokenChipPainter::maskBox(const QSize &size, qreal dpr) const
+{
+    const quint64 key = (quint64(size.width()) << 32) | (quint64(size.height()) << 16) | quint64(dpr * 100);
+    auto it = m_maskBoxes.constFind(key);
+    if (it != m_maskBoxes.constEnd())
+        return *it;
+    if (m_maskBoxes.size() > 512)
+        m_maskBoxes.clear();
+    QPixmap box(size * dpr);
+    box.setDevicePixelRatio(dpr);
+    box.fill(Qt::transparent);
+    QPainter painter(&box);
+    painter.setPen(QPen(m_maskBorder, 1.0, Qt::DashLine));
+    painter.setBrush(m_maskFill);
+    painter.drawRoundedRect(QRectF(0, 0, size.width() - 1, size.height() - 1), 3.0, 3.0);
+    painter.end();
+    return *m_maskBoxes.insert(key, box);
 }
 
 qreal TokenChipPainter::chipHeight() const
@@ -112,9 +132,9 @@ void TokenChipPainter::paint(QPainter *p, const TokenChip &chip) const
     case TokenChip::Kind::Mask: {
         // The mask is a dashed box. In one-block runs every mask the step did not commit is sent back, so
         // the return arrow alone marks it: a coloured border on each would drown the tokens in vermillion.
-        p->setPen(QPen(m_maskBorder, 1.0, Qt::DashLine));
-        p->setBrush(m_maskFill);
-        p->drawRoundedRect(r, radius, radius);
+        // Dashing is the slowest stroke there is, and most chips of a fresh canvas are masks of a few widths:
+        // draw each width once into a pixmap and blit it.
+        p->drawPixmap(chip.rect.topLeft(), maskBox(chip.rect.size().toSize(), p->device()->devicePixelRatioF()));
         textColor = m_candidateText;
         break;
     }

@@ -7,6 +7,7 @@
 #include <QFontMetricsF>
 #include <QHash>
 #include <QPalette>
+#include <QPixmap>
 #include <QRectF>
 #include <QStaticText>
 #include <QString>
@@ -68,6 +69,8 @@ private:
         qreal advance = 0;
     };
     const ShapedText &shaped(const QString &text, bool candidate) const;
+    /** The dashed mask box of one chip size, drawn once. */
+    const QPixmap &maskBox(const QSize &size, qreal devicePixelRatio) const;
 
     QFont m_font;
     QFont m_candidateFont;
@@ -77,6 +80,7 @@ private:
     QColor m_candidateText{0x80, 0x80, 0x80};
     QFontMetricsF m_metrics;
     QFontMetricsF m_candidateMetrics;
+    mutable QHash<quint64, QPixmap> m_maskBoxes;
     mutable QHash<QString, ShapedText> m_shaped[2]; ///< [0] token font, [1] candidate (italic) font
 };
 
