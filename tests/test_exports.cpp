@@ -2,6 +2,7 @@
 // `export` command, on a real run of the tiny random model with an edit that forks a branch.
 
 #include "cli_args.h"
+#include "cli_export_args.h"
 #include "commands.h"
 
 #include "html_player.h"
@@ -606,9 +607,9 @@ private Q_SLOTS:
         QTest::newRow("step negative") << L("--timeline TIMELINE --format csv --step -1") << "--step: expected";
         QTest::newRow("branch out of range") << L("--timeline TIMELINE --format html --branch 9")
                                              << "branch 9 does not exist: the timeline has branches 0..1";
-        QTest::newRow("bad format") << L("--timeline TIMELINE --format png")
-                                    << "--format: expected json, csv, html, md or tex, got \"png\"";
-        QTest::newRow("no format") << L("--timeline TIMELINE") << "--format json|csv|html|md|tex is required";
+        QTest::newRow("bad format") << L("--timeline TIMELINE --format docx")
+                                    << "--format: expected json, csv, html, md, tex, png, svg, pdf, gif or frames, got \"docx\"";
+        QTest::newRow("no format") << L("--timeline TIMELINE") << "--format json|csv|html|md|tex|png|svg|pdf|gif|frames is required";
         QTest::newRow("no timeline") << L("--format csv") << "--timeline FILE is required";
         QTest::newRow("json with step") << L("--timeline TIMELINE --format json --step 1")
                                         << "--step and --branch do not apply";
@@ -644,14 +645,15 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("missing"))));
     }
 
-    void helpListsOnlyWorkingFormats()
+    void helpListsEveryFormat()
     {
         const ProcessResult r = runCli({QStringLiteral("export"), QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
         const QString help = QString::fromUtf8(r.out);
-        QVERIFY(help.contains(QStringLiteral("--format json|csv|html|md|tex")));
-        for (const char *later : {"png", "svg", "pdf", "gif"})
-            QVERIFY2(!help.contains(QLatin1String(later)), later);
+        for (const std::string &format : exportFormats())
+            QVERIFY2(help.contains(QStringLiteral("  ") + QString::fromStdString(format) + QLatin1Char(' ')), format.c_str());
+        for (const char *option : {"--figure", "--width", "--height", "--scale", "--fps"})
+            QVERIFY2(help.contains(QLatin1String(option)), option);
         const ProcessResult top = runCli({QStringLiteral("--help")});
         QVERIFY(QString::fromUtf8(top.out).contains(QStringLiteral("  export ")));
     }

@@ -7,6 +7,7 @@
 #include "decision_chart.h"
 #include "edit_controller.h"
 #include "engine_controller.h"
+#include "export_dialog.h"
 #include "generation_panel.h"
 #include "heatmap_view.h"
 #include "playback_controller.h"
@@ -206,12 +207,19 @@ void MainWindow::createMenus()
     QAction *saveAs = file->addAction(tr("Save timeline &as…"));
     saveAs->setShortcut(QKeySequence::SaveAs);
     connect(saveAs, &QAction::triggered, m_files, &SessionFiles::saveAs);
+    QAction *exportAction = file->addAction(tr("&Export…"));
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportAction->setToolTip(tr("JSON, CSV, HTML player, Markdown/LaTeX, PNG/SVG/PDF figures, GIF or frames"));
+    connect(exportAction, &QAction::triggered, this, [this] {
+        ExportDialog::run(this, m_document->timeline(), m_document->branch(), m_document->index());
+    });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
-    auto refreshFileActions = [this, attach, save, saveAs] {
+    auto refreshFileActions = [this, attach, save, saveAs, exportAction] {
         const bool has = !m_document->isEmpty();
+        exportAction->setEnabled(has);
         save->setEnabled(has);
         saveAs->setEnabled(has);
         attach->setEnabled(has && !m_document->isLive() && m_modelLoaded);

@@ -30,7 +30,7 @@ const char *const kTopUsage =
     "  tokenize   encode a text file into a token file for train and eval\n"
     "  train      train a masked diffusion model from scratch; checkpoints, resume, export\n"
     "  eval       masked-token cross entropy, ELBO perplexity bound and unigram baseline, as JSON\n"
-    "  export     write a saved timeline as CSV, a web player, a Markdown or LaTeX table, or JSON\n"
+    "  export     write a saved timeline as CSV, a web player, tables, figures (PNG, SVG, PDF) or a GIF\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help (or `dlmstudio-cli <command> --help` for a command's options)\n"

@@ -21,9 +21,14 @@ enum class CliCommandKind { Help, Version, Generate, Info, Forward, Bench, Token
 /** What `export` writes (cli_export_args.cpp); the timeline and --out use timelinePath and outPath. */
 struct ExportOptions
 {
-    std::string format;          ///< json, csv, html, md or tex
+    std::string format;          ///< json, csv, html, md, tex, png, svg, pdf, gif or frames
     std::vector<int> steps;      ///< --step: record indices; empty = all
     std::optional<int> branch;   ///< --branch; unset = the format's default
+    std::string figure;          ///< --figure for png/svg/pdf: canvas, heatmap, decisions or plots; empty = canvas
+    std::optional<double> scale; ///< --scale: PNG pixels per figure pixel
+    std::optional<int> width;    ///< --width in pixels (figures and animations)
+    std::optional<int> height;   ///< --height in pixels (figures other than the canvas)
+    std::optional<double> fps;   ///< --fps: GIF frames per second
 };
 
 /**

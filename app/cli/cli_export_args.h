@@ -11,6 +11,10 @@ namespace dlm {
 
 /** The formats `export` writes, in the order the help lists them. */
 const std::vector<std::string> &exportFormats();
+/** png, svg, pdf: one figure at one record. */
+bool isFigureFormat(const std::string &format);
+/** The figure formats plus gif and frames: the formats drawn by the GUI's widgets (need a QApplication). */
+bool isImageExportFormat(const std::string &format);
 
 /** Parses `args` (args[0] is "export"). Failures name the option and what was wrong with its value. */
 Result<CliCommand> parseExportCommand(const std::vector<std::string> &args);

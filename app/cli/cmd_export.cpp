@@ -1,7 +1,9 @@
-// `export`: a saved timeline as JSON, CSV, a standalone HTML player, or a Markdown or LaTeX table. Everything
-// comes from the file, so no model is loaded.
+// `export`: a saved timeline as JSON, CSV, a standalone HTML player, a Markdown or LaTeX table, or (through
+// cmd_export_image.cpp) a figure or an animation. Everything comes from the file, so no model is loaded.
 
 #include "cli_common.h"
+#include "cli_export_args.h"
+#include "cmd_export_image.h"
 #include "commands.h"
 
 #include "file_util.h"
@@ -30,8 +32,9 @@ Result<std::string> render(const Timeline &timeline, const ExportOptions &o)
 
 int runExport(const CliCommand &command, std::ostream &out, std::ostream &err)
 {
-    // Refuse an unwritable destination before reading what may be a large file.
-    if (!command.outPath.empty()) {
+    // Refuse an unwritable destination before reading what may be a large file. (frames: --out is a folder,
+    // made if missing, checked by the export itself.)
+    if (!command.outPath.empty() && command.exportOptions.format != "frames") {
         const Status writable = checkWritableFile(command.outPath, "the export");
         if (!writable)
             return reportFailure(err, ExitBadInput, writable.error());
@@ -39,6 +42,8 @@ int runExport(const CliCommand &command, std::ostream &out, std::ostream &err)
     auto timeline = loadTimeline(command.timelinePath);
     if (!timeline)
         return reportFailure(err, ExitBadInput, timeline.error());
+    if (isImageExportFormat(command.exportOptions.format))
+        return runImageExport(command, *timeline, err);
 
     const auto text = render(*timeline, command.exportOptions);
     if (!text)

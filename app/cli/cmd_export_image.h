@@ -1,0 +1,19 @@
+#pragma once
+// The image side of `export` (png, svg, pdf, gif, frames), kept apart from cmd_export.cpp because it is the
+// only part of the CLI that needs Qt's GUI modules. Internal to the CLI library.
+
+#include "cli_args.h"
+#include "timeline.h"
+
+#include <ostream>
+
+namespace dlm {
+
+/**
+ * Draws the figure or animation `command` asks for from `timeline` and writes it to command.outPath. Starts
+ * a QApplication for the drawing if the process has none (on the offscreen platform unless QT_QPA_PLATFORM
+ * says otherwise), so it works without a display. GIF and frame progress goes to `err`.
+ */
+int runImageExport(const CliCommand &command, const Timeline &timeline, std::ostream &err);
+
+} // namespace dlm
