@@ -44,6 +44,19 @@ struct Session::Impl
     BlockSchedule schedule{0, 1, 1, 1};
     std::atomic<bool> stopRequested{false};
     std::set<int32_t> knownPieces;
+
+    /** The parts every session needs, from its settings: the commit strategy and the block schedule. */
+    void configure(std::shared_ptr<LogitsModel> m, std::shared_ptr<Tokenizer> t, const GenerationSettings &settings,
+                   int promptLength)
+    {
+        model = std::move(m);
+        tokenizer = std::move(t);
+        if (settings.useThreshold)
+            strategy = std::make_unique<ThresholdStrategy>();
+        else
+            strategy = std::make_unique<QuotaStrategy>();
+        schedule = BlockSchedule(promptLength, settings.genLength, settings.blockLength, settings.steps);
+    }
 };
 
 Session::Session() : d(std::make_unique<Impl>()) {}
@@ -88,14 +101,7 @@ Result<std::unique_ptr<Session>> Session::createFromIds(std::shared_ptr<LogitsMo
                           std::to_string(config.maxSequenceLength) + ")");
 
     std::unique_ptr<Session> s(new Session());
-    s->d->model = std::move(model);
-    s->d->tokenizer = std::move(tokenizer);
-    if (settings.useThreshold)
-        s->d->strategy = std::make_unique<ThresholdStrategy>();
-    else
-        s->d->strategy = std::make_unique<QuotaStrategy>();
-    s->d->schedule = BlockSchedule(static_cast<int>(promptIds.size()), settings.genLength, settings.blockLength,
-                                   settings.steps);
+    s->d->configure(std::move(model), std::move(tokenizer), settings, static_cast<int>(promptIds.size()));
 
     Timeline &t = s->m_timeline;
     t.settings = settings;
@@ -169,14 +175,7 @@ Result<std::unique_ptr<Session>> Session::adopt(std::shared_ptr<LogitsModel> mod
     }
 
     std::unique_ptr<Session> s(new Session());
-    s->d->model = std::move(model);
-    s->d->tokenizer = std::move(tokenizer);
-    if (settings.useThreshold)
-        s->d->strategy = std::make_unique<ThresholdStrategy>();
-    else
-        s->d->strategy = std::make_unique<QuotaStrategy>();
-    s->d->schedule = BlockSchedule(static_cast<int>(timeline.promptIds.size()), settings.genLength,
-                                   settings.blockLength, settings.steps);
+    s->d->configure(std::move(model), std::move(tokenizer), settings, static_cast<int>(timeline.promptIds.size()));
     for (const auto &piece : timeline.pieces)
         s->d->knownPieces.insert(piece.first);
     s->m_timeline = std::move(timeline);

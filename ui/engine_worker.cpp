@@ -104,18 +104,11 @@ void EngineWorker::startSession(const QString &prompt, const GenerationSettings 
             return;
         }
         auto session = Session::create(m_loaded.model, m_loaded.tokenizer, settings, prompt.toStdString());
-        setComputeThreads(settings.threads);
         if (!session) {
             Q_EMIT failed(fromStd(session.error()));
             return;
         }
-        m_session = std::move(*session);
-        const SessionSnapshot started = snapshot();
-        m_sentPieces.clear();
-        for (const auto &piece : started.timeline.pieces)
-            m_sentPieces.insert(piece.first);
-        m_knownBranches = started.timeline.branchCount();
-        Q_EMIT sessionStarted(started);
+        takeSession(std::move(*session));
     });
 }
 
@@ -133,13 +126,7 @@ void EngineWorker::adoptTimeline(const Timeline &timeline, int branch, int index
         }
         if (!(*session)->switchBranch(branch, index))
             (*session)->switchBranch(0); // the cursor the GUI asked for is gone: start at the end of the root
-        m_session = std::move(*session);
-        const SessionSnapshot adopted = snapshot();
-        m_sentPieces.clear();
-        for (const auto &piece : adopted.timeline.pieces)
-            m_sentPieces.insert(piece.first);
-        m_knownBranches = adopted.timeline.branchCount();
-        Q_EMIT sessionStarted(adopted);
+        takeSession(std::move(*session));
     });
 }
 
@@ -278,6 +265,19 @@ void EngineWorker::undoEdit(const EditOutcome &outcome)
         m_knownBranches = m_session->timeline().branchCount();
         Q_EMIT historyChanged(snapshot());
     });
+}
+
+void EngineWorker::takeSession(std::unique_ptr<Session> session)
+{
+    // OpenMP thread counts are per calling thread: set it here, on the engine thread.
+    setComputeThreads(session->settings().threads);
+    m_session = std::move(session);
+    const SessionSnapshot started = snapshot();
+    m_sentPieces.clear(); // the snapshot carries every piece so far; updates send only new ones
+    for (const auto &piece : started.timeline.pieces)
+        m_sentPieces.insert(piece.first);
+    m_knownBranches = started.timeline.branchCount();
+    Q_EMIT sessionStarted(started);
 }
 
 SessionSnapshot EngineWorker::snapshot() const

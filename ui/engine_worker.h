@@ -74,6 +74,8 @@ private:
     bool cancelled(quint64 ticket) const { return ticket <= m_stopTicket.load(); }
     void emitCurrent();
     SessionSnapshot snapshot() const;
+    /** Makes `session` the current one and announces it with sessionStarted. */
+    void takeSession(std::unique_ptr<Session> session);
     template <typename Fn>
     void guarded(const char *what, Fn &&fn);
 

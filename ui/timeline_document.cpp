@@ -13,10 +13,15 @@ TimelineDocument::TimelineDocument(QObject *parent) : QObject(parent) {}
 void TimelineDocument::reset(const SessionSnapshot &snapshot)
 {
     m_live = true;
+    take(snapshot, &TimelineDocument::timelineReset);
+}
+
+void TimelineDocument::take(const SessionSnapshot &snapshot, void (TimelineDocument::*what)())
+{
     m_timeline = snapshot.timeline;
     m_branch = snapshot.branch;
     m_index = snapshot.index;
-    Q_EMIT timelineReset();
+    Q_EMIT(this->*what)();
     Q_EMIT countChanged(count());
     Q_EMIT currentChanged(m_branch, m_index);
 }
@@ -95,12 +100,7 @@ void TimelineDocument::replaceHistory(const SessionSnapshot &snapshot)
 {
     if (isEmpty())
         return;
-    m_timeline = snapshot.timeline;
-    m_branch = snapshot.branch;
-    m_index = snapshot.index;
-    Q_EMIT historyChanged();
-    Q_EMIT countChanged(count());
-    Q_EMIT currentChanged(m_branch, m_index);
+    take(snapshot, &TimelineDocument::historyChanged);
 }
 
 bool TimelineDocument::setBranch(int branch, int index)

@@ -79,6 +79,9 @@ Q_SIGNALS:
     void currentChanged(int branch, int index);
 
 private:
+    /** Shows `snapshot`, announcing it with `what` (timelineReset or historyChanged). */
+    void take(const SessionSnapshot &snapshot, void (TimelineDocument::*what)());
+
     Timeline m_timeline;
     bool m_live = false;
     QString m_fileName;
