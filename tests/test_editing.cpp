@@ -17,6 +17,7 @@
 #include "tiny_model.h"
 #include "token_inspector.h"
 #include "view_sync.h"
+#include "window_driver.h"
 
 #include <qcustomplot.h>
 
@@ -76,34 +77,9 @@ private:
     QTemporaryDir m_tmp;
     QString m_modelDir;
 
-    bool loadAndStart(MainWindow &w)
-    {
-        QSignalSpy loaded(w.engine(), &EngineController::modelLoaded);
-        w.loadModel(m_modelDir);
-        if (!QTest::qWaitFor([&] { return loaded.count() == 1; }, kTimeoutMs))
-            return false;
-        w.generationPanel()->setSettings(smallSettings());
-        w.generationPanel()->setPrompt(QStringLiteral("the cat"));
-        QSignalSpy started(w.engine(), &EngineController::sessionStarted);
-        w.startSession();
-        return QTest::qWaitFor([&] { return started.count() == 1; }, kTimeoutMs);
-    }
-
-    static bool stepTo(MainWindow &w, int count)
-    {
-        while (w.document()->count() < count) {
-            const int before = w.document()->count();
-            w.playback()->step();
-            if (!QTest::qWaitFor([&] { return w.document()->count() == before + 1; }, kTimeoutMs))
-                return false;
-        }
-        return QTest::qWaitFor([&] { return !w.engine()->isBusy(); }, kTimeoutMs);
-    }
-
-    static bool idle(MainWindow &w)
-    {
-        return QTest::qWaitFor([&] { return !w.engine()->isBusy(); }, kTimeoutMs);
-    }
+    bool loadAndStart(MainWindow &w) { return testing::loadAndStart(w, m_modelDir, smallSettings()); }
+    static bool stepTo(MainWindow &w, int count) { return testing::stepTo(w, count); }
+    static bool idle(MainWindow &w) { return testing::waitIdle(w); }
 
 private Q_SLOTS:
     void initTestCase()

@@ -9,6 +9,7 @@
 #include "step_controls.h"
 #include "timeline_document.h"
 #include "tiny_model.h"
+#include "window_driver.h"
 
 #include <QFile>
 #include <QSignalSpy>
@@ -43,23 +44,8 @@ private:
     QTemporaryDir m_tmp;
     QString m_modelDir;
 
-    bool load(MainWindow &w, const QString &dir)
-    {
-        QSignalSpy loaded(w.engine(), &EngineController::modelLoaded);
-        w.loadModel(dir);
-        return QTest::qWaitFor([&] { return loaded.count() == 1; }, kTimeoutMs);
-    }
-
-    bool loadAndStart(MainWindow &w)
-    {
-        if (!load(w, m_modelDir))
-            return false;
-        w.generationPanel()->setSettings(smallSettings());
-        w.generationPanel()->setPrompt(QStringLiteral("the cat"));
-        QSignalSpy started(w.engine(), &EngineController::sessionStarted);
-        w.startSession();
-        return QTest::qWaitFor([&] { return started.count() == 1; }, kTimeoutMs);
-    }
+    bool load(MainWindow &w, const QString &dir) { return testing::loadModel(w, dir); }
+    bool loadAndStart(MainWindow &w) { return testing::loadAndStart(w, m_modelDir, smallSettings()); }
 
     static bool stepOnce(MainWindow &w)
     {
@@ -69,10 +55,7 @@ private:
             [&] { return w.document()->count() == before + 1 && !w.engine()->isBusy(); }, kTimeoutMs);
     }
 
-    static bool idle(MainWindow &w)
-    {
-        return QTest::qWaitFor([&] { return !w.engine()->isBusy(); }, kTimeoutMs);
-    }
+    static bool idle(MainWindow &w) { return testing::waitIdle(w); }
 
     /** A saved run: three steps and an edit, on the tiny model. */
     QString savedRun(MainWindow &w, const QString &name)
