@@ -71,6 +71,9 @@ QPalette ThemeController::lightPalette()
     p.setColor(QPalette::HighlightedText, Qt::white);
     p.setColor(QPalette::ToolTipBase, QColor(0xFF, 0xFF, 0xF0));
     p.setColor(QPalette::ToolTipText, QColor(0x1A, 0x1A, 0x1A));
+    // Disabled controls must look disabled: grey text, as the dark palette does.
+    for (QPalette::ColorRole role : {QPalette::Text, QPalette::WindowText, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, QColor(0x9A, 0x9A, 0x9A));
     return p;
 }
 
