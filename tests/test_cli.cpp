@@ -9,6 +9,8 @@
 #include "timeline_json.h"
 #include "tiny_model.h"
 
+#include "cli_process.h"
+
 #include <QtTest>
 
 #include <QJsonArray>
@@ -21,6 +23,7 @@
 #include <sstream>
 
 using namespace dlm;
+using dlm::testing::ProcessResult;
 
 namespace {
 
@@ -31,13 +34,6 @@ std::vector<std::string> toArgs(const QStringList &list)
         args.push_back(s.toStdString());
     return args;
 }
-
-struct ProcessResult
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
 
 } // namespace
 
@@ -51,22 +47,7 @@ private:
     QString m_exe;
     ModelConfig m_config;
 
-    ProcessResult runCli(const QStringList &args)
-    {
-        QProcess p;
-        p.start(m_exe, args);
-        ProcessResult r;
-        if (!p.waitForFinished(180000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = QStringLiteral("timed out");
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
-    }
+    ProcessResult runCli(const QStringList &args) { return testing::runProcess(m_exe, args); }
 
     /** Checks the bad-input contract: exit 2 and exactly one "dlmstudio-cli: ..." line on stderr. */
     static void checkBadInput(const ProcessResult &r, const QString &mustMention)
@@ -80,9 +61,9 @@ private:
     QStringList generateArgs() const
     {
         return {QStringLiteral("generate"), QStringLiteral("--model"), m_model, QStringLiteral("--prompt"),
-                QStringLiteral("The cat"), QStringLiteral("--gen-length"), QStringLiteral("8"),
-                QStringLiteral("--steps"), QStringLiteral("4"), QStringLiteral("--temperature"),
-                QStringLiteral("1"), QStringLiteral("--seed"), QStringLiteral("7")};
+            QStringLiteral("The cat"), QStringLiteral("--gen-length"), QStringLiteral("8"), QStringLiteral("--steps"),
+            QStringLiteral("4"), QStringLiteral("--temperature"), QStringLiteral("1"), QStringLiteral("--seed"),
+            QStringLiteral("7")};
     }
 
 private Q_SLOTS:
@@ -113,13 +94,12 @@ private Q_SLOTS:
         QTest::newRow("forward help") << L("forward -h") << true << "--full-logits";
         QTest::newRow("version") << L("--version") << true << "";
         QTest::newRow("generate minimal") << L("generate --model m --prompt hi") << true << "";
-        QTest::newRow("generate equals") << L("generate --model=m --prompt=hi --steps=4 --gen-length=8") << true
-                                         << "";
-        QTest::newRow("generate all")
-            << L("generate --model m --prompt hi --gen-length 16 --steps 8 --block-length 4 --temperature 0.5 "
-                 "--remasking margin --threshold 0.7 --cfg 1.5 --seed 18446744073709551615 --top-k 3 "
-                 "--dtype bf16 --threads 2 --timeline t.json --show")
-            << true << "";
+        QTest::newRow("generate equals") << L("generate --model=m --prompt=hi --steps=4 --gen-length=8") << true << "";
+        QTest::newRow("generate all") << L(
+            "generate --model m --prompt hi --gen-length 16 --steps 8 --block-length 4 --temperature 0.5 "
+            "--remasking margin --threshold 0.7 --cfg 1.5 --seed 18446744073709551615 --top-k 3 "
+            "--dtype bf16 --threads 2 --timeline t.json --show")
+                                      << true << "";
         QTest::newRow("forward ids") << L("forward --model m --ids 1,2,3 --top-k 2 --full-logits") << true << "";
         QTest::newRow("bench") << L("bench --model m --repeat 2 --json") << true << "";
         QTest::newRow("info") << L("info --model m") << true << "";
@@ -129,8 +109,8 @@ private Q_SLOTS:
         QTest::newRow("unknown global option") << L("--frob") << false << "unknown option \"--frob\"";
         QTest::newRow("unknown option") << L("generate --model m --prompt hi --bogus 1") << false
                                         << "unknown option --bogus";
-        QTest::newRow("option of another command") << L("info --model m --prompt x") << false
-                                                    << "unknown option --prompt";
+        QTest::newRow("option of another command")
+            << L("info --model m --prompt x") << false << "unknown option --prompt";
         QTest::newRow("stray argument") << L("generate --model m --prompt hi extra") << false << "\"extra\"";
         QTest::newRow("steps not a number") << L("generate --model m --prompt hi --steps abc") << false
                                             << "--steps: expected a positive integer, got \"abc\"";
@@ -145,8 +125,8 @@ private Q_SLOTS:
         QTest::newRow("top-k too big") << L("generate --model m --prompt hi --top-k 65") << false
                                        << "--top-k: 65 is out of range (0..64)";
         QTest::newRow("threads too big") << L("forward --model m --ids 1 --threads 5000") << false << "--threads";
-        QTest::newRow("temperature negative") << L("generate --model m --prompt hi --temperature -1") << false
-                                              << "--temperature: must be at least 0";
+        QTest::newRow("temperature negative")
+            << L("generate --model m --prompt hi --temperature -1") << false << "--temperature: must be at least 0";
         QTest::newRow("temperature nan") << L("generate --model m --prompt hi --temperature nan") << false
                                          << "--temperature: expected a number, got \"nan\"";
         QTest::newRow("cfg text") << L("generate --model m --prompt hi --cfg lots") << false << "--cfg";
@@ -196,8 +176,8 @@ private Q_SLOTS:
                                      << "--save-dtype: expected f32 or bf16";
         QTest::newRow("train no data") << L("train --tokenizer t --out o") << false << "--train FILE is required";
         QTest::newRow("train export needs resume") << L("train --out o --export-only") << false << "needs --resume";
-        QTest::newRow("train generate option") << L("train --out o --resume --prompt x") << false
-                                               << "unknown option --prompt";
+        QTest::newRow("train generate option")
+            << L("train --out o --resume --prompt x") << false << "unknown option --prompt";
         QTest::newRow("eval ok") << L("eval --model m --text t --seq-len 32 --mc-samples 4 --seed 3 --max-windows 0 "
                                       "--batch 2 --threads 1 --append-eos-per-line")
                                  << true << "";
@@ -235,7 +215,7 @@ private Q_SLOTS:
         QVERIFY(*c->prompt == "hi");
         QVERIFY(c->timelinePath == "t.json");
         QVERIFY(c->show);
-        const GenerationSettings s = applyCliSettings(*c, GenerationSettings{});
+        const GenerationSettings s = applyCliSettings(*c, GenerationSettings {});
         QCOMPARE(s.genLength, 16);
         QCOMPARE(s.steps, 8);
         QCOMPARE(s.blockLength, 4);
@@ -252,16 +232,16 @@ private Q_SLOTS:
 
         auto f = parseCli({"forward", "--model", "m", "--ids", "5, 0,199"});
         QVERIFY2(f.ok(), f.error().c_str());
-        QVERIFY(*f->ids == (std::vector<int32_t>{5, 0, 199}));
+        QVERIFY(*f->ids == (std::vector<int32_t> {5, 0, 199}));
 
         // Settings left out keep the base; a shorter generation shrinks the default block and steps to fit.
         auto g = parseCli({"generate", "--model", "m", "--prompt", "x", "--gen-length", "32"});
         QVERIFY(g.ok());
-        const GenerationSettings shrunk = applyCliSettings(*g, GenerationSettings{});
+        const GenerationSettings shrunk = applyCliSettings(*g, GenerationSettings {});
         QCOMPARE(shrunk.genLength, 32);
         QCOMPARE(shrunk.blockLength, 32);
         QCOMPARE(shrunk.steps, 32);
-        QCOMPARE(shrunk.temperature, GenerationSettings{}.temperature);
+        QCOMPARE(shrunk.temperature, GenerationSettings {}.temperature);
         QVERIFY(!shrunk.useThreshold);
     }
 
@@ -274,13 +254,13 @@ private Q_SLOTS:
         r.denoiseStep = 3;
         r.block = 0;
         r.tokens = {10, 11, 20, 21, 99, 99};
-        r.states = {PositionState::Prompt,           PositionState::Prompt,   PositionState::Committed,
-                    PositionState::CommittedThisStep, PositionState::Remasked, PositionState::Masked};
+        r.states = {PositionState::Prompt, PositionState::Prompt, PositionState::Committed,
+            PositionState::CommittedThisStep, PositionState::Remasked, PositionState::Masked};
         r.committed = {3};
         r.remasked = {4};
         r.quota = 1;
-        const std::map<int32_t, std::string> pieces = {
-            {10, "\u2581Hello"}, {11, "\u2581world"}, {20, "\u2581the"}, {21, "\u2581cat"}, {99, "<mask>"}};
+        const std::map<int32_t, std::string> pieces
+            = {{10, "\u2581Hello"}, {11, "\u2581world"}, {20, "\u2581the"}, {21, "\u2581cat"}, {99, "<mask>"}};
         const PieceLookup lookup = [&](int32_t id) { return pieces.count(id) ? pieces.at(id) : std::string(); };
 
         CanvasOptions o;
@@ -288,20 +268,20 @@ private Q_SLOTS:
         o.blockCount = 2;
         const std::string frame = renderCanvas(r, lookup, o);
         QCOMPARE(QString::fromStdString(frame),
-                 QStringLiteral("step 3/8  block 1/2  masked 2  +1 committed\nHello world\nthe [cat]\u25A3\u25A1\n"));
+            QStringLiteral("step 3/8  block 1/2  masked 2  +1 committed\nHello world\nthe [cat]\u25A3\u25A1\n"));
 
         o.color = true;
         const std::string coloured = renderCanvas(r, lookup, o);
         QVERIFY(coloured.find("\x1b[1;30;43mcat\x1b[0m") != std::string::npos); // highlighted, no brackets
-        QVERIFY(coloured.find("\x1b[2m\u25A1") != std::string::npos);          // dim mask box
+        QVERIFY(coloured.find("\x1b[2m\u25A1") != std::string::npos); // dim mask box
         QVERIFY(coloured.find('[' + std::string("cat")) == std::string::npos);
 
         // Threshold mode has no known step total; an initial record commits nothing.
         StepRecord initial = r;
         initial.kind = RecordKind::Initial;
         initial.denoiseStep = 0;
-        initial.states = {PositionState::Prompt, PositionState::Prompt, PositionState::Masked,
-                          PositionState::Masked, PositionState::Masked, PositionState::Masked};
+        initial.states = {PositionState::Prompt, PositionState::Prompt, PositionState::Masked, PositionState::Masked,
+            PositionState::Masked, PositionState::Masked};
         o.color = false;
         o.totalSteps = 0;
         QVERIFY(renderCanvas(initial, lookup, o).rfind("step 0  block 1/2  masked 4\n", 0) == 0);
@@ -385,8 +365,7 @@ private Q_SLOTS:
 
         const QString path = m_dir.filePath(QStringLiteral("config-run.json"));
         const QStringList base = {QStringLiteral("generate"), QStringLiteral("--model"), dir,
-                                  QStringLiteral("--prompt"), QStringLiteral("The"), QStringLiteral("--timeline"),
-                                  path};
+            QStringLiteral("--prompt"), QStringLiteral("The"), QStringLiteral("--timeline"), path};
         ProcessResult r = runCli(base);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         auto fromFile = loadTimeline(path.toStdString());
@@ -449,8 +428,8 @@ private Q_SLOTS:
     void forward()
     {
         const ProcessResult r = runCli({QStringLiteral("forward"), QStringLiteral("--model"), m_model,
-                                        QStringLiteral("--ids"), QStringLiteral("1,2,3,4"), QStringLiteral("--top-k"),
-                                        QStringLiteral("3"), QStringLiteral("--full-logits")});
+            QStringLiteral("--ids"), QStringLiteral("1,2,3,4"), QStringLiteral("--top-k"), QStringLiteral("3"),
+            QStringLiteral("--full-logits")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
         const QJsonArray positions = j.value(QStringLiteral("positions")).toArray();
@@ -471,17 +450,18 @@ private Q_SLOTS:
         QCOMPARE(logits[0].toArray().size(), m_config.vocabSize);
 
         const ProcessResult text = runCli({QStringLiteral("forward"), QStringLiteral("--model"), m_model,
-                                           QStringLiteral("--prompt"), QStringLiteral("The cat sat")});
+            QStringLiteral("--prompt"), QStringLiteral("The cat sat")});
         QVERIFY2(text.exitCode == 0, qPrintable(text.err));
         const QJsonObject t = QJsonDocument::fromJson(text.out.toUtf8()).object();
-        QCOMPARE(t.value(QStringLiteral("positions")).toArray().size(), t.value(QStringLiteral("ids")).toArray().size());
+        QCOMPARE(
+            t.value(QStringLiteral("positions")).toArray().size(), t.value(QStringLiteral("ids")).toArray().size());
         QVERIFY(!t.contains(QStringLiteral("logits")));
     }
 
     void forwardIdOutOfVocabulary()
     {
         const ProcessResult r = runCli({QStringLiteral("forward"), QStringLiteral("--model"), m_model,
-                                        QStringLiteral("--ids"), QStringLiteral("1,5000")});
+            QStringLiteral("--ids"), QStringLiteral("1,5000")});
         checkBadInput(r, QStringLiteral("id 5000 at position 1"));
     }
 
@@ -493,20 +473,20 @@ private Q_SLOTS:
         options.writeTokenizer = false;
         QVERIFY(testing::writeTinyModel(dir.toStdString(), options).ok());
         const ProcessResult r = runCli({QStringLiteral("forward"), QStringLiteral("--model"), dir,
-                                        QStringLiteral("--ids"), QStringLiteral("5,6")});
+            QStringLiteral("--ids"), QStringLiteral("5,6")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("positions")).toArray().size(),
-                 2);
+        QCOMPARE(
+            QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("positions")).toArray().size(), 2);
         checkBadInput(runCli({QStringLiteral("generate"), QStringLiteral("--model"), dir, QStringLiteral("--prompt"),
-                              QStringLiteral("x")}),
-                      dir);
+                          QStringLiteral("x")}),
+            dir);
     }
 
     void bench()
     {
-        const QStringList base = {QStringLiteral("bench"),      QStringLiteral("--model"), m_model,
-                                  QStringLiteral("--gen-length"), QStringLiteral("8"),   QStringLiteral("--steps"),
-                                  QStringLiteral("4"),          QStringLiteral("--repeat"), QStringLiteral("2")};
+        const QStringList base = {QStringLiteral("bench"), QStringLiteral("--model"), m_model,
+            QStringLiteral("--gen-length"), QStringLiteral("8"), QStringLiteral("--steps"), QStringLiteral("4"),
+            QStringLiteral("--repeat"), QStringLiteral("2")};
         const ProcessResult table = runCli(base);
         QVERIFY2(table.exitCode == 0, qPrintable(table.err));
         QVERIFY(table.out.contains(QStringLiteral("tokens per second")));
@@ -548,12 +528,12 @@ private Q_SLOTS:
     void badInput()
     {
         checkBadInput(runCli({QStringLiteral("generate"), QStringLiteral("--bogus")}), QStringLiteral("--bogus"));
-        checkBadInput(runCli(generateArgs() << QStringLiteral("--steps") << QStringLiteral("abc")),
-                      QStringLiteral("--steps"));
+        checkBadInput(
+            runCli(generateArgs() << QStringLiteral("--steps") << QStringLiteral("abc")), QStringLiteral("--steps"));
         // Valid numbers that cannot work together are refused by the settings check.
         checkBadInput(runCli(generateArgs() << QStringLiteral("--block-length") << QStringLiteral("2")
                                             << QStringLiteral("--steps") << QStringLiteral("2")),
-                      QStringLiteral("steps"));
+            QStringLiteral("steps"));
     }
 
     // --- tokenize, train, eval ------------------------------------------------------------------------------
@@ -567,9 +547,9 @@ private Q_SLOTS:
         corpus.close();
         const QString ids = m_dir.filePath(QStringLiteral("corpus.bin"));
         const QString tokenizer = m_model + QStringLiteral("/tokenizer.model");
-        ProcessResult r = runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizer,
-                                  QStringLiteral("--text"), corpus.fileName(), QStringLiteral("--out"), ids,
-                                  QStringLiteral("--append-eos-per-line")});
+        ProcessResult r
+            = runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizer, QStringLiteral("--text"),
+                corpus.fileName(), QStringLiteral("--out"), ids, QStringLiteral("--append-eos-per-line")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject t = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(t.value(QStringLiteral("lines")).toInt(), 60); // empty lines skipped
@@ -577,14 +557,12 @@ private Q_SLOTS:
         QCOMPARE(t.value(QStringLiteral("vocab_size")).toInt(), m_config.vocabSize);
 
         const QString out = m_dir.filePath(QStringLiteral("run"));
-        const QStringList train = {QStringLiteral("train"),    QStringLiteral("--train"),   ids,
-                                   QStringLiteral("--val"),    ids,                         QStringLiteral("--tokenizer"),
-                                   tokenizer,                  QStringLiteral("--out"),     out,
-                                   QStringLiteral("--d-model=32"), QStringLiteral("--layers=1"), QStringLiteral("--mlp=64"),
-                                   QStringLiteral("--seq-len=32"), QStringLiteral("--batch=4"), QStringLiteral("--steps=3"),
-                                   QStringLiteral("--eval-every=3"), QStringLiteral("--eval-windows=2"),
-                                   QStringLiteral("--gen-length=8"), QStringLiteral("--gen-steps=4"),
-                                   QStringLiteral("--block-length=8")};
+        const QStringList train = {QStringLiteral("train"), QStringLiteral("--train"), ids, QStringLiteral("--val"),
+            ids, QStringLiteral("--tokenizer"), tokenizer, QStringLiteral("--out"), out, QStringLiteral("--d-model=32"),
+            QStringLiteral("--layers=1"), QStringLiteral("--mlp=64"), QStringLiteral("--seq-len=32"),
+            QStringLiteral("--batch=4"), QStringLiteral("--steps=3"), QStringLiteral("--eval-every=3"),
+            QStringLiteral("--eval-windows=2"), QStringLiteral("--gen-length=8"), QStringLiteral("--gen-steps=4"),
+            QStringLiteral("--block-length=8")};
         r = runCli(train);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains(QStringLiteral("step 3: val_loss")), qPrintable(r.out));
@@ -594,12 +572,11 @@ private Q_SLOTS:
 
         // The exported model generates (with its generation_config.json) and evaluates.
         r = runCli({QStringLiteral("generate"), QStringLiteral("--model"), out + QStringLiteral("/model"),
-                    QStringLiteral("--prompt"), QStringLiteral("The cat")});
+            QStringLiteral("--prompt"), QStringLiteral("The cat")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), out + QStringLiteral("/model"),
-                    QStringLiteral("--text"), corpus.fileName(), QStringLiteral("--append-eos-per-line"),
-                    QStringLiteral("--mc-samples"), QStringLiteral("2"), QStringLiteral("--max-windows"),
-                    QStringLiteral("4")});
+            QStringLiteral("--text"), corpus.fileName(), QStringLiteral("--append-eos-per-line"),
+            QStringLiteral("--mc-samples"), QStringLiteral("2"), QStringLiteral("--max-windows"), QStringLiteral("4")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject e = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(e.value(QStringLiteral("seq_len")).toInt(), 32); // the model's max_sequence_length
@@ -610,18 +587,18 @@ private Q_SLOTS:
         QVERIFY(elbo.value(QStringLiteral("perplexity_bound")).toDouble() > 1);
         QVERIFY(e.value(QStringLiteral("unigram")).toObject().value(QStringLiteral("perplexity")).toDouble() > 1);
         r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), out + QStringLiteral("/model"),
-                    QStringLiteral("--ids"), ids, QStringLiteral("--mc-samples"), QStringLiteral("2")});
+            QStringLiteral("--ids"), ids, QStringLiteral("--mc-samples"), QStringLiteral("2")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 
         // A second fresh run into the same directory would overwrite the checkpoint.
         checkBadInput(runCli(train), QStringLiteral("--resume"));
         // Resuming with a different trajectory option is refused, naming it.
         checkBadInput(runCli({QStringLiteral("train"), QStringLiteral("--out"), out, QStringLiteral("--resume"),
-                              QStringLiteral("--lr"), QStringLiteral("0.5")}),
-                      QStringLiteral("lr"));
+                          QStringLiteral("--lr"), QStringLiteral("0.5")}),
+            QStringLiteral("lr"));
         checkBadInput(runCli({QStringLiteral("eval"), QStringLiteral("--model"), out + QStringLiteral("/model"),
-                              QStringLiteral("--ids"), corpus.fileName()}),
-                      QStringLiteral("not a token file"));
+                          QStringLiteral("--ids"), corpus.fileName()}),
+            QStringLiteral("not a token file"));
     }
 
     void trainStopsOnSignalAndResumes()
@@ -630,11 +607,12 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(ids));
         const QString out = m_dir.filePath(QStringLiteral("signalled"));
         QProcess p;
-        p.start(m_exe, {QStringLiteral("train"), QStringLiteral("--train"), ids, QStringLiteral("--tokenizer"),
-                        m_model + QStringLiteral("/tokenizer.model"), QStringLiteral("--out"), out,
-                        QStringLiteral("--d-model=32"), QStringLiteral("--layers=1"), QStringLiteral("--mlp=64"),
-                        QStringLiteral("--seq-len=32"), QStringLiteral("--batch=2"), QStringLiteral("--steps=1000000"),
-                        QStringLiteral("--checkpoint-every=0")});
+        p.start(m_exe,
+            {QStringLiteral("train"), QStringLiteral("--train"), ids, QStringLiteral("--tokenizer"),
+                m_model + QStringLiteral("/tokenizer.model"), QStringLiteral("--out"), out,
+                QStringLiteral("--d-model=32"), QStringLiteral("--layers=1"), QStringLiteral("--mlp=64"),
+                QStringLiteral("--seq-len=32"), QStringLiteral("--batch=2"), QStringLiteral("--steps=1000000"),
+                QStringLiteral("--checkpoint-every=0")});
         QVERIFY(p.waitForStarted());
         QString output;
         while (!output.contains(QStringLiteral("step 1/")) && p.waitForReadyRead(60000))
@@ -649,7 +627,7 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(out + QStringLiteral("/checkpoint/train_state.json")));
 
         const ProcessResult exported = runCli({QStringLiteral("train"), QStringLiteral("--out"), out,
-                                               QStringLiteral("--resume"), QStringLiteral("--export-only")});
+            QStringLiteral("--resume"), QStringLiteral("--export-only")});
         QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
         QVERIFY(QFile::exists(out + QStringLiteral("/model/model.safetensors")));
     }

@@ -13,6 +13,8 @@
 #include "timeline_table.h"
 #include "tiny_model.h"
 
+#include "cli_process.h"
+
 #include <QtTest>
 
 #include <QDir>
@@ -32,6 +34,7 @@
 #include <tuple>
 
 using namespace dlm;
+using dlm::testing::ProcessResult;
 
 namespace {
 
@@ -110,13 +113,6 @@ std::string lower(std::string s)
     return s;
 }
 
-struct ProcessResult
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
-
 } // namespace
 
 class TestExports : public QObject
@@ -133,22 +129,7 @@ private:
     int32_t m_maskId = -1;
     std::vector<int32_t> m_planted; ///< token ids whose pieces were replaced: csv, markup, script
 
-    ProcessResult runCli(const QStringList &args)
-    {
-        QProcess p;
-        p.start(m_exe, args);
-        ProcessResult r;
-        if (!p.waitForFinished(120000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = QStringLiteral("timed out");
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = p.readAllStandardOutput();
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
-    }
+    ProcessResult runCli(const QStringList &args) { return testing::runProcess(m_exe, args, 120000); }
 
     /** export in-process; returns the exit code, stdout and stderr. */
     static int exportInProcess(const QStringList &args, std::string *out, std::string *err)
@@ -533,7 +514,7 @@ private Q_SLOTS:
         const ProcessResult r = runCli({QStringLiteral("export"), QStringLiteral("--timeline"), m_timelinePath,
             QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--out"), copy});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY(r.out.isEmpty());
+        QVERIFY(r.rawOut.isEmpty());
         QFile written(copy);
         QVERIFY(written.open(QIODevice::ReadOnly));
         QCOMPARE(written.readAll(), bytes);
@@ -541,7 +522,7 @@ private Q_SLOTS:
         const ProcessResult toStdout = runCli(
             {QStringLiteral("export"), QStringLiteral("--timeline"), m_timelinePath, QStringLiteral("--format=json")});
         QVERIFY2(toStdout.exitCode == 0, qPrintable(toStdout.err));
-        QCOMPARE(toStdout.out, bytes);
+        QCOMPARE(toStdout.rawOut, bytes);
     }
 
     void cliWritesEachFormat_data()
@@ -607,9 +588,11 @@ private Q_SLOTS:
         QTest::newRow("step negative") << L("--timeline TIMELINE --format csv --step -1") << "--step: expected";
         QTest::newRow("branch out of range") << L("--timeline TIMELINE --format html --branch 9")
                                              << "branch 9 does not exist: the timeline has branches 0..1";
-        QTest::newRow("bad format") << L("--timeline TIMELINE --format docx")
-                                    << "--format: expected json, csv, html, md, tex, png, svg, pdf, gif or frames, got \"docx\"";
-        QTest::newRow("no format") << L("--timeline TIMELINE") << "--format json|csv|html|md|tex|png|svg|pdf|gif|frames is required";
+        QTest::newRow("bad format")
+            << L("--timeline TIMELINE --format docx")
+            << "--format: expected json, csv, html, md, tex, png, svg, pdf, gif or frames, got \"docx\"";
+        QTest::newRow("no format") << L("--timeline TIMELINE")
+                                   << "--format json|csv|html|md|tex|png|svg|pdf|gif|frames is required";
         QTest::newRow("no timeline") << L("--format csv") << "--timeline FILE is required";
         QTest::newRow("json with step") << L("--timeline TIMELINE --format json --step 1")
                                         << "--step and --branch do not apply";
@@ -641,7 +624,7 @@ private Q_SLOTS:
         QVERIFY2(r.err.startsWith(QStringLiteral("dlmstudio-cli: ")), qPrintable(r.err));
         QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
-        QVERIFY(r.out.isEmpty());
+        QVERIFY(r.rawOut.isEmpty());
         QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("missing"))));
     }
 
@@ -649,13 +632,14 @@ private Q_SLOTS:
     {
         const ProcessResult r = runCli({QStringLiteral("export"), QStringLiteral("--help")});
         QCOMPARE(r.exitCode, 0);
-        const QString help = QString::fromUtf8(r.out);
+        const QString help = r.out;
         for (const std::string &format : exportFormats())
-            QVERIFY2(help.contains(QStringLiteral("  ") + QString::fromStdString(format) + QLatin1Char(' ')), format.c_str());
+            QVERIFY2(help.contains(QStringLiteral("  ") + QString::fromStdString(format) + QLatin1Char(' ')),
+                format.c_str());
         for (const char *option : {"--figure", "--width", "--height", "--scale", "--fps"})
             QVERIFY2(help.contains(QLatin1String(option)), option);
         const ProcessResult top = runCli({QStringLiteral("--help")});
-        QVERIFY(QString::fromUtf8(top.out).contains(QStringLiteral("  export ")));
+        QVERIFY(top.out.contains(QStringLiteral("  export ")));
     }
 };
 

@@ -19,6 +19,8 @@
 
 #include "support/gif_reader.h"
 
+#include "cli_process.h"
+
 #include <QtTest>
 
 #include <QBuffer>
@@ -33,6 +35,7 @@
 #include <cmath>
 
 using namespace dlm;
+using dlm::testing::ProcessResult;
 using namespace dlm::testing;
 
 namespace {
@@ -65,12 +68,6 @@ uint32_t rgbOf(QRgb c)
     return static_cast<uint32_t>(c) & 0xFFFFFFu;
 }
 
-struct ProcessResult
-{
-    int exitCode = -1;
-    QString err;
-};
-
 } // namespace
 
 class TestFigures : public QObject
@@ -88,18 +85,8 @@ private:
 
     ProcessResult runCli(const QStringList &args)
     {
-        QProcess p;
-        p.start(m_exe, QStringList {QStringLiteral("export"), QStringLiteral("--timeline"), m_timelinePath} + args);
-        ProcessResult r;
-        if (!p.waitForFinished(120000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = QStringLiteral("timed out");
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return testing::runProcess(
+            m_exe, QStringList {QStringLiteral("export"), QStringLiteral("--timeline"), m_timelinePath} + args, 120000);
     }
 
 private Q_SLOTS:
