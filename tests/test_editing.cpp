@@ -300,6 +300,24 @@ private Q_SLOTS:
         QVERIFY(w.edits()->blockedReason().isEmpty());
     }
 
+    void promptTokensCountTowardsTheModelsLength()
+    {
+        MainWindow w;
+        QVERIFY(testing::loadModel(w, m_modelDir)); // the tiny model sees 256 positions
+        GenerationSettings s = smallSettings();
+        s.genLength = 250;
+        s.blockLength = 250;
+        s.steps = 250;
+        w.generationPanel()->setSettings(s);
+        w.generationPanel()->setPrompt(QStringLiteral("the"));
+        QVERIFY2(w.generationPanel()->settingsProblemText().isEmpty(),
+                 qPrintable(w.generationPanel()->settingsProblemText()));
+        // Ten words are more than six tokens: together with 250 generated positions they do not fit.
+        w.generationPanel()->setPrompt(QStringLiteral("the cat sat on the warm mat and watched the birds"));
+        const QString problem = w.generationPanel()->settingsProblemText();
+        QVERIFY2(problem.contains(QStringLiteral("256")), qPrintable(problem));
+    }
+
     void darkThemeRecoloursThePlots()
     {
         MainWindow w;

@@ -17,6 +17,8 @@
 
 namespace dlm {
 
+class Tokenizer;
+
 using RecordPtr = std::shared_ptr<const StepRecord>;
 
 /** What the GUI needs to know about a freshly loaded model. */
@@ -29,6 +31,9 @@ struct ModelInfo
     QString defaultsWarning;      ///< why generation_config.json was ignored, empty when it was fine
     int32_t maskId = -1;
     int maxSequenceLength = 0;
+    /// The model's tokenizer, for counting prompt tokens on the GUI thread. Encoding is const and
+    /// sentencepiece's processor is safe to use from several threads, so sharing it with the engine is fine.
+    std::shared_ptr<const Tokenizer> tokenizer;
 };
 
 /** The timeline as it is right after Session::create: settings, prompt, model identity, initial record. */

@@ -82,6 +82,7 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
         info.summary = modelSummary(*loaded);
         info.maskId = loaded->config.maskTokenId;
         info.maxSequenceLength = loaded->config.maxSequenceLength;
+        info.tokenizer = loaded->tokenizer;
         auto defaults = loadGenerationConfig(path, GenerationSettings{});
         if (defaults)
             info.defaults = *defaults;

@@ -11,6 +11,8 @@
 #include "generation_panel.h"
 #include "heatmap_view.h"
 #include "playback_controller.h"
+#include "prompt.h"
+#include "tokenizer.h"
 #include "run_plots.h"
 #include "session_files.h"
 #include "step_controls.h"
@@ -366,6 +368,13 @@ void MainWindow::onModelLoaded(const ModelInfo &info)
     m_panel->setModelDirectory(info.dir);
     m_panel->addRecentModel(info.dir);
     m_panel->setMaxSequenceLength(info.maxSequenceLength);
+    if (info.tokenizer) {
+        // The length check under the fields counts the prompt as the engine will encode it, masks included.
+        m_panel->setPromptTokenCounter([tok = info.tokenizer, mask = info.maskId](const QString &text) {
+            auto ids = encodePrompt(*tok, text.toStdString(), mask, tok->piece(mask));
+            return ids ? static_cast<int>(ids->size()) : 0;
+        });
+    }
     m_panel->setSettings(info.defaults);
     m_panel->setModelStatus(tr("%1: %2").arg(info.name, info.summary), false);
     m_panel->setStartEnabled(true);
