@@ -1,6 +1,7 @@
 #include "decision_chart.h"
 
 #include "color_maps.h"
+#include "plot_layout.h"
 #include "plot_theme.h"
 #include "prompt.h"
 
@@ -10,7 +11,6 @@
 #include <QClipboard>
 #include <QMenu>
 #include <QToolTip>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -57,11 +57,7 @@ QCPBars *makeBars(QCustomPlot *plot, const QString &name, const QPen &pen, const
 
 DecisionChart::DecisionChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_plot);
-    m_plot->setMouseTracking(true);
-    m_plot->setMinimumSize(240, 160);
+    fillWithPlot(this, m_plot, 240, 160);
 
     m_plot->plotLayout()->insertRow(0);
     m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), font().pointSize()));
@@ -82,14 +78,7 @@ DecisionChart::DecisionChart(QWidget *parent) : QWidget(parent), m_plot(new QCus
     m_keptBars = makeBars(m_plot, tr("kept (locked)"), QPen(colors::kLocked, 1.2),
                           QBrush(colors::kLocked, Qt::DiagCrossPattern));
 
-    auto *legendRow = new QCPLayoutGrid;
-    m_plot->plotLayout()->addElement(2, 0, legendRow);
-    legendRow->setMargins(QMargins(0, 0, 0, 4));
-    legendRow->addElement(0, 0, m_plot->legend);
-    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->legend->setVisible(true);
-    m_plot->plotLayout()->setRowStretchFactor(2, 0.001);
+    putLegendBelow(m_plot, 2);
 
     m_cutLine = new QCPItemStraightLine(m_plot);
     m_cutLine->setPen(QPen(QColor(Qt::black), 1.5, Qt::DashLine));

@@ -1,6 +1,7 @@
 #include "heatmap_view.h"
 
 #include "color_maps.h"
+#include "plot_layout.h"
 #include "plot_theme.h"
 #include "theme_controller.h"
 #include "prompt.h"
@@ -13,7 +14,6 @@
 #include <QEvent>
 #include <QMenu>
 #include <QToolTip>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -84,11 +84,7 @@ QPen blockPen()
 
 HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_plot);
-    m_plot->setMouseTracking(true);
-    m_plot->setMinimumSize(240, 160);
+    fillWithPlot(this, m_plot, 240, 160);
 
     m_plot->xAxis->setLabel(tr("record (denoising step)"));
     m_plot->yAxis->setLabel(tr("position"));
@@ -131,14 +127,7 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent), m_plot(new QCustomP
     m_blankKey->setName(tr("no prediction"));
     m_blankKey->setLineStyle(QCPGraph::lsNone);
     m_map->removeFromLegend();
-    auto *legendRow = new QCPLayoutGrid;
-    m_plot->plotLayout()->addElement(1, 0, legendRow);
-    legendRow->setMargins(QMargins(0, 0, 0, 4));
-    legendRow->addElement(0, 0, m_plot->legend);
-    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->legend->setVisible(true);
-    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    putLegendBelow(m_plot, 1);
 
     m_currentHalo = new QCPItemRect(m_plot);
     m_currentHalo->setPen(haloPen());

@@ -1,12 +1,12 @@
 #include "run_plots.h"
 
 #include "color_maps.h"
+#include "plot_layout.h"
 #include "plot_theme.h"
 
 #include <qcustomplot.h>
 
 #include <QToolTip>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -32,11 +32,7 @@ std::vector<double> values(const QCPDataContainer<QCPGraphData> &data)
 
 RunPlots::RunPlots(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_plot);
-    m_plot->setMouseTracking(true);
-    m_plot->setMinimumSize(240, 200);
+    fillWithPlot(this, m_plot, 240, 200);
 
     m_plot->plotLayout()->clear();
     m_plot->plotLayout()->setRowSpacing(0);

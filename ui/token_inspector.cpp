@@ -1,6 +1,7 @@
 #include "token_inspector.h"
 
 #include "color_maps.h"
+#include "plot_layout.h"
 #include "plot_theme.h"
 #include "prompt.h"
 
@@ -104,15 +105,8 @@ TokenInspector::TokenInspector(QWidget *parent)
     m_entropyGraph->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(entropyColor, 1.2), QBrush(Qt::white), 5));
     // Below the chart, not over it: the curves fill the whole axis rect.
-    auto *legendRow = new QCPLayoutGrid;
-    m_plot->plotLayout()->addElement(1, 0, legendRow);
-    legendRow->setMargins(QMargins(0, 0, 0, 2));
-    legendRow->addElement(0, 0, m_plot->legend);
-    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    putLegendBelow(m_plot, 1, 2);
     m_plot->legend->setWrap(2);
-    m_plot->legend->setBorderPen(Qt::NoPen);
-    m_plot->legend->setVisible(true);
-    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
 
     m_currentLine = new QCPItemStraightLine(m_plot);
     m_currentLine->setPen(QPen(QColor(Qt::black), 1.5));
