@@ -387,17 +387,9 @@ Result<CliCommand> parseCli(const std::vector<std::string> &args)
             return Failure::failure(cmd + ": unknown option " + name + " (see dlmstudio-cli " + cmd + " --help)");
 
         std::string value;
-        if (it->second.takesValue) {
-            if (inlineValue) {
-                value = *inlineValue;
-            } else {
-                if (i + 1 >= args.size())
-                    return Failure::failure(name + ": missing value");
-                value = args[++i];
-            }
-        } else if (inlineValue) {
-            return Failure::failure(name + ": takes no value, got " + quoted(*inlineValue));
-        }
+        if (const std::string error = takeOptionValue(args, &i, name, inlineValue, it->second.takesValue, &value);
+            !error.empty())
+            return Failure::failure(error);
         const std::string error = applyOption(c, name, value);
         if (!error.empty())
             return Failure::failure(error);

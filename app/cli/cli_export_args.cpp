@@ -211,13 +211,8 @@ Result<CliCommand> parseExportCommand(const std::vector<std::string> &args)
         if (std::find(valued.begin(), valued.end(), name) == valued.end())
             return Failure::failure("export: unknown option " + name + " (see dlmstudio-cli export --help)");
         std::string value;
-        if (inlineValue) {
-            value = *inlineValue;
-        } else {
-            if (i + 1 >= args.size())
-                return Failure::failure(name + ": missing value");
-            value = args[++i];
-        }
+        if (const std::string error = takeOptionValue(args, &i, name, inlineValue, true, &value); !error.empty())
+            return Failure::failure(error);
         if (const std::string error = applyExportOption(c, name, value); !error.empty())
             return Failure::failure(error);
     }

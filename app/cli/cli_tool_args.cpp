@@ -386,17 +386,9 @@ Result<CliCommand> parseToolCommand(CliCommandKind kind, const std::vector<std::
         if (it == table.end())
             return Failure::failure(cmd + ": unknown option " + name + " (see dlmstudio-cli " + cmd + " --help)");
         std::string value;
-        if (it->second.takesValue) {
-            if (inlineValue) {
-                value = *inlineValue;
-            } else {
-                if (i + 1 >= args.size())
-                    return Failure::failure(name + ": missing value");
-                value = args[++i];
-            }
-        } else if (inlineValue) {
-            return Failure::failure(name + ": takes no value, got " + quoted(*inlineValue));
-        }
+        if (const std::string error = takeOptionValue(args, &i, name, inlineValue, it->second.takesValue, &value);
+            !error.empty())
+            return Failure::failure(error);
         const std::string error = it->second.apply(c, name, value);
         if (!error.empty())
             return Failure::failure(error);

@@ -84,8 +84,8 @@ std::string seedOption(const std::string &name, const std::string &text, uint64_
     return {};
 }
 
-std::string splitOptionArgument(const std::string &cmd, const std::string &arg, std::string *name,
-                                std::optional<std::string> *inlineValue)
+std::string splitOptionArgument(
+    const std::string &cmd, const std::string &arg, std::string *name, std::optional<std::string> *inlineValue)
 {
     if (arg.size() < 3 || arg.compare(0, 2, "--") != 0)
         return cmd + ": unexpected argument " + quoted(arg) + " (options start with --)";
@@ -95,6 +95,22 @@ std::string splitOptionArgument(const std::string &cmd, const std::string &arg, 
         *inlineValue = arg.substr(eq + 1);
     else
         inlineValue->reset();
+    return {};
+}
+
+std::string takeOptionValue(const std::vector<std::string> &args, size_t *i, const std::string &name,
+    const std::optional<std::string> &inlineValue, bool takesValue, std::string *value)
+{
+    value->clear();
+    if (!takesValue)
+        return inlineValue ? name + ": takes no value, got " + quoted(*inlineValue) : std::string();
+    if (inlineValue) {
+        *value = *inlineValue;
+        return {};
+    }
+    if (*i + 1 >= args.size())
+        return name + ": missing value";
+    *value = args[++*i];
     return {};
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dlm {
 
@@ -24,7 +25,14 @@ std::string seedOption(const std::string &name, const std::string &text, uint64_
 
 /** Splits one argument of subcommand `cmd` into an option name and an inline "=value". Returns the message
  *  for an argument that is not an option (every subcommand takes options only). */
-std::string splitOptionArgument(const std::string &cmd, const std::string &arg, std::string *name,
-                                std::optional<std::string> *inlineValue);
+std::string splitOptionArgument(
+    const std::string &cmd, const std::string &arg, std::string *name, std::optional<std::string> *inlineValue);
+
+/**
+ * The value of option `name` found at args[*i]: the inline "=value", else the next argument (advancing *i).
+ * Returns the message for a missing value, or for a value given to an option that takes none.
+ */
+std::string takeOptionValue(const std::vector<std::string> &args, size_t *i, const std::string &name,
+    const std::optional<std::string> &inlineValue, bool takesValue, std::string *value);
 
 } // namespace dlm
