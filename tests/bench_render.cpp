@@ -4,15 +4,15 @@
 // every record times what the window does when the user steps to it: the canvas takes the record and is
 // painted in full, and the four analysis views move their current-step marks and repaint. Prints median,
 // 95th percentile and maximum in milliseconds. Run offscreen: QT_QPA_PLATFORM=offscreen dlm-bench-render.
-#include "canvas_view.h"
-#include "decision_chart.h"
-#include "heatmap_view.h"
-#include "model_loader.h"
-#include "run_plots.h"
-#include "session.h"
-#include "timeline_document.h"
+#include "ui/views/canvas_view.h"
+#include "ui/views/decision_chart.h"
+#include "ui/views/heatmap_view.h"
+#include "core/model/model_loader.h"
+#include "ui/views/run_plots.h"
+#include "core/session/session.h"
+#include "ui/document/timeline_document.h"
 #include "tiny_model.h"
-#include "token_inspector.h"
+#include "ui/views/token_inspector.h"
 
 #include <qcustomplot.h>
 

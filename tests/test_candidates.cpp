@@ -1,8 +1,8 @@
 // Candidate scoring on hand-computed logits: each confidence measure, Gumbel-max sampling (its formula on
 // given noise, and its statistics with the counter RNG), top-k details, and classifier-free guidance mixing.
 // LibTorch headers come before Qt's: Qt's `slots` macro breaks them otherwise.
-#include "candidates.h"
-#include "counter_rng.h"
+#include "core/sampling/candidates.h"
+#include "core/base/counter_rng.h"
 
 #include <ATen/ATen.h>
 

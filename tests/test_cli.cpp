@@ -1,12 +1,12 @@
 // dlmstudio-cli: the argument parser as a pure function, the terminal canvas on a hand-made record, and the
 // built executable end to end on a tiny random model.
 
-#include "cli_args.h"
-#include "commands.h"
-#include "terminal_canvas.h"
+#include "app/cli/cli_args.h"
+#include "app/cli/commands.h"
+#include "app/cli/terminal_canvas.h"
 
-#include "model_config.h"
-#include "timeline_json.h"
+#include "core/model/model_config.h"
+#include "core/timeline/timeline_json.h"
 #include "tiny_model.h"
 
 #include "cli_process.h"

@@ -1,8 +1,8 @@
 // The evaluator against models whose true numbers are known: uniform logits (every CE is ln V, the ELBO
 // perplexity is exactly V) and the true distribution of i.i.d. text (CE, ELBO and unigram all near the
 // entropy). Plus windowing, determinism and bad input.
-#include "evaluator.h"
-#include "logits_model.h"
+#include "core/train/evaluator.h"
+#include "core/model/logits_model.h"
 
 #include <ATen/ATen.h>
 

@@ -1,16 +1,16 @@
 // The text exports of a timeline (CSV, Markdown and LaTeX tables, the standalone HTML player) and the
 // `export` command, on a real run of the tiny random model with an edit that forks a branch.
 
-#include "cli_args.h"
-#include "cli_export_args.h"
-#include "commands.h"
+#include "app/cli/cli_args.h"
+#include "app/cli/cli_export_args.h"
+#include "app/cli/commands.h"
 
-#include "html_player.h"
-#include "model_loader.h"
-#include "session.h"
-#include "timeline_csv.h"
-#include "timeline_json.h"
-#include "timeline_table.h"
+#include "core/export/html_player.h"
+#include "core/model/model_loader.h"
+#include "core/session/session.h"
+#include "core/export/timeline_csv.h"
+#include "core/timeline/timeline_json.h"
+#include "core/export/timeline_table.h"
 #include "tiny_model.h"
 
 #include "cli_process.h"

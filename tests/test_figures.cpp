@@ -3,18 +3,18 @@
 // dialog, and `dlmstudio-cli export` with the image formats. The timeline is a real run of the tiny random
 // model with an edit that forks a branch.
 
-#include "animation_export.h"
-#include "canvas_figure.h"
-#include "color_maps.h"
-#include "export_dialog.h"
-#include "figure_export.h"
-#include "gif_writer.h"
-#include "palette_mapper.h"
+#include "ui/export/animation_export.h"
+#include "ui/export/canvas_figure.h"
+#include "ui/views/color_maps.h"
+#include "ui/export/export_dialog.h"
+#include "ui/export/figure_export.h"
+#include "ui/export/gif_writer.h"
+#include "ui/export/palette_mapper.h"
 
-#include "model_loader.h"
-#include "session.h"
-#include "timeline_csv.h"
-#include "timeline_json.h"
+#include "core/model/model_loader.h"
+#include "core/session/session.h"
+#include "core/export/timeline_csv.h"
+#include "core/timeline/timeline_json.h"
 #include "tiny_model.h"
 
 #include "support/gif_reader.h"

@@ -1,7 +1,7 @@
 // The animated GIF encoder (core/gif_writer.h): its LZW image data and the structure of the files it writes,
 // both checked by an independent reader and decoder (support/gif_reader.h). Core only: no GUI, no model.
 
-#include "gif_writer.h"
+#include "ui/export/gif_writer.h"
 
 #include "support/gif_reader.h"
 

@@ -1,18 +1,18 @@
 // The GUI on a tiny random model: the engine thread, stepping and instant stepping back, stopping a run,
 // error handling for a bad model directory, the canvas layout at 1,000 tokens, the command line and the
 // screenshot path. Runs offscreen (QT_QPA_PLATFORM=offscreen).
-#include "canvas_view.h"
-#include "color_maps.h"
-#include "engine_controller.h"
-#include "engine_worker.h"
-#include "generation_panel.h"
-#include "gui_options.h"
-#include "mainwindow.h"
-#include "playback_controller.h"
-#include "startup_driver.h"
-#include "step_controls.h"
+#include "ui/views/canvas_view.h"
+#include "ui/views/color_maps.h"
+#include "ui/engine/engine_controller.h"
+#include "ui/engine/engine_worker.h"
+#include "ui/panels/generation_panel.h"
+#include "ui/window/gui_options.h"
+#include "ui/window/mainwindow.h"
+#include "ui/document/playback_controller.h"
+#include "ui/window/startup_driver.h"
+#include "ui/panels/step_controls.h"
 #include "tiny_model.h"
-#include "timeline_document.h"
+#include "ui/document/timeline_document.h"
 
 #include <QImage>
 #include <QScrollArea>

@@ -2,10 +2,10 @@
 // on the same logits as the Session, and every step must commit the same positions with the same tokens.
 // The logits come from a small deterministic function of the whole canvas, so every commit changes what
 // later steps see. For T > 0 both sides draw the Gumbel noise from the same uniforms.
-#include "candidates.h"
-#include "counter_rng.h"
-#include "logits_model.h"
-#include "session.h"
+#include "core/sampling/candidates.h"
+#include "core/base/counter_rng.h"
+#include "core/model/logits_model.h"
+#include "core/session/session.h"
 
 #include <ATen/ATen.h>
 

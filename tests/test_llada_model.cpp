@@ -1,12 +1,12 @@
 // The LLaDA transformer against a naive loop implementation written from the architecture description
 // (double precision, no tensor library), plus loading: storage dtypes, shards, memory mapping, bad weights,
 // save/load round trip and bidirectional attention.
-#include "llada_model.h"
+#include "core/model/llada_model.h"
 
 #include <ATen/ATen.h>
 
-#include "file_util.h"
-#include "safetensors.h"
+#include "core/base/file_util.h"
+#include "core/model/safetensors.h"
 #include "tiny_model.h"
 
 #include <QtTest>

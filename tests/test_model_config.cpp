@@ -1,7 +1,7 @@
 // config.json parsing: every field, the defaults, one row per kind of bad input with the message it must give,
 // parameter counts computed by hand, and the writer/parser round trip.
 
-#include "model_config.h"
+#include "core/model/model_config.h"
 
 #include <nlohmann/json.hpp>
 

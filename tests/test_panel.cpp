@@ -1,10 +1,10 @@
 // The Generation panel without a model: every sampler field round-trips, invalid combinations are explained
 // inline and keep Start disabled, threshold mode disables Steps, the precision note, the recent models list
 // and saved state. Runs offscreen (QT_QPA_PLATFORM=offscreen).
-#include "engine_types.h"
-#include "generation_panel.h"
-#include "recent_models.h"
-#include "settings_explainer.h"
+#include "ui/engine/engine_types.h"
+#include "ui/panels/generation_panel.h"
+#include "ui/panels/recent_models.h"
+#include "ui/panels/settings_explainer.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,6 +1,6 @@
 // The commit/remask decision on hand-made confidences: quota ranking, tie order, locks, and the threshold
 // rule including "always at least one".
-#include "remask_strategy.h"
+#include "core/sampling/remask_strategy.h"
 
 #include <QtTest>
 

@@ -1,8 +1,8 @@
 // The safetensors reader and writer: round trips of every dtype, sharded directories, one row per kind of
 // malformed file with the message it must give, the half/bfloat16 conversions, and the atomic file helpers.
 
-#include "file_util.h"
-#include "safetensors.h"
+#include "core/base/file_util.h"
+#include "core/model/safetensors.h"
 
 #include <QDir>
 #include <QTemporaryDir>

@@ -1,6 +1,6 @@
 // Block layout and per-step quota: hand-computed cases, and the equivalence between the app's dynamic
 // quota and LLaDA's precomputed split when nothing is edited.
-#include "schedule.h"
+#include "core/sampling/schedule.h"
 
 #include <QtTest>
 

@@ -1,13 +1,13 @@
 // The Session API on a tiny random LLaDA model: schedule bookkeeping in the records, determinism, history
 // navigation, edits and forks, locks, threshold decoding, infilling and refusals.
-#include "llada_model.h"
+#include "core/model/llada_model.h"
 
 #include <ATen/ATen.h>
 
-#include "session.h"
-#include "timeline_json.h"
+#include "core/session/session.h"
+#include "core/timeline/timeline_json.h"
 #include "tiny_model.h"
-#include "tokenizer.h"
+#include "core/text/tokenizer.h"
 
 #include <QtTest>
 

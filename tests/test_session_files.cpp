@@ -1,13 +1,13 @@
 // Timelines as files in the window: save, open as a replay without a model, continue once the model is
 // loaded, refuse another model, ask before unsaved edits go, and play a replay at a set speed. Offscreen.
-#include "edit_controller.h"
-#include "engine_controller.h"
-#include "generation_panel.h"
-#include "mainwindow.h"
-#include "playback_controller.h"
-#include "session_files.h"
-#include "step_controls.h"
-#include "timeline_document.h"
+#include "ui/document/edit_controller.h"
+#include "ui/engine/engine_controller.h"
+#include "ui/panels/generation_panel.h"
+#include "ui/window/mainwindow.h"
+#include "ui/document/playback_controller.h"
+#include "ui/document/session_files.h"
+#include "ui/panels/step_controls.h"
+#include "ui/document/timeline_document.h"
 #include "tiny_model.h"
 #include "window_driver.h"
 

@@ -1,7 +1,7 @@
 // Generation settings: validation, name parsing, JSON round trips, generation_config.json and CLI overrides.
 
-#include "generation_config.h"
-#include "generation_settings.h"
+#include "core/sampling/generation_config.h"
+#include "core/sampling/generation_settings.h"
 
 #include <QtTest>
 

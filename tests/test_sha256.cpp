@@ -1,7 +1,7 @@
 // SHA-256 against the FIPS 180-4 / NIST example vectors, plus padding-boundary lengths and the streamed
 // file path.
 
-#include "sha256.h"
+#include "core/base/sha256.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,7 +1,7 @@
 // The timeline file: lossless round trips, atomic saving, and a clear message for every kind of broken file.
 
-#include "timeline.h"
-#include "timeline_json.h"
+#include "core/timeline/timeline.h"
+#include "core/timeline/timeline_json.h"
 
 #include <QtTest>
 

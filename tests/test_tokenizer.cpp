@@ -1,11 +1,11 @@
 // The sentencepiece tokenizer through its plugin: ids against the reference spm_encode, round trips,
 // special ids the tiny model relies on, prompt markers, display of pieces, and load errors.
 
-#include "plugin_path.h"
-#include "prompt.h"
-#include "sentencepiece_tokenizer.h"
+#include "core/base/plugin_path.h"
+#include "core/text/prompt.h"
+#include "core/text/sentencepiece_tokenizer.h"
 #include "tiny_tokenizer.h"
-#include "tokenizer.h"
+#include "core/text/tokenizer.h"
 
 #include <QtTest>
 

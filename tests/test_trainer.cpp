@@ -1,21 +1,21 @@
 // The trainer: LLaDA's masked diffusion loss against a direct computation, the learning-rate schedule, token
 // files, learning on a tiny repetitive corpus, bit-exact resume from a checkpoint, and an exported model
 // directory that loads and generates.
-#include "logits_model.h"
-#include "mdm_loss.h"
+#include "core/model/logits_model.h"
+#include "core/train/mdm_loss.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
-#include "generation_config.h"
-#include "model_loader.h"
-#include "session.h"
-#include "token_data.h"
-#include "tokenizer.h"
-#include "train_config.h"
-#include "train_files.h"
-#include "trainer.h"
-#include "file_util.h"
+#include "core/sampling/generation_config.h"
+#include "core/model/model_loader.h"
+#include "core/session/session.h"
+#include "core/train/token_data.h"
+#include "core/text/tokenizer.h"
+#include "core/train/train_config.h"
+#include "core/train/train_files.h"
+#include "core/train/trainer.h"
+#include "core/base/file_util.h"
 #include "tiny_tokenizer.h"
 
 #include <QtTest>

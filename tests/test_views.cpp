@@ -1,12 +1,12 @@
 // The analysis views (heatmap, remasking decisions, token inspector, run plots) on timelines built by hand:
 // no model, so every expected number below is computed from the records written here.
 // Set DLM_VIEWS_SCREENSHOT_DIR to also write one PNG per view (for looking at them, not for checking).
-#include "decision_chart.h"
-#include "heatmap_view.h"
-#include "run_plots.h"
-#include "schedule.h"
-#include "timeline.h"
-#include "token_inspector.h"
+#include "ui/views/decision_chart.h"
+#include "ui/views/heatmap_view.h"
+#include "ui/views/run_plots.h"
+#include "core/sampling/schedule.h"
+#include "core/timeline/timeline.h"
+#include "ui/views/token_inspector.h"
 
 #include <qcustomplot.h>
 

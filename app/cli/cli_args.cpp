@@ -1,7 +1,7 @@
-#include "cli_args.h"
-#include "cli_export_args.h"
-#include "cli_tool_args.h"
-#include "cli_values.h"
+#include "app/cli/cli_args.h"
+#include "app/cli/cli_export_args.h"
+#include "app/cli/cli_tool_args.h"
+#include "app/cli/cli_values.h"
 
 #include <cctype>
 #include <cerrno>

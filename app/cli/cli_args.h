@@ -2,11 +2,11 @@
 // The command line of dlmstudio-cli as a pure function from arguments to a struct: no I/O, no model, so
 // every accepted and refused spelling is covered by tests without starting a process.
 
-#include "evaluator.h"
-#include "generation_config.h"
-#include "generation_settings.h"
-#include "result.h"
-#include "train_config.h"
+#include "core/train/evaluator.h"
+#include "core/sampling/generation_config.h"
+#include "core/sampling/generation_settings.h"
+#include "core/base/result.h"
+#include "core/train/train_config.h"
 
 #include <cstdint>
 #include <optional>

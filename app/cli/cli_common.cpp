@@ -1,9 +1,9 @@
-#include "cli_common.h"
+#include "app/cli/cli_common.h"
 
-#include "file_util.h"
-#include "generation_config.h"
-#include "llada_model.h"
-#include "tokenizer.h"
+#include "core/base/file_util.h"
+#include "core/sampling/generation_config.h"
+#include "core/model/llada_model.h"
+#include "core/text/tokenizer.h"
 
 #include <ATen/Parallel.h>
 

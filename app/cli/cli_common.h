@@ -2,10 +2,10 @@
 // Helpers the subcommands share: one-line error reporting, settings resolution and model loading. No
 // LibTorch types here (LoadedModel comes from core's torch-free model_loader.h).
 
-#include "cli_args.h"
-#include "commands.h"
-#include "model_loader.h"
-#include "result.h"
+#include "app/cli/cli_args.h"
+#include "app/cli/commands.h"
+#include "core/model/model_loader.h"
+#include "core/base/result.h"
 
 #include <memory>
 #include <ostream>

@@ -1,6 +1,6 @@
-#include "cli_export_args.h"
+#include "app/cli/cli_export_args.h"
 
-#include "cli_values.h"
+#include "app/cli/cli_values.h"
 
 #include <algorithm>
 #include <limits>

@@ -2,7 +2,7 @@
 // Arguments of `export`, kept apart from cli_args.cpp so that each parser stays small. Internal to the CLI
 // library.
 
-#include "cli_args.h"
+#include "app/cli/cli_args.h"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
-#include "cli_tool_args.h"
+#include "app/cli/cli_tool_args.h"
 
-#include "cli_values.h"
+#include "app/cli/cli_values.h"
 
 #include <functional>
 #include <map>

@@ -2,7 +2,7 @@
 // Arguments of the model-building subcommands (tokenize, train, eval), kept apart from cli_args.cpp so that
 // each parser stays small. Internal to the CLI library.
 
-#include "cli_args.h"
+#include "app/cli/cli_args.h"
 
 namespace dlm {
 

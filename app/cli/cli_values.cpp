@@ -1,4 +1,4 @@
-#include "cli_values.h"
+#include "app/cli/cli_values.h"
 
 #include <cctype>
 #include <cerrno>

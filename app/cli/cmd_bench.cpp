@@ -2,10 +2,10 @@
 // times; this adds wall time per generation and tokens per second, so the cost of recording everything the
 // GUI shows can be weighed against the forward pass it rides on.
 
-#include "cli_common.h"
-#include "commands.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
 
-#include "session.h"
+#include "core/session/session.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,11 +1,11 @@
 // `eval`: how well a model predicts a text, as JSON (see evaluator.h for the estimators).
 
-#include "cli_common.h"
-#include "commands.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
 
-#include "evaluator.h"
-#include "token_data.h"
-#include "tokenizer.h"
+#include "core/train/evaluator.h"
+#include "core/train/token_data.h"
+#include "core/text/tokenizer.h"
 
 #include <nlohmann/json.hpp>
 

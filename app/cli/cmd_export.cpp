@@ -1,16 +1,16 @@
 // `export`: a saved timeline as JSON, CSV, a standalone HTML player, a Markdown or LaTeX table, or (through
 // cmd_export_image.cpp) a figure or an animation. Everything comes from the file, so no model is loaded.
 
-#include "cli_common.h"
-#include "cli_export_args.h"
-#include "cmd_export_image.h"
-#include "commands.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/cli_export_args.h"
+#include "app/cli/cmd_export_image.h"
+#include "app/cli/commands.h"
 
-#include "file_util.h"
-#include "html_player.h"
-#include "timeline_csv.h"
-#include "timeline_json.h"
-#include "timeline_table.h"
+#include "core/base/file_util.h"
+#include "core/export/html_player.h"
+#include "core/export/timeline_csv.h"
+#include "core/timeline/timeline_json.h"
+#include "core/export/timeline_table.h"
 
 namespace dlm {
 

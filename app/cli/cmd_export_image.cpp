@@ -1,10 +1,10 @@
-#include "cmd_export_image.h"
+#include "app/cli/cmd_export_image.h"
 
-#include "cli_common.h"
-#include "commands.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
 
-#include "animation_export.h"
-#include "figure_export.h"
+#include "ui/export/animation_export.h"
+#include "ui/export/figure_export.h"
 
 #include <QApplication>
 

@@ -2,8 +2,8 @@
 // The image side of `export` (png, svg, pdf, gif, frames), kept apart from cmd_export.cpp because it is the
 // only part of the CLI that needs Qt's GUI modules. Internal to the CLI library.
 
-#include "cli_args.h"
-#include "timeline.h"
+#include "app/cli/cli_args.h"
+#include "core/timeline/timeline.h"
 
 #include <ostream>
 

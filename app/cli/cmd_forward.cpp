@@ -1,12 +1,12 @@
 // `forward`: one forward pass over given tokens, printed as JSON, for checking a model against a reference
 // implementation position by position.
 
-#include "cli_common.h"
-#include "commands.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
 
-#include "logits_model.h"
-#include "prompt.h"
-#include "tokenizer.h"
+#include "core/model/logits_model.h"
+#include "core/text/prompt.h"
+#include "core/text/tokenizer.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>

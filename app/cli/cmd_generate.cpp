@@ -1,13 +1,13 @@
 // `generate`: denoise a prompt's continuation and print the text, optionally drawing every step on the
 // terminal and saving the timeline for DLM Studio.
 
-#include "cli_common.h"
-#include "commands.h"
-#include "terminal_canvas.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
+#include "app/cli/terminal_canvas.h"
 
-#include "session.h"
-#include "timeline_json.h"
-#include "tokenizer.h"
+#include "core/session/session.h"
+#include "core/timeline/timeline_json.h"
+#include "core/text/tokenizer.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,14 +1,14 @@
 // `info`: what a model directory holds, as JSON. Reads config, safetensors headers and the tokenizer only;
 // no tensor is converted, so it is instant even for an 8B checkpoint.
 
-#include "cli_common.h"
-#include "commands.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
 
-#include "file_util.h"
-#include "model_config.h"
-#include "safetensors.h"
-#include "sha256.h"
-#include "tokenizer.h"
+#include "core/base/file_util.h"
+#include "core/model/model_config.h"
+#include "core/model/safetensors.h"
+#include "core/base/sha256.h"
+#include "core/text/tokenizer.h"
 
 #include <nlohmann/json.hpp>
 

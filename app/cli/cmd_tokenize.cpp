@@ -1,13 +1,13 @@
 // `tokenize`: text -> token file, the input of train and eval.
 
-#include "cli_common.h"
-#include "commands.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
 
-#include "file_util.h"
-#include "model_config.h"
-#include "sentencepiece_tokenizer.h"
-#include "token_data.h"
-#include "tokenizer.h"
+#include "core/base/file_util.h"
+#include "core/model/model_config.h"
+#include "core/text/sentencepiece_tokenizer.h"
+#include "core/train/token_data.h"
+#include "core/text/tokenizer.h"
 
 #include <nlohmann/json.hpp>
 

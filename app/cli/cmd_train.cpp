@@ -2,11 +2,11 @@
 // stop after the current step with a checkpoint (exit 0), a second Ctrl-C quits at once (the last checkpoint
 // is intact because checkpoints are replaced atomically), SIGUSR1 exports the model and training goes on.
 
-#include "cli_common.h"
-#include "commands.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
 
-#include "file_util.h"
-#include "trainer.h"
+#include "core/base/file_util.h"
+#include "core/train/trainer.h"
 
 #include <chrono>
 #include <cmath>

@@ -2,7 +2,7 @@
 // The subcommands of dlmstudio-cli. Each writes its result to `out` and at most one line
 // "dlmstudio-cli: <reason>" to `err`, and returns the exit status, so tests run them in-process.
 
-#include "cli_args.h"
+#include "app/cli/cli_args.h"
 
 #include <ostream>
 #include <string>

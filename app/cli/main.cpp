@@ -1,9 +1,9 @@
 // dlmstudio-cli: the headless front end. Everything testable lives in the dlmcli library; this file only
 // connects it to the process: arguments, the terminal, exit status.
 
-#include "cli_args.h"
-#include "cli_common.h"
-#include "commands.h"
+#include "app/cli/cli_args.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
 
 #include <cstdlib>
 #include <cstring>

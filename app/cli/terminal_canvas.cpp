@@ -1,6 +1,6 @@
-#include "terminal_canvas.h"
+#include "app/cli/terminal_canvas.h"
 
-#include "prompt.h"
+#include "core/text/prompt.h"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // The canvas of one step as terminal text, for `generate --show`: a pure function from a record to a
 // string (so tests check it without a terminal) plus the redraw that puts frames on screen.
 
-#include "step_record.h"
+#include "core/timeline/step_record.h"
 
 #include <cstdint>
 #include <functional>

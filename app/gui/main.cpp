@@ -1,8 +1,8 @@
 // dlmstudio: the GUI. `dlmstudio [--model DIR] [--prompt TEXT] [--steps-to N] [--screenshot OUT.png]`.
-#include "gui_options.h"
-#include "mainwindow.h"
-#include "startup_driver.h"
-#include "theme_controller.h"
+#include "ui/window/gui_options.h"
+#include "ui/window/mainwindow.h"
+#include "ui/window/startup_driver.h"
+#include "ui/window/theme_controller.h"
 
 #include <QApplication>
 #include <QDir>

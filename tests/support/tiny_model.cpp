@@ -1,6 +1,6 @@
 #include "tiny_model.h"
 
-#include "file_util.h"
+#include "core/base/file_util.h"
 #include "tiny_tokenizer.h"
 
 #include <nlohmann/json.hpp>

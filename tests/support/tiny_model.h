@@ -2,8 +2,8 @@
 // A tiny random LLaDA-format model directory written at test time: config.json, model.safetensors (or
 // shards with an index) and tokenizer.model. Weights are seeded, so the same call gives the same files.
 
-#include "model_config.h"
-#include "safetensors.h"
+#include "core/model/model_config.h"
+#include "core/model/safetensors.h"
 
 #include <string>
 

@@ -1,7 +1,7 @@
 #include "tiny_tokenizer.h"
 
-#include "file_util.h"
-#include "sentencepiece_tokenizer.h"
+#include "core/base/file_util.h"
+#include "core/text/sentencepiece_tokenizer.h"
 
 #include <cerrno>
 #include <cstdio>

@@ -2,11 +2,11 @@
 // Driving a MainWindow from a test the way a user would: load a model, start a session, step, wait for the
 // engine thread. Header-only: only GUI tests include it, and they link dlmui.
 
-#include "engine_controller.h"
-#include "generation_panel.h"
-#include "mainwindow.h"
-#include "playback_controller.h"
-#include "timeline_document.h"
+#include "ui/engine/engine_controller.h"
+#include "ui/panels/generation_panel.h"
+#include "ui/window/mainwindow.h"
+#include "ui/document/playback_controller.h"
+#include "ui/document/timeline_document.h"
 
 #include <QSignalSpy>
 #include <QTest>

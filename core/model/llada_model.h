@@ -1,0 +1,73 @@
+#pragma once
+// LLaDA's architecture: a LLaMA-style transformer with bidirectional attention, RMSNorm in fp32, NeoX
+// rotary embeddings, SwiGLU (ff_proj gated), grouped KV heads, untied head. Loaded from a Hugging Face style
+// directory with memory-mapped safetensors. Include only from .cpp files: it pulls in ATen.
+
+#include "core/sampling/generation_settings.h"
+#include "core/model/logits_model.h"
+#include "core/model/model_loader.h"
+#include "core/base/result.h"
+#include "core/model/safetensors.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dlm {
+
+class WeightStore;
+
+/** The weights of one LLaDA model as tensors in the compute dtype, in LLaDA's layout ([out, in]). */
+struct LladaWeights
+{
+    at::Tensor wte;  ///< [embedding_size, d_model]
+    struct Block
+    {
+        at::Tensor attnNorm, qProj, kProj, vProj, attnOut, ffNorm, ffProj, upProj, ffOut;
+    };
+    std::vector<Block> blocks;
+    at::Tensor lnF;   ///< [d_model]
+    at::Tensor head;  ///< [embedding_size, d_model]; the same tensor as wte when weight_tying
+
+    /** Every tensor with its LLaDA checkpoint name, in a fixed order (for saving and optimisers). */
+    std::vector<std::pair<std::string, at::Tensor>> named() const;
+};
+
+/** A loaded (or freshly initialised) LLaDA model. */
+class LladaModel : public LogitsModel
+{
+public:
+    /** Loads config.json and the weights of `dir`; validates every tensor against the config. */
+    static Result<std::shared_ptr<LladaModel>> load(const std::string &dir, ComputeDType dtype = ComputeDType::F32,
+                                                    const LoadProgress &progress = {});
+    /** A model with random weights (normal, std 0.02; norms 1), for training from scratch. */
+    static std::shared_ptr<LladaModel> initialise(const ModelConfig &config, uint64_t seed);
+
+    at::Tensor logits(const at::Tensor &ids) override;
+    const ModelConfig &config() const override { return m_config; }
+    std::string name() const override { return m_name; }
+    std::string configHash() const override { return m_configHash; }
+    std::string directory() const { return m_dir; }
+    ComputeDType dtype() const { return m_dtype; }
+    /** Source dtype of the checkpoint ("F32", "BF16", ...). */
+    std::string storageDType() const { return m_storageDType; }
+
+    LladaWeights &weights() { return m_weights; }
+    const LladaWeights &weights() const { return m_weights; }
+
+    /** Writes config.json and model.safetensors (F32 or BF16) with LLaDA's tensor names. */
+    Status save(const std::string &dir, TensorDType dtype) const;
+
+private:
+    LladaModel() = default;
+    ModelConfig m_config;
+    LladaWeights m_weights;
+    std::shared_ptr<WeightStore> m_store; ///< keeps memory-mapped weights alive
+    std::string m_dir, m_name, m_configHash, m_storageDType;
+    ComputeDType m_dtype = ComputeDType::F32;
+    at::Tensor m_invFreq; ///< rotary inverse frequencies, fp32
+};
+
+
+} // namespace dlm

@@ -1,0 +1,40 @@
+#pragma once
+// Loading a whole model directory (weights, tokenizer, generation defaults) behind a header without
+// LibTorch types, so Qt code and the CLI can load models without including ATen.
+
+#include "core/sampling/generation_settings.h"
+#include "core/model/model_config.h"
+#include "core/base/result.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace dlm {
+
+class LogitsModel;
+class Tokenizer;
+
+/** Loading progress: fraction in [0, 1] and what is being done. */
+using LoadProgress = std::function<void(double fraction, const std::string &what)>;
+
+/** A model directory, loaded. */
+struct LoadedModel
+{
+    std::string dir;
+    std::shared_ptr<LogitsModel> model;
+    std::shared_ptr<Tokenizer> tokenizer;
+    ModelConfig config;
+    std::string storageDType; ///< dtype of the weights on disk ("F32", "BF16", ...)
+    int64_t parameterCount = 0;
+};
+
+/** Loads config.json, the weights (memory-mapped) and the tokenizer of `dir`. */
+Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtype = ComputeDType::F32,
+                                       const LoadProgress &progress = {});
+
+/** Sets LibTorch's intra-op thread count for the calling process (0 = one per core). LibTorch starts with
+ *  one thread on small machines, so every front end calls this once before computing. */
+void setComputeThreads(int threads);
+
+} // namespace dlm

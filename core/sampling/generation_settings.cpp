@@ -1,0 +1,84 @@
+#include "core/sampling/generation_settings.h"
+
+#include <cmath>
+
+namespace dlm {
+
+const char *measureName(ConfidenceMeasure measure)
+{
+    switch (measure) {
+    case ConfidenceMeasure::LowConfidence: return "low_confidence";
+    case ConfidenceMeasure::Random: return "random";
+    case ConfidenceMeasure::Margin: return "margin";
+    case ConfidenceMeasure::Entropy: return "entropy";
+    }
+    return "low_confidence";
+}
+
+Result<ConfidenceMeasure> parseMeasure(const std::string &name)
+{
+    for (auto m : {ConfidenceMeasure::LowConfidence, ConfidenceMeasure::Random, ConfidenceMeasure::Margin,
+                   ConfidenceMeasure::Entropy}) {
+        if (name == measureName(m))
+            return m;
+    }
+    return Result<ConfidenceMeasure>::failure("unknown remasking measure '" + name +
+                                              "' (expected low_confidence, random, margin or entropy)");
+}
+
+const char *dtypeName(ComputeDType dtype)
+{
+    return dtype == ComputeDType::BF16 ? "bf16" : "f32";
+}
+
+Result<ComputeDType> parseComputeDType(const std::string &name)
+{
+    if (name == "f32" || name == "float32")
+        return ComputeDType::F32;
+    if (name == "bf16" || name == "bfloat16")
+        return ComputeDType::BF16;
+    return Result<ComputeDType>::failure("unknown dtype '" + name + "' (expected f32 or bf16)");
+}
+
+bool GenerationSettings::operator==(const GenerationSettings &o) const
+{
+    return genLength == o.genLength && steps == o.steps && blockLength == o.blockLength &&
+           temperature == o.temperature && measure == o.measure && useThreshold == o.useThreshold &&
+           threshold == o.threshold && cfgScale == o.cfgScale && seed == o.seed && topK == o.topK &&
+           dtype == o.dtype && threads == o.threads;
+}
+
+Status validateSettings(const GenerationSettings &s)
+{
+    if (s.genLength < 1 || s.genLength > 65536)
+        return Status::failure("gen-length must be between 1 and 65536, got " + std::to_string(s.genLength));
+    if (s.blockLength < 1)
+        return Status::failure("block-length must be at least 1, got " + std::to_string(s.blockLength));
+    if (s.blockLength > s.genLength)
+        return Status::failure("block-length (" + std::to_string(s.blockLength) +
+                               ") cannot exceed gen-length (" + std::to_string(s.genLength) + ")");
+    const int blocks = (s.genLength + s.blockLength - 1) / s.blockLength;
+    if (!s.useThreshold && s.steps < blocks)
+        return Status::failure("steps (" + std::to_string(s.steps) + ") must be at least the number of blocks (" +
+                               std::to_string(blocks) + " = ceil(gen-length / block-length))");
+    if (!s.useThreshold && s.steps > 1000000)
+        return Status::failure("steps must be at most 1000000, got " + std::to_string(s.steps));
+    if (!std::isfinite(s.temperature) || s.temperature < 0)
+        return Status::failure("temperature must be a finite number >= 0");
+    if (s.useThreshold && !std::isfinite(s.threshold))
+        return Status::failure("threshold must be a finite number");
+    if (s.useThreshold && s.measure != ConfidenceMeasure::Entropy && (s.threshold < 0 || s.threshold > 1))
+        return Status::failure("threshold must be between 0 and 1 for the " + std::string(measureName(s.measure)) +
+                               " measure");
+    if (s.useThreshold && s.measure == ConfidenceMeasure::Entropy && s.threshold > 0)
+        return Status::failure("threshold must be <= 0 for the entropy measure (its confidence is minus the entropy)");
+    if (!std::isfinite(s.cfgScale) || s.cfgScale < 0)
+        return Status::failure("cfg scale must be a finite number >= 0");
+    if (s.topK < 0 || s.topK > 64)
+        return Status::failure("top-k must be between 0 and 64, got " + std::to_string(s.topK));
+    if (s.threads < 0 || s.threads > 1024)
+        return Status::failure("threads must be between 0 (one per core) and 1024");
+    return {};
+}
+
+} // namespace dlm

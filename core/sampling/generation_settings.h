@@ -1,0 +1,50 @@
+#pragma once
+// Every knob of one generation in one struct, so the GUI, the CLI, the timeline file and the tests share a
+// single definition (like llama.cpp's diffusion_params).
+
+#include "core/base/result.h"
+
+#include <cstdint>
+#include <string>
+
+namespace dlm {
+
+/** How the sampler scores a masked position's candidate; higher always means "surer". */
+enum class ConfidenceMeasure {
+    LowConfidence, ///< p(candidate) under softmax(logits), without noise (LLaDA's "low_confidence")
+    Random,        ///< a uniform draw (LLaDA's "random")
+    Margin,        ///< p(top1) - p(top2)
+    Entropy,       ///< minus the entropy of softmax(logits)
+};
+
+const char *measureName(ConfidenceMeasure measure);
+Result<ConfidenceMeasure> parseMeasure(const std::string &name);
+
+enum class ComputeDType { F32, BF16 };
+const char *dtypeName(ComputeDType dtype);
+Result<ComputeDType> parseComputeDType(const std::string &name);
+
+/** All settings of one generation. Defaults match LLaDA's generate.py where it has one. */
+struct GenerationSettings
+{
+    int genLength = 128;   ///< masked positions appended to the prompt
+    int steps = 128;       ///< denoising steps in total (quota mode); spread over blocks
+    int blockLength = 128; ///< semi-autoregressive block size; == genLength means one block
+    double temperature = 0.0;
+    ConfidenceMeasure measure = ConfidenceMeasure::LowConfidence;
+    bool useThreshold = false; ///< Fast-dLLM threshold decoding instead of a fixed quota per step
+    double threshold = 0.9;    ///< tau, used when useThreshold
+    double cfgScale = 0.0;     ///< classifier-free guidance weight w; 0 disables the second forward
+    uint64_t seed = 0;
+    int topK = 5;              ///< alternatives recorded per position and step
+    ComputeDType dtype = ComputeDType::F32;
+    int threads = 0;           ///< 0 = one per core
+
+    bool operator==(const GenerationSettings &o) const;
+    bool operator!=(const GenerationSettings &o) const { return !(*this == o); }
+};
+
+/** Checks that the settings are possible; the message names the setting and the reason. */
+Status validateSettings(const GenerationSettings &settings);
+
+} // namespace dlm

@@ -1,0 +1,31 @@
+#pragma once
+// GenerationSettings <-> nlohmann::json. Internal to core: only .cpp files include this header, so the GUI
+// never compiles nlohmann (generation_config.h offers the same through JSON text).
+//
+// Keys: gen_length, steps, block_length, temperature, remasking (measure name), threshold (tau, or null when
+// threshold decoding is off), cfg_scale, seed, top_k, dtype, threads. When threshold decoding is off the
+// writer also stores the idle tau as "threshold_tau", so switching it back on after a reload restores it.
+
+#include "core/sampling/generation_settings.h"
+#include "core/base/json_fields.h"
+#include "core/base/result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace dlm {
+
+nlohmann::json settingsToJson(const GenerationSettings &settings);
+
+/** Settings from a JSON object; absent keys keep their defaults, unknown keys are ignored. */
+Result<GenerationSettings> settingsFromJson(const nlohmann::json &object, const std::string &where);
+
+/**
+ * Overrides the fields of `*settings` whose keys are present in the object at `path` (empty: the document
+ * root); problems are reported through `reader`. Used by generation_config.json and the timeline reader.
+ */
+bool applySettingsJson(const nlohmann::json &object, const std::string &path, JsonFieldReader &reader,
+                       GenerationSettings *settings);
+
+} // namespace dlm

@@ -1,0 +1,419 @@
+#include "core/session/session.h"
+#include "core/session/session_impl.h"
+
+#include "core/sampling/candidates.h"
+#include "core/base/file_util.h"
+#include "core/model/logits_model.h"
+#include "core/text/prompt.h"
+#include "core/sampling/remask_strategy.h"
+#include "core/sampling/schedule.h"
+#include "core/base/sha256.h"
+#include "core/text/tokenizer.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace dlm {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+} // namespace
+
+Session::Session() : d(std::make_unique<Impl>()) {}
+Session::~Session() = default;
+
+Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<LogitsModel> model,
+                                                 std::shared_ptr<Tokenizer> tokenizer,
+                                                 const GenerationSettings &settings, const std::string &prompt)
+{
+    using R = Result<std::unique_ptr<Session>>;
+    if (!model || !tokenizer)
+        return R::failure("a model and a tokenizer are needed to encode a text prompt");
+    const int32_t maskId = model->config().maskTokenId;
+    auto ids = encodePrompt(*tokenizer, prompt, maskId, tokenizer->piece(maskId));
+    if (!ids)
+        return R::failure(ids.error());
+    return createFromIds(std::move(model), std::move(tokenizer), settings, *ids, prompt);
+}
+
+Result<std::unique_ptr<Session>> Session::createFromIds(std::shared_ptr<LogitsModel> model,
+                                                        std::shared_ptr<Tokenizer> tokenizer,
+                                                        const GenerationSettings &settings,
+                                                        const std::vector<int32_t> &promptIds,
+                                                        const std::string &promptText)
+{
+    using R = Result<std::unique_ptr<Session>>;
+    if (!model)
+        return R::failure("no model loaded");
+    Status valid = validateSettings(settings);
+    if (!valid)
+        return R::failure(valid.error());
+    const ModelConfig &config = model->config();
+    for (size_t i = 0; i < promptIds.size(); ++i) {
+        if (promptIds[i] < 0 || promptIds[i] >= config.vocabSize)
+            return R::failure("prompt token " + std::to_string(i) + ": id " + std::to_string(promptIds[i]) +
+                              " is outside the vocabulary (" + std::to_string(config.vocabSize) + ")");
+    }
+    const int64_t length = static_cast<int64_t>(promptIds.size()) + settings.genLength;
+    if (length > config.maxSequenceLength)
+        return R::failure("prompt (" + std::to_string(promptIds.size()) + " tokens) + gen-length (" +
+                          std::to_string(settings.genLength) + ") exceeds the model's max_sequence_length (" +
+                          std::to_string(config.maxSequenceLength) + ")");
+
+    std::unique_ptr<Session> s(new Session());
+    s->d->configure(std::move(model), std::move(tokenizer), settings, static_cast<int>(promptIds.size()));
+
+    Timeline &t = s->m_timeline;
+    t.settings = settings;
+    t.promptIds = promptIds;
+    t.promptText = promptText;
+    t.model.name = s->d->model->name();
+    t.model.configHash = s->d->model->configHash();
+    t.model.maskId = config.maskTokenId;
+    t.model.eosId = config.eosTokenId;
+    t.model.vocabSize = config.vocabSize;
+    if (s->d->tokenizer) {
+        auto hash = sha256File(s->d->tokenizer->sourcePath());
+        if (hash)
+            t.model.tokenizerHash = *hash;
+    }
+
+    StepRecord initial;
+    initial.kind = RecordKind::Initial;
+    initial.tokens = promptIds;
+    initial.tokens.resize(static_cast<size_t>(length), config.maskTokenId);
+    initial.states.assign(static_cast<size_t>(length), PositionState::Masked);
+    for (size_t i = 0; i < promptIds.size(); ++i) {
+        if (promptIds[i] != config.maskTokenId)
+            initial.states[i] = PositionState::Prompt;
+    }
+    initial.flags.assign(static_cast<size_t>(length), 0);
+    s->rememberPieces(initial);
+    t.start(std::move(initial));
+    return s;
+}
+
+Result<std::unique_ptr<Session>> Session::adopt(std::shared_ptr<LogitsModel> model,
+                                                std::shared_ptr<Tokenizer> tokenizer, Timeline timeline)
+{
+    using R = Result<std::unique_ptr<Session>>;
+    if (!model)
+        return R::failure("no model loaded");
+    if (timeline.empty())
+        return R::failure("the timeline has no records");
+    const ModelConfig &config = model->config();
+    const ModelIdentity &made = timeline.model;
+    if (!made.configHash.empty() && made.configHash != model->configHash())
+        return R::failure("the timeline was made with model '" + made.name + "' (config.json sha256 "
+                          + made.configHash.substr(0, 12) + "…), not with the loaded '" + model->name() + "' ("
+                          + model->configHash().substr(0, 12) + "…); load that model to continue it");
+    if (tokenizer && !made.tokenizerHash.empty()) {
+        auto hash = sha256File(tokenizer->sourcePath());
+        if (hash && *hash != made.tokenizerHash)
+            return R::failure("the timeline was made with another tokenizer (sha256 " + made.tokenizerHash.substr(0, 12)
+                              + "…, the loaded one is " + hash->substr(0, 12) + "…)");
+    }
+    if (made.maskId != config.maskTokenId || made.vocabSize != config.vocabSize)
+        return R::failure("the timeline's mask id " + std::to_string(made.maskId) + " and vocabulary "
+                          + std::to_string(made.vocabSize) + " do not match the model's ("
+                          + std::to_string(config.maskTokenId) + ", " + std::to_string(config.vocabSize) + ")");
+    const GenerationSettings &settings = timeline.settings;
+    Status valid = validateSettings(settings);
+    if (!valid)
+        return R::failure("the timeline's settings: " + valid.error());
+    const int64_t length = static_cast<int64_t>(timeline.promptIds.size()) + settings.genLength;
+    if (length > config.maxSequenceLength)
+        return R::failure("the timeline's canvas (" + std::to_string(length) + " positions) exceeds the model's "
+                          + "max_sequence_length (" + std::to_string(config.maxSequenceLength) + ")");
+    for (int b = 0; b < timeline.branchCount(); ++b) {
+        for (const auto &record : timeline.branch(b).records) {
+            if (!record || record->length() != length)
+                return R::failure("branch " + std::to_string(b) + " has a record of " +
+                                  std::to_string(record ? record->length() : 0) + " positions, expected "
+                                  + std::to_string(length));
+        }
+    }
+
+    std::unique_ptr<Session> s(new Session());
+    s->d->configure(std::move(model), std::move(tokenizer), settings, static_cast<int>(timeline.promptIds.size()));
+    for (const auto &piece : timeline.pieces)
+        s->d->knownPieces.insert(piece.first);
+    s->m_timeline = std::move(timeline);
+    s->m_branch = 0;
+    s->m_index = s->m_timeline.branch(0).size() - 1;
+    return s;
+}
+
+const StepRecord &Session::current() const
+{
+    return m_timeline.branch(m_branch).at(m_index);
+}
+
+int32_t Session::maskId() const
+{
+    return m_timeline.model.maskId;
+}
+
+bool Session::finished() const
+{
+    const StepRecord &r = current();
+    return std::find(r.tokens.begin(), r.tokens.end(), maskId()) == r.tokens.end();
+}
+
+Status Session::step()
+{
+    if (m_index + 1 < m_timeline.branch(m_branch).size()) {
+        ++m_index;
+        return {};
+    }
+    if (finished())
+        return Status::failure("generation finished: no masked position left");
+    return computeNextStep();
+}
+
+Status Session::run(const StepCallback &onStep, int maxSteps)
+{
+    d->stopRequested = false;
+    for (int n = 0; (maxSteps < 0 || n < maxSteps) && !finished(); ++n) {
+        if (d->stopRequested)
+            break;
+        Status s = step();
+        if (!s)
+            return s;
+        if (onStep && !onStep(current()))
+            break;
+    }
+    return {};
+}
+
+void Session::requestStop()
+{
+    d->stopRequested = true;
+}
+
+Status Session::goTo(int index)
+{
+    const Branch &b = m_timeline.branch(m_branch);
+    if (index < 0 || index >= b.size())
+        return Status::failure("record " + std::to_string(index) + " does not exist on this branch (0.." +
+                               std::to_string(b.size() - 1) + ")");
+    m_index = index;
+    return {};
+}
+
+Status Session::switchBranch(int branchId, int index)
+{
+    if (branchId < 0 || branchId >= m_timeline.branchCount())
+        return Status::failure("branch " + std::to_string(branchId) + " does not exist");
+    const Branch &b = m_timeline.branch(branchId);
+    const int target = index < 0 ? b.size() - 1 : index;
+    if (target >= b.size())
+        return Status::failure("record " + std::to_string(target) + " does not exist on branch " +
+                               std::to_string(branchId));
+    m_branch = branchId;
+    m_index = target;
+    return {};
+}
+
+Status Session::computeNextStep()
+{
+    const StepRecord &cur = current();
+    const GenerationSettings &set = m_timeline.settings;
+    const int32_t mask = maskId();
+    const int length = cur.length();
+
+    // Find the block to work on: the current one while it (or anything left of it) still has masks, else
+    // the next block that has some. Blocks with nothing masked are skipped rather than spent on no-op steps.
+    int block = cur.block;
+    int stepInBlock = cur.stepInBlock;
+    std::vector<uint8_t> eligible(static_cast<size_t>(length), 0);
+    int eligibleCount = 0;
+    for (;;) {
+        const int end = d->schedule.blockEnd(block);
+        eligibleCount = 0;
+        std::fill(eligible.begin(), eligible.end(), 0);
+        for (int p = 0; p < end; ++p) {
+            if (cur.tokens[static_cast<size_t>(p)] == mask) {
+                eligible[static_cast<size_t>(p)] = 1;
+                ++eligibleCount;
+            }
+        }
+        if (eligibleCount > 0 || block + 1 >= d->schedule.blockCount())
+            break;
+        ++block;
+        stepInBlock = 0;
+    }
+    if (eligibleCount == 0)
+        return Status::failure("generation finished: no masked position left");
+
+    StepRecord rec;
+    rec.kind = RecordKind::Denoise;
+    rec.denoiseStep = cur.denoiseStep + 1;
+    rec.block = block;
+    rec.stepInBlock = stepInBlock + 1;
+    if (set.useThreshold) {
+        rec.threshold = set.threshold;
+    } else {
+        rec.quota = BlockSchedule::quota(eligibleCount, d->schedule.stepsForBlock(block) - stepInBlock);
+    }
+
+    std::vector<int32_t> rows;
+    for (int p = 0; p < length; ++p) {
+        if (eligible[static_cast<size_t>(p)])
+            rows.push_back(p);
+    }
+
+    try {
+        at::InferenceMode guard;
+        auto t0 = Clock::now();
+        at::Tensor canvas = at::tensor(std::vector<int64_t>(cur.tokens.begin(), cur.tokens.end()), at::kLong)
+                                .unsqueeze(0);
+        at::Tensor logits;
+        if (set.cfgScale > 0.0) {
+            // Unconditional pass: the same canvas with the prompt masked (LLaDA's cfg).
+            at::Tensor uncond = canvas.clone();
+            for (int p = 0; p < length; ++p) {
+                if (cur.states[static_cast<size_t>(p)] == PositionState::Prompt)
+                    uncond[0][p] = mask;
+            }
+            const at::Tensor both = d->model->logits(at::cat({canvas, uncond}, 0));
+            logits = mixGuidance(both[0], both[1], set.cfgScale);
+        } else {
+            logits = d->model->logits(canvas)[0];
+        }
+        rec.forwardMs = msSince(t0);
+
+        t0 = Clock::now();
+        const at::Tensor idx = at::tensor(std::vector<int64_t>(rows.begin(), rows.end()), at::kLong);
+        ScoredRows scored = scoreRows(logits.index_select(0, idx), rows, set.measure, set.temperature, set.seed,
+                                      rec.denoiseStep, mask);
+        std::vector<float> confidence(static_cast<size_t>(length), -std::numeric_limits<float>::infinity());
+        std::vector<int32_t> candidates(static_cast<size_t>(length), -1);
+        for (size_t r = 0; r < rows.size(); ++r) {
+            confidence[static_cast<size_t>(rows[r])] = scored.confidence[r];
+            candidates[static_cast<size_t>(rows[r])] = scored.candidates[r];
+        }
+        std::vector<uint8_t> locked(static_cast<size_t>(length), 0);
+        for (int p = 0; p < length; ++p)
+            locked[static_cast<size_t>(p)] = cur.flags[static_cast<size_t>(p)] & FlagLocked;
+        StrategyInput in;
+        in.confidence = &confidence;
+        in.eligible = &eligible;
+        in.locked = &locked;
+        in.quota = rec.quota;
+        in.threshold = set.threshold;
+        CommitDecision decision = d->strategy->decide(in);
+        rec.samplerMs = msSince(t0);
+
+        t0 = Clock::now();
+        RowDetails details = describeRows(scored.probs, scored.candidates, set.topK);
+        rec.tokens = cur.tokens;
+        rec.flags = cur.flags;
+        rec.states = cur.states;
+        for (auto &s : rec.states) {
+            if (s == PositionState::CommittedThisStep)
+                s = PositionState::Committed;
+            else if (s == PositionState::Remasked)
+                s = PositionState::Masked;
+        }
+        for (int32_t p : decision.commit) {
+            rec.tokens[static_cast<size_t>(p)] = candidates[static_cast<size_t>(p)];
+            rec.states[static_cast<size_t>(p)] = PositionState::CommittedThisStep;
+        }
+        for (int32_t p : decision.remask) {
+            rec.tokens[static_cast<size_t>(p)] = mask;
+            rec.states[static_cast<size_t>(p)] = PositionState::Remasked;
+        }
+        rec.committed = std::move(decision.commit);
+        rec.remasked = std::move(decision.remask);
+        rec.candidates = std::move(candidates);
+        rec.confidence = std::move(confidence);
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        rec.probability.assign(static_cast<size_t>(length), nan);
+        rec.margin.assign(static_cast<size_t>(length), nan);
+        rec.entropy.assign(static_cast<size_t>(length), nan);
+        rec.topK = set.topK;
+        rec.topIds.assign(static_cast<size_t>(length) * static_cast<size_t>(set.topK), -1);
+        rec.topProbs.assign(static_cast<size_t>(length) * static_cast<size_t>(set.topK), 0.0f);
+        for (size_t r = 0; r < rows.size(); ++r) {
+            const size_t p = static_cast<size_t>(rows[r]);
+            rec.probability[p] = details.probability[r];
+            rec.margin[p] = details.margin[r];
+            rec.entropy[p] = details.entropy[r];
+            for (int j = 0; j < set.topK; ++j) {
+                rec.topIds[p * static_cast<size_t>(set.topK) + static_cast<size_t>(j)] =
+                    details.topIds[r * static_cast<size_t>(set.topK) + static_cast<size_t>(j)];
+                rec.topProbs[p * static_cast<size_t>(set.topK) + static_cast<size_t>(j)] =
+                    details.topProbs[r * static_cast<size_t>(set.topK) + static_cast<size_t>(j)];
+            }
+        }
+        rememberPieces(rec);
+        rec.recordMs = msSince(t0);
+    } catch (const std::exception &e) {
+        return Status::failure(std::string("denoising step failed: ") + e.what());
+    }
+
+    m_timeline.append(m_branch, std::move(rec));
+    ++m_index;
+    return {};
+}
+
+std::string Session::generatedText(const StepRecord &record) const
+{
+    const auto first = record.tokens.begin() + std::min<size_t>(record.tokens.size(), m_timeline.promptIds.size());
+    std::vector<int32_t> gen(first, record.tokens.end());
+    if (d->tokenizer)
+        return d->tokenizer->decode(gen);
+    std::string out;
+    for (int32_t id : gen)
+        out += (out.empty() ? "" : " ") + std::to_string(id);
+    return out;
+}
+
+std::string Session::piece(int32_t id) const
+{
+    if (d->tokenizer)
+        return d->tokenizer->piece(id);
+    return m_timeline.pieceOf(id);
+}
+
+void Session::rememberPieces(const StepRecord &record)
+{
+    if (!d->tokenizer)
+        return;
+    std::vector<int32_t> fresh;
+    auto note = [&](int32_t id) {
+        if (id >= 0 && d->knownPieces.insert(id).second)
+            fresh.push_back(id);
+    };
+    for (int32_t id : record.tokens)
+        note(id);
+    for (int32_t id : record.candidates)
+        note(id);
+    for (int32_t id : record.topIds)
+        note(id);
+    if (fresh.empty())
+        return;
+    auto &pieces = m_timeline.pieces;
+    for (int32_t id : fresh)
+        pieces.emplace_back(id, d->tokenizer->piece(id));
+    std::sort(pieces.begin(), pieces.end(),
+              [](const std::pair<int32_t, std::string> &a, const std::pair<int32_t, std::string> &b) {
+                  return a.first < b.first;
+              });
+}
+
+} // namespace dlm

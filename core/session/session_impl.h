@@ -1,0 +1,38 @@
+#pragma once
+// Session's private state, shared by session.cpp (creating, stepping; LibTorch) and session_edits.cpp
+// (edits and taking them back; no tensors). Not part of the public API.
+
+#include "core/sampling/remask_strategy.h"
+#include "core/sampling/schedule.h"
+#include "core/session/session.h"
+
+#include <atomic>
+#include <memory>
+#include <set>
+
+namespace dlm {
+
+struct Session::Impl
+{
+    std::shared_ptr<LogitsModel> model;
+    std::shared_ptr<Tokenizer> tokenizer;
+    std::unique_ptr<RemaskStrategy> strategy;
+    BlockSchedule schedule {0, 1, 1, 1};
+    std::atomic<bool> stopRequested {false};
+    std::set<int32_t> knownPieces;
+
+    /** The parts every session needs, from its settings: the commit strategy and the block schedule. */
+    void configure(std::shared_ptr<LogitsModel> m, std::shared_ptr<Tokenizer> t, const GenerationSettings &settings,
+        int promptLength)
+    {
+        model = std::move(m);
+        tokenizer = std::move(t);
+        if (settings.useThreshold)
+            strategy = std::make_unique<ThresholdStrategy>();
+        else
+            strategy = std::make_unique<QuotaStrategy>();
+        schedule = BlockSchedule(promptLength, settings.genLength, settings.blockLength, settings.steps);
+    }
+};
+
+} // namespace dlm

@@ -1,0 +1,17 @@
+#include "ui/engine/engine_types.h"
+
+namespace dlm {
+
+void registerEngineTypes()
+{
+    // Queued connections look types up by name at run time; register them once before the first emit.
+    qRegisterMetaType<GenerationSettings>("dlm::GenerationSettings");
+    qRegisterMetaType<ComputeDType>("dlm::ComputeDType");
+    qRegisterMetaType<ModelInfo>("dlm::ModelInfo");
+    qRegisterMetaType<SessionSnapshot>("dlm::SessionSnapshot");
+    qRegisterMetaType<RecordUpdate>("dlm::RecordUpdate");
+    qRegisterMetaType<EditRequest>("dlm::EditRequest");
+    qRegisterMetaType<EditOutcome>("dlm::EditOutcome");
+}
+
+} // namespace dlm

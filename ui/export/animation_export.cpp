@@ -1,0 +1,242 @@
+#include "ui/export/animation_export.h"
+
+#include "ui/export/canvas_figure.h"
+#include "ui/views/color_maps.h"
+#include "ui/export/export_file.h"
+#include "core/export/export_util.h"
+#include "ui/export/gif_writer.h"
+#include "ui/export/palette_mapper.h"
+
+#include <QApplication>
+#include <QBuffer>
+#include <QDir>
+#include <QFileInfo>
+#include <QImage>
+#include <QPainter>
+#include <QSaveFile>
+
+#include <algorithm>
+#include <cmath>
+
+namespace dlm {
+
+namespace {
+
+constexpr int kMinWidth = 64;
+constexpr int kMaxWidth = 8192;
+constexpr int kMaxHeight = 8192;
+constexpr double kMaxFps = 50.0; // GIF delays are hundredths of a second and browsers clamp below 2
+
+uint32_t rgb(const QColor &c)
+{
+    return static_cast<uint32_t>(c.rgb()) & 0xFFFFFFu;
+}
+
+QColor blend(const QColor &a, const QColor &b, double t)
+{
+    auto mix = [t](int x, int y) { return static_cast<int>(std::lround(x * (1.0 - t) + y * t)); };
+    return QColor(mix(a.red(), b.red()), mix(a.green(), b.green()), mix(a.blue(), b.blue()));
+}
+
+QImage renderFrame(const CanvasFigure &figure, const QSize &size)
+{
+    QImage image(size, QImage::Format_RGB32);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    figure.paint(&painter, size);
+    return image;
+}
+
+std::vector<uint8_t> quantise(const QImage &image, PaletteMapper &mapper)
+{
+    const int w = image.width();
+    std::vector<uint8_t> indices(static_cast<size_t>(w) * static_cast<size_t>(image.height()));
+    for (int y = 0; y < image.height(); ++y) {
+        const auto *line = reinterpret_cast<const uint32_t *>(image.constScanLine(y));
+        mapper.map(line, static_cast<size_t>(w), indices.data() + static_cast<size_t>(y) * static_cast<size_t>(w));
+    }
+    return indices;
+}
+
+Status cancelledStatus(bool *cancelled)
+{
+    if (cancelled)
+        *cancelled = true;
+    return Status::failure("export cancelled");
+}
+
+Status writeGif(CanvasFigure &figure, const QSize &size, const AnimationOptions &o, const QString &path,
+    const ExportProgress &progress, bool *cancelled)
+{
+    // Opened before the first frame is drawn, so a bad path fails at once rather than after minutes of work.
+    // QSaveFile writes a temporary file beside the target and removes it unless commit() is reached.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Status::failure(writeFailureMessage(path, file));
+    PaletteMapper mapper(animationPalette());
+    GifWriter gif(size.width(), size.height(), mapper.palette());
+    const int delay = gifDelayFromFps(o.fps);
+    const int lastDelay = std::max(delay, static_cast<int>(std::lround(o.holdLast * 100.0)));
+    const int total = figure.recordCount();
+    for (int i = 0; i < total; ++i) {
+        figure.setRecord(i);
+        gif.addFrame(quantise(renderFrame(figure, size), mapper), i + 1 == total ? lastDelay : delay);
+        if (i + 1 == total)
+            gif.finish();
+        const std::string bytes = gif.takeBytes();
+        if (file.write(bytes.data(), static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size()))
+            return Status::failure(writeFailureMessage(path, file));
+        if (progress && !progress(i + 1, total)) {
+            file.cancelWriting();
+            return cancelledStatus(cancelled);
+        }
+    }
+    if (!file.commit())
+        return Status::failure(writeFailureMessage(path, file));
+    return {};
+}
+
+Status writeFrames(
+    CanvasFigure &figure, const QSize &size, const QString &path, const ExportProgress &progress, bool *cancelled)
+{
+    const QFileInfo info(path);
+    if (info.exists() && !info.isDir())
+        return Status::failure("cannot write " + path.toStdString() + ": it is a file, expected a folder");
+    const bool madeFolder = !info.exists();
+    if (!QDir().mkpath(path))
+        return Status::failure("cannot write " + path.toStdString() + ": cannot create the folder");
+    const QDir dir(path);
+    QStringList written;
+    // Frames are separate files, so "nothing left behind" means removing the ones this export made (and
+    // the folder, if it made that too and nothing else has appeared in it).
+    auto removeWritten = [&] {
+        for (const QString &name : std::as_const(written))
+            QFile::remove(dir.filePath(name));
+        if (madeFolder)
+            QDir().rmdir(path);
+    };
+    const int total = figure.recordCount();
+    for (int i = 0; i < total; ++i) {
+        figure.setRecord(i);
+        QByteArray png;
+        {
+            QBuffer buffer(&png);
+            buffer.open(QIODevice::WriteOnly);
+            renderFrame(figure, size).save(&buffer, "PNG");
+        }
+        const QString name = animationFrameName(i);
+        if (const Status ok = writeFileAtomically(dir.filePath(name), png); !ok) {
+            removeWritten();
+            return ok;
+        }
+        written << name;
+        if (progress && !progress(i + 1, total)) {
+            removeWritten();
+            return cancelledStatus(cancelled);
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+Status checkAnimationOptions(const Timeline &timeline, const AnimationOptions &o)
+{
+    if (o.branch < 0)
+        return Status::failure("branch " + std::to_string(o.branch) + " does not exist");
+    if (const Status selection = checkExportSelection(timeline, o.branch, {}); !selection)
+        return selection;
+    if (timeline.branch(o.branch).records.empty())
+        return Status::failure("branch " + std::to_string(o.branch) + " has no records");
+    if (o.width < kMinWidth || o.width > kMaxWidth)
+        return Status::failure("width " + std::to_string(o.width) + " is out of range: " + std::to_string(kMinWidth)
+            + ".." + std::to_string(kMaxWidth) + " pixels");
+    if (!(o.fps > 0.0 && o.fps <= kMaxFps))
+        return Status::failure("frame rate " + exportNumber(o.fps) + " is out of range: more than 0, at most 50");
+    if (!(o.holdLast >= 0.0 && o.holdLast <= 600.0))
+        return Status::failure("hold " + exportNumber(o.holdLast) + " is out of range: 0..600 seconds");
+    return {};
+}
+
+Result<QSize> animationFrameSize(const Timeline &timeline, const AnimationOptions &o)
+{
+    using Failure = Result<QSize>;
+    if (!qobject_cast<QApplication *>(QCoreApplication::instance()))
+        return Failure::failure("animations need a QApplication (they are drawn by the app's widgets)");
+    if (const Status ok = checkAnimationOptions(timeline, o); !ok)
+        return Failure::failure(ok.error());
+    // One size for every frame (GIF frames share one screen, and video tools want equal frames): the
+    // tallest record, so no step is ever cut off.
+    CanvasFigure figure(timeline, o.branch);
+    int height = 1;
+    for (int i = 0; i < figure.recordCount(); ++i) {
+        figure.setRecord(i);
+        height = std::max(height, figure.heightForWidth(o.width));
+    }
+    if (height > kMaxHeight)
+        return Failure::failure("the sequence is " + std::to_string(height) + " pixels tall at width "
+            + std::to_string(o.width) + "; choose a larger width");
+    return QSize(o.width, height);
+}
+
+std::vector<uint32_t> animationPalette()
+{
+    // 255 colours: the 256th index is GifWriter's "unchanged" (transparent) entry, which keeps frames small.
+    constexpr size_t kColours = 255;
+    std::vector<uint32_t> palette;
+    auto add = [&palette](const QColor &c) {
+        const uint32_t v = rgb(c);
+        if (palette.size() < kColours && std::find(palette.begin(), palette.end(), v) == palette.end())
+            palette.push_back(v);
+    };
+    // White first: index 0 is the GIF background colour.
+    add(Qt::white);
+    add(Qt::black);
+    // The chip painter's greys exactly, then a ramp for antialiased text and edges.
+    for (int g : {0x30, 0x80, 0x8C, 0xA0, 0xE4, 0xEE})
+        add(QColor(g, g, g));
+    for (int g = 0; g <= 0xFF; g += 0x11)
+        add(QColor(g, g, g));
+    const QColor okabe[] = {colors::kOkabeOrange, colors::kOkabeSkyBlue, colors::kOkabeGreen, colors::kOkabeYellow,
+        colors::kOkabeBlue, colors::kOkabeVermillion, colors::kOkabePurple};
+    for (const QColor &c : okabe) {
+        add(c);
+        for (double t : {0.25, 0.5, 0.75})
+            add(blend(c, Qt::white, t)); // the antialiased rims of outlines and glyphs
+    }
+    // Viridis: the 11 stops the map is defined by, then 128 samples for the confidence fills, and the
+    // darker borders the chip painter draws around them.
+    for (int k = 0; k <= 10; ++k)
+        add(colors::viridis(k / 10.0));
+    for (int k = 0; k < 128; ++k)
+        add(colors::viridis(k / 127.0));
+    for (int k = 0; k < 32; ++k)
+        add(colors::viridis(k / 31.0).darker(140));
+    // Whatever room is left refines the fills further.
+    for (int k = 0; palette.size() < kColours && k < 255; ++k)
+        add(colors::viridis((2 * k + 1) / 510.0));
+    return palette;
+}
+
+QString animationFrameName(int index)
+{
+    return QStringLiteral("frame-%1.png").arg(index, 4, 10, QLatin1Char('0'));
+}
+
+Status exportAnimation(const Timeline &timeline, const AnimationOptions &o, AnimationFormat format, const QString &path,
+    const ExportProgress &progress, bool *cancelled)
+{
+    if (cancelled)
+        *cancelled = false;
+    const auto size = animationFrameSize(timeline, o);
+    if (!size)
+        return Status::failure(size.error());
+    CanvasFigure figure(timeline, o.branch);
+    if (progress && !progress(0, figure.recordCount()))
+        return cancelledStatus(cancelled);
+    if (format == AnimationFormat::Gif)
+        return writeGif(figure, *size, o, path, progress, cancelled);
+    return writeFrames(figure, *size, path, progress, cancelled);
+}
+
+} // namespace dlm

@@ -1,0 +1,232 @@
+#include "ui/panels/sampler_form.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QRandomGenerator>
+#include <QRegularExpressionValidator>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace dlm {
+
+namespace {
+
+constexpr int kIntMax = 1 << 20; // above every engine limit, so too-large values reach the inline message
+
+QSpinBox *spinBox(const char *name, int min, int max, const QString &tip)
+{
+    auto *box = new QSpinBox;
+    box->setObjectName(QLatin1String(name));
+    box->setRange(min, max);
+    box->setToolTip(tip);
+    return box;
+}
+
+QDoubleSpinBox *doubleBox(const char *name, double min, double max, double step, int decimals, const QString &tip)
+{
+    auto *box = new QDoubleSpinBox;
+    box->setObjectName(QLatin1String(name));
+    box->setRange(min, max);
+    box->setSingleStep(step);
+    box->setDecimals(decimals);
+    box->setToolTip(tip);
+    return box;
+}
+
+struct MeasureText
+{
+    ConfidenceMeasure measure;
+    const char *tip;
+};
+
+const MeasureText kMeasures[] = {
+    {ConfidenceMeasure::LowConfidence,
+        QT_TRANSLATE_NOOP("SamplerForm", "Probability of the candidate (LLaDA's default)")},
+    {ConfidenceMeasure::Random, QT_TRANSLATE_NOOP("SamplerForm", "A uniform random score (LLaDA's baseline)")},
+    {ConfidenceMeasure::Margin, QT_TRANSLATE_NOOP("SamplerForm", "Top-1 minus top-2 probability")},
+    {ConfidenceMeasure::Entropy, QT_TRANSLATE_NOOP("SamplerForm", "Minus the entropy of the distribution")},
+};
+
+} // namespace
+
+SamplerForm::SamplerForm(QWidget *parent)
+    : QWidget(parent)
+{
+    m_genLength = spinBox("genLength", 1, kIntMax,
+        tr("Masked positions appended to the prompt for the model to fill (LLaDA's gen_length)."));
+    m_blockLength = spinBox("blockLength", 1, kIntMax,
+        tr("Semi-autoregressive block size: blocks are denoised left to right; equal to gen "
+           "length for a single block (LLaDA's block_length)."));
+    m_steps = spinBox("steps", 1, kIntMax, {});
+    m_useThreshold = new QCheckBox(tr("Threshold decoding (Fast-dLLM)"));
+    m_useThreshold->setObjectName(QStringLiteral("useThreshold"));
+    m_useThreshold->setToolTip(tr("Commit every masked position of the block whose confidence reaches τ, at least "
+                                  "one per step, instead of a fixed quota (Fast-dLLM's parallel decoding)."));
+    m_tau = doubleBox("tau", -100.0, 100.0, 0.05, 3,
+        tr("Confidence a prediction needs to be committed (Fast-dLLM's threshold): between 0 and 1, "
+           "or at most 0 for the entropy measure."));
+    m_temperature = doubleBox("temperature", 0.0, 100.0, 0.1, 3,
+        tr("0 commits the most likely token; above 0 samples through Gumbel noise, more freely "
+           "as it grows (LLaDA's temperature)."));
+    m_measure = new QComboBox;
+    m_measure->setObjectName(QStringLiteral("remasking"));
+    for (const MeasureText &m : kMeasures) {
+        m_measure->addItem(QString::fromUtf8(measureName(m.measure)), static_cast<int>(m.measure));
+        m_measure->setItemData(m_measure->count() - 1, tr(m.tip), Qt::ToolTipRole);
+    }
+    m_measure->setToolTip(tr("How masked positions are ranked to choose which predictions to keep; the rest go "
+                             "back to the mask (LLaDA's remasking)."));
+    m_seed = new QLineEdit;
+    m_seed->setObjectName(QStringLiteral("seed"));
+    m_seed->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{0,20}")), m_seed));
+    m_seed->setToolTip(tr("Seed of the sampling noise: the same model, settings and seed give the same run."));
+    auto *newSeed = new QToolButton;
+    newSeed->setText(tr("New"));
+    newSeed->setToolTip(tr("Pick a random seed"));
+
+    auto *seedRow = new QHBoxLayout;
+    seedRow->setContentsMargins(0, 0, 0, 0);
+    seedRow->addWidget(m_seed, 1);
+    seedRow->addWidget(newSeed);
+    auto *sampling = new QGroupBox(tr("Sampling"));
+    auto *form = new QFormLayout(sampling);
+    form->addRow(tr("Gen length"), m_genLength);
+    form->addRow(tr("Block length"), m_blockLength);
+    form->addRow(tr("Steps"), m_steps);
+    form->addRow(m_useThreshold);
+    form->addRow(tr("Threshold τ"), m_tau);
+    form->addRow(tr("Temperature"), m_temperature);
+    form->addRow(tr("Remasking"), m_measure);
+    form->addRow(tr("Seed"), seedRow);
+
+    m_cfgScale = doubleBox("cfgScale", 0.0, 100.0, 0.5, 2,
+        tr("Classifier-free guidance weight w: logits = u + (w + 1)(c − u) from a second forward "
+           "with the prompt masked; 0 turns it off (LLaDA's cfg_scale)."));
+    m_topK = spinBox("topK", 0, 1000,
+        tr("Alternatives per position and step the timeline records for the inspector; does not "
+           "change sampling."));
+    m_threads = spinBox("threads", 0, 4096, tr("CPU threads for the forward pass; 0 uses one per core."));
+    m_advancedToggle = new QToolButton;
+    m_advancedToggle->setObjectName(QStringLiteral("advancedToggle"));
+    m_advancedToggle->setText(tr("Advanced"));
+    m_advancedToggle->setCheckable(true);
+    m_advancedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_advancedToggle->setAutoRaise(true);
+    m_advancedToggle->setToolTip(tr("Guidance, recorded top-k and threads"));
+    m_advanced = new QWidget;
+    auto *advancedForm = new QFormLayout(m_advanced);
+    advancedForm->setContentsMargins(0, 0, 0, 0);
+    advancedForm->addRow(tr("CFG scale"), m_cfgScale);
+    advancedForm->addRow(tr("Top-k recorded"), m_topK);
+    advancedForm->addRow(tr("Threads"), m_threads);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(sampling);
+    layout->addWidget(m_advancedToggle);
+    layout->addWidget(m_advanced);
+
+    setAdvancedOpen(false);
+    setSettings(GenerationSettings {});
+
+    const auto changed = [this] {
+        updateModeFields();
+        if (!m_updating)
+            Q_EMIT edited();
+    };
+    for (QSpinBox *box : {m_genLength, m_blockLength, m_steps, m_topK, m_threads})
+        connect(box, &QSpinBox::valueChanged, this, changed);
+    for (QDoubleSpinBox *box : {m_tau, m_temperature, m_cfgScale})
+        connect(box, &QDoubleSpinBox::valueChanged, this, changed);
+    connect(m_useThreshold, &QCheckBox::toggled, this, changed);
+    connect(m_measure, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_seed, &QLineEdit::textChanged, this, changed);
+    connect(newSeed, &QToolButton::clicked, this, &SamplerForm::pickRandomSeed);
+    connect(m_advancedToggle, &QToolButton::toggled, this, &SamplerForm::setAdvancedOpen);
+}
+
+GenerationSettings SamplerForm::settings() const
+{
+    GenerationSettings s;
+    s.genLength = m_genLength->value();
+    s.blockLength = m_blockLength->value();
+    s.steps = m_steps->value();
+    s.useThreshold = m_useThreshold->isChecked();
+    s.threshold = m_tau->value();
+    s.temperature = m_temperature->value();
+    s.measure = static_cast<ConfidenceMeasure>(m_measure->currentData().toInt());
+    bool ok = false;
+    const qulonglong seed = m_seed->text().toULongLong(&ok);
+    s.seed = ok ? seed : m_lastSeed;
+    s.cfgScale = m_cfgScale->value();
+    s.topK = m_topK->value();
+    s.threads = m_threads->value();
+    return s;
+}
+
+void SamplerForm::setSettings(const GenerationSettings &s)
+{
+    m_updating = true;
+    m_genLength->setValue(s.genLength);
+    m_blockLength->setValue(s.blockLength);
+    m_steps->setValue(s.steps);
+    m_useThreshold->setChecked(s.useThreshold);
+    m_tau->setValue(s.threshold);
+    m_temperature->setValue(s.temperature);
+    m_measure->setCurrentIndex(m_measure->findData(static_cast<int>(s.measure)));
+    m_seed->setText(QString::number(static_cast<qulonglong>(s.seed)));
+    m_lastSeed = s.seed;
+    m_cfgScale->setValue(s.cfgScale);
+    m_topK->setValue(s.topK);
+    m_threads->setValue(s.threads);
+    m_updating = false;
+    updateModeFields();
+}
+
+QString SamplerForm::inputProblem() const
+{
+    bool ok = false;
+    m_seed->text().toULongLong(&ok);
+    if (!ok)
+        return tr("seed must be a whole number from 0 to 18446744073709551615");
+    return {};
+}
+
+bool SamplerForm::isAdvancedOpen() const
+{
+    return m_advancedToggle->isChecked();
+}
+
+void SamplerForm::setAdvancedOpen(bool open)
+{
+    const QSignalBlocker block(m_advancedToggle);
+    m_advancedToggle->setChecked(open);
+    m_advancedToggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+    m_advanced->setVisible(open);
+}
+
+void SamplerForm::updateModeFields()
+{
+    const bool threshold = m_useThreshold->isChecked();
+    m_steps->setEnabled(!threshold);
+    m_steps->setToolTip(threshold ? tr("Not used with threshold decoding: each step commits every position whose "
+                                       "confidence reaches τ, so the model's confidence sets the number of steps.")
+                                  : tr("Denoising steps in total, spread over the blocks; each step commits a "
+                                       "quota of tokens (LLaDA's steps)."));
+    m_tau->setEnabled(threshold);
+}
+
+void SamplerForm::pickRandomSeed()
+{
+    // Below 2^31 so the seed stays short enough to read aloud and type into the CLI.
+    m_seed->setText(QString::number(QRandomGenerator::global()->bounded(0x7fffffff)));
+}
+
+} // namespace dlm

@@ -1,0 +1,129 @@
+#include "ui/panels/step_controls.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QStyle>
+
+#include <algorithm>
+
+namespace dlm {
+
+namespace {
+
+QPushButton *button(const QString &text, const QString &tip)
+{
+    auto *b = new QPushButton(text);
+    b->setToolTip(tip);
+    // Space and the arrows are playback shortcuts; a focused button must not swallow them.
+    b->setFocusPolicy(Qt::NoFocus);
+    return b;
+}
+
+} // namespace
+
+StepControls::StepControls(QWidget *parent) : QWidget(parent)
+{
+    // Standard icons: the skip glyphs (U+23EE/U+23ED) are missing from many desktop fonts.
+    m_first = button(QString(), tr("First record: the canvas before any step (Home)"));
+    m_first->setIcon(style()->standardIcon(QStyle::SP_MediaSkipBackward));
+    m_first->setAccessibleName(tr("First record"));
+    m_last = button(QString(), tr("Last record computed on this branch (End)"));
+    m_last->setIcon(style()->standardIcon(QStyle::SP_MediaSkipForward));
+    m_last->setAccessibleName(tr("Last record"));
+    m_speed = new QComboBox;
+    m_speed->setFocusPolicy(Qt::NoFocus);
+    m_speed->setToolTip(tr("How fast Run plays: records per second, or as fast as the model computes"));
+    m_speed->addItem(tr("max speed"), 0.0);
+    for (double v : {30.0, 10.0, 5.0, 2.0, 1.0, 0.5})
+        m_speed->addItem(tr("%1 / s").arg(v), v);
+    m_back = button(tr("◀ Back"), tr("Previous record (Left)"));
+    m_forward = button(tr("Forward ▶"), tr("Next record in history"));
+    m_step = button(tr("Step"), tr("One denoising step, or the next record in history (Right)"));
+    m_run = button(tr("Run"), tr("Run to the end of the generation (Space)"));
+    m_stop = button(tr("Stop"), tr("Stop after the step in progress (Esc)"));
+    m_slider = new QSlider(Qt::Horizontal);
+    m_slider->setToolTip(tr("Records of this run (Home / End for the first and the last)"));
+    m_slider->setFocusPolicy(Qt::NoFocus);
+    m_slider->setMinimumWidth(120);
+    m_position = new QLabel;
+    m_position->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Wide enough for "step 1000 / 1000, masked 1000" so the slider does not jump as the text changes.
+    m_position->setMinimumWidth(m_position->fontMetrics().horizontalAdvance(QStringLiteral("step 0000 / 0000, masked 0000")));
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_first);
+    layout->addWidget(m_back);
+    layout->addWidget(m_forward);
+    layout->addWidget(m_step);
+    layout->addWidget(m_run);
+    layout->addWidget(m_stop);
+    layout->addWidget(m_last);
+    layout->addWidget(m_speed);
+    layout->addWidget(m_slider, 1);
+    layout->addWidget(m_position);
+
+    connect(m_first, &QPushButton::clicked, this, &StepControls::firstRequested);
+    connect(m_last, &QPushButton::clicked, this, &StepControls::lastRequested);
+    connect(m_speed, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT speedChanged(speed()); });
+    connect(m_back, &QPushButton::clicked, this, &StepControls::backRequested);
+    connect(m_forward, &QPushButton::clicked, this, &StepControls::forwardRequested);
+    connect(m_step, &QPushButton::clicked, this, &StepControls::stepRequested);
+    connect(m_run, &QPushButton::clicked, this, &StepControls::runToggled);
+    connect(m_stop, &QPushButton::clicked, this, &StepControls::stopRequested);
+    connect(m_slider, &QSlider::valueChanged, this, &StepControls::indexRequested);
+
+    setState(PlaybackState{});
+}
+
+double StepControls::speed() const
+{
+    return m_speed->currentData().toDouble();
+}
+
+void StepControls::setSpeed(double recordsPerSecond)
+{
+    int best = 0;
+    for (int i = 0; i < m_speed->count(); ++i) {
+        if (qFuzzyCompare(1.0 + m_speed->itemData(i).toDouble(), 1.0 + recordsPerSecond))
+            best = i;
+    }
+    m_speed->setCurrentIndex(best);
+}
+
+void StepControls::setState(const PlaybackState &s)
+{
+    m_first->setEnabled(s.canBack);
+    m_last->setEnabled(s.canForward);
+    m_back->setEnabled(s.canBack);
+    m_forward->setEnabled(s.canForward);
+    m_step->setEnabled(s.canStep && !s.running);
+    m_run->setEnabled(s.running || s.canStep);
+    m_run->setText(s.running ? tr("Pause") : tr("Run"));
+    m_stop->setEnabled(s.running);
+    {
+        // Programmatic moves must not echo back as requests.
+        const QSignalBlocker blocker(m_slider);
+        m_slider->setRange(0, std::max(0, s.count - 1));
+        m_slider->setValue(s.index);
+    }
+    m_slider->setEnabled(s.active && s.count > 1);
+    if (!s.active) {
+        m_position->setText(tr("no session"));
+        return;
+    }
+    const QString planned = s.plannedSteps > 0 ? QString::number(s.plannedSteps) : QStringLiteral("?");
+    m_position->setText(tr("step %1 / %2, masked %3").arg(s.denoiseStep).arg(planned).arg(s.masked));
+    m_position->setToolTip(tr("record %1 of %2").arg(s.index).arg(s.count - 1));
+}
+
+QString StepControls::positionText() const
+{
+    return m_position->text();
+}
+
+} // namespace dlm

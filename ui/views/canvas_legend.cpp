@@ -1,0 +1,109 @@
+#include "ui/views/canvas_legend.h"
+
+#include "ui/views/color_maps.h"
+
+#include <QLinearGradient>
+#include <QEvent>
+#include <QPainter>
+
+namespace dlm {
+
+namespace {
+
+constexpr int kBarWidth = 110;
+constexpr int kSpacing = 14;
+
+TokenChip sample(TokenChip::Kind kind, const QString &text)
+{
+    TokenChip c;
+    c.kind = kind;
+    c.text = text;
+    return c;
+}
+
+} // namespace
+
+CanvasLegend::CanvasLegend(QWidget *parent) : QWidget(parent), m_painter(font())
+{
+    m_painter.setPalette(palette());
+    TokenChip prompt = sample(TokenChip::Kind::Prompt, tr("prompt"));
+    TokenChip masked = sample(TokenChip::Kind::Mask, QString());
+    TokenChip remasked = sample(TokenChip::Kind::Mask, tr("cand."));
+    remasked.remasked = true;
+    TokenChip fresh = sample(TokenChip::Kind::Token, tr("tok"));
+    fresh.newThisStep = true;
+    fresh.tint = 0.8f;
+    TokenChip edited = sample(TokenChip::Kind::Token, tr("tok"));
+    edited.edited = true;
+    TokenChip locked = sample(TokenChip::Kind::Token, tr("tok"));
+    locked.locked = true;
+    locked.tint = 0.5f;
+    m_entries = {{prompt, QString()},          {masked, tr("masked")}, {remasked, tr("sent back")},
+                 {fresh, tr("new this step")}, {edited, tr("edited")}, {locked, tr("locked")}};
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+}
+
+QSize CanvasLegend::sizeHint() const
+{
+    int w = kBarWidth + fontMetrics().horizontalAdvance(tr("p when committed  0  1")) + kSpacing;
+    for (const Entry &e : m_entries)
+        w += static_cast<int>(m_painter.chipWidth(e.chip)) + fontMetrics().horizontalAdvance(e.label) + kSpacing + 4;
+    return {w, static_cast<int>(m_painter.chipHeight()) + 8};
+}
+
+QSize CanvasLegend::minimumSizeHint() const
+{
+    return {100, sizeHint().height()};
+}
+
+void CanvasLegend::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    const qreal h = m_painter.chipHeight();
+    const qreal top = (height() - h) / 2;
+    const QFontMetrics fm = fontMetrics();
+    const int textY = static_cast<int>(top + h / 2 + fm.ascent() / 2.0 - 1);
+    qreal x = 4;
+
+    const QString title = tr("p when committed");
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(QPointF(x, textY), title);
+    x += fm.horizontalAdvance(title) + 6;
+    p.drawText(QPointF(x, textY), QStringLiteral("0"));
+    x += fm.horizontalAdvance(QStringLiteral("0")) + 3;
+    QLinearGradient gradient(x, 0, x + kBarWidth, 0);
+    for (int i = 0; i <= 10; ++i)
+        gradient.setColorAt(i / 10.0, colors::viridis(i / 10.0));
+    const QRectF bar(x, top + 2, kBarWidth, h - 4);
+    p.fillRect(bar, gradient);
+    p.setPen(palette().color(QPalette::Mid));
+    p.drawRect(bar);
+    x += kBarWidth + 3;
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(QPointF(x, textY), QStringLiteral("1"));
+    x += fm.horizontalAdvance(QStringLiteral("1")) + kSpacing;
+
+    for (Entry &e : m_entries) {
+        const qreal w = m_painter.chipWidth(e.chip);
+        e.chip.rect = QRectF(x, top, w, h);
+        m_painter.paint(&p, e.chip);
+        x += w + 4;
+        if (!e.label.isEmpty()) {
+            p.setPen(palette().color(QPalette::WindowText));
+            p.drawText(QPointF(x, textY), e.label);
+            x += fm.horizontalAdvance(e.label);
+        }
+        x += kSpacing;
+    }
+}
+
+void CanvasLegend::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange) {
+        m_painter.setPalette(palette());
+        update();
+    }
+    QWidget::changeEvent(event);
+}
+
+} // namespace dlm

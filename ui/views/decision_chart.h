@@ -1,0 +1,111 @@
+#pragma once
+// Why these tokens and not others: the confidences of every position the sampler considered at one step,
+// sorted as bars, with the sampler's cut drawn across them and every bar marked with its fate.
+
+#include "ui/engine/engine_types.h"
+#include "core/timeline/timeline.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QCPBars;
+class QCPItemStraightLine;
+class QCPItemText;
+class QCPTextElement;
+class QCustomPlot;
+class QMouseEvent;
+
+namespace dlm {
+
+/**
+ * The remasking decision of the current record. Bars are sorted by confidence, most confident first; in
+ * quota mode a vertical line falls after the quota-th bar, in threshold mode a horizontal line marks tau.
+ * Committed bars are solid, remasked bars hatched (colour is never the only cue).
+ */
+class DecisionChart : public QWidget
+{
+    Q_OBJECT
+
+public:
+    /** What the step did with a considered position. Kept: neither committed nor remasked (locked). */
+    enum class Fate { Committed, Remasked, Kept };
+    enum class CutMode { None, Quota, Threshold };
+
+    explicit DecisionChart(QWidget *parent = nullptr);
+
+    /** Takes branch `branchId` of `timeline`; record pointers are shared, so the timeline may change later. */
+    void setTimelineBranch(const Timeline &timeline, int branchId);
+    void clear();
+
+    QCustomPlot *plot() const { return m_plot; }
+    int currentIndex() const { return m_current; }
+    int barCount() const { return static_cast<int>(m_bars.size()); }
+    int committedCount() const;
+    int remaskedCount() const;
+    /** Canvas position, confidence and fate of bar `bar` (0 = most confident). */
+    int barPosition(int bar) const { return m_bars.at(static_cast<size_t>(bar)).position; }
+    double barValue(int bar) const { return m_bars.at(static_cast<size_t>(bar)).confidence; }
+    Fate barFate(int bar) const { return m_bars.at(static_cast<size_t>(bar)).fate; }
+    /** Bars drawn by the plot for one fate (checks the drawing agrees with barFate()). */
+    int drawnBarCount(Fate fate) const;
+
+    CutMode cutMode() const { return m_cutMode; }
+    /** Bars left of the quota line (the quota, at most barCount()); -1 unless in quota mode. */
+    int quotaCut() const;
+    /** Tau; NaN unless in threshold mode. */
+    double thresholdCut() const;
+    /** Where the cut line is drawn: its x in quota mode, its y in threshold mode; NaN without a cut. */
+    double cutLineCoordinate() const;
+
+    /** The bar under `pixel` (plot() coordinates), or -1. */
+    int barAt(const QPointF &pixel) const;
+    /** Hover text for a bar: position, piece, confidence, fate. */
+    QString barDetails(int bar) const;
+    /** The one-line summary shown above the bars. */
+    QString summary() const;
+
+public Q_SLOTS:
+    void setCurrentIndex(int index);
+
+Q_SIGNALS:
+    /** A user clicked a bar: the lead's wiring selects that position (e.g. in the token inspector). */
+    void positionClicked(int position);
+
+private:
+    struct Bar
+    {
+        int position = 0;
+        int32_t candidate = -1;
+        double confidence = 0.0;
+        double probability = 0.0;
+        Fate fate = Fate::Remasked;
+    };
+
+    void rebuild();
+    void collectBars(const StepRecord &record);
+    void placeCut(const StepRecord &record);
+    void onMousePress(QMouseEvent *event);
+    void onMouseMove(QMouseEvent *event);
+    QCPBars *barsFor(Fate fate) const;
+
+    QCustomPlot *m_plot = nullptr;
+    QCPTextElement *m_title = nullptr;
+    QCPBars *m_committedBars = nullptr;
+    QCPBars *m_remaskedBars = nullptr;
+    QCPBars *m_keptBars = nullptr;
+    QCPItemStraightLine *m_cutLine = nullptr;
+    QCPItemText *m_cutLabel = nullptr;
+
+    std::vector<RecordPtr> m_records;
+    GenerationSettings m_settings;
+    Timeline m_pieceTable; ///< only `pieces` is filled, so Timeline::pieceOf serves the lookups
+    int m_current = -1;
+    std::vector<Bar> m_bars;
+    CutMode m_cutMode = CutMode::None;
+    int m_quota = -1;
+    double m_threshold = 0.0;
+    QString m_summary;
+};
+
+} // namespace dlm

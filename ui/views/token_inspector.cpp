@@ -1,0 +1,377 @@
+#include "ui/views/token_inspector.h"
+
+#include "ui/views/color_maps.h"
+#include "ui/views/plot_layout.h"
+#include "ui/views/plot_theme.h"
+#include "core/text/prompt.h"
+
+#include <qcustomplot.h>
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace dlm {
+
+namespace {
+
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+enum Column { ColRank, ColToken, ColId, ColProbability, ColBar, ColNote, ColumnCount };
+
+// A table cell cannot show a leading space or a newline; give them visible stand-ins.
+QString visiblePiece(QString s)
+{
+    s.replace(QLatin1Char('\n'), QChar(0x21B5)).replace(QLatin1Char('\t'), QChar(0x21E5));
+    if (s.startsWith(QLatin1Char(' ')))
+        s[0] = QChar(0x2423);
+    return s;
+}
+
+// A bar of block characters: works in every style and theme, needs no colour and survives copying.
+QString probabilityBar(double p)
+{
+    constexpr int kCells = 10;
+    const int eighths = static_cast<int>(std::lround(std::clamp(p, 0.0, 1.0) * kCells * 8));
+    QString bar(eighths / 8, QChar(0x2588));
+    if (eighths % 8 > 0)
+        bar += QChar(0x2590 - eighths % 8); // U+2589..U+258F: seven to one eighths
+    return bar;
+}
+
+} // namespace
+
+TokenInspector::TokenInspector(QWidget *parent)
+    : QWidget(parent)
+    , m_header(new QLabel(this))
+    , m_caption(new QLabel(this))
+    , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_plot(new QCustomPlot(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(4);
+    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_header->setWordWrap(true);
+    QFont bold = m_header->font();
+    bold.setBold(true);
+    m_header->setFont(bold);
+    m_caption->setWordWrap(true);
+    m_caption->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_header);
+    layout->addWidget(m_caption);
+    layout->addWidget(m_table, 2);
+    layout->addWidget(m_plot, 3);
+
+    m_table->setHorizontalHeaderLabels({tr("#"), tr("token"), tr("id"), tr("p"), QString(), QString()});
+    m_table->verticalHeader()->setVisible(false);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(ColToken, QHeaderView::Stretch);
+    m_table->setToolTip(tr("Double-click a candidate to use it as a replacement"));
+    connect(m_table, &QTableWidget::cellDoubleClicked, this, &TokenInspector::onCellDoubleClicked);
+
+    m_plot->setMinimumHeight(150);
+    m_plot->xAxis->setLabel(tr("record"));
+    m_plot->yAxis->setLabel(tr("p(final token)"));
+    m_plot->yAxis->setRange(0.0, 1.05);
+    m_plot->yAxis2->setVisible(true);
+    m_plot->yAxis2->setLabel(tr("entropy (nats)"));
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    m_plot->xAxis->setTicker(ticker);
+
+    const QColor probColor = colors::kOkabeBlue;
+    m_probGraph = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
+    m_probGraph->setName(tr("p(final token)"));
+    m_probGraph->setPen(QPen(probColor, 2.0));
+    m_probGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, probColor, probColor, 6));
+    m_belowGraph = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
+    m_belowGraph->setName(tr("not in top-k (at most)"));
+    m_belowGraph->setLineStyle(QCPGraph::lsNone);
+    m_belowGraph->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, QPen(probColor, 1.5), Qt::NoBrush, 8));
+    const QColor entropyColor = colors::kOkabeGreen;
+    m_entropyGraph = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis2);
+    m_entropyGraph->setName(tr("entropy"));
+    m_entropyGraph->setPen(QPen(entropyColor, 1.5, Qt::DashLine));
+    m_entropyGraph->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(entropyColor, 1.2), QBrush(Qt::white), 5));
+    // Below the chart, not over it: the curves fill the whole axis rect.
+    putLegendBelow(m_plot, 1, 2);
+    m_plot->legend->setWrap(2);
+
+    m_currentLine = new QCPItemStraightLine(m_plot);
+    m_currentLine->setPen(QPen(QColor(Qt::black), 1.5));
+    m_currentLine->setSelectable(false);
+    markAsInk(m_currentLine);
+
+    rebuildSeries();
+    rebuildTable();
+    followPalette(m_plot); // after every item exists, so marked items get the ink too
+}
+
+void TokenInspector::setTimelineBranch(const Timeline &timeline, int branchId)
+{
+    if (timeline.empty() || branchId < 0 || branchId >= timeline.branchCount()) {
+        clear();
+        return;
+    }
+    const Branch &branch = timeline.branch(branchId);
+    m_records.assign(branch.records.begin(), branch.records.end());
+    m_pieceTable.pieces = timeline.pieces;
+    m_maskId = timeline.model.maskId;
+    rebuildSeries();
+    rebuildTable();
+}
+
+void TokenInspector::clear()
+{
+    m_records.clear();
+    m_pieceTable.pieces.clear();
+    rebuildSeries();
+    rebuildTable();
+}
+
+void TokenInspector::setCurrentIndex(int index)
+{
+    m_current = index;
+    rebuildTable();
+    updateCurrentLine();
+}
+
+void TokenInspector::setPosition(int position)
+{
+    m_position = position;
+    rebuildSeries();
+    rebuildTable();
+}
+
+QString TokenInspector::pieceText(int32_t id) const
+{
+    return visiblePiece(QString::fromStdString(displayPiece(m_pieceTable.pieceOf(id))));
+}
+
+void TokenInspector::rebuildSeries()
+{
+    const size_t n = m_records.size();
+    m_finalProbability.assign(n, kNan);
+    m_belowBound.assign(n, kNan);
+    m_entropy.assign(n, kNan);
+    m_finalToken = -1;
+    m_commitRecord = -1;
+    const bool valid = n > 0 && m_position >= 0 && m_position < m_records.back()->length();
+    const size_t pos = static_cast<size_t>(std::max(m_position, 0));
+    if (valid && m_records.back()->tokens[pos] != m_maskId)
+        m_finalToken = m_records.back()->tokens[pos];
+
+    for (size_t r = 0; valid && r < n; ++r) {
+        const StepRecord &rec = *m_records[r];
+        if (rec.kind != RecordKind::Denoise || !rec.considered(m_position))
+            continue;
+        if (pos < rec.entropy.size())
+            m_entropy[r] = rec.entropy[pos];
+        if (std::find(rec.committed.begin(), rec.committed.end(), m_position) != rec.committed.end()
+            && rec.candidates[pos] == m_finalToken)
+            m_commitRecord = static_cast<int>(r);
+        if (m_finalToken < 0)
+            continue;
+        // The top-k is exact for every token in it; the candidate's probability covers a sampled candidate
+        // outside it; anything else is only known to lie below the k-th probability.
+        const size_t k = static_cast<size_t>(std::max(rec.topK, 0));
+        bool found = false;
+        for (size_t j = 0; j < k && pos * k + j < rec.topIds.size(); ++j) {
+            if (rec.topIds[pos * k + j] == m_finalToken) {
+                m_finalProbability[r] = rec.topProbs[pos * k + j];
+                found = true;
+                break;
+            }
+        }
+        if (!found && rec.candidates[pos] == m_finalToken && pos < rec.probability.size()) {
+            m_finalProbability[r] = rec.probability[pos];
+            found = true;
+        }
+        if (!found && k > 0 && pos * k + k - 1 < rec.topProbs.size())
+            m_belowBound[r] = rec.topProbs[pos * k + k - 1];
+    }
+
+    QVector<double> keys, probs, belowKeys, below, entropyKeys, entropy;
+    double maxEntropy = 1.0;
+    for (size_t r = 0; r < n; ++r) {
+        // NaN entries keep the line broken where the record made no prediction.
+        keys.push_back(static_cast<double>(r));
+        probs.push_back(m_finalProbability[r]);
+        if (!std::isnan(m_belowBound[r])) {
+            belowKeys.push_back(static_cast<double>(r));
+            below.push_back(m_belowBound[r]);
+        }
+        if (!std::isnan(m_entropy[r])) {
+            entropyKeys.push_back(static_cast<double>(r));
+            entropy.push_back(m_entropy[r]);
+            maxEntropy = std::max(maxEntropy, m_entropy[r]);
+        }
+    }
+    m_probGraph->setData(keys, probs, true);
+    m_belowGraph->setData(belowKeys, below, true);
+    m_entropyGraph->setData(entropyKeys, entropy, true);
+    m_plot->yAxis2->setRange(0.0, maxEntropy * 1.1);
+    m_plot->xAxis->setRange(-0.5, std::max<double>(static_cast<double>(n), 1.0) - 0.5);
+
+    if (!valid) {
+        m_header->setText(m_position < 0 ? tr("Click a position to inspect it") : tr("Position %1 is not on the canvas").arg(m_position));
+    } else if (m_finalToken < 0) {
+        m_header->setText(tr("Position %1: still masked at the last record").arg(m_position));
+    } else {
+        QString text = tr("Position %1 became \"%2\" (id %3)").arg(m_position).arg(pieceText(m_finalToken)).arg(m_finalToken);
+        if (m_commitRecord >= 0)
+            text += tr(", committed at record %1").arg(m_commitRecord);
+        m_header->setText(text);
+    }
+    updateCurrentLine();
+}
+
+void TokenInspector::rebuildTable()
+{
+    m_rowIds.clear();
+    m_rowProbs.clear();
+    const bool validRecord = m_current >= 0 && m_current < static_cast<int>(m_records.size());
+    const StepRecord *rec = validRecord ? m_records[static_cast<size_t>(m_current)].get() : nullptr;
+    const bool predicted = rec && m_position >= 0 && m_position < rec->length() && rec->kind == RecordKind::Denoise
+        && rec->considered(m_position);
+
+    int32_t candidate = -1;
+    if (predicted) {
+        const size_t pos = static_cast<size_t>(m_position);
+        const size_t k = static_cast<size_t>(std::max(rec->topK, 0));
+        candidate = rec->candidates[pos];
+        for (size_t j = 0; j < k && pos * k + j < rec->topIds.size(); ++j) {
+            if (rec->topIds[pos * k + j] < 0)
+                continue; // padding when the vocabulary is smaller than k
+            m_rowIds.push_back(rec->topIds[pos * k + j]);
+            m_rowProbs.push_back(rec->topProbs[pos * k + j]);
+        }
+        m_caption->setText(tr("Top-%1 at record %2 (step %3); entropy %4 nats")
+                               .arg(rec->topK)
+                               .arg(m_current)
+                               .arg(rec->denoiseStep)
+                               .arg(pos < rec->entropy.size() ? rec->entropy[pos] : kNan, 0, 'f', 3));
+    } else if (m_position < 0 || !rec) {
+        m_caption->clear();
+    } else if (rec->kind != RecordKind::Denoise) {
+        m_caption->setText(tr("Record %1 is %2: no prediction").arg(m_current).arg(
+            rec->kind == RecordKind::Initial ? tr("the initial canvas") : tr("a user edit")));
+    } else {
+        m_caption->setText(tr("No prediction for position %1 at record %2 (prompt, already decided, or outside the block)")
+                               .arg(m_position)
+                               .arg(m_current));
+    }
+
+    m_table->setRowCount(static_cast<int>(m_rowIds.size()));
+    for (int row = 0; row < static_cast<int>(m_rowIds.size()); ++row) {
+        const int32_t id = m_rowIds[static_cast<size_t>(row)];
+        const double p = m_rowProbs[static_cast<size_t>(row)];
+        QStringList notes;
+        if (id == candidate)
+            notes << tr("candidate");
+        if (id == m_finalToken)
+            notes << tr("final");
+        const QString cells[ColumnCount] = {QString::number(row + 1), pieceText(id), QString::number(id),
+                                            QString::number(p, 'f', 4), probabilityBar(p),
+                                            notes.join(QStringLiteral(", "))};
+        for (int c = 0; c < ColumnCount; ++c) {
+            auto *item = new QTableWidgetItem(cells[c]);
+            if (c == ColId || c == ColProbability || c == ColRank)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (c == ColBar)
+                item->setForeground(colors::kOkabeBlue);
+            if (id == m_finalToken) {
+                QFont f = item->font();
+                f.setBold(true);
+                item->setFont(f);
+            }
+            m_table->setItem(row, c, item);
+        }
+    }
+}
+
+void TokenInspector::updateCurrentLine()
+{
+    const bool show = m_current >= 0 && m_current < static_cast<int>(m_records.size());
+    m_currentLine->setVisible(show);
+    m_currentLine->point1->setCoords(m_current, 0.0);
+    m_currentLine->point2->setCoords(m_current, 1.0);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TokenInspector::onCellDoubleClicked(int row, int)
+{
+    if (row >= 0 && row < topKRowCount())
+        Q_EMIT candidateActivated(m_position, m_rowIds[static_cast<size_t>(row)]);
+}
+
+double TokenInspector::finalProbability(int recordIndex) const
+{
+    return recordIndex >= 0 && recordIndex < static_cast<int>(m_finalProbability.size())
+        ? m_finalProbability[static_cast<size_t>(recordIndex)]
+        : kNan;
+}
+
+double TokenInspector::belowTopKBound(int recordIndex) const
+{
+    return recordIndex >= 0 && recordIndex < static_cast<int>(m_belowBound.size())
+        ? m_belowBound[static_cast<size_t>(recordIndex)]
+        : kNan;
+}
+
+double TokenInspector::entropyAt(int recordIndex) const
+{
+    return recordIndex >= 0 && recordIndex < static_cast<int>(m_entropy.size()) ? m_entropy[static_cast<size_t>(recordIndex)]
+                                                                                : kNan;
+}
+
+int TokenInspector::plottedProbabilityPoints() const
+{
+    int count = 0;
+    for (auto it = m_probGraph->data()->constBegin(); it != m_probGraph->data()->constEnd(); ++it)
+        count += std::isnan(it->value) ? 0 : 1;
+    return count;
+}
+
+int TokenInspector::plottedEntropyPoints() const
+{
+    return m_entropyGraph->data()->size();
+}
+
+int TokenInspector::topKRowCount() const
+{
+    return static_cast<int>(m_rowIds.size());
+}
+
+int32_t TokenInspector::topKId(int row) const
+{
+    return m_rowIds.at(static_cast<size_t>(row));
+}
+
+double TokenInspector::topKProbability(int row) const
+{
+    return m_rowProbs.at(static_cast<size_t>(row));
+}
+
+QString TokenInspector::topKText(int row) const
+{
+    return m_table->item(row, ColToken) ? m_table->item(row, ColToken)->text() : QString();
+}
+
+QString TokenInspector::tableCaption() const
+{
+    return m_caption->text();
+}
+
+} // namespace dlm
