@@ -2,6 +2,7 @@
 // `export` command, on a real run of the tiny random model with an edit that forks a branch.
 
 #include "app/cli/cli_args.h"
+#include "core/base/compute_threads.h"
 #include "app/cli/cli_export_args.h"
 #include "app/cli/commands.h"
 

@@ -4,6 +4,7 @@
 // model with an edit that forks a branch.
 
 #include "ui/export/animation_export.h"
+#include "core/base/compute_threads.h"
 #include "ui/export/canvas_figure.h"
 #include "ui/views/color_maps.h"
 #include "ui/export/export_dialog.h"

@@ -2,6 +2,7 @@
 // (double precision, no tensor library), plus loading: storage dtypes, shards, memory mapping, bad weights,
 // save/load round trip and bidirectional attention.
 #include "core/model/llada_model.h"
+#include "core/base/compute_threads.h"
 
 #include <ATen/ATen.h>
 

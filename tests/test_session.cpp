@@ -1,6 +1,7 @@
 // The Session API on a tiny random LLaDA model: schedule bookkeeping in the records, determinism, history
 // navigation, edits and forks, locks, threshold decoding, infilling and refusals.
 #include "core/model/llada_model.h"
+#include "core/base/compute_threads.h"
 
 #include <ATen/ATen.h>
 

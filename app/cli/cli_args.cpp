@@ -115,6 +115,7 @@ std::string benchHelp()
                        "  --prompt TEXT       prompt (default \"The capital of France is\")\n") +
            kSettingsHelp +
            "  --repeat N          generations to time (default 3)\n"
+           "  --contend N         run N busy threads beside the engine while measuring (default 0)\n"
            "  --json              print JSON instead of a table\n"
            "  -h, --help          show this help\n"
            "\n" +
@@ -175,6 +176,7 @@ const std::map<std::string, OptionSpec> &optionTable()
         {"--show", {false, {K::Generate}}},
         {"--full-logits", {false, {K::Forward}}},
         {"--repeat", {true, {K::Bench}}},
+        {"--contend", {true, {K::Bench}}},
         {"--json", {false, {K::Bench}}},
     };
     return table;
@@ -294,6 +296,10 @@ std::string applyOption(CliCommand &c, const std::string &name, const std::strin
         if (!(e = intOption(name, value, 1, 100000, &i)).empty())
             return e;
         c.repeat = static_cast<int>(i);
+    } else if (name == "--contend") {
+        if (!(e = intOption(name, value, 0, 64, &i)).empty())
+            return e;
+        c.contend = static_cast<int>(i);
     } else if (name == "--show") {
         c.show = true;
     } else if (name == "--full-logits") {

@@ -53,6 +53,7 @@ struct CliCommand
     bool show = false;        ///< generate --show
     bool fullLogits = false;  ///< forward --full-logits
     int repeat = 3;           ///< bench --repeat
+    int contend = 0;          ///< bench --contend: busy threads beside the engine
     bool json = false;        ///< bench --json
 
     // tokenize and eval

@@ -1,4 +1,5 @@
 #include "app/cli/cli_common.h"
+#include "core/base/compute_threads.h"
 
 #include "core/base/file_util.h"
 #include "core/sampling/generation_config.h"

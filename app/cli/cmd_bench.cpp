@@ -5,6 +5,9 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 
+#include "core/base/busy_load.h"
+#include "core/base/compute_environment.h"
+#include "core/base/compute_threads.h"
 #include "core/session/session.h"
 
 #include <nlohmann/json.hpp>
@@ -12,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <numeric>
 
 namespace dlm {
@@ -71,6 +75,28 @@ std::string statsRow(const char *label, const Stats &s)
     return buf;
 }
 
+/** "auto (2 cores): 60 steps on 2 threads, 4 on 1" or "1 (fixed)". */
+std::string threadsLine(int requested, const std::map<int, int> &use)
+{
+    std::string line = requested > 0 ? std::to_string(requested) + " (fixed)"
+                                     : "auto (" + std::to_string(machineCores()) + " cores)";
+    bool first = true;
+    for (auto it = use.rbegin(); it != use.rend(); ++it) {
+        line += (first ? ": " : ", ") + std::to_string(it->second) + (first ? " steps on " : " on ")
+            + std::to_string(it->first) + (it->first == 1 ? " thread" : " threads");
+        first = false;
+    }
+    return line;
+}
+
+json threadUseJson(const std::map<int, int> &use)
+{
+    json j = json::object();
+    for (const auto &[threads, steps] : use)
+        j[std::to_string(threads)] = steps;
+    return j;
+}
+
 std::string humanCount(int64_t n)
 {
     if (n >= 1000000000)
@@ -89,12 +115,11 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
     auto settings = resolveSettings(command);
     if (!settings)
         return reportFailure(err, ExitBadInput, settings.error());
-    const int threads = setThreads(settings->threads);
+    setThreads(settings->threads);
 
     using Clock = std::chrono::steady_clock;
-    const auto msSince = [](Clock::time_point t0) {
-        return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    };
+    const auto msSince
+        = [](Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
 
     const auto loadStart = Clock::now();
     auto loaded = loadModel(command.modelDir, settings->dtype);
@@ -103,9 +128,7 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
     const double loadMs = msSince(loadStart);
     const std::string prompt = command.prompt.value_or(kDefaultBenchPrompt);
 
-    const auto newSession = [&]() {
-        return Session::create(loaded->model, loaded->tokenizer, *settings, prompt);
-    };
+    const auto newSession = [&]() { return Session::create(loaded->model, loaded->tokenizer, *settings, prompt); };
     // One throw-away step: first calls allocate buffers and spin up thread pools.
     {
         auto warm = newSession();
@@ -116,6 +139,9 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
             return reportFailure(err, ExitInternal, "warm-up step failed: " + st.error());
     }
 
+    // The competition starts after loading and warm-up: it is the steps whose sharing is measured.
+    const BusyLoad contention(command.contend);
+    resetThreadUse();
     std::vector<double> forwardMs, samplerMs, recordMs, stepMs, generationMs, stepsPerGeneration;
     int promptLength = 0;
     for (int r = 0; r < command.repeat; ++r) {
@@ -144,31 +170,29 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
     const Stats fwd = summarise(forwardMs), smp = summarise(samplerMs), rec = summarise(recordMs),
                 step = summarise(stepMs), gen = summarise(generationMs), steps = summarise(stepsPerGeneration);
     const double overheadPct = step.sum > 0 ? 100.0 * rec.sum / step.sum : 0.0;
-    const double tokensPerSecond =
-        gen.sum > 0 ? 1000.0 * settings->genLength * static_cast<double>(command.repeat) / gen.sum : 0.0;
+    const double tokensPerSecond
+        = gen.sum > 0 ? 1000.0 * settings->genLength * static_cast<double>(command.repeat) / gen.sum : 0.0;
     const int64_t parameters = loaded->parameterCount;
+    const std::map<int, int> use = threadUse();
+    const ComputeEnvironment omp = computeEnvironment();
     const GenerationSettings &s = *settings;
 
     if (command.json) {
         json j;
-        j["model"] = {{"name", modelName(command.modelDir)},
-                      {"parameters", parameters},
-                      {"storage_dtype", loaded->storageDType},
-                      {"compute_dtype", dtypeName(s.dtype)},
-                      {"load_ms", loadMs}};
-        j["threads"] = threads;
-        j["settings"] = {{"gen_length", s.genLength},     {"steps", s.steps},
-                         {"block_length", s.blockLength}, {"remasking", measureName(s.measure)},
-                         {"threshold", s.useThreshold ? json(s.threshold) : json(nullptr)},
-                         {"cfg", s.cfgScale},             {"temperature", s.temperature},
-                         {"top_k", s.topK},               {"seed", s.seed}};
+        j["model"] = {{"name", modelName(command.modelDir)}, {"parameters", parameters},
+            {"storage_dtype", loaded->storageDType}, {"compute_dtype", dtypeName(s.dtype)}, {"load_ms", loadMs}};
+        j["threads"] = {{"requested", s.threads}, {"auto", s.threads <= 0}, {"cores", machineCores()},
+            {"steps_by_threads", threadUseJson(use)}};
+        j["openmp"] = {{"wait_policy", omp.waitPolicy}, {"spin_count", omp.spinCount}, {"origin", omp.origin}};
+        j["contend"] = command.contend;
+        j["settings"] = {{"gen_length", s.genLength}, {"steps", s.steps}, {"block_length", s.blockLength},
+            {"remasking", measureName(s.measure)}, {"threshold", s.useThreshold ? json(s.threshold) : json(nullptr)},
+            {"cfg", s.cfgScale}, {"temperature", s.temperature}, {"top_k", s.topK}, {"seed", s.seed}};
         j["prompt_tokens"] = promptLength;
         j["repeat"] = command.repeat;
         j["steps_per_generation"] = steps.mean;
-        j["step_ms"] = {{"forward", statsJson(fwd)},
-                        {"sampler", statsJson(smp)},
-                        {"record", statsJson(rec)},
-                        {"total", statsJson(step)}};
+        j["step_ms"] = {{"forward", statsJson(fwd)}, {"sampler", statsJson(smp)}, {"record", statsJson(rec)},
+            {"total", statsJson(step)}};
         j["record_overhead_percent"] = overheadPct;
         j["generation_ms"] = statsJson(gen);
         j["tokens_per_second"] = tokensPerSecond;
@@ -179,7 +203,10 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
     out << "model        " << modelName(command.modelDir) << " (" << humanCount(parameters) << " parameters, "
         << loaded->storageDType << " weights, compute " << dtypeName(s.dtype) << ", loaded in "
         << format("%.0f", loadMs) << " ms)\n";
-    out << "threads      " << threads << '\n';
+    out << "threads      " << threadsLine(s.threads, use) << '\n';
+    out << "openmp       " << omp.describe() << '\n';
+    if (command.contend > 0)
+        out << "contention   " << command.contend << " busy thread(s) ran beside the engine\n";
     out << "settings     gen-length " << s.genLength << ", "
         << (s.useThreshold ? "threshold " + format("%g", s.threshold) : "steps " + std::to_string(s.steps))
         << ", block-length " << s.blockLength << ", " << measureName(s.measure) << ", cfg " << format("%g", s.cfgScale)

@@ -1,4 +1,5 @@
 // dlmstudio: the GUI. `dlmstudio [--model DIR] [--prompt TEXT] [--steps-to N] [--screenshot OUT.png]`.
+#include "core/base/compute_environment.h"
 #include "ui/window/gui_options.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/startup_driver.h"
@@ -31,6 +32,9 @@ int main(int argc, char **argv)
         std::printf("dlmstudio %s\n", DLM_VERSION);
         return 0;
     }
+    // Before anything starts a thread: libgomp reads its wait policy when it is loaded, so this may
+    // re-execute the program. Without it the engine's spinning threads fight the window for the cores.
+    dlm::prepareComputeEnvironment(argv);
     // A screenshot is a batch job: render offscreen unless the caller chose a platform.
     if (!options.screenshot.isEmpty() && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");

@@ -99,12 +99,6 @@ std::vector<std::pair<std::string, at::Tensor>> LladaWeights::named() const
     return out;
 }
 
-void setComputeThreads(int threads)
-{
-    const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(n);
-}
-
 Result<std::shared_ptr<LladaModel>> LladaModel::load(const std::string &dir, ComputeDType dtype,
                                                      const LoadProgress &progress)
 {

@@ -33,8 +33,4 @@ struct LoadedModel
 Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtype = ComputeDType::F32,
                                        const LoadProgress &progress = {});
 
-/** Sets LibTorch's intra-op thread count for the calling process (0 = one per core). LibTorch starts with
- *  one thread on small machines, so every front end calls this once before computing. */
-void setComputeThreads(int threads);
-
 } // namespace dlm

@@ -77,7 +77,7 @@ Status validateSettings(const GenerationSettings &s)
     if (s.topK < 0 || s.topK > 64)
         return Status::failure("top-k must be between 0 and 64, got " + std::to_string(s.topK));
     if (s.threads < 0 || s.threads > 1024)
-        return Status::failure("threads must be between 0 (one per core) and 1024");
+        return Status::failure("threads must be between 0 (auto) and 1024");
     return {};
 }
 

@@ -38,7 +38,7 @@ struct GenerationSettings
     uint64_t seed = 0;
     int topK = 5;              ///< alternatives recorded per position and step
     ComputeDType dtype = ComputeDType::F32;
-    int threads = 0;           ///< 0 = one per core
+    int threads = 0;           ///< 0 = auto: before each step, the cores no other program is using
 
     bool operator==(const GenerationSettings &o) const;
     bool operator!=(const GenerationSettings &o) const { return !(*this == o); }

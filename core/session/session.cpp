@@ -2,6 +2,7 @@
 #include "core/session/session_impl.h"
 
 #include "core/sampling/candidates.h"
+#include "core/base/compute_threads.h"
 #include "core/base/file_util.h"
 #include "core/model/logits_model.h"
 #include "core/text/prompt.h"
@@ -278,6 +279,7 @@ Status Session::computeNextStep()
 
     try {
         at::InferenceMode guard;
+        threadsForThisStep(); // "auto" threads: the cores nobody else is using right now
         auto t0 = Clock::now();
         at::Tensor canvas = at::tensor(std::vector<int64_t>(cur.tokens.begin(), cur.tokens.end()), at::kLong)
                                 .unsqueeze(0);

@@ -1,4 +1,5 @@
 #include "core/train/trainer.h"
+#include "core/base/compute_threads.h"
 
 #include "core/train/adamw.h"
 #include "core/base/counter_rng.h"

@@ -1,4 +1,5 @@
 #include "ui/engine/engine_worker.h"
+#include "core/base/compute_threads.h"
 
 #include "core/sampling/generation_config.h"
 #include "core/session/session.h"

@@ -1,11 +1,14 @@
 #include "ui/panels/sampler_form.h"
 
+#include "core/base/compute_environment.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QRandomGenerator>
 #include <QRegularExpressionValidator>
@@ -112,7 +115,15 @@ SamplerForm::SamplerForm(QWidget *parent)
     m_topK = spinBox("topK", 0, 1000,
         tr("Alternatives per position and step the timeline records for the inspector; does not "
            "change sampling."));
-    m_threads = spinBox("threads", 0, 4096, tr("CPU threads for the forward pass; 0 uses one per core."));
+    m_threads = spinBox("threads", 0, 4096,
+        tr("CPU threads for each step. Auto (0) takes, before every step, the cores no other program is "
+           "using, so the engine never fights the window or another job for a core."));
+    m_threads->setSpecialValueText(tr("auto"));
+    // How the threads wait is fixed when the program starts (libgomp reads it once): show it, do not offer it.
+    auto *waitPolicy = new QLabel(QString::fromStdString(computeEnvironment().describe()));
+    waitPolicy->setObjectName(QStringLiteral("waitPolicy"));
+    waitPolicy->setWordWrap(true);
+    waitPolicy->setForegroundRole(QPalette::PlaceholderText);
     m_advancedToggle = new QToolButton;
     m_advancedToggle->setObjectName(QStringLiteral("advancedToggle"));
     m_advancedToggle->setText(tr("Advanced"));
@@ -126,6 +137,7 @@ SamplerForm::SamplerForm(QWidget *parent)
     advancedForm->addRow(tr("CFG scale"), m_cfgScale);
     advancedForm->addRow(tr("Top-k recorded"), m_topK);
     advancedForm->addRow(tr("Threads"), m_threads);
+    advancedForm->addRow(QString(), waitPolicy);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
