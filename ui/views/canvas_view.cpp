@@ -98,7 +98,7 @@ QString CanvasView::text(int32_t id) const
     return t.isEmpty() ? QStringLiteral("#%1").arg(id) : t;
 }
 
-std::vector<QString> CanvasView::sequenceText(const StepRecord &r) const
+std::vector<QString> CanvasView::spellSequence(const StepRecord &r) const
 {
     // Byte pieces that spell one character together need their neighbours, which the per-id lookup lacks:
     // with the raw pieces the whole canvas is spelled at once (masks end a run, as gaps in the text).
@@ -125,7 +125,7 @@ void CanvasView::rebuildChips()
     m_maskedChips = 0;
     if (m_record) {
         const StepRecord &r = *m_record;
-        const std::vector<QString> spelled = sequenceText(r);
+        const std::vector<QString> spelled = spellSequence(r);
         m_chips.reserve(static_cast<size_t>(r.length()));
         for (int pos = 0; pos < r.length(); ++pos) {
             const size_t i = static_cast<size_t>(pos);

@@ -91,7 +91,7 @@ private:
     void ensureLayout() const;
     QString text(int32_t id) const;
     /** Each position's text spelled with its neighbours (empty where there are no raw pieces or a mask). */
-    std::vector<QString> sequenceText(const StepRecord &r) const;
+    std::vector<QString> spellSequence(const StepRecord &r) const;
 
     TokenChipPainter m_painter;
     PieceText m_pieceText;
