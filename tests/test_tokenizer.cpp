@@ -2,6 +2,7 @@
 // special ids the tiny model relies on, prompt markers, display of pieces, and load errors.
 
 #include "core/base/plugin_path.h"
+#include "core/text/piece_text.h"
 #include "core/text/prompt.h"
 #include "core/text/sentencepiece_tokenizer.h"
 #include "tiny_tokenizer.h"
@@ -126,7 +127,7 @@ private Q_SLOTS:
         if (bytes) {
             QVERIFY(tok.vocabSize() > 256 + 5);
             QVERIFY(tok.vocabSize() <= 512);
-            QCOMPARE(dlm::displayPiece(tok.piece(tok.pieceToId("<0x0A>"))), std::string("\n"));
+            QCOMPARE(dlm::pieceText(tok.piece(tok.pieceToId("<0x0A>"))), std::string("\n"));
         } else {
             QCOMPARE(tok.vocabSize(), 200); // the tiny model's default vocabulary must match exactly
             QCOMPARE(tok.pieceToId("<0x0A>"), -1);
@@ -310,32 +311,6 @@ private Q_SLOTS:
         auto plain = dlm::encodePrompt(*m_small, "the cat", -1, "");
         QVERIFY2(plain.ok(), plain.error().c_str());
         QCOMPARE(*plain, m_small->encode("the cat"));
-    }
-
-    void displayPiece_data()
-    {
-        QTest::addColumn<QByteArray>("piece");
-        QTest::addColumn<QByteArray>("shown");
-        QTest::newRow("word start") << QByteArray("\xE2\x96\x81the") << QByteArray(" the");
-        QTest::newRow("lone word start") << QByteArray("\xE2\x96\x81") << QByteArray(" ");
-        QTest::newRow("several") << QByteArray("a\xE2\x96\x81\xE2\x96\x81" "b") << QByteArray("a  b");
-        QTest::newRow("plain") << QByteArray("cat") << QByteArray("cat");
-        QTest::newRow("newline byte") << QByteArray("<0x0A>") << QByteArray("\n");
-        QTest::newRow("letter byte") << QByteArray("<0x41>") << QByteArray("A");
-        QTest::newRow("nul byte") << QByteArray("<0x00>") << QByteArray("\0", 1);
-        QTest::newRow("high byte") << QByteArray("<0xE2>") << QByteArray("\xE2");
-        QTest::newRow("not hex") << QByteArray("<0xZZ>") << QByteArray("<0xZZ>");
-        QTest::newRow("unclosed") << QByteArray("<0x0A") << QByteArray("<0x0A");
-        QTest::newRow("special") << QByteArray("<|mdm_mask|>") << QByteArray("<|mdm_mask|>");
-        QTest::newRow("empty") << QByteArray() << QByteArray();
-    }
-
-    void displayPiece()
-    {
-        QFETCH(QByteArray, piece);
-        QFETCH(QByteArray, shown);
-        const std::string result = dlm::displayPiece(piece.toStdString());
-        QCOMPARE(QByteArray(result.data(), static_cast<int>(result.size())), shown);
     }
 
     void trainingIsDeterministic()

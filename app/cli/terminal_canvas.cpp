@@ -1,6 +1,6 @@
 #include "app/cli/terminal_canvas.h"
 
-#include "core/text/prompt.h"
+#include "core/text/piece_text.h"
 
 #include <algorithm>
 
@@ -139,7 +139,7 @@ std::string renderCanvas(const StepRecord &record, const PieceLookup &pieces, co
         out = kDim + out + kReset;
     out += '\n';
 
-    const auto text = [&](int32_t id) { return sanitize(displayPiece(pieces ? pieces(id) : std::string())); };
+    const auto text = [&](int32_t id) { return sanitize(pieceText(pieces ? pieces(id) : std::string())); };
     const int n = record.length();
     const auto stateAt = [&](int i) {
         return i < static_cast<int>(record.states.size()) ? record.states[i] : PositionState::Committed;

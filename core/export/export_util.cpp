@@ -74,22 +74,6 @@ std::string exportNumber(double value)
     return shortest(value);
 }
 
-std::string pieceAsText(const std::string &piece)
-{
-    static const std::string kSpaceMark = "\xe2\x96\x81"; // U+2581, sentencepiece's word-start mark
-    std::string out;
-    out.reserve(piece.size());
-    for (size_t i = 0; i < piece.size();) {
-        if (piece.compare(i, kSpaceMark.size(), kSpaceMark) == 0) {
-            out += ' ';
-            i += kSpaceMark.size();
-        } else {
-            out += piece[i++];
-        }
-    }
-    return out;
-}
-
 PositionState stateAt(const StepRecord &record, int pos)
 {
     const auto i = static_cast<size_t>(pos);

@@ -1,7 +1,7 @@
 #pragma once
 // Helpers the text exporters share (CSV, Markdown/LaTeX tables, HTML player): checking which branch and
-// records were asked for, reading a record without trusting its array sizes, and spelling numbers and pieces
-// the same way in every format.
+// records were asked for, reading a record without trusting its array sizes, and spelling numbers the same
+// way in every format (pieces are spelled by core/text/piece_text.h, as in the app).
 
 #include "core/base/result.h"
 #include "core/timeline/timeline.h"
@@ -28,9 +28,6 @@ std::vector<int> exportRecordIndices(const Branch &branch, const std::vector<int
 std::string exportNumber(float value);
 /** The same for doubles (settings such as the temperature). */
 std::string exportNumber(double value);
-
-/** A sentencepiece piece as plain text: every "▁" (U+2581) becomes a space. */
-std::string pieceAsText(const std::string &piece);
 
 // Per-position reads that tolerate arrays shorter than the canvas: a timeline built in memory is not
 // validated the way a loaded file is, and an export must never read out of bounds.

@@ -1,5 +1,7 @@
 #include "core/export/html_player.h"
 
+#include "core/text/piece_text.h"
+
 #include "player_template.h" // generated from resources/player/ by cmake/EmbedPlayer.cmake
 
 #include <nlohmann/json.hpp>
@@ -45,7 +47,26 @@ ojson settingsJson(const GenerationSettings &s)
     return j;
 }
 
-ojson recordJson(const StepRecord &r, std::set<int32_t> &ids)
+/**
+ * The positions whose text needs their neighbours: byte pieces that spell one character together, as
+ * [position, text] pairs (the character at the first, "" at the others). Everything else the player spells
+ * per id from the pieces table, so the page holds each spelling once.
+ */
+ojson joinedCharacters(const Timeline &timeline, const StepRecord &r)
+{
+    std::vector<std::string> pieces;
+    for (int32_t token : r.tokens)
+        pieces.push_back(timeline.pieceOf(token));
+    const std::vector<std::string> texts = sequenceTexts(pieces);
+    ojson joined = ojson::array();
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        if (texts[i] != pieceText(pieces[i]))
+            joined.push_back(ojson::array({i, texts[i]}));
+    }
+    return joined;
+}
+
+ojson recordJson(const Timeline &timeline, const StepRecord &r, std::set<int32_t> &ids)
 {
     ojson j;
     j["kind"] = recordKindName(r.kind);
@@ -53,6 +74,7 @@ ojson recordJson(const StepRecord &r, std::set<int32_t> &ids)
     j["block"] = r.block;
     j["step_in_block"] = r.stepInBlock;
     j["tokens"] = r.tokens;
+    j["joined"] = joinedCharacters(timeline, r);
     ids.insert(r.tokens.begin(), r.tokens.end());
     std::string states;
     ojson locked = ojson::array();
@@ -179,11 +201,11 @@ Result<std::string> timelinePlayerData(const Timeline &timeline, const PlayerExp
     std::set<int32_t> ids;
     ojson records = ojson::array();
     for (int i = 0; i < b.size(); ++i)
-        records.push_back(recordJson(b.at(i), ids));
+        records.push_back(recordJson(timeline, b.at(i), ids));
     ojson pieces = ojson::array();
     for (int32_t id : ids) {
         if (id >= 0)
-            pieces.push_back(ojson::array({id, timeline.pieceOf(id)}));
+            pieces.push_back(ojson::array({id, timeline.pieceOf(id), pieceText(timeline.pieceOf(id))}));
     }
 
     ojson root;

@@ -1,5 +1,7 @@
 #include "core/export/timeline_csv.h"
 
+#include "core/text/piece_text.h"
+
 #include <algorithm>
 #include <set>
 
@@ -8,25 +10,34 @@ namespace dlm {
 namespace {
 
 const char *const kHeader = "branch,record,denoise_step,block,kind,position,token_id,piece,state,locked,"
-                            "candidate_id,candidate_piece,confidence,probability,margin,entropy\n";
+                            "candidate_id,candidate_piece,confidence,probability,margin,entropy,text,candidate_text\n";
 
 void appendRows(std::string &out, const Timeline &timeline, int branchId, int index, const StepRecord &r)
 {
     const std::string prefix = std::to_string(branchId) + ',' + std::to_string(index) + ','
         + std::to_string(r.denoiseStep) + ',' + std::to_string(r.block) + ',' + recordKindName(r.kind) + ',';
+    // The text column is made for the whole canvas at once, so byte pieces that spell a character become it
+    // (the same text the app shows).
+    std::vector<std::string> pieces;
+    for (int32_t token : r.tokens)
+        pieces.push_back(timeline.pieceOf(token));
+    const std::vector<std::string> texts = sequenceTexts(pieces);
     for (int pos = 0; pos < r.length(); ++pos) {
-        const int32_t token = r.tokens[static_cast<size_t>(pos)];
+        const size_t at = static_cast<size_t>(pos);
+        const int32_t token = r.tokens[at];
         out += prefix;
-        out += std::to_string(pos) + ',' + std::to_string(token) + ',' + csvField(timeline.pieceOf(token)) + ','
+        out += std::to_string(pos) + ',' + std::to_string(token) + ',' + csvField(pieces[at]) + ','
             + stateName(stateAt(r, pos)) + ',' + (lockedAt(r, pos) ? '1' : '0') + ',';
         const int32_t candidate = candidateAt(r, pos);
+        const std::string candidatePiece = candidate >= 0 ? timeline.pieceOf(candidate) : std::string();
         if (candidate >= 0) {
-            out += std::to_string(candidate) + ',' + csvField(timeline.pieceOf(candidate)) + ','
+            out += std::to_string(candidate) + ',' + csvField(candidatePiece) + ','
                 + exportNumber(valueAt(r.confidence, pos)) + ',' + exportNumber(valueAt(r.probability, pos)) + ','
                 + exportNumber(valueAt(r.margin, pos)) + ',' + exportNumber(valueAt(r.entropy, pos));
         } else {
             out += ",,,,,"; // six empty cells: nothing was predicted here this step
         }
+        out += ',' + csvField(texts[at]) + ',' + (candidate >= 0 ? csvField(pieceText(candidatePiece)) : std::string());
         out += '\n';
     }
 }

@@ -3,7 +3,8 @@
 //
 // Columns, in this order (docs/exports.md describes each):
 //   branch, record, denoise_step, block, kind, position, token_id, piece, state, locked,
-//   candidate_id, candidate_piece, confidence, probability, margin, entropy
+//   candidate_id, candidate_piece, confidence, probability, margin, entropy, text, candidate_text
+// (the two text columns last, so scripts that read the older columns by position keep working).
 // Cells the record does not have are left empty: the candidate columns and the four numbers where the
 // sampler did not consider the position that step (prompt, committed, right of the block, edit records),
 // and NaN values. Infinities are written "inf" / "-inf". Floats are the shortest decimal that reads back

@@ -1,5 +1,7 @@
 #include "core/export/timeline_table.h"
 
+#include "core/text/piece_text.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -27,14 +29,14 @@ int regionStart(const Timeline &timeline, const Branch &branch)
     return std::min(static_cast<int>(timeline.promptIds.size()), first.length());
 }
 
-std::string tokenText(const Timeline &timeline, int32_t id)
-{
-    const std::string piece = timeline.pieceOf(id);
-    return piece.empty() ? "#" + std::to_string(id) : pieceAsText(piece);
-}
-
 std::vector<Run> regionRuns(const Timeline &timeline, const StepRecord &r, int start, int *masks)
 {
+    // The region's text is made in one go, so byte pieces that together spell a character become it.
+    std::vector<std::string> pieces;
+    for (int pos = start; pos < r.length(); ++pos)
+        pieces.push_back(
+            isMaskState(stateAt(r, pos)) ? std::string() : timeline.pieceOf(r.tokens[static_cast<size_t>(pos)]));
+    const std::vector<std::string> texts = sequenceTexts(pieces);
     std::vector<Run> runs;
     *masks = 0;
     for (int pos = start; pos < r.length(); ++pos) {
@@ -46,10 +48,13 @@ std::vector<Run> regionRuns(const Timeline &timeline, const StepRecord &r, int s
             runs.push_back({kind, {}, 0});
         Run &run = runs.back();
         ++run.count;
+        const size_t at = static_cast<size_t>(pos - start);
         if (kind == Run::Kind::Mask)
             ++*masks;
+        else if (pieces[at].empty())
+            run.text += "#" + std::to_string(r.tokens[static_cast<size_t>(pos)]); // an id the file has no piece for
         else
-            run.text += tokenText(timeline, r.tokens[static_cast<size_t>(pos)]);
+            run.text += texts[at];
     }
     return runs;
 }

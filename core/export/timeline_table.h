@@ -6,8 +6,8 @@
 // position that is not part of the prompt in the branch's first record (for infilling prompts, the first
 // prompt mask) to the end of the canvas. Masks are drawn as "▒" (Markdown) or "\texttt{[M]}" (LaTeX), one
 // per position; tokens committed in that record's step are bold. A caption names the prompt, the branch, the
-// model and the settings. Token text comes from the timeline's pieces ("▁" becomes a space) and is escaped
-// for the format, so a piece can never break the table or inject markup.
+// model and the settings. Token text comes from the timeline's pieces as sequenceText() spells them (piece_text.h,
+// the same text the app shows) and is escaped for the format, so a piece can never break the table or inject markup.
 
 #include "core/export/export_util.h"
 #include "core/base/result.h"

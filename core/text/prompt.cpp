@@ -4,19 +4,6 @@ namespace dlm {
 
 namespace {
 
-constexpr const char *kWordStart = "\xE2\x96\x81"; // U+2581, sentencepiece's visible space
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 void appendEncoded(const Tokenizer &tok, const std::string &segment, std::vector<int32_t> &ids)
 {
     if (segment.empty())
@@ -27,8 +14,8 @@ void appendEncoded(const Tokenizer &tok, const std::string &segment, std::vector
 
 } // namespace
 
-Result<std::vector<int32_t>> encodePrompt(const Tokenizer &tok, const std::string &text, int32_t maskId,
-                                          const std::string &maskPiece)
+Result<std::vector<int32_t>> encodePrompt(
+    const Tokenizer &tok, const std::string &text, int32_t maskId, const std::string &maskPiece)
 {
     using R = Result<std::vector<int32_t>>;
     const std::string alias = kMaskAlias;
@@ -55,35 +42,13 @@ Result<std::vector<int32_t>> encodePrompt(const Tokenizer &tok, const std::strin
         // Only a marker needs a mask id, so plain prompts still work with models that have none.
         if (maskId < 0)
             return R::failure("prompt: it contains a mask marker (\"" + text.substr(at, length)
-                              + "\") but the model has no mask token");
+                + "\") but the model has no mask token");
         appendEncoded(tok, text.substr(start, at - start), ids);
         ids.push_back(maskId);
         start = at + length;
     }
     appendEncoded(tok, text.substr(start), ids);
     return ids;
-}
-
-std::string displayPiece(const std::string &piece)
-{
-    // Byte-fallback pieces are exactly "<0xHH>" with two upper-case hex digits.
-    if (piece.size() == 6 && piece.compare(0, 3, "<0x") == 0 && piece[5] == '>') {
-        const int high = hexValue(piece[3]);
-        const int low = hexValue(piece[4]);
-        if (high >= 0 && low >= 0)
-            return std::string(1, static_cast<char>(high * 16 + low));
-    }
-    const std::string wordStart = kWordStart;
-    std::string out;
-    out.reserve(piece.size());
-    size_t start = 0;
-    for (size_t pos = piece.find(wordStart); pos != std::string::npos; pos = piece.find(wordStart, start)) {
-        out.append(piece, start, pos - start);
-        out += ' ';
-        start = pos + wordStart.size();
-    }
-    out.append(piece, start, std::string::npos);
-    return out;
 }
 
 } // namespace dlm

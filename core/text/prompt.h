@@ -1,5 +1,5 @@
 #pragma once
-// Turning what a user types into prompt ids, and token pieces into what a view shows.
+// Turning what a user types into prompt ids (the reverse, pieces to text, is piece_text.h).
 
 #include "core/base/result.h"
 #include "core/text/tokenizer.h"
@@ -21,14 +21,7 @@ inline constexpr const char *kMaskAlias = "[MASK]";
  * whole tokens, including the word-start the model is expected to predict. Fails when the text has a
  * marker but `maskId` is negative (the model has no mask token); an empty `maskPiece` leaves only "[MASK]".
  */
-Result<std::vector<int32_t>> encodePrompt(const Tokenizer &tok, const std::string &text, int32_t maskId,
-                                          const std::string &maskPiece);
-
-/**
- * The text a view shows for a piece: "▁" (U+2581) becomes a space and a byte piece such as "<0x0A>"
- * becomes the byte it stands for (here a newline). Other pieces are returned unchanged. A byte piece above
- * 0x7F is one byte of a longer UTF-8 sequence and is returned as that raw byte.
- */
-std::string displayPiece(const std::string &piece);
+Result<std::vector<int32_t>> encodePrompt(
+    const Tokenizer &tok, const std::string &text, int32_t maskId, const std::string &maskPiece);
 
 } // namespace dlm

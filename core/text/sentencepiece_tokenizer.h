@@ -15,7 +15,7 @@ struct SpmApi;
 
 /**
  * A sentencepiece model loaded through the plugin. Pieces are returned as sentencepiece spells them, with
- * "▁" (U+2581) for a word start and "<0x0A>" style byte pieces; displayPiece() (prompt.h) converts them
+ * "▁" (U+2581) for a word start and "<0x0A>" style byte pieces; pieceText() (piece_text.h) converts them
  * for views. Ids outside the vocabulary decode to nothing and have an empty piece.
  */
 class SentencePieceTokenizer : public Tokenizer

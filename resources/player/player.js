@@ -7,7 +7,8 @@
   const data = JSON.parse(document.getElementById('timeline-data').textContent);
   const records = data.records;
   const last = records.length - 1;
-  const pieces = new Map(data.pieces);
+  // id -> [raw piece, text]
+  const pieces = new Map(data.pieces.map(function (p) { return [p[0], [p[1], p[2]]]; }));
   const maskId = data.model.mask_id;
 
   // State codes of the timeline format, and the names the app and the CSV use.
@@ -44,19 +45,26 @@
   // --- pieces --------------------------------------------------------------------------------------------
 
   /** The raw piece (sentencepiece spelling), or '' when the file does not know the id. */
-  function rawPiece(id) { const p = pieces.get(id); return p === undefined ? '' : p; }
-  /** The piece as text: U+2581 marks a space. Unknown ids show as #id. */
-  function pieceText(id) {
-    const p = rawPiece(id);
-    return p === '' ? '#' + id : p.split('\u2581').join(' ');
+  function rawPiece(id) { const p = pieces.get(id); return p === undefined ? '' : p[0]; }
+  /**
+   * The piece as text, spelled by the app (core/text/piece_text.h) and stored next to the raw piece: U+2581
+   * is a space, a byte piece its byte. Unknown ids show as #id.
+   */
+  function pieceText(id) { const p = pieces.get(id); return p === undefined || p[0] === '' ? '#' + id : p[1]; }
+  // Positions whose byte pieces spell one character together: the app put the character at the first and ''
+  // at the others; every other position is spelled alone.
+  const joined = records.map(function (r) { return new Map(r.joined); });
+  function tokenText(i, pos) {
+    const t = joined[i].get(pos);
+    return t === undefined ? pieceText(records[i].tokens[pos]) : t;
   }
   /**
    * What a chip shows, as the app's canvas does: a leading space becomes a wider gap before the chip (a lone
    * space shows as U+2423), a newline shows as U+21B5 and ends the line, a tab as U+21E5, other control
-   * characters as \xNN.
+   * characters as \xNN, and a byte that continues the character of the chip before as U+25CC.
    */
-  function chipText(id) {
-    let s = pieceText(id);
+  function chipText(text) {
+    let s = text === '' ? '\u25CC' : text;
     const wordStart = s.charAt(0) === ' ';
     if (wordStart && s.length > 1) s = s.slice(1);
     else if (wordStart) s = '\u2423';
@@ -183,12 +191,12 @@
     if (token === maskId || code === 'm' || code === 'r') {
       node.classList.add('mask');
       const pred = predictionMaps[i].get(pos);
-      shown = pred ? chipText(pred.id) : { text: '', wordStart: false, breakAfter: false };
+      shown = pred ? chipText(pieceText(pred.id)) : { text: '', wordStart: false, breakAfter: false };
       // The candidate is drawn by CSS from this attribute: a mask's text is empty.
       node.dataset.candidate = shown.text;
       if (code === 'r') node.appendChild(glyph('remasked'));
     } else {
-      shown = chipText(token);
+      shown = chipText(tokenText(i, pos));
       node.appendChild(make('span', 'chip-text', shown.text));
       if (code === 'p') {
         node.classList.add('prompt');

@@ -3,32 +3,29 @@
 
 Makes a tiny random model (dlm-make-tiny-model), generates a timeline with `dlmstudio-cli generate
 --timeline`, exports the player with `dlmstudio-cli export --format html`, opens the page from disk in
-headless Chromium through chromedriver (W3C WebDriver over HTTP, Python standard library only), presses real
-keys (Right, Left, End, Home, Space) and checks the shown record, every chip's text and state, and the
-remasking decision against the timeline JSON, which this script reads and interprets on its own.
+headless Chromium through chromedriver with Selenium (Debian's python3-selenium), presses real keys (Right,
+Left, End, Home, Space) and checks the shown record, every chip's text and state, and the remasking decision
+against the timeline JSON, which this script reads and interprets on its own.
 
-Fails (exit 1), never skips, when chromium or chromedriver is missing: scripts/setup-deps installs them.
+Fails (exit 1), never skips, when chromium, chromedriver or Selenium is missing: scripts/setup-deps installs
+them.
 """
 
 import argparse
 import json
 import math
 import os
+import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 STATE_NAMES = {"p": "prompt", "m": "masked", "r": "remasked", "n": "committed_this_step",
                "c": "committed", "e": "edited"}
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                   "--window-size=1200,900", "--no-first-run", "--no-default-browser-check"]
-KEYS = {"Right": "\ue014", "Left": "\ue012", "Home": "\ue011", "End": "\ue010", "Space": "\ue00d"}
 
 
 class Failure(Exception):
@@ -62,34 +59,54 @@ def load_expectations(path, branch):
     return history(branch), pieces, mask_id
 
 
+# Byte pieces the edit writes into the last four positions: a newline, then an em dash spelled as its three
+# UTF-8 bytes, which the player must show as one character (and the two chips that continue it as U+25CC).
+BYTE_PIECES = ["<0x0A>", "<0xE2>", "<0x80>", "<0x94>"]
+
+
 def add_edited_branch(path):
     """Forks branch 1 off the run at record 2 with two hand-made edit records: set a token whose piece is
-    PLANTED_PIECE at a masked position, then lock it. Returns the edited position."""
+    PLANTED_PIECE at a masked position and the last four (masked) positions to BYTE_PIECES, then lock the
+    first. Returns the positions set, the planted one first."""
     with open(path, encoding="utf-8") as f:
         timeline = json.load(f)
     mask_id = timeline["model"]["mask_id"]
-    used = {pid for pid, _ in timeline["pieces"]}
-    planted = next(i for i in range(5, timeline["model"]["vocab_size"]) if i not in used and i != mask_id)
+    by_piece = {piece: pid for pid, piece in timeline["pieces"]}
+    used = set(by_piece.values())
+    free = (i for i in range(5, timeline["model"]["vocab_size"]) if i not in used and i != mask_id)
+    planted = next(free)
     timeline["pieces"].append([planted, PLANTED_PIECE])
+    byte_ids = []
+    for piece in BYTE_PIECES:
+        if piece not in by_piece:
+            by_piece[piece] = next(free)
+            timeline["pieces"].append([by_piece[piece], piece])
+        byte_ids.append(by_piece[piece])
+    timeline["pieces"].sort()
 
     base = timeline["branches"][0]["records"][2]
     pos = base["tokens"].index(mask_id)
+    tail = list(range(len(base["tokens"]) - len(BYTE_PIECES), len(base["tokens"])))
+    check(pos not in tail and all(base["tokens"][p] == mask_id for p in tail),
+          "record 2 does not end in %d masks" % len(tail))
     # An edit record carries the canvas only: no predictions, no decision.
     keep = ("kind", "denoise_step", "block", "step_in_block", "tokens", "states", "flags")
     edit = {k: v for k, v in base.items() if k in keep}
     edit["kind"] = "edit"
     edit["tokens"] = list(base["tokens"])
-    edit["tokens"][pos] = planted
     states = [{"n": "c", "r": "m"}.get(c, c) for c in base["states"]]
-    states[pos] = "e"
+    for p, token in zip([pos] + tail, [planted] + byte_ids):
+        edit["tokens"][p] = token
+        states[p] = "e"
     edit["states"] = "".join(states)
-    edit["edit"] = {"type": "set_tokens", "positions": [pos], "tokens": [planted], "text": PLANTED_PIECE}
+    edit["edit"] = {"type": "set_tokens", "positions": [pos] + tail, "tokens": [planted] + byte_ids,
+                    "text": PLANTED_PIECE}
     lock = dict(edit, flags=[[pos, 1]], edit={"type": "lock", "positions": [pos]})
     timeline["branches"].append({"id": 1, "parent": 0, "fork_index": 2, "label": "what if",
                                  "records": [edit, lock]})
     with open(path, "w", encoding="utf-8") as f:
         json.dump(timeline, f, ensure_ascii=False)
-    return pos
+    return [pos] + tail
 
 
 def states_of(record):
@@ -99,12 +116,50 @@ def states_of(record):
     return list(states)
 
 
-def chip_text(piece_id, pieces):
+def piece_byte(piece):
+    """The byte of a byte-fallback piece ("<0xE2>"), or None."""
+    match = re.fullmatch(r"<0x([0-9A-F]{2})>", piece)
+    return int(match.group(1), 16) if match else None
+
+
+def sequence_texts(pieces_in_order):
+    """Each position's text, as docs/exports.md describes it: a byte below 0x80 is its character, byte pieces
+    that together are one valid UTF-8 character give it at the first position and '' at the others (Python's
+    strict decoder is the judge of validity), any other byte keeps its spelling, U+2581 is a space."""
+    texts = []
+    i = 0
+    while i < len(pieces_in_order):
+        piece = pieces_in_order[i]
+        byte = piece_byte(piece)
+        if byte is None or byte < 0x80:
+            texts.append(piece.replace("\u2581", " ") if byte is None else chr(byte))
+            i += 1
+            continue
+        character, length = None, 1
+        for length in (2, 3, 4):
+            run = [piece_byte(p) for p in pieces_in_order[i:i + length]]
+            if len(run) < length or None in run:
+                break
+            try:
+                decoded = bytes(run).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if len(decoded) == 1:
+                character = decoded
+                break
+        if character is None:
+            texts.append(piece)
+            i += 1
+        else:
+            texts += [character] + [""] * (length - 1)
+            i += length
+    return texts
+
+
+def chip_text(text):
     """The chip text rule documented in docs/exports.md (the app's canvas does the same)."""
-    piece = pieces.get(piece_id, "")
-    if piece == "":
-        return "#%d" % piece_id
-    text = piece.replace("\u2581", " ")
+    if text == "":
+        return "\u25cc"  # continues the character of the chip before
     if text.startswith(" "):
         text = text[1:] if len(text) > 1 else "\u2423"
     text = text.replace("\n", "\u21b5").replace("\t", "\u21e5")
@@ -113,10 +168,18 @@ def chip_text(piece_id, pieces):
 
 def expected_chips(record, pieces, mask_id):
     locked = {pos for pos, bits in record.get("flags", []) if bits & 1}
+    tokens = record["tokens"]
+    texts = sequence_texts(["" if t == mask_id else pieces.get(t, "") for t in tokens])
     chips = []
-    for pos, (token, state) in enumerate(zip(record["tokens"], states_of(record))):
+    for pos, (token, state) in enumerate(zip(tokens, states_of(record))):
         masked = token == mask_id or state in ("masked", "remasked")
-        chips.append([pos, state, "" if masked else chip_text(token, pieces), pos in locked])
+        if masked:
+            shown = ""
+        elif pieces.get(token, "") == "":
+            shown = "#%d" % token
+        else:
+            shown = chip_text(texts[pos])
+        chips.append([pos, state, shown, pos in locked])
     return chips
 
 
@@ -165,71 +228,36 @@ def expected_label(records, i):
     return "Record %d / %d \u00b7 %s" % (i, len(records) - 1, what)
 
 
-# --- a minimal W3C WebDriver client ----------------------------------------------------------------------
+# --- the browser, through Selenium ----------------------------------------------------------------------
 
-class WebDriver:
-    def __init__(self, port):
-        self.base = "http://127.0.0.1:%d" % port
-        self.session = None
+def start_browser(chromium, chromedriver, work):
+    """Headless Chromium driven by chromedriver. Selenium is imported here so that a missing python3-selenium
+    is reported as a failure like a missing browser, not as a traceback before the checks start."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
 
-    def call(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json; charset=utf-8"})
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return json.loads(response.read().decode("utf-8"))["value"]
-        except urllib.error.HTTPError as e:
-            detail = e.read().decode("utf-8", "replace")
-            raise Failure("WebDriver %s %s failed: %s %s" % (method, path, e.code, detail[:500]))
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS + ["--user-data-dir=" + os.path.join(work, "profile")]:
+        options.add_argument(flag)
+    service = Service(executable_path=chromedriver, log_path=os.path.join(work, "chromedriver.log"))
+    return webdriver.Chrome(service=service, options=options)
 
-    def wait_ready(self, deadline_s):
-        end = time.time() + deadline_s
-        while time.time() < end:
-            try:
-                if self.call("GET", "/status").get("ready"):
-                    return
-            except (urllib.error.URLError, ConnectionError, Failure):
-                pass
-            time.sleep(0.2)
-        raise Failure("chromedriver did not become ready within %d s" % deadline_s)
 
-    def start(self, chromium, profile_dir):
-        caps = {"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium,
-                                   "args": CHROMIUM_FLAGS + ["--user-data-dir=" + profile_dir]}}}}
-        self.session = self.call("POST", "/session", caps)["sessionId"]
+def element_text(driver, css):
+    from selenium.webdriver.common.by import By
 
-    def stop(self):
-        if self.session:
-            try:
-                self.call("DELETE", "/session/" + self.session)
-            except Exception:  # the driver is killed right after anyway
-                pass
-            self.session = None
+    return driver.find_element(By.CSS_SELECTOR, css).text
 
-    def s(self, path):
-        return "/session/%s%s" % (self.session, path)
 
-    def open(self, url):
-        self.call("POST", self.s("/url"), {"url": url})
+def press(driver, key):
+    """A real key press through the Actions API: keyDown and keyUp reach the focused document."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
 
-    def script(self, source, *args):
-        return self.call("POST", self.s("/execute/sync"), {"script": source, "args": list(args)})
-
-    def element_text(self, css):
-        found = self.call("POST", self.s("/element"), {"using": "css selector", "value": css})
-        element_id = next(iter(found.values()))
-        return self.call("GET", self.s("/element/%s/text" % element_id))
-
-    def press(self, key):
-        """A real key press through the Actions API: keyDown and keyUp reach the focused document."""
-        code = KEYS[key]
-        self.call("POST", self.s("/actions"), {"actions": [{
-            "type": "key", "id": "keyboard",
-            "actions": [{"type": "keyDown", "value": code}, {"type": "keyUp", "value": code}]}]})
-        self.call("DELETE", self.s("/actions"))
+    code = {"Right": Keys.ARROW_RIGHT, "Left": Keys.ARROW_LEFT, "Home": Keys.HOME, "End": Keys.END,
+            "Space": Keys.SPACE}[key]
+    ActionChains(driver).send_keys(code).perform()
 
 
 # --- the checks -------------------------------------------------------------------------------------------
@@ -246,7 +274,7 @@ return Array.from(document.querySelectorAll('#decision tbody tr[data-pos]')).map
 
 
 def shown_record(driver):
-    return int(driver.script("return document.getElementById('step-label').dataset.record;"))
+    return int(driver.execute_script("return document.getElementById('step-label').dataset.record;"))
 
 
 def wait_for(predicate, what, timeout_s=10.0):
@@ -261,19 +289,19 @@ def wait_for(predicate, what, timeout_s=10.0):
 
 def check_record(driver, records, pieces, mask_id, i):
     wait_for(lambda: shown_record(driver) == i, "record %d to be shown" % i)
-    label = driver.element_text("#step-label")
+    label = element_text(driver, "#step-label")
     check(label == expected_label(records, i),
           "record %d: step label %r, expected %r" % (i, label, expected_label(records, i)))
-    check(int(driver.script("return document.getElementById('step-slider').value;")) == i,
+    check(int(driver.execute_script("return document.getElementById('step-slider').value;")) == i,
           "record %d: the slider does not follow" % i)
-    chips = driver.script(CHIPS_JS)
+    chips = driver.execute_script(CHIPS_JS)
     expected = expected_chips(records[i], pieces, mask_id)
     check(len(chips) == len(expected), "record %d: %d chips, expected %d" % (i, len(chips), len(expected)))
     for got, want in zip(chips, expected):
         check(got == want, "record %d: chip %r, expected %r" % (i, got, want))
     record = records[i]
     if record["kind"] == "denoise":
-        rows = driver.script(DECISION_JS)
+        rows = driver.execute_script(DECISION_JS)
         committed = sorted(pos for pos, decision in rows if decision == "committed")
         remasked = sorted(pos for pos, decision in rows if decision == "remasked")
         check(committed == sorted(record.get("committed", [])),
@@ -284,26 +312,26 @@ def check_record(driver, records, pieces, mask_id, i):
 
 
 def run_browser_checks(driver, page, records, pieces, mask_id):
-    driver.open("file://" + page)
-    wait_for(lambda: driver.script("return document.getElementById('step-label').textContent;"),
+    driver.get("file://" + page)
+    wait_for(lambda: driver.execute_script("return document.getElementById('step-label').textContent;"),
              "the player to start")
-    check(driver.script("return performance.getEntriesByType('resource').length;") == 0,
+    check(driver.execute_script("return performance.getEntriesByType('resource').length;") == 0,
           "the page loaded external resources")
     last = len(records) - 1
     check(last >= 3, "the run is too short to test navigation")
 
     check_record(driver, records, pieces, mask_id, 0)
-    driver.press("Right")
+    press(driver, "Right")
     check_record(driver, records, pieces, mask_id, 1)
-    driver.press("Right")
-    driver.press("Right")
+    press(driver, "Right")
+    press(driver, "Right")
     check_record(driver, records, pieces, mask_id, 3)
-    driver.press("Left")
+    press(driver, "Left")
     check_record(driver, records, pieces, mask_id, 2)
-    driver.press("End")
+    press(driver, "End")
     check_record(driver, records, pieces, mask_id, last)
     # Committed tokens are tinted by their probability when committed, on the app's viridis map.
-    backgrounds = driver.script("""
+    backgrounds = driver.execute_script("""
         return Array.from(document.querySelectorAll('#canvas .chip.token:not(.edited)')).map(function (c) {
           return [Number(c.dataset.pos), getComputedStyle(c).backgroundColor];
         });""")
@@ -312,11 +340,11 @@ def run_browser_checks(driver, page, records, pieces, mask_id):
     for pos, colour in backgrounds:
         want = "rgb(%d, %d, %d)" % viridis(tints[pos])
         check(colour == want, "chip %d is %s, expected viridis(%.4f) = %s" % (pos, colour, tints[pos], want))
-    driver.press("Right")  # stays at the end
+    press(driver, "Right")  # stays at the end
     check_record(driver, records, pieces, mask_id, last)
-    driver.press("Home")
+    press(driver, "Home")
     check_record(driver, records, pieces, mask_id, 0)
-    driver.press("Left")  # stays at the start
+    press(driver, "Left")  # stays at the start
     check_record(driver, records, pieces, mask_id, 0)
 
     # Hovering a considered position shows its candidate and top-k with probabilities.
@@ -324,20 +352,20 @@ def run_browser_checks(driver, page, records, pieces, mask_id):
     considered = [pos for pos, c in enumerate(first_step.get("candidates", [])) if c >= 0]
     if not considered:  # the "considered" layout keeps candidates dense; fall back to the commits
         considered = first_step.get("committed", [])
-    driver.press("Right")
+    press(driver, "Right")
     check_record(driver, records, pieces, mask_id, 1)
-    title = driver.script("return document.querySelector('#canvas .chip[data-pos=\"%d\"]').title;"
-                          % considered[0])
+    title = driver.execute_script("return document.querySelector('#canvas .chip[data-pos=\"%d\"]').title;"
+                                  % considered[0])
     check("position %d" % considered[0] in title and "top " in title and "confidence" in title,
           "hover text of position %d lacks its details: %r" % (considered[0], title))
 
     # Space plays, Space pauses, and the shown record then stays put and matches the timeline.
-    driver.press("Home")
+    press(driver, "Home")
     check_record(driver, records, pieces, mask_id, 0)
-    driver.press("Space")
+    press(driver, "Space")
     wait_for(lambda: shown_record(driver) >= 1, "playback to advance")
-    driver.press("Space")
-    check(driver.script("return document.getElementById('play').dataset.playing;") == "false",
+    press(driver, "Space")
+    check(driver.execute_script("return document.getElementById('play').dataset.playing;") == "false",
           "Space did not pause")
     paused_at = shown_record(driver)
     time.sleep(1.2)
@@ -345,27 +373,34 @@ def run_browser_checks(driver, page, records, pieces, mask_id):
     check_record(driver, records, pieces, mask_id, paused_at)
 
 
-def run_edited_branch_checks(driver, page, records, pieces, mask_id, pos):
-    """The forked branch: edit records, a lock, and a piece that spells a closing script tag."""
-    driver.open("file://" + page)
-    wait_for(lambda: driver.script("return document.getElementById('step-label').textContent;"),
+def run_edited_branch_checks(driver, page, records, pieces, mask_id, positions):
+    """The forked branch: edit records, a lock, a piece that spells a closing script tag, and byte pieces."""
+    pos, tail = positions[0], positions[1:]
+    driver.get("file://" + page)
+    wait_for(lambda: driver.execute_script("return document.getElementById('step-label').textContent;"),
              "the player to start")
-    check(driver.script("return document.querySelectorAll('script').length;") == 2,
+    check(driver.execute_script("return document.querySelectorAll('script').length;") == 2,
           "the planted piece changed the page's structure")
     last = len(records) - 1
-    driver.press("End")
+    press(driver, "End")
     check_record(driver, records, pieces, mask_id, last)
-    chip = driver.script("var c = document.querySelector('#canvas .chip[data-pos=\"%d\"]');"
-                         "return [c.textContent, c.dataset.state, c.dataset.locked];" % pos)
+    chip = driver.execute_script("var c = document.querySelector('#canvas .chip[data-pos=\"%d\"]');"
+                                 "return [c.textContent, c.dataset.state, c.dataset.locked];" % pos)
     check(chip == [PLANTED_PIECE, "edited", "true"], "edited, locked chip shows %r" % (chip,))
-    check(driver.element_text("#decision-summary").startswith("Edit: the user locked position %d" % pos),
+    # Spelled out by hand as well as by sequence_texts(): a newline, the em dash, two continuation marks.
+    shown = driver.execute_script("return %s.map(function (p) {"
+                                  "  return document.querySelector('#canvas .chip[data-pos=\"' + p + '\"]').textContent;"
+                                  "});" % json.dumps(tail))
+    check(shown == ["\u21b5", "\u2014", "\u25cc", "\u25cc"], "byte pieces show as %r" % (shown,))
+    check(element_text(driver, "#decision-summary").startswith("Edit: the user locked position %d" % pos),
           "the decision panel does not describe the lock")
-    driver.press("Left")
+    press(driver, "Left")
     check_record(driver, records, pieces, mask_id, last - 1)
-    summary = driver.element_text("#decision-summary")
-    check(summary.startswith("Edit: the user set position %d" % pos) and PLANTED_PIECE in summary,
+    summary = element_text(driver, "#decision-summary")
+    where = "Edit: the user set positions " + ", ".join(str(p) for p in positions)
+    check(summary.startswith(where) and PLANTED_PIECE in summary,
           "the decision panel does not describe the edit: %r" % summary)
-    driver.press("Home")
+    press(driver, "Home")
     check_record(driver, records, pieces, mask_id, 0)
 
 
@@ -376,12 +411,6 @@ def run(command, **kwargs):
     if result.returncode != 0:
         raise Failure("%s failed (%d): %s" % (" ".join(command), result.returncode, result.stderr.strip()))
     return result
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():
@@ -398,10 +427,16 @@ def main():
             print("test_html_player: FAIL: %s is missing; install Debian's chromium and chromium-driver "
                   "(scripts/setup-deps does)" % tool, file=sys.stderr)
             return 1
+    try:
+        import selenium  # noqa: F401  (used in start_browser)
+    except ImportError:
+        print("test_html_player: FAIL: Selenium is missing from %s; install Debian's python3-selenium "
+              "(scripts/setup-deps does) and run this with /usr/bin/python3" % sys.executable, file=sys.stderr)
+        return 1
+    from selenium.common.exceptions import WebDriverException
 
     work = tempfile.mkdtemp(prefix="dlm-player-test-")
-    driver_process = None
-    log = None
+    driver = None
     try:
         model = os.path.join(work, "tiny")
         timeline = os.path.join(work, "run.json")
@@ -410,45 +445,25 @@ def main():
         run([args.cli, "generate", "--model", model, "--prompt", "The cat sat", "--gen-length", "12",
              "--steps", "6", "--block-length", "4", "--top-k", "3", "--temperature", "1", "--seed", "5",
              "--threads", "1", "--timeline", timeline])
-        edited_pos = add_edited_branch(timeline)
+        edited = add_edited_branch(timeline)
         run([args.cli, "export", "--timeline", timeline, "--format", "html", "--out", page])
         fork_page = os.path.join(work, "fork.html")
         run([args.cli, "export", "--timeline", timeline, "--format", "html", "--branch", "1", "--out", fork_page])
         records, pieces, mask_id = load_expectations(timeline, 0)
         fork_records = load_expectations(timeline, 1)[0]
 
-        port = free_port()
-        log = open(os.path.join(work, "chromedriver.log"), "w")
-        # Its own process group, so the browser it starts goes down with it at the end.
-        driver_process = subprocess.Popen([args.chromedriver, "--port=%d" % port], stdout=log,
-                                          stderr=subprocess.STDOUT, start_new_session=True)
-        driver = WebDriver(port)
-        driver.wait_ready(30)
-        driver.start(args.chromium, os.path.join(work, "profile"))
-        try:
-            run_browser_checks(driver, page, records, pieces, mask_id)
-            print("branch 1 (edits):")
-            run_edited_branch_checks(driver, fork_page, fork_records, pieces, mask_id, edited_pos)
-        finally:
-            driver.stop()
+        driver = start_browser(args.chromium, args.chromedriver, work)
+        run_browser_checks(driver, page, records, pieces, mask_id)
+        print("branch 1 (edits):")
+        run_edited_branch_checks(driver, fork_page, fork_records, pieces, mask_id, edited)
         print("test_html_player: PASS (%d records, and a branch with %d)" % (len(records), len(fork_records)))
         return 0
-    except Failure as e:
+    except (Failure, WebDriverException) as e:
         print("test_html_player: FAIL: %s" % e, file=sys.stderr)
         return 1
     finally:
-        if driver_process is not None:
-            try:
-                os.killpg(driver_process.pid, signal.SIGTERM)
-                driver_process.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(driver_process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                driver_process.wait()
-        if log is not None:
-            log.close()
+        if driver is not None:
+            driver.quit()  # ends the browser and chromedriver
         if args.keep:
             print("test_html_player: files kept in " + work)
         else:

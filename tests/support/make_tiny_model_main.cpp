@@ -1,5 +1,5 @@
 // dlm-make-tiny-model: writes a random (untrained) LLaDA-format model directory with a small tokenizer.
-// scripts/run uses it until the demo model ships; benchmarks use it for models of a given size.
+// scripts/run falls back to it when models/demo is missing; benchmarks use it for models of a given size.
 #include "tiny_model.h"
 #include "tiny_tokenizer.h"
 

@@ -1,6 +1,6 @@
 #include "ui/document/timeline_document.h"
 
-#include "core/text/prompt.h"
+#include "core/text/piece_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -151,7 +151,7 @@ bool TimelineDocument::setIndex(int index)
 
 QString TimelineDocument::displayText(int32_t id) const
 {
-    return QString::fromStdString(displayPiece(m_timeline.pieceOf(id)));
+    return QString::fromStdString(pieceText(m_timeline.pieceOf(id)));
 }
 
 QString TimelineDocument::rawPiece(int32_t id) const

@@ -47,17 +47,6 @@ QImage renderFrame(const CanvasFigure &figure, const QSize &size)
     return image;
 }
 
-std::vector<uint8_t> quantise(const QImage &image, PaletteMapper &mapper)
-{
-    const int w = image.width();
-    std::vector<uint8_t> indices(static_cast<size_t>(w) * static_cast<size_t>(image.height()));
-    for (int y = 0; y < image.height(); ++y) {
-        const auto *line = reinterpret_cast<const uint32_t *>(image.constScanLine(y));
-        mapper.map(line, static_cast<size_t>(w), indices.data() + static_cast<size_t>(y) * static_cast<size_t>(w));
-    }
-    return indices;
-}
-
 Status cancelledStatus(bool *cancelled)
 {
     if (cancelled)
@@ -80,7 +69,7 @@ Status writeGif(CanvasFigure &figure, const QSize &size, const AnimationOptions 
     const int total = figure.recordCount();
     for (int i = 0; i < total; ++i) {
         figure.setRecord(i);
-        gif.addFrame(quantise(renderFrame(figure, size), mapper), i + 1 == total ? lastDelay : delay);
+        gif.addFrame(mapper.map(renderFrame(figure, size)), i + 1 == total ? lastDelay : delay);
         if (i + 1 == total)
             gif.finish();
         const std::string bytes = gif.takeBytes();

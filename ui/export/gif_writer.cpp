@@ -1,5 +1,7 @@
 #include "ui/export/gif_writer.h"
 
+#include <gif_lib.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -8,65 +10,13 @@ namespace dlm {
 
 namespace {
 
-constexpr int kMaxCodes = 4096; // GIF codes are at most 12 bits
-
-void put16(std::string &out, int v)
+/** giflib's output function: everything it encodes is appended to the writer's buffer. */
+int appendBytes(GifFileType *gif, const GifByteType *data, int length)
 {
-    out += static_cast<char>(v & 0xFF);
-    out += static_cast<char>((v >> 8) & 0xFF);
+    static_cast<std::string *>(gif->UserData)
+        ->append(reinterpret_cast<const char *>(data), static_cast<size_t>(length));
+    return length;
 }
-
-/** Packs variable-width codes least significant bit first and cuts them into GIF sub-blocks. */
-class CodePacker
-{
-public:
-    explicit CodePacker(std::string &out)
-        : m_out(out)
-    {
-    }
-
-    void put(int code, int bits)
-    {
-        m_acc |= static_cast<uint32_t>(code) << m_bits;
-        m_bits += bits;
-        while (m_bits >= 8) {
-            pushByte(static_cast<uint8_t>(m_acc & 0xFF));
-            m_acc >>= 8;
-            m_bits -= 8;
-        }
-    }
-
-    void flush()
-    {
-        if (m_bits > 0)
-            pushByte(static_cast<uint8_t>(m_acc & 0xFF));
-        m_acc = 0;
-        m_bits = 0;
-        if (m_fill > 0)
-            emitBlock();
-        m_out += '\0'; // block terminator
-    }
-
-private:
-    void pushByte(uint8_t b)
-    {
-        m_block[m_fill++] = b;
-        if (m_fill == 255)
-            emitBlock();
-    }
-    void emitBlock()
-    {
-        m_out += static_cast<char>(m_fill);
-        m_out.append(reinterpret_cast<const char *>(m_block), static_cast<size_t>(m_fill));
-        m_fill = 0;
-    }
-
-    std::string &m_out;
-    uint32_t m_acc = 0;
-    int m_bits = 0;
-    uint8_t m_block[255] = {};
-    int m_fill = 0;
-};
 
 } // namespace
 
@@ -76,62 +26,6 @@ int gifDelayFromFps(double fps)
         return 100;
     const long delay = std::lround(100.0 / fps);
     return static_cast<int>(std::clamp<long>(delay, 2, 65535));
-}
-
-std::string gifLzwEncode(const uint8_t *indices, size_t count, int minCodeSize)
-{
-    if (minCodeSize < 2 || minCodeSize > 8)
-        throw std::invalid_argument("gifLzwEncode: minimum code size must be 2..8");
-    std::string out;
-    out += static_cast<char>(minCodeSize);
-    CodePacker packer(out);
-    const int clearCode = 1 << minCodeSize;
-    const int endCode = clearCode + 1;
-    if (count == 0) {
-        packer.put(clearCode, minCodeSize + 1);
-        packer.put(endCode, minCodeSize + 1);
-        packer.flush();
-        return out;
-    }
-
-    // The dictionary as a trie: child[code * 256 + byte] is the code of (string of `code`) + byte, 0 for none
-    // (0 is never a child: codes below the clear code are the single-byte roots).
-    std::vector<uint16_t> child(static_cast<size_t>(kMaxCodes) * 256, 0);
-    int codeSize = minCodeSize + 1;
-    int lastCode = endCode; // the highest code in use
-    packer.put(clearCode, codeSize);
-
-    int prefix = indices[0];
-    if (prefix >= clearCode)
-        throw std::invalid_argument("gifLzwEncode: index out of range for the code size");
-    for (size_t i = 1; i < count; ++i) {
-        const int next = indices[i];
-        if (next >= clearCode)
-            throw std::invalid_argument("gifLzwEncode: index out of range for the code size");
-        uint16_t &slot = child[static_cast<size_t>(prefix) * 256 + static_cast<size_t>(next)];
-        if (slot != 0) {
-            prefix = slot;
-            continue;
-        }
-        packer.put(prefix, codeSize);
-        slot = static_cast<uint16_t>(++lastCode);
-        // The decoder adds its entries one code later, and widens when its next free code no longer fits; this
-        // is the same moment seen from the encoder's side.
-        if (lastCode >= (1 << codeSize) && codeSize < 12)
-            ++codeSize;
-        if (lastCode == kMaxCodes - 1) {
-            // Table full: start over rather than keep coding with a stale dictionary.
-            packer.put(clearCode, codeSize);
-            std::fill(child.begin(), child.end(), 0);
-            codeSize = minCodeSize + 1;
-            lastCode = endCode;
-        }
-        prefix = next;
-    }
-    packer.put(prefix, codeSize);
-    packer.put(endCode, codeSize);
-    packer.flush();
-    return out;
 }
 
 GifWriter::GifWriter(int width, int height, std::vector<uint32_t> palette, int loopCount)
@@ -145,37 +39,61 @@ GifWriter::GifWriter(int width, int height, std::vector<uint32_t> palette, int l
     m_colours = static_cast<int>(palette.size());
     if (m_colours < 256)
         m_transparent = m_colours; // the entry after the caller's colours
+    // GIF colour tables have a power-of-two size; the unused entries are black.
     const int entries = m_colours + (m_transparent >= 0 ? 1 : 0);
-    int bits = 1;
-    while ((1 << bits) < entries)
-        ++bits;
-    m_paletteSize = 1 << bits;
-    m_minCodeSize = std::max(bits, 2);
-    palette.resize(static_cast<size_t>(m_paletteSize), 0); // unused entries are black
+    std::vector<GifColorType> colours(static_cast<size_t>(1) << GifBitSize(entries), GifColorType {0, 0, 0});
+    for (size_t i = 0; i < palette.size(); ++i) {
+        const uint32_t c = palette[i];
+        colours[i] = {static_cast<GifByteType>(c >> 16), static_cast<GifByteType>(c >> 8), static_cast<GifByteType>(c)};
+    }
 
-    m_out = "GIF89a";
-    put16(m_out, width);
-    put16(m_out, height);
-    m_out += static_cast<char>(0x80 | 0x70 | (bits - 1)); // global table, 8-bit colour resolution, its size
-    m_out += '\0'; // background colour index
-    m_out += '\0'; // square pixels
-    for (uint32_t c : palette) {
-        m_out += static_cast<char>((c >> 16) & 0xFF);
-        m_out += static_cast<char>((c >> 8) & 0xFF);
-        m_out += static_cast<char>(c & 0xFF);
+    int error = 0;
+    m_gif = EGifOpen(&m_out, appendBytes, &error);
+    if (!m_gif)
+        throw std::runtime_error(std::string("GifWriter: giflib could not start: ") + GifErrorString(error));
+    try {
+        writeHeader(colours, loopCount);
+    } catch (...) {
+        EGifCloseFile(m_gif, &error); // a destructor does not run for a constructor that throws
+        throw;
     }
+}
+
+void GifWriter::writeHeader(const std::vector<GifColorType> &colours, int loopCount)
+{
+    EGifSetGifVersion(m_gif, true); // GIF89a: the delays and the transparency need it
+    ColorMapObject *map = GifMakeMapObject(static_cast<int>(colours.size()), colours.data());
+    const int screen = map ? EGifPutScreenDesc(m_gif, m_width, m_height, 8, 0, map) : GIF_ERROR;
+    GifFreeMapObject(map); // giflib keeps its own copy
+    check(screen, "the screen descriptor");
     if (loopCount >= 0) {
-        m_out += "\x21\xFF\x0B";
-        m_out += "NETSCAPE2.0";
-        m_out += "\x03\x01";
-        put16(m_out, std::min(loopCount, 65535));
-        m_out += '\0';
+        const int loops = std::min(loopCount, 65535);
+        const GifByteType loop[3] = {1, static_cast<GifByteType>(loops & 0xFF), static_cast<GifByteType>(loops >> 8)};
+        check(EGifPutExtensionLeader(m_gif, APPLICATION_EXT_FUNC_CODE), "the loop extension");
+        check(EGifPutExtensionBlock(m_gif, 11, "NETSCAPE2.0"), "the loop extension");
+        check(EGifPutExtensionBlock(m_gif, 3, loop), "the loop extension");
+        check(EGifPutExtensionTrailer(m_gif), "the loop extension");
     }
+}
+
+GifWriter::~GifWriter()
+{
+    if (m_gif) {
+        int error = 0;
+        EGifCloseFile(m_gif, &error); // frees giflib's state; the trailer it writes goes nowhere
+    }
+}
+
+void GifWriter::check(int result, const char *what) const
+{
+    if (result == GIF_ERROR)
+        throw std::runtime_error(std::string("GifWriter: giflib failed to write ") + what + ": "
+            + (m_gif ? GifErrorString(m_gif->Error) : "unknown error"));
 }
 
 void GifWriter::addFrame(const std::vector<uint8_t> &indices, int delayCs)
 {
-    if (m_finished)
+    if (!m_gif)
         throw std::logic_error("GifWriter: frame added after finish()");
     if (indices.size() != static_cast<size_t>(m_width) * static_cast<size_t>(m_height))
         throw std::invalid_argument("GifWriter: frame size does not match the screen");
@@ -215,22 +133,17 @@ void GifWriter::addFrame(const std::vector<uint8_t> &indices, int delayCs)
 void GifWriter::writeImage(
     int left, int top, int w, int h, const std::vector<uint8_t> &indices, int delayCs, bool useTransparency)
 {
-    // Graphic control extension: disposal 1 (leave the frame in place, so that transparent pixels show the
-    // previous frame), the delay, and the transparent index when used.
-    m_out += "\x21\xF9\x04";
-    m_out += static_cast<char>((1 << 2) | (useTransparency ? 1 : 0));
-    put16(m_out, std::clamp(delayCs, 0, 65535));
-    m_out += static_cast<char>(useTransparency ? m_transparent : 0);
-    m_out += '\0';
+    // Disposal "do not dispose" leaves the frame in place, so that transparent pixels show the previous one.
+    GraphicsControlBlock control;
+    control.DisposalMode = DISPOSE_DO_NOT;
+    control.UserInputFlag = false;
+    control.DelayTime = std::clamp(delayCs, 0, 65535);
+    control.TransparentColor = useTransparency ? m_transparent : NO_TRANSPARENT_COLOR;
+    GifByteType extension[4];
+    const size_t length = EGifGCBToExtension(&control, extension);
+    check(EGifPutExtension(m_gif, GRAPHICS_EXT_FUNC_CODE, static_cast<int>(length), extension), "a frame's delay");
 
-    m_out += '\x2C';
-    put16(m_out, left);
-    put16(m_out, top);
-    put16(m_out, w);
-    put16(m_out, h);
-    m_out += '\0'; // no local palette, not interlaced
-
-    std::vector<uint8_t> rect;
+    std::vector<GifPixelType> rect;
     rect.reserve(static_cast<size_t>(w) * static_cast<size_t>(h));
     for (int y = top; y < top + h; ++y) {
         const size_t row = static_cast<size_t>(y) * static_cast<size_t>(m_width);
@@ -240,15 +153,20 @@ void GifWriter::writeImage(
                 useTransparency && indices[at] == m_previous[at] ? static_cast<uint8_t>(m_transparent) : indices[at]);
         }
     }
-    m_out += gifLzwEncode(rect.data(), rect.size(), m_minCodeSize);
+    check(EGifPutImageDesc(m_gif, left, top, w, h, false, nullptr), "a frame's position");
+    // One call for the whole rectangle: giflib counts pixels, not rows, and LZW-codes them as they come.
+    check(EGifPutLine(m_gif, rect.data(), static_cast<int>(rect.size())), "a frame's pixels");
 }
 
 void GifWriter::finish()
 {
-    if (m_finished)
+    if (!m_gif)
         return;
-    m_out += '\x3B';
-    m_finished = true;
+    int error = 0;
+    const int result = EGifCloseFile(m_gif, &error); // writes the trailer and frees giflib's state
+    m_gif = nullptr;
+    if (result == GIF_ERROR)
+        throw std::runtime_error(std::string("GifWriter: giflib failed to finish the file: ") + GifErrorString(error));
 }
 
 std::string GifWriter::takeBytes()

@@ -1,8 +1,9 @@
 #pragma once
-// An animated GIF (GIF89a) encoder for indexed frames: a global palette of at most 256 colours, LZW-compressed
-// image data, a delay per frame and the NETSCAPE2.0 loop extension. No Qt and no image library, so the
-// animation export is the same everywhere core builds; colour quantisation is the caller's job
-// (palette_mapper.h), because the caller knows which colours its pictures are made of.
+// An animated GIF (GIF89a) writer for indexed frames on top of giflib, which does the LZW compression and
+// the block packing. What giflib leaves to its caller lives here: the fixed global palette, a delay per
+// frame, the NETSCAPE2.0 loop extension, and frames cut down to the rectangle that changed. Colour
+// quantisation is the caller's job (palette_mapper.h), because the caller knows which colours its pictures
+// are made of.
 //
 // Bytes come out as they are made (takeBytes()), so a long animation streams to a file instead of growing in
 // memory.
@@ -11,15 +12,14 @@
 #include <string>
 #include <vector>
 
+struct GifFileType;
+struct GifColorType;
+
 namespace dlm {
 
 /** The GIF frame delay, in hundredths of a second, closest to `fps` frames per second (at least 2: browsers
  *  replace smaller delays by 10). */
 int gifDelayFromFps(double fps);
-
-/** LZW-compresses palette indices as GIF image data: the minimum code size byte, then sub-blocks of at most
- *  255 bytes and the zero-length terminator. Every index must be below 2^minCodeSize. */
-std::string gifLzwEncode(const uint8_t *indices, size_t count, int minCodeSize);
 
 /**
  * Writes one animation: construct, addFrame() for every frame, finish(). Frames after the first are stored
@@ -38,6 +38,9 @@ public:
      * the palette and the loop extension.
      */
     GifWriter(int width, int height, std::vector<uint32_t> palette, int loopCount = 0);
+    ~GifWriter();
+    GifWriter(const GifWriter &) = delete; // giflib writes into m_out through a pointer to it
+    GifWriter &operator=(const GifWriter &) = delete;
 
     int width() const { return m_width; }
     int height() const { return m_height; }
@@ -53,18 +56,20 @@ public:
     std::string takeBytes();
 
 private:
+    /** The screen descriptor with the global palette, and the loop extension unless `loopCount` is -1. */
+    void writeHeader(const std::vector<GifColorType> &colours, int loopCount);
     void writeImage(
         int left, int top, int w, int h, const std::vector<uint8_t> &indices, int delayCs, bool useTransparency);
+    /** Throws std::runtime_error naming `what` and giflib's reason when a giflib call failed. */
+    void check(int result, const char *what) const;
 
     int m_width;
     int m_height;
-    int m_paletteSize; ///< the palette padded to a power of two (GIF needs one)
-    int m_minCodeSize; ///< bits per index for LZW, at least 2
     int m_colours; ///< the caller's palette size: valid frame indices are below it
     int m_transparent = -1;
     std::vector<uint8_t> m_previous;
     int m_frames = 0;
-    bool m_finished = false;
+    GifFileType *m_gif = nullptr; ///< open until finish()
     std::string m_out;
 };
 

@@ -1,17 +1,20 @@
 #pragma once
-// Maps true-colour pixels onto a fixed palette of at most 256 colours, for GIF frames. Pictures made of a
-// known set of colours (the app's viridis steps, Okabe-Ito states, greys) keep those colours exactly; the
-// few in-between colours of antialiased edges and text go to their nearest palette entry. No dithering:
-// it would speckle flat chip fills and cost the LZW compression dearly.
+// Maps pictures onto a fixed palette of at most 256 colours, for GIF frames, with QImage's own conversion to
+// an indexed image. Pictures made of a known set of colours (the app's viridis steps, Okabe-Ito states,
+// greys) keep those colours exactly; the few in-between colours of antialiased edges and text go to their
+// nearest palette entry. No dithering: it would speckle flat chip fills and cost the LZW compression dearly.
 
-#include <cstddef>
+#include <QList>
+#include <QRgb>
+
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
+
+class QImage;
 
 namespace dlm {
 
-/** Nearest-colour lookup with a cache, since a picture repeats the same few colours many times. */
+/** A fixed palette and the mapping of images onto it (nearest colour, exact colours to themselves). */
 class PaletteMapper
 {
 public:
@@ -19,17 +22,14 @@ public:
     explicit PaletteMapper(std::vector<uint32_t> palette);
 
     const std::vector<uint32_t> &palette() const { return m_palette; }
-    /** The index of the palette colour closest to `rgb` (0xRRGGBB; the alpha byte is ignored). The first
-     *  of equally close entries wins, so a colour that is in the palette maps to itself. */
-    uint8_t indexOf(uint32_t rgb);
-    /** Maps `count` pixels (0xAARRGGBB or 0xRRGGBB) to palette indices. */
-    void map(const uint32_t *pixels, size_t count, uint8_t *out);
+    /** The palette indices of `image`'s pixels, row by row. Throws std::runtime_error if Qt cannot convert it. */
+    std::vector<uint8_t> map(const QImage &image) const;
+    /** The index of the palette colour closest to `rgb` (0xRRGGBB; the alpha byte is ignored). */
+    uint8_t indexOf(uint32_t rgb) const;
 
 private:
-    uint8_t nearest(uint32_t rgb) const;
-
     std::vector<uint32_t> m_palette;
-    std::unordered_map<uint32_t, uint8_t> m_cache;
+    QList<QRgb> m_colorTable; ///< the palette, opaque, as QImage wants it
 };
 
 } // namespace dlm

@@ -1,5 +1,7 @@
 #include "ui/views/canvas_view.h"
 
+#include "core/text/piece_text.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
@@ -19,7 +21,7 @@ namespace dlm {
 namespace {
 
 constexpr int kMargin = 8;
-constexpr qreal kWordGap = 6.0;  // between chips where the second piece starts a word
+constexpr qreal kWordGap = 6.0; // between chips where the second piece starts a word
 constexpr qreal kPieceGap = 2.0; // between pieces of one word: close, but the boxes stay apart
 constexpr qreal kLineGap = 6.0;
 
@@ -50,7 +52,9 @@ QString visibleText(QString s, bool *breakAfter)
 
 } // namespace
 
-CanvasView::CanvasView(QWidget *parent) : QWidget(parent), m_painter(font())
+CanvasView::CanvasView(QWidget *parent)
+    : QWidget(parent)
+    , m_painter(font())
 {
     m_painter.setPalette(palette());
     QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
@@ -94,6 +98,26 @@ QString CanvasView::text(int32_t id) const
     return t.isEmpty() ? QStringLiteral("#%1").arg(id) : t;
 }
 
+std::vector<QString> CanvasView::spellSequence(const StepRecord &r) const
+{
+    // Byte pieces that spell one character together need their neighbours, which the per-id lookup lacks:
+    // with the raw pieces the whole canvas is spelled at once (masks end a run, as gaps in the text).
+    std::vector<QString> out(static_cast<size_t>(r.length()));
+    if (!m_rawPiece)
+        return out;
+    std::vector<std::string> pieces(out.size());
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        if (r.tokens[i] != m_maskId)
+            pieces[i] = m_rawPiece(r.tokens[i]).toStdString();
+    }
+    const std::vector<std::string> texts = sequenceTexts(pieces);
+    for (size_t i = 0; i < out.size(); ++i) {
+        if (!pieces[i].empty())
+            out[i] = texts[i].empty() ? QString(kContinuationMark) : QString::fromStdString(texts[i]);
+    }
+    return out;
+}
+
 void CanvasView::rebuildChips()
 {
     m_chips.clear();
@@ -101,6 +125,7 @@ void CanvasView::rebuildChips()
     m_maskedChips = 0;
     if (m_record) {
         const StepRecord &r = *m_record;
+        const std::vector<QString> spelled = spellSequence(r);
         m_chips.reserve(static_cast<size_t>(r.length()));
         for (int pos = 0; pos < r.length(); ++pos) {
             const size_t i = static_cast<size_t>(pos);
@@ -120,7 +145,7 @@ void CanvasView::rebuildChips()
                 chip.kind = state == PositionState::Prompt ? TokenChip::Kind::Prompt : TokenChip::Kind::Token;
                 chip.newThisStep = state == PositionState::CommittedThisStep;
                 chip.edited = state == PositionState::Edited;
-                shown = text(token);
+                shown = spelled[i].isEmpty() ? text(token) : spelled[i];
                 if (i < m_committedProbability.size())
                     chip.tint = m_committedProbability[i];
                 else if (chip.newThisStep && i < r.probability.size())
@@ -153,7 +178,8 @@ int CanvasView::layoutChips(int width, bool store) const
         const TokenChip &c = m_chips[i];
         const qreal w = m_chipWidths[i];
         // Prompt text is plain, so pieces of one word join up; chips keep a hairline apart to stay boxes.
-        const bool plainJoin = c.kind == TokenChip::Kind::Prompt && i > 0 && m_chips[i - 1].kind == TokenChip::Kind::Prompt;
+        const bool plainJoin
+            = c.kind == TokenChip::Kind::Prompt && i > 0 && m_chips[i - 1].kind == TokenChip::Kind::Prompt;
         qreal gap = lineStart ? 0.0 : (c.wordStart ? kWordGap : (plainJoin ? 0.0 : kPieceGap));
         if (!lineStart && x + gap + w > right) {
             x = kMargin;
@@ -210,7 +236,7 @@ void CanvasView::paintEvent(QPaintEvent *event)
     if (!m_record) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(rect().adjusted(2 * kMargin, 2 * kMargin, -2 * kMargin, -2 * kMargin),
-                   Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
+            Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
         return;
     }
     ensureLayout();
@@ -305,8 +331,7 @@ QString CanvasView::details(int pos, bool rich) const
     if (r.considered(pos)) {
         lines << tr("this step: candidate %1 id %2").arg(quoted(r.candidates[i])).arg(r.candidates[i])
               << tr("confidence %1, p %2, margin %3, entropy %4 nats")
-                     .arg(number(r.confidence[i]), number(r.probability[i]), number(r.margin[i]),
-                          number(r.entropy[i]));
+                     .arg(number(r.confidence[i]), number(r.probability[i]), number(r.margin[i]), number(r.entropy[i]));
         QStringList top;
         for (int k = 0; k < r.topK; ++k) {
             const size_t at = i * static_cast<size_t>(r.topK) + static_cast<size_t>(k);

@@ -27,11 +27,20 @@ class CanvasView : public QWidget
 public:
     /** Maps a token id to the text shown for it ("▁" already turned into a space). */
     using PieceText = std::function<QString(int32_t)>;
+    /**
+     * What a chip shows when its byte piece continues a character that the chip before it shows whole
+     * (U+25CC, the dotted circle that stands for "part of the character before").
+     */
+    static constexpr QChar kContinuationMark {0x25CC};
     /** Adds actions for position `pos` to the context menu (editing lives outside the view). */
     using MenuBuilder = std::function<void(QMenu &menu, int pos)>;
 
     explicit CanvasView(QWidget *parent = nullptr);
 
+    /**
+     * `pieceText` spells one token on its own (tooltips, candidates); with `rawPiece` (the tokenizer's
+     * spelling) the canvas is spelled as a sequence, so byte pieces that together form a character show it.
+     */
     void setPieceText(PieceText pieceText, PieceText rawPiece = {});
     void setMaskId(int32_t maskId);
     /**
@@ -81,6 +90,8 @@ private:
     int layoutChips(int width, bool store) const;
     void ensureLayout() const;
     QString text(int32_t id) const;
+    /** Each position's text spelled with its neighbours (empty where there are no raw pieces or a mask). */
+    std::vector<QString> spellSequence(const StepRecord &r) const;
 
     TokenChipPainter m_painter;
     PieceText m_pieceText;

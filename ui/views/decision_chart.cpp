@@ -3,7 +3,7 @@
 #include "ui/views/color_maps.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"
-#include "core/text/prompt.h"
+#include "core/text/piece_text.h"
 
 #include <qcustomplot.h>
 
@@ -296,7 +296,7 @@ int DecisionChart::barAt(const QPointF &pixel) const
 QString DecisionChart::barDetails(int bar) const
 {
     const Bar &b = m_bars.at(static_cast<size_t>(bar));
-    const QString piece = QString::fromStdString(displayPiece(m_pieceTable.pieceOf(b.candidate)));
+    const QString piece = QString::fromStdString(pieceText(m_pieceTable.pieceOf(b.candidate)));
     QString s = tr("rank %1: position %2, candidate \"%3\" (id %4)").arg(bar + 1).arg(b.position).arg(piece).arg(b.candidate);
     s += QLatin1Char('\n') + tr("confidence %1").arg(b.confidence, 0, 'f', 4);
     if (m_settings.measure != ConfidenceMeasure::LowConfidence && !std::isnan(b.probability))

@@ -4,7 +4,7 @@
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"
 #include "ui/window/theme_controller.h"
-#include "core/text/prompt.h"
+#include "core/text/piece_text.h"
 #include "core/sampling/schedule.h"
 
 #include <qcustomplot.h>
@@ -355,7 +355,7 @@ QString HeatmapView::cellDetails(int recordIndex, int position) const
     if (!rec.considered(position))
         return s + QLatin1Char('\n') + tr("no prediction for this position here");
     const int32_t id = rec.candidates[static_cast<size_t>(position)];
-    const QString piece = QString::fromStdString(displayPiece(m_pieceTable.pieceOf(id)));
+    const QString piece = QString::fromStdString(pieceText(m_pieceTable.pieceOf(id)));
     s += QLatin1Char('\n') + tr("candidate \"%1\" (id %2)").arg(piece).arg(id);
     s += QLatin1Char('\n') + tr("confidence %1").arg(rec.confidence[static_cast<size_t>(position)], 0, 'f', 4);
     const bool committed = std::find(rec.committed.begin(), rec.committed.end(), position) != rec.committed.end();

@@ -3,7 +3,7 @@
 #include "ui/views/color_maps.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"
-#include "core/text/prompt.h"
+#include "core/text/piece_text.h"
 
 #include <qcustomplot.h>
 
@@ -156,7 +156,7 @@ void TokenInspector::setPosition(int position)
 
 QString TokenInspector::pieceText(int32_t id) const
 {
-    return visiblePiece(QString::fromStdString(displayPiece(m_pieceTable.pieceOf(id))));
+    return visiblePiece(QString::fromStdString(dlm::pieceText(m_pieceTable.pieceOf(id))));
 }
 
 void TokenInspector::rebuildSeries()
