@@ -1,15 +1,6 @@
-<<<<<<< HEAD
-// The text exports of a timeline (CSV, Markdown and LaTeX tables, the standalone HTML player) and the
-// `export` command, on a real run of the tiny random model with an edit that forks a branch.
-
-#include "app/cli/cli_args.h"
-#include "app/cli/cli_export_args.h"
-#include "app/cli/commands.h"
-=======
 // The text exports of a timeline made in-process (CSV, Markdown and LaTeX tables, the standalone HTML player),
 // on a real run of the tiny random model with an edit that forks a branch (test_exports_fixture.h). The
 // `export` command is test_exports_cli.
->>>>>>> text
 
 #include "core/export/html_player.h"
 #include "core/export/timeline_csv.h"
