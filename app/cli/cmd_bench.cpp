@@ -20,8 +20,6 @@ namespace {
 
 using json = nlohmann::json;
 
-const char *const kDefaultBenchPrompt = "The capital of France is";
-
 struct Stats
 {
     double mean = 0, median = 0, min = 0, max = 0;
@@ -84,28 +82,25 @@ std::string humanCount(int64_t n)
 
 } // namespace
 
-int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
+int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
 {
-    auto settings = resolveSettings(command);
+    auto settings = resolveSettings(args.modelDir, args.overrides);
     if (!settings)
         return reportFailure(err, ExitBadInput, settings.error());
     const int threads = setThreads(settings->threads);
 
     using Clock = std::chrono::steady_clock;
-    const auto msSince = [](Clock::time_point t0) {
-        return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    };
+    const auto msSince
+        = [](Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
 
     const auto loadStart = Clock::now();
-    auto loaded = loadModel(command.modelDir, settings->dtype);
+    auto loaded = loadModel(args.modelDir, settings->dtype);
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
     const double loadMs = msSince(loadStart);
-    const std::string prompt = command.prompt.value_or(kDefaultBenchPrompt);
+    const std::string prompt = args.prompt;
 
-    const auto newSession = [&]() {
-        return Session::create(loaded->model, loaded->tokenizer, *settings, prompt);
-    };
+    const auto newSession = [&]() { return Session::create(loaded->model, loaded->tokenizer, *settings, prompt); };
     // One throw-away step: first calls allocate buffers and spin up thread pools.
     {
         auto warm = newSession();
@@ -118,7 +113,7 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
 
     std::vector<double> forwardMs, samplerMs, recordMs, stepMs, generationMs, stepsPerGeneration;
     int promptLength = 0;
-    for (int r = 0; r < command.repeat; ++r) {
+    for (int r = 0; r < args.repeat; ++r) {
         auto session = newSession();
         if (!session)
             return reportFailure(err, ExitBadInput, session.error());
@@ -144,31 +139,24 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
     const Stats fwd = summarise(forwardMs), smp = summarise(samplerMs), rec = summarise(recordMs),
                 step = summarise(stepMs), gen = summarise(generationMs), steps = summarise(stepsPerGeneration);
     const double overheadPct = step.sum > 0 ? 100.0 * rec.sum / step.sum : 0.0;
-    const double tokensPerSecond =
-        gen.sum > 0 ? 1000.0 * settings->genLength * static_cast<double>(command.repeat) / gen.sum : 0.0;
+    const double tokensPerSecond
+        = gen.sum > 0 ? 1000.0 * settings->genLength * static_cast<double>(args.repeat) / gen.sum : 0.0;
     const int64_t parameters = loaded->parameterCount;
     const GenerationSettings &s = *settings;
 
-    if (command.json) {
+    if (args.json) {
         json j;
-        j["model"] = {{"name", modelName(command.modelDir)},
-                      {"parameters", parameters},
-                      {"storage_dtype", loaded->storageDType},
-                      {"compute_dtype", dtypeName(s.dtype)},
-                      {"load_ms", loadMs}};
+        j["model"] = {{"name", modelName(args.modelDir)}, {"parameters", parameters},
+            {"storage_dtype", loaded->storageDType}, {"compute_dtype", dtypeName(s.dtype)}, {"load_ms", loadMs}};
         j["threads"] = threads;
-        j["settings"] = {{"gen_length", s.genLength},     {"steps", s.steps},
-                         {"block_length", s.blockLength}, {"remasking", measureName(s.measure)},
-                         {"threshold", s.useThreshold ? json(s.threshold) : json(nullptr)},
-                         {"cfg", s.cfgScale},             {"temperature", s.temperature},
-                         {"top_k", s.topK},               {"seed", s.seed}};
+        j["settings"] = {{"gen_length", s.genLength}, {"steps", s.steps}, {"block_length", s.blockLength},
+            {"remasking", measureName(s.measure)}, {"threshold", s.useThreshold ? json(s.threshold) : json(nullptr)},
+            {"cfg", s.cfgScale}, {"temperature", s.temperature}, {"top_k", s.topK}, {"seed", s.seed}};
         j["prompt_tokens"] = promptLength;
-        j["repeat"] = command.repeat;
+        j["repeat"] = args.repeat;
         j["steps_per_generation"] = steps.mean;
-        j["step_ms"] = {{"forward", statsJson(fwd)},
-                        {"sampler", statsJson(smp)},
-                        {"record", statsJson(rec)},
-                        {"total", statsJson(step)}};
+        j["step_ms"] = {{"forward", statsJson(fwd)}, {"sampler", statsJson(smp)}, {"record", statsJson(rec)},
+            {"total", statsJson(step)}};
         j["record_overhead_percent"] = overheadPct;
         j["generation_ms"] = statsJson(gen);
         j["tokens_per_second"] = tokensPerSecond;
@@ -176,7 +164,7 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
         return ExitOk;
     }
 
-    out << "model        " << modelName(command.modelDir) << " (" << humanCount(parameters) << " parameters, "
+    out << "model        " << modelName(args.modelDir) << " (" << humanCount(parameters) << " parameters, "
         << loaded->storageDType << " weights, compute " << dtypeName(s.dtype) << ", loaded in "
         << format("%.0f", loadMs) << " ms)\n";
     out << "threads      " << threads << '\n';
@@ -184,7 +172,7 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
         << (s.useThreshold ? "threshold " + format("%g", s.threshold) : "steps " + std::to_string(s.steps))
         << ", block-length " << s.blockLength << ", " << measureName(s.measure) << ", cfg " << format("%g", s.cfgScale)
         << ", top-k " << s.topK << '\n';
-    out << "runs         " << command.repeat << " generation(s) of " << format("%g", steps.mean) << " steps, prompt "
+    out << "runs         " << args.repeat << " generation(s) of " << format("%g", steps.mean) << " steps, prompt "
         << promptLength << " tokens (1 warm-up step not counted)\n\n";
     out << statsHeader("per step (ms)");
     out << statsRow("forward", fwd) << statsRow("sampler", smp) << statsRow("record", rec)

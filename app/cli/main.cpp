@@ -12,33 +12,29 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+namespace {
+
+dlm::TerminalInfo stdoutTerminal()
+{
+    dlm::TerminalInfo terminal;
+    const char *term = std::getenv("TERM");
+    terminal.stdoutIsTerminal = isatty(STDOUT_FILENO) && !(term && std::strcmp(term, "dumb") == 0);
+    winsize ws {};
+    if (terminal.stdoutIsTerminal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        terminal.width = ws.ws_col;
+    return terminal;
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
     std::ios::sync_with_stdio(false);
-    const std::vector<std::string> args(argv + 1, argv + argc);
-    auto parsed = dlm::parseCli(args);
+    auto parsed = dlm::parseCli(std::vector<std::string>(argv + 1, argv + argc));
     if (!parsed)
         return dlm::reportFailure(std::cerr, dlm::ExitBadInput, parsed.error());
-
-    dlm::CliCommand command = *parsed;
-    const char *term = std::getenv("TERM");
-    command.stdoutIsTerminal = isatty(STDOUT_FILENO) && !(term && std::strcmp(term, "dumb") == 0);
-    winsize ws{};
-    if (command.stdoutIsTerminal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        command.terminalWidth = ws.ws_col;
-
-    // LibTorch starts with a single thread on small machines; use the requested count (0 = one per core)
-    // before any model is loaded.
-    if (command.kind == dlm::CliCommandKind::Generate || command.kind == dlm::CliCommandKind::Forward ||
-        command.kind == dlm::CliCommandKind::Bench) {
-        try {
-            if (command.helpText.empty())
-                dlm::setThreads(command.overrides.threads.value_or(0));
-        } catch (const std::exception &e) {
-            return dlm::reportFailure(std::cerr, dlm::ExitInternal, std::string("cannot set threads: ") + e.what());
-        }
-    }
-
+    dlm::CliCommand command = std::move(*parsed);
+    command.terminal = stdoutTerminal();
     const int code = dlm::runCommand(command, std::cout, std::cerr);
     std::cout.flush();
     return code;
