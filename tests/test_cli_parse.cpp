@@ -63,6 +63,8 @@ private Q_SLOTS:
                                                        << "unknown option --modle";
         QTest::newRow("option of another command") << "info --model m --prompt x"
                                                    << "unknown option --prompt";
+        QTest::newRow("after double dash") << "generate --model m --prompt hi -- extra"
+                                           << "generate: unexpected argument \"extra\"";
         QTest::newRow("stray argument") << "generate --model m --prompt hi extra"
                                         << "generate: unexpected argument \"extra\"";
         // Values: each message names the option.

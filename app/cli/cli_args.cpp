@@ -4,100 +4,16 @@
 #include "app/cli/cli_args.h"
 
 #include "app/cli/cli_declare.h"
+#include "app/cli/cli_help_formatter.h"
 #include "app/cli/cli_options.h"
 
 #include <CLI/CLI.hpp>
-
-#include <set>
-#include <sstream>
 
 namespace dlm {
 
 namespace {
 
 const char *const kProgram = "dlmstudio-cli";
-
-/**
- * CLI11's help, laid out for this program: usage first, then what the command does; an option's default,
- * and what it needs or excludes, after its description; in the command list, each command's first line only.
- */
-class CliFormatter : public CLI::Formatter
-{
-public:
-    std::string make_help(const CLI::App *app, std::string name, CLI::AppFormatMode mode) const override
-    {
-        std::string description = app->get_description();
-        if (!description.empty())
-            description = "\n" + description + "\n";
-        std::string help = make_usage(app, name) + description + make_groups(app, mode) + make_subcommands(app, mode)
-            + "\n" + make_footer(app);
-        // CLI11 puts two blank lines before each named group of options; one is enough.
-        for (size_t at = help.find("\n\n\n"); at != std::string::npos; at = help.find("\n\n\n", at))
-            help.erase(at, 1);
-        return help;
-    }
-
-    std::string make_subcommand(const CLI::App *sub) const override
-    {
-        const std::string &description = sub->get_description();
-        std::ostringstream out;
-        CLI::detail::format_help(
-            out, sub->get_display_name(true), description.substr(0, description.find('\n')), get_column_width());
-        return out.str();
-    }
-
-    std::string make_option_opts(const CLI::Option *opt) const override
-    {
-        return opt->get_type_size() != 0 && !opt->get_type_name().empty() ? " " + opt->get_type_name() : "";
-    }
-
-    std::string make_option_desc(const CLI::Option *opt) const override
-    {
-        std::string description = opt->get_description();
-        const auto names = [](const std::set<CLI::Option *> &options) {
-            std::vector<std::string> list;
-            for (const CLI::Option *o : options)
-                list.push_back(o->get_name());
-            return cli::listOfWords(list);
-        };
-        if (opt->get_required())
-            description += " (required)";
-        if (!opt->get_default_str().empty())
-            description += " (default " + opt->get_default_str() + ")";
-        if (!opt->get_needs().empty())
-            description += " (needs " + names(opt->get_needs()) + ")";
-        if (!opt->get_excludes().empty())
-            description += " (not with " + names(opt->get_excludes()) + ")";
-        return wrapped(description, kDescriptionWidth);
-    }
-
-private:
-    static constexpr size_t kDescriptionWidth = 90; // with the option column, lines stay under 120
-
-    /** Breaks lines longer than `width` at spaces; a continuation keeps its line's indentation. */
-    static std::string wrapped(const std::string &text, size_t width)
-    {
-        std::string out;
-        std::istringstream lines(text);
-        std::string line;
-        bool first = true;
-        while (std::getline(lines, line)) {
-            out += first ? "" : "\n";
-            first = false;
-            const std::string indent(
-                line.find_first_not_of(' ') == std::string::npos ? 0 : line.find_first_not_of(' '), ' ');
-            while (line.size() > width) {
-                const size_t cut = line.rfind(' ', width);
-                if (cut == std::string::npos || cut <= indent.size())
-                    break;
-                out += line.substr(0, cut) + "\n";
-                line = indent + line.substr(cut + 1);
-            }
-            out += line;
-        }
-        return out;
-    }
-};
 
 std::string inQuotes(const std::string &s)
 {
@@ -117,7 +33,7 @@ bool endsWith(const std::string &s, const std::string &suffix)
 /** The command-line app with every command declared; a successful parse leaves the command's struct in `result`. */
 void declareApp(CLI::App &app, CliArgs &result)
 {
-    app.formatter(std::make_shared<CliFormatter>());
+    app.formatter(std::make_shared<cli::HelpFormatter>());
     app.get_formatter()->column_width(26);
     app.get_formatter()->label("SUBCOMMAND", "COMMAND");
     // Given twice, an option keeps its last value (scripts append overrides); commands inherit this.
@@ -166,7 +82,9 @@ std::string describeExtra(CLI::App &app)
         return "unknown command " + inQuotes(extra.front()) + " (expected " + commandList(app) + ")";
     }
     const CLI::App &command = *chosen.front();
-    const std::vector<std::string> extra = command.remaining();
+    std::vector<std::string> extra = command.remaining();
+    if (extra.empty()) // e.g. positionals after "--", which CLI11 hands back to the program
+        extra = app.remaining();
     if (extra.empty())
         return {};
     const std::string name = command.get_name();
