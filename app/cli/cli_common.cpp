@@ -41,15 +41,15 @@ Status checkModelDirectory(const std::string &dir)
     return {};
 }
 
-Result<GenerationSettings> resolveSettings(const CliCommand &command)
+Result<GenerationSettings> resolveSettings(const std::string &modelDir, const SettingsOverrides &overrides)
 {
-    const Status exists = checkModelDirectory(command.modelDir);
+    const Status exists = checkModelDirectory(modelDir);
     if (!exists)
         return Result<GenerationSettings>::failure(exists.error());
-    auto base = loadGenerationConfig(command.modelDir, GenerationSettings{});
+    auto base = loadGenerationConfig(modelDir, GenerationSettings {});
     if (!base)
         return Result<GenerationSettings>::failure(base.error());
-    const GenerationSettings settings = applyCliSettings(command, *base);
+    const GenerationSettings settings = applyCliSettings(overrides, *base);
     const Status valid = validateSettings(settings);
     if (!valid)
         return Result<GenerationSettings>::failure(valid.error());
@@ -102,47 +102,57 @@ Status checkWritableFile(const std::string &path, const std::string &what)
     if (folder.empty())
         folder = ".";
     if (!fs::exists(folder, ec))
-        return Status::failure("cannot write " + what + " to " + path + ": folder " + folder.string() +
-                               " does not exist");
+        return Status::failure(
+            "cannot write " + what + " to " + path + ": folder " + folder.string() + " does not exist");
     if (!fs::is_directory(folder, ec))
-        return Status::failure("cannot write " + what + " to " + path + ": " + folder.string() +
-                               " is not a folder");
+        return Status::failure("cannot write " + what + " to " + path + ": " + folder.string() + " is not a folder");
     // Permission bits do not tell the whole story (root, read-only mounts, /proc): create and remove a probe
     // file in the folder, the same place the atomic write puts its temporary file.
     std::string probe = (folder / ".dlmstudio-write-test-XXXXXX").string();
     const int fd = mkstemp(probe.data());
     if (fd < 0)
-        return Status::failure("cannot write " + what + " to " + path + ": folder " + folder.string() +
-                               " is not writable");
+        return Status::failure(
+            "cannot write " + what + " to " + path + ": folder " + folder.string() + " is not writable");
     close(fd);
     unlink(probe.c_str());
     return {};
 }
 
+namespace {
+
+/** Runs the command a parsed struct stands for. */
+struct Dispatch
+{
+    const CliCommand &command;
+    std::ostream &out;
+    std::ostream &err;
+
+    int operator()(const HelpRequest &help) const
+    {
+        out << help.text;
+        return ExitOk;
+    }
+    int operator()(const VersionRequest &) const
+    {
+        out << "dlmstudio-cli " << DLM_VERSION << '\n';
+        return ExitOk;
+    }
+    int operator()(const GenerateArgs &a) const { return runGenerate(a, command.terminal, out, err); }
+    int operator()(const InfoArgs &a) const { return runInfo(a, out, err); }
+    int operator()(const ForwardArgs &a) const { return runForward(a, out, err); }
+    int operator()(const BenchArgs &a) const { return runBench(a, out, err); }
+    int operator()(const TokenizeArgs &a) const { return runTokenize(a, out, err); }
+    int operator()(const TrainArgs &a) const { return runTrain(a, command.terminal, out, err); }
+    int operator()(const EvalArgs &a) const { return runEval(a, out, err); }
+    int operator()(const ExportArgs &a) const { return runExport(a, out, err); }
+};
+
+} // namespace
+
 int runCommand(const CliCommand &command, std::ostream &out, std::ostream &err)
 {
     try {
-        if (!command.helpText.empty()) {
-            out << command.helpText;
-            return ExitOk;
-        }
-        switch (command.kind) {
-        case CliCommandKind::Help:
-            out << cliUsage();
-            return ExitOk;
-        case CliCommandKind::Version:
-            out << "dlmstudio-cli " << DLM_VERSION << '\n';
-            return ExitOk;
-        case CliCommandKind::Generate: return runGenerate(command, out, err);
-        case CliCommandKind::Info: return runInfo(command, out, err);
-        case CliCommandKind::Forward: return runForward(command, out, err);
-        case CliCommandKind::Bench: return runBench(command, out, err);
-        case CliCommandKind::Tokenize: return runTokenize(command, out, err);
-        case CliCommandKind::Train: return runTrain(command, out, err);
-        case CliCommandKind::Eval: return runEval(command, out, err);
-        case CliCommandKind::Export: return runExport(command, out, err);
-        }
-        return reportFailure(err, ExitInternal, "unhandled command");
+        return std::visit(Dispatch {command, out, err}, command.args);
     } catch (const std::bad_alloc &) {
         return reportFailure(err, ExitInternal, "out of memory");
     } catch (const std::exception &e) {

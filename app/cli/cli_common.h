@@ -23,7 +23,7 @@ Status checkModelDirectory(const std::string &dir);
  * The settings of a run: the command's explicit options over the model's generation_config.json (when it
  * has one) over GenerationSettings' defaults. Validated; the message names the setting.
  */
-Result<GenerationSettings> resolveSettings(const CliCommand &command);
+Result<GenerationSettings> resolveSettings(const std::string &modelDir, const SettingsOverrides &overrides);
 
 /**
  * Loads `dir` in `dtype` (core's loadModelDirectory); every message names the directory. With

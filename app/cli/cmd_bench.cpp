@@ -24,8 +24,6 @@ namespace {
 
 using json = nlohmann::json;
 
-const char *const kDefaultBenchPrompt = "The capital of France is";
-
 struct Stats
 {
     double mean = 0, median = 0, min = 0, max = 0;
@@ -110,9 +108,9 @@ std::string humanCount(int64_t n)
 
 } // namespace
 
-int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
+int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
 {
-    auto settings = resolveSettings(command);
+    auto settings = resolveSettings(args.modelDir, args.overrides);
     if (!settings)
         return reportFailure(err, ExitBadInput, settings.error());
     setThreads(settings->threads);
@@ -122,11 +120,11 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
         = [](Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
 
     const auto loadStart = Clock::now();
-    auto loaded = loadModel(command.modelDir, settings->dtype);
+    auto loaded = loadModel(args.modelDir, settings->dtype);
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
     const double loadMs = msSince(loadStart);
-    const std::string prompt = command.prompt.value_or(kDefaultBenchPrompt);
+    const std::string prompt = args.prompt;
 
     const auto newSession = [&]() { return Session::create(loaded->model, loaded->tokenizer, *settings, prompt); };
     // One throw-away step: first calls allocate buffers and spin up thread pools.
@@ -140,11 +138,11 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
     }
 
     // The competition starts after loading and warm-up: it is the steps whose sharing is measured.
-    const BusyLoad contention(command.contend);
+    const BusyLoad contention(args.contend);
     resetThreadUse();
     std::vector<double> forwardMs, samplerMs, recordMs, stepMs, generationMs, stepsPerGeneration;
     int promptLength = 0;
-    for (int r = 0; r < command.repeat; ++r) {
+    for (int r = 0; r < args.repeat; ++r) {
         auto session = newSession();
         if (!session)
             return reportFailure(err, ExitBadInput, session.error());
@@ -171,25 +169,25 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
                 step = summarise(stepMs), gen = summarise(generationMs), steps = summarise(stepsPerGeneration);
     const double overheadPct = step.sum > 0 ? 100.0 * rec.sum / step.sum : 0.0;
     const double tokensPerSecond
-        = gen.sum > 0 ? 1000.0 * settings->genLength * static_cast<double>(command.repeat) / gen.sum : 0.0;
+        = gen.sum > 0 ? 1000.0 * settings->genLength * static_cast<double>(args.repeat) / gen.sum : 0.0;
     const int64_t parameters = loaded->parameterCount;
     const std::map<int, int> use = threadUse();
     const ComputeEnvironment omp = computeEnvironment();
     const GenerationSettings &s = *settings;
 
-    if (command.json) {
+    if (args.json) {
         json j;
-        j["model"] = {{"name", modelName(command.modelDir)}, {"parameters", parameters},
+        j["model"] = {{"name", modelName(args.modelDir)}, {"parameters", parameters},
             {"storage_dtype", loaded->storageDType}, {"compute_dtype", dtypeName(s.dtype)}, {"load_ms", loadMs}};
         j["threads"] = {{"requested", s.threads}, {"auto", s.threads <= 0}, {"cores", machineCores()},
             {"steps_by_threads", threadUseJson(use)}};
         j["openmp"] = {{"wait_policy", omp.waitPolicy}, {"spin_count", omp.spinCount}, {"origin", omp.origin}};
-        j["contend"] = command.contend;
+        j["contend"] = args.contend;
         j["settings"] = {{"gen_length", s.genLength}, {"steps", s.steps}, {"block_length", s.blockLength},
             {"remasking", measureName(s.measure)}, {"threshold", s.useThreshold ? json(s.threshold) : json(nullptr)},
             {"cfg", s.cfgScale}, {"temperature", s.temperature}, {"top_k", s.topK}, {"seed", s.seed}};
         j["prompt_tokens"] = promptLength;
-        j["repeat"] = command.repeat;
+        j["repeat"] = args.repeat;
         j["steps_per_generation"] = steps.mean;
         j["step_ms"] = {{"forward", statsJson(fwd)}, {"sampler", statsJson(smp)}, {"record", statsJson(rec)},
             {"total", statsJson(step)}};
@@ -200,18 +198,18 @@ int runBench(const CliCommand &command, std::ostream &out, std::ostream &err)
         return ExitOk;
     }
 
-    out << "model        " << modelName(command.modelDir) << " (" << humanCount(parameters) << " parameters, "
+    out << "model        " << modelName(args.modelDir) << " (" << humanCount(parameters) << " parameters, "
         << loaded->storageDType << " weights, compute " << dtypeName(s.dtype) << ", loaded in "
         << format("%.0f", loadMs) << " ms)\n";
     out << "threads      " << threadsLine(s.threads, use) << '\n';
     out << "openmp       " << omp.describe() << '\n';
-    if (command.contend > 0)
-        out << "contention   " << command.contend << " busy thread(s) ran beside the engine\n";
+    if (args.contend > 0)
+        out << "contention   " << args.contend << " busy thread(s) ran beside the engine\n";
     out << "settings     gen-length " << s.genLength << ", "
         << (s.useThreshold ? "threshold " + format("%g", s.threshold) : "steps " + std::to_string(s.steps))
         << ", block-length " << s.blockLength << ", " << measureName(s.measure) << ", cfg " << format("%g", s.cfgScale)
         << ", top-k " << s.topK << '\n';
-    out << "runs         " << command.repeat << " generation(s) of " << format("%g", steps.mean) << " steps, prompt "
+    out << "runs         " << args.repeat << " generation(s) of " << format("%g", steps.mean) << " steps, prompt "
         << promptLength << " tokens (1 warm-up step not counted)\n\n";
     out << statsHeader("per step (ms)");
     out << statsRow("forward", fwd) << statsRow("sampler", smp) << statsRow("record", rec)

@@ -24,41 +24,41 @@ json number(double v)
 
 } // namespace
 
-int runEval(const CliCommand &command, std::ostream &out, std::ostream &err)
+int runEval(const EvalArgs &args, std::ostream &out, std::ostream &err)
 {
-    setThreads(command.overrides.threads.value_or(0));
+    setThreads(args.threads);
     // Token files need no tokenizer.
-    auto loaded = loadModel(command.modelDir, ComputeDType::F32, !command.idsPath.empty());
+    auto loaded = loadModel(args.modelDir, ComputeDType::F32, !args.idsPath.empty());
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
     const ModelConfig &config = loaded->config;
 
     std::vector<int32_t> ids;
     std::string source;
-    if (!command.idsPath.empty()) {
-        auto data = readTokenData(command.idsPath);
+    if (!args.idsPath.empty()) {
+        auto data = readTokenData(args.idsPath);
         if (!data)
             return reportFailure(err, ExitBadInput, "--ids: " + data.error());
         if (static_cast<int>(data->vocabSize) > config.vocabSize)
             return reportFailure(err, ExitBadInput,
-                "--ids: " + command.idsPath + " was tokenised with a vocabulary of " + std::to_string(data->vocabSize)
+                "--ids: " + args.idsPath + " was tokenised with a vocabulary of " + std::to_string(data->vocabSize)
                     + ", larger than the model's " + std::to_string(config.vocabSize));
         ids = std::move(data->ids);
-        source = command.idsPath;
+        source = args.idsPath;
     } else {
-        if (command.appendEos && config.eosTokenId < 0)
+        if (args.appendEos && config.eosTokenId < 0)
             return reportFailure(
                 err, ExitBadInput, "--append-eos-per-line: the model's config.json has no eos_token_id");
-        auto encoded = encodeTextFile(*loaded->tokenizer, command.textPath, command.appendEos ? config.eosTokenId : -1);
+        auto encoded = encodeTextFile(*loaded->tokenizer, args.textPath, args.appendEos ? config.eosTokenId : -1);
         if (!encoded)
             return reportFailure(err, ExitBadInput, "--text: " + encoded.error());
         ids = std::move(encoded->ids);
-        source = command.textPath;
+        source = args.textPath;
     }
     if (ids.empty())
         return reportFailure(err, ExitBadInput, source + ": no tokens to evaluate");
 
-    auto report = evaluateModel(*loaded->model, ids, command.eval);
+    auto report = evaluateModel(*loaded->model, ids, args.options);
     if (!report)
         return reportFailure(err, ExitBadInput, report.error());
     const EvalReport &r = *report;
@@ -70,13 +70,13 @@ int runEval(const CliCommand &command, std::ostream &out, std::ostream &err)
                 {"ce", number(m.crossEntropy)}, {"perplexity", number(std::exp(m.crossEntropy))}});
     }
     json j;
-    j["model"] = modelName(command.modelDir);
+    j["model"] = modelName(args.modelDir);
     j["source"] = source;
     j["tokens"] = r.textTokens;
     j["seq_len"] = r.seqLen;
     j["windows"] = r.windows;
     j["evaluated_tokens"] = r.evaluatedTokens;
-    j["seed"] = command.eval.seed;
+    j["seed"] = args.options.seed;
     j["masked_ce"] = masked;
     j["elbo"] = {{"mc_samples", r.mcSamples}, {"samples", r.elboSamples}, {"nll_bound", number(r.elboNll)},
         {"nll_stderr", number(r.elboStdErr)}, {"perplexity_bound", number(r.elboPerplexity)},

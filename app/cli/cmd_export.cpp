@@ -16,7 +16,7 @@ namespace dlm {
 
 namespace {
 
-Result<std::string> render(const Timeline &timeline, const ExportOptions &o)
+Result<std::string> render(const Timeline &timeline, const ExportArgs &o)
 {
     if (o.format == "json")
         return timelineToJson(timeline);
@@ -30,31 +30,31 @@ Result<std::string> render(const Timeline &timeline, const ExportOptions &o)
 
 } // namespace
 
-int runExport(const CliCommand &command, std::ostream &out, std::ostream &err)
+int runExport(const ExportArgs &args, std::ostream &out, std::ostream &err)
 {
     // Refuse an unwritable destination before reading what may be a large file. (frames: --out is a folder,
     // made if missing, checked by the export itself.)
-    if (!command.outPath.empty() && command.exportOptions.format != "frames") {
-        const Status writable = checkWritableFile(command.outPath, "the export");
+    if (!args.outPath.empty() && args.format != "frames") {
+        const Status writable = checkWritableFile(args.outPath, "the export");
         if (!writable)
             return reportFailure(err, ExitBadInput, writable.error());
     }
-    auto timeline = loadTimeline(command.timelinePath);
+    auto timeline = loadTimeline(args.timelinePath);
     if (!timeline)
         return reportFailure(err, ExitBadInput, timeline.error());
-    if (isImageExportFormat(command.exportOptions.format))
-        return runImageExport(command, *timeline, err);
+    if (isImageExportFormat(args.format))
+        return runImageExport(args, *timeline, err);
 
-    const auto text = render(*timeline, command.exportOptions);
+    const auto text = render(*timeline, args);
     if (!text)
-        return reportFailure(err, ExitBadInput, "cannot export " + command.timelinePath + ": " + text.error());
+        return reportFailure(err, ExitBadInput, "cannot export " + args.timelinePath + ": " + text.error());
 
-    if (command.outPath.empty()) {
+    if (args.outPath.empty()) {
         out << *text;
         out.flush();
         return out ? ExitOk : reportFailure(err, ExitBadInput, "cannot write the export to standard output");
     }
-    const Status written = writeFileAtomic(command.outPath, *text);
+    const Status written = writeFileAtomic(args.outPath, *text);
     if (!written)
         return reportFailure(err, ExitBadInput, "cannot write the export: " + written.error());
     return ExitOk;

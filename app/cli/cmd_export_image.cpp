@@ -87,11 +87,10 @@ ExportProgress progressPrinter(std::ostream &err, const std::string &format)
 
 } // namespace
 
-int runImageExport(const CliCommand &command, const Timeline &timeline, std::ostream &err)
+int runImageExport(const ExportArgs &e, const Timeline &timeline, std::ostream &err)
 {
-    const ExportOptions &e = command.exportOptions;
-    const QString out = QString::fromStdString(command.outPath);
-    const std::string failurePrefix = "cannot export " + command.timelinePath + ": ";
+    const QString out = QString::fromStdString(e.outPath);
+    const std::string failurePrefix = "cannot export " + e.timelinePath + ": ";
     const QuietQt quiet;
 
     if (e.format == "gif" || e.format == "frames") {

@@ -10,10 +10,10 @@
 namespace dlm {
 
 /**
- * Draws the figure or animation `command` asks for from `timeline` and writes it to command.outPath. Starts
+ * Draws the figure or animation `args` asks for from `timeline` and writes it to args.outPath. Starts
  * a QApplication for the drawing if the process has none (on the offscreen platform unless QT_QPA_PLATFORM
  * says otherwise), so it works without a display. GIF and frame progress goes to `err`.
  */
-int runImageExport(const CliCommand &command, const Timeline &timeline, std::ostream &err);
+int runImageExport(const ExportArgs &args, const Timeline &timeline, std::ostream &err);
 
 } // namespace dlm

@@ -39,10 +39,12 @@ json floatJson(float v)
 
 } // namespace
 
-int runForward(const CliCommand &command, std::ostream &out, std::ostream &err)
+int runForward(const ForwardArgs &args, std::ostream &out, std::ostream &err)
 {
+    // Before loading: LibTorch starts with a single thread on small machines.
+    setThreads(args.threads);
     // Ids alone need no tokenizer; pieces are then left empty.
-    auto loaded = loadModel(command.modelDir, command.overrides.dtype.value_or(ComputeDType::F32), command.ids.has_value());
+    auto loaded = loadModel(args.modelDir, args.dtype, args.ids.has_value());
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
     LogitsModel &model = *loaded->model;
@@ -50,39 +52,37 @@ int runForward(const CliCommand &command, std::ostream &out, std::ostream &err)
     const ModelConfig &config = model.config();
 
     std::vector<int32_t> ids;
-    if (command.prompt) {
+    if (args.prompt) {
         const int32_t maskId = config.maskTokenId;
-        auto encoded = encodePrompt(*tok, *command.prompt, maskId, maskId >= 0 ? tok->piece(maskId) : "");
+        auto encoded = encodePrompt(*tok, *args.prompt, maskId, maskId >= 0 ? tok->piece(maskId) : "");
         if (!encoded)
             return reportFailure(err, ExitBadInput, "--prompt: " + encoded.error());
         ids = *encoded;
         if (ids.empty())
             return reportFailure(err, ExitBadInput, "--prompt: the text encodes to no tokens");
     } else {
-        ids = *command.ids;
+        ids = *args.ids;
         for (size_t i = 0; i < ids.size(); ++i) {
             if (ids[i] >= config.vocabSize)
                 return reportFailure(err, ExitBadInput,
-                                     "--ids: id " + std::to_string(ids[i]) + " at position " + std::to_string(i) +
-                                         " is outside the vocabulary (0.." + std::to_string(config.vocabSize - 1) +
-                                         ")");
+                    "--ids: id " + std::to_string(ids[i]) + " at position " + std::to_string(i)
+                        + " is outside the vocabulary (0.." + std::to_string(config.vocabSize - 1) + ")");
         }
     }
     if (config.maxSequenceLength > 0 && static_cast<int>(ids.size()) > config.maxSequenceLength)
         return reportFailure(err, ExitBadInput,
-                             std::to_string(ids.size()) + " tokens exceed the model's max_sequence_length of " +
-                                 std::to_string(config.maxSequenceLength));
+            std::to_string(ids.size()) + " tokens exceed the model's max_sequence_length of "
+                + std::to_string(config.maxSequenceLength));
 
     std::vector<int64_t> ids64(ids.begin(), ids.end());
-    const at::Tensor input =
-        at::from_blob(ids64.data(), {1, static_cast<int64_t>(ids64.size())}, at::kLong).clone();
+    const at::Tensor input = at::from_blob(ids64.data(), {1, static_cast<int64_t>(ids64.size())}, at::kLong).clone();
 
     at::Tensor logits = model.logits(input)[0].to(at::kFloat).contiguous();
     // The head may have padding rows past the vocabulary (embedding_size > vocab_size): they are no tokens.
     if (logits.size(1) > config.vocabSize)
         logits = logits.narrow(1, 0, config.vocabSize).contiguous();
     const at::Tensor probs = at::softmax(logits, 1);
-    const int k = std::min<int>(command.overrides.topK.value_or(5), static_cast<int>(logits.size(1)));
+    const int k = std::min<int>(args.topK, static_cast<int>(logits.size(1)));
     const auto top = at::topk(logits, k, 1);
     const at::Tensor topLogits = std::get<0>(top).contiguous();
     const at::Tensor topIds = std::get<1>(top).contiguous();
@@ -97,23 +97,19 @@ int runForward(const CliCommand &command, std::ostream &out, std::ostream &err)
         json alternatives = json::array();
         for (int j = 0; j < k; ++j) {
             const auto id = static_cast<int32_t>(ti[i][j]);
-            alternatives.push_back({{"id", id},
-                                    {"piece", pieceOf(id)},
-                                    {"logit", floatJson(tl[i][j])},
-                                    {"prob", floatJson(pp[i][id])}});
+            alternatives.push_back(
+                {{"id", id}, {"piece", pieceOf(id)}, {"logit", floatJson(tl[i][j])}, {"prob", floatJson(pp[i][id])}});
         }
-        positions.push_back({{"position", static_cast<int>(i)},
-                             {"token", ids[i]},
-                             {"piece", pieceOf(ids[i])},
-                             {"top_k", alternatives}});
+        positions.push_back({{"position", static_cast<int>(i)}, {"token", ids[i]}, {"piece", pieceOf(ids[i])},
+            {"top_k", alternatives}});
     }
 
     json result;
     result["model"] = model.name();
-    result["dtype"] = dtypeName(command.overrides.dtype.value_or(ComputeDType::F32));
+    result["dtype"] = dtypeName(args.dtype);
     result["ids"] = ids;
     result["positions"] = positions;
-    if (command.fullLogits) {
+    if (args.fullLogits) {
         json rows = json::array();
         for (int64_t i = 0; i < logits.size(0); ++i) {
             json row = json::array();
@@ -124,7 +120,7 @@ int runForward(const CliCommand &command, std::ostream &out, std::ostream &err)
         result["logits"] = std::move(rows);
     }
     // Full logits are large: keep them on one line; the rest is meant to be read.
-    out << result.dump(command.fullLogits ? -1 : 2, ' ', false, json::error_handler_t::replace) << '\n';
+    out << result.dump(args.fullLogits ? -1 : 2, ' ', false, json::error_handler_t::replace) << '\n';
     return ExitOk;
 }
 

@@ -17,8 +17,8 @@ namespace dlm {
 namespace {
 
 /** The generation region of a record, decoded and cut at the first end-of-sequence token. */
-std::string finalText(const StepRecord &record, int promptLength, const std::vector<int32_t> &eosIds,
-                      const Tokenizer &tokenizer)
+std::string finalText(
+    const StepRecord &record, int promptLength, const std::vector<int32_t> &eosIds, const Tokenizer &tokenizer)
 {
     std::vector<int32_t> ids;
     for (int i = promptLength; i < record.length(); ++i) {
@@ -32,41 +32,41 @@ std::string finalText(const StepRecord &record, int promptLength, const std::vec
 
 } // namespace
 
-int runGenerate(const CliCommand &command, std::ostream &out, std::ostream &err)
+int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ostream &out, std::ostream &err)
 {
-    auto settings = resolveSettings(command);
+    auto settings = resolveSettings(args.modelDir, args.overrides);
     if (!settings)
         return reportFailure(err, ExitBadInput, settings.error());
 
     // Refuse an unwritable timeline path now rather than after a long generation.
-    if (!command.timelinePath.empty()) {
-        const Status writable = checkWritableFile(command.timelinePath, "the timeline");
+    if (!args.timelinePath.empty()) {
+        const Status writable = checkWritableFile(args.timelinePath, "the timeline");
         if (!writable)
             return reportFailure(err, ExitBadInput, writable.error());
     }
 
     setThreads(settings->threads);
-    auto loaded = loadModel(command.modelDir, settings->dtype);
+    auto loaded = loadModel(args.modelDir, settings->dtype);
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
 
-    auto created = Session::create(loaded->model, loaded->tokenizer, *settings, command.prompt.value_or(""));
+    auto created = Session::create(loaded->model, loaded->tokenizer, *settings, args.prompt);
     if (!created)
         return reportFailure(err, ExitBadInput, created.error());
     Session &session = **created;
 
     CanvasOptions canvas;
-    canvas.width = command.terminalWidth;
-    canvas.color = command.stdoutIsTerminal && std::getenv("NO_COLOR") == nullptr;
+    canvas.width = terminal.width;
+    canvas.color = terminal.stdoutIsTerminal && std::getenv("NO_COLOR") == nullptr;
     canvas.totalSteps = settings->useThreshold ? 0 : settings->steps;
     canvas.blockCount = (settings->genLength + settings->blockLength - 1) / settings->blockLength;
-    CanvasPrinter printer(out, command.stdoutIsTerminal, command.terminalWidth);
+    CanvasPrinter printer(out, terminal.stdoutIsTerminal, terminal.width);
     const PieceLookup pieces = [&session](int32_t id) { return session.piece(id); };
 
-    if (command.show)
+    if (args.show)
         printer.draw(renderCanvas(session.current(), pieces, canvas));
     const Status ran = session.run([&](const StepRecord &record) {
-        if (command.show)
+        if (args.show)
             printer.draw(renderCanvas(record, pieces, canvas));
         return true;
     });
@@ -78,13 +78,13 @@ int runGenerate(const CliCommand &command, std::ostream &out, std::ostream &err)
         if (id >= 0)
             eosIds.push_back(id);
     }
-    if (command.show)
+    if (args.show)
         out << '\n';
     out << finalText(session.current(), session.promptLength(), eosIds, *loaded->tokenizer) << '\n';
     out.flush();
 
-    if (!command.timelinePath.empty()) {
-        const Status saved = saveTimeline(session.timeline(), command.timelinePath);
+    if (!args.timelinePath.empty()) {
+        const Status saved = saveTimeline(session.timeline(), args.timelinePath);
         if (!saved)
             return reportFailure(err, ExitBadInput, "cannot save the timeline: " + saved.error());
     }

@@ -37,9 +37,9 @@ json idOrNull(int32_t id)
 
 } // namespace
 
-int runInfo(const CliCommand &command, std::ostream &out, std::ostream &err)
+int runInfo(const InfoArgs &args, std::ostream &out, std::ostream &err)
 {
-    const std::string &dir = command.modelDir;
+    const std::string &dir = args.modelDir;
     const Status exists = checkModelDirectory(dir);
     if (!exists)
         return reportFailure(err, ExitBadInput, exists.error());
@@ -94,18 +94,13 @@ int runInfo(const CliCommand &command, std::ostream &out, std::ostream &err)
     info["weight_files"] = files;
     info["vocab_size"] = config->vocabSize;
     info["embedding_size"] = config->embeddingSize;
-    info["special_ids"] = {{"mask", idOrNull(config->maskTokenId)},
-                           {"eos", idOrNull(config->eosTokenId)},
-                           {"bos", idOrNull(config->bosTokenId)},
-                           {"pad", idOrNull(config->padTokenId)}};
+    info["special_ids"] = {{"mask", idOrNull(config->maskTokenId)}, {"eos", idOrNull(config->eosTokenId)},
+        {"bos", idOrNull(config->bosTokenId)}, {"pad", idOrNull(config->padTokenId)}};
     info["special_pieces"] = {{"mask", config->maskTokenId >= 0 ? tok.piece(config->maskTokenId) : ""},
-                              {"eos", config->eosTokenId >= 0 ? tok.piece(config->eosTokenId) : ""}};
-    info["tokenizer"] = {{"kind", tokenizerKind(tok.sourcePath())},
-                         {"file", baseName(tok.sourcePath())},
-                         {"vocab_size", tok.vocabSize()},
-                         {"bos", idOrNull(tok.bosId())},
-                         {"eos", idOrNull(tok.eosId())},
-                         {"unk", idOrNull(tok.unkId())}};
+        {"eos", config->eosTokenId >= 0 ? tok.piece(config->eosTokenId) : ""}};
+    info["tokenizer"] = {{"kind", tokenizerKind(tok.sourcePath())}, {"file", baseName(tok.sourcePath())},
+        {"vocab_size", tok.vocabSize()}, {"bos", idOrNull(tok.bosId())}, {"eos", idOrNull(tok.eosId())},
+        {"unk", idOrNull(tok.unkId())}};
     info["config_sha256"] = *configHash;
 
     // Pieces are arbitrary bytes; replace invalid UTF-8 rather than throw while printing.

@@ -152,9 +152,9 @@ private:
 
 } // namespace
 
-int runTrain(const CliCommand &command, std::ostream &out, std::ostream &err)
+int runTrain(const TrainArgs &args, const TerminalInfo &terminal, std::ostream &out, std::ostream &err)
 {
-    auto opened = Trainer::open(command.train, command.resume, command.trainKeys);
+    auto opened = Trainer::open(args.config, args.resume, args.givenKeys);
     if (!opened)
         return reportFailure(err, ExitBadInput, opened.error());
     Trainer &trainer = **opened;
@@ -162,7 +162,7 @@ int runTrain(const CliCommand &command, std::ostream &out, std::ostream &err)
     const std::string checkpointDir = joinPath(c.outDir, kCheckpointDirName);
     const std::string modelDir = joinPath(c.outDir, kModelDirName);
 
-    if (command.exportOnly) {
+    if (args.exportOnly) {
         const Status s = trainer.exportModel();
         if (!s)
             return reportFailure(err, ExitInternal, "export failed: " + s.error());
@@ -178,11 +178,12 @@ int runTrain(const CliCommand &command, std::ostream &out, std::ostream &err)
         "%lld steps, %d threads -> %s",
         static_cast<double>(trainer.parameterCount()) / 1e6, c.dModel, c.nLayers, c.nHeads, c.nKvHeads, c.mlpHiddenSize,
         c.vocabSize, c.batchSize, c.seqLen, static_cast<long long>(c.totalSteps), threads, c.outDir.c_str());
-    out << (command.resume ? "resuming at step " + std::to_string(trainer.step()) + ": " : std::string("training "))
-        << buf << '\n'
+    out << (args.resume ? "resuming at step " + std::to_string(trainer.step()) + ": " : std::string("training ")) << buf
+        << '\n'
         << std::flush;
 
-    ProgressPrinter printer(out, command.stdoutIsTerminal, trainer.step(), static_cast<double>(c.batchSize) * c.seqLen);
+    ProgressPrinter printer(
+        out, terminal.stdoutIsTerminal, trainer.step(), static_cast<double>(c.batchSize) * c.seqLen);
     SignalScope signals;
     const Status ran = trainer.run([&](const TrainProgress &p) {
         char line[160];
@@ -196,7 +197,7 @@ int runTrain(const CliCommand &command, std::ostream &out, std::ostream &err)
             }
             break;
         case TrainProgress::Event::Checkpoint:
-            if (!command.stdoutIsTerminal || g_stopSignal)
+            if (!terminal.stdoutIsTerminal || g_stopSignal)
                 printer.event("step " + std::to_string(p.step) + ": checkpoint written to " + p.path);
             break;
         case TrainProgress::Event::Export:

@@ -17,16 +17,16 @@ enum CliExit : int {
     ExitBadInput = 2, ///< bad options, model files or paths: the user can fix it
 };
 
-int runGenerate(const CliCommand &command, std::ostream &out, std::ostream &err);
-int runInfo(const CliCommand &command, std::ostream &out, std::ostream &err);
-int runForward(const CliCommand &command, std::ostream &out, std::ostream &err);
-int runBench(const CliCommand &command, std::ostream &out, std::ostream &err);
-int runTokenize(const CliCommand &command, std::ostream &out, std::ostream &err);
+int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ostream &out, std::ostream &err);
+int runInfo(const InfoArgs &args, std::ostream &out, std::ostream &err);
+int runForward(const ForwardArgs &args, std::ostream &out, std::ostream &err);
+int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err);
+int runTokenize(const TokenizeArgs &args, std::ostream &out, std::ostream &err);
 /** Trains; SIGINT/SIGTERM checkpoint and exit 0, SIGUSR1 exports the model and trains on. */
-int runTrain(const CliCommand &command, std::ostream &out, std::ostream &err);
-int runEval(const CliCommand &command, std::ostream &out, std::ostream &err);
-/** Writes a saved timeline as JSON, CSV, an HTML player or a Markdown/LaTeX table; needs no model. */
-int runExport(const CliCommand &command, std::ostream &out, std::ostream &err);
+int runTrain(const TrainArgs &args, const TerminalInfo &terminal, std::ostream &out, std::ostream &err);
+int runEval(const EvalArgs &args, std::ostream &out, std::ostream &err);
+/** Writes a saved timeline as JSON, CSV, an HTML player, a table, a figure or an animation; needs no model. */
+int runExport(const ExportArgs &args, std::ostream &out, std::ostream &err);
 
 /**
  * Runs a parsed command (help and version included) and turns every exception into exit status 1 with a

@@ -13,40 +13,41 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+namespace {
+
+dlm::TerminalInfo stdoutTerminal()
+{
+    dlm::TerminalInfo terminal;
+    const char *term = std::getenv("TERM");
+    terminal.stdoutIsTerminal = isatty(STDOUT_FILENO) && !(term && std::strcmp(term, "dumb") == 0);
+    winsize ws {};
+    if (terminal.stdoutIsTerminal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        terminal.width = ws.ws_col;
+    return terminal;
+}
+
+/** Commands that run a model or train one: they need the engine's OpenMP policy. */
+bool computes(const dlm::CliArgs &args)
+{
+    return std::holds_alternative<dlm::GenerateArgs>(args) || std::holds_alternative<dlm::ForwardArgs>(args) ||
+           std::holds_alternative<dlm::BenchArgs>(args) || std::holds_alternative<dlm::EvalArgs>(args) ||
+           std::holds_alternative<dlm::TrainArgs>(args);
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
     std::ios::sync_with_stdio(false);
-    const std::vector<std::string> args(argv + 1, argv + argc);
-    auto parsed = dlm::parseCli(args);
+    auto parsed = dlm::parseCli(std::vector<std::string>(argv + 1, argv + argc));
     if (!parsed)
         return dlm::reportFailure(std::cerr, dlm::ExitBadInput, parsed.error());
-
-    dlm::CliCommand command = *parsed;
+    dlm::CliCommand command = std::move(*parsed);
     // Before any computing: libgomp reads its wait policy when it is loaded, so this may re-execute the
     // program (parsing has no side effects). Commands that never compute skip the cost of a second start.
-    using K = dlm::CliCommandKind;
-    if (command.helpText.empty()
-        && (command.kind == K::Generate || command.kind == K::Forward || command.kind == K::Bench
-            || command.kind == K::Eval || command.kind == K::Train))
+    if (computes(command.args))
         dlm::prepareComputeEnvironment(argv);
-    const char *term = std::getenv("TERM");
-    command.stdoutIsTerminal = isatty(STDOUT_FILENO) && !(term && std::strcmp(term, "dumb") == 0);
-    winsize ws {};
-    if (command.stdoutIsTerminal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        command.terminalWidth = ws.ws_col;
-
-    // LibTorch starts with a single thread on small machines; use the requested count (0 = one per core)
-    // before any model is loaded.
-    if (command.kind == dlm::CliCommandKind::Generate || command.kind == dlm::CliCommandKind::Forward
-        || command.kind == dlm::CliCommandKind::Bench) {
-        try {
-            if (command.helpText.empty())
-                dlm::setThreads(command.overrides.threads.value_or(0));
-        } catch (const std::exception &e) {
-            return dlm::reportFailure(std::cerr, dlm::ExitInternal, std::string("cannot set threads: ") + e.what());
-        }
-    }
-
+    command.terminal = stdoutTerminal();
     const int code = dlm::runCommand(command, std::cout, std::cerr);
     std::cout.flush();
     return code;

@@ -6,6 +6,10 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QtTest>
+
+#include <string>
+#include <vector>
 
 namespace dlm::testing {
 
@@ -34,6 +38,25 @@ inline ProcessResult runProcess(const QString &exe, const QStringList &args, int
     r.out = QString::fromUtf8(r.rawOut);
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+/** Checks the CLI's bad-input contract: exit status 2 and exactly one "dlmstudio-cli: ..." line on stderr
+ *  that mentions `mustMention`. */
+inline void checkBadInput(const ProcessResult &r, const QString &mustMention)
+{
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.startsWith(QStringLiteral("dlmstudio-cli: ")), qPrintable(r.err));
+    QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+    QVERIFY2(r.err.contains(mustMention), qPrintable(r.err));
+}
+
+/** Arguments as parseCli takes them. */
+inline std::vector<std::string> toStdArgs(const QStringList &list)
+{
+    std::vector<std::string> args;
+    for (const QString &s : list)
+        args.push_back(s.toStdString());
+    return args;
 }
 
 } // namespace dlm::testing

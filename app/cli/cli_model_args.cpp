@@ -1,0 +1,153 @@
+// The commands that run a model: generate, info, forward, bench, and the generation options generate and
+// bench share.
+
+#include "app/cli/cli_declare.h"
+#include "app/cli/cli_options.h"
+
+#include <limits>
+#include <memory>
+
+namespace dlm::cli {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+const char *const kSettingsNote
+    = "Settings left out come from the model's generation_config.json when it has them, else the defaults.\n"
+      "When --gen-length is smaller than the default block length or steps, those shrink to it unless given.";
+
+std::vector<std::pair<std::string, ComputeDType>> dtypeChoices()
+{
+    // The long spellings stay accepted (core's parseComputeDType takes them) without cluttering the help.
+    return {{"f32", ComputeDType::F32}, {"bf16", ComputeDType::BF16}, {"float32", ComputeDType::F32},
+        {"bfloat16", ComputeDType::BF16}};
+}
+
+template<typename T> CLI::Option *addDType(CLI::App &app, T &target)
+{
+    return addChoice(app, "--dtype", target, dtypeChoices(), "compute dtype", 2)->default_str("f32");
+}
+
+template<typename T> CLI::Option *addThreads(CLI::App &app, T &target)
+{
+    return addInteger(app, "--threads", target, 0, 1024, "compute threads, 0 = one per core")->default_str("0");
+}
+
+/** The generation settings, each optional so that one left out can come from generation_config.json. */
+void addGenerationOptions(CLI::App &app, SettingsOverrides &o)
+{
+    const GenerationSettings d;
+    addInteger(app, "--gen-length", o.genLength, 1, 65536, "masked positions to generate")
+        ->default_str(std::to_string(d.genLength));
+    addInteger(app, "--steps", o.steps, 1, 1000000, "denoising steps in total, spread over blocks")
+        ->default_str(std::to_string(d.steps));
+    addInteger(app, "--block-length", o.blockLength, 1, 65536, "semi-autoregressive block size")
+        ->default_str(std::to_string(d.blockLength));
+    addNumber(app, "--temperature", o.temperature, 0.0, kInf, "0 = argmax; > 0 samples via Gumbel noise")
+        ->default_str(shown(d.temperature));
+    addChoice(app, "--remasking", o.measure, measureChoices(), "confidence measure that picks the commits")
+        ->default_str(measureName(d.measure));
+    addNumber(app, "--threshold", o.threshold, -kInf, kInf,
+        "threshold decoding (Fast-dLLM): commit every position in the block whose "
+        "confidence is at least F, and at least one per step; steps become dynamic");
+    addNumber(app, "--cfg", o.cfgScale, 0.0, kInf, "classifier-free guidance weight, 0 = off")
+        ->default_str(shown(d.cfgScale));
+    addSeed(app, "--seed", o.seed, "random seed; the same seed gives the same output")
+        ->default_str(std::to_string(d.seed));
+    addInteger(app, "--top-k", o.topK, 0, 64, "alternatives recorded per position and step")
+        ->default_str(std::to_string(d.topK));
+    addDType(app, o.dtype);
+    addThreads(app, o.threads);
+}
+
+/** Checks between generation options that the value rules cannot see. */
+void checkGenerationOptions(const SettingsOverrides &o)
+{
+    if (o.genLength && o.blockLength && *o.blockLength > *o.genLength)
+        throw CLI::ValidationError("--block-length: " + std::to_string(*o.blockLength) + " exceeds --gen-length "
+            + std::to_string(*o.genLength));
+}
+
+} // namespace
+
+void declareGenerate(CLI::App &app, CliArgs &result)
+{
+    auto a = std::make_shared<GenerateArgs>();
+    CLI::App *sub = app.add_subcommand("generate",
+        "denoise a prompt's continuation and print the generated text\n\n"
+        "Denoises gen-length masked positions after the prompt and prints the generated text: the generation\n"
+        "region decoded, cut at the first end-of-sequence token if there is one.");
+    addModelDir(*sub, a->modelDir)->required();
+    addText(*sub, "--prompt", a->prompt, "prompt text; [MASK] or the model's mask piece in it is infilled")->required();
+    addGenerationOptions(*sub, a->overrides);
+    addPath(
+        *sub, "--timeline", a->timelinePath, "FILE", "save the whole step timeline as JSON (loadable by DLM Studio)");
+    addFlag(*sub, "--show", a->show, "redraw the canvas on the terminal after every step");
+    sub->footer(kSettingsNote);
+    sub->final_callback([a, &result] {
+        checkGenerationOptions(a->overrides);
+        result = std::move(*a);
+    });
+}
+
+void declareInfo(CLI::App &app, CliArgs &result)
+{
+    auto a = std::make_shared<InfoArgs>();
+    CLI::App *sub = app.add_subcommand("info",
+        "print a model directory's configuration, size and tokenizer as JSON\n\n"
+        "Prints JSON: architecture, name, every config.json field, parameter count, storage dtype, vocabulary\n"
+        "size, special token ids, tokenizer kind and vocabulary, and the sha256 of config.json.");
+    addModelDir(*sub, a->modelDir)->required();
+    sub->final_callback([a, &result] { result = std::move(*a); });
+}
+
+void declareForward(CLI::App &app, CliArgs &result)
+{
+    auto a = std::make_shared<ForwardArgs>();
+    CLI::App *sub = app.add_subcommand("forward",
+        "run one forward pass and print the top-k predictions per position as JSON\n\n"
+        "Runs one forward pass over the given tokens (no masks are appended) and prints JSON:\n"
+        "{\"ids\": [...], \"positions\": [{\"position\", \"token\", \"piece\", \"top_k\": [{\"id\", \"piece\",\n"
+        "\"logit\", \"prob\"}]}], \"logits\": [[...]] (only with --full-logits)}.");
+    addModelDir(*sub, a->modelDir)->required();
+    CLI::Option *prompt = addText(*sub, "--prompt", a->prompt, "text to tokenise");
+    addOption(*sub, "--ids", a->ids,
+        integerList<int32_t>(0, std::numeric_limits<int32_t>::max(), "non-negative token ids"), "N,N,...",
+        "token ids, comma-separated (the mask id is allowed)")
+        ->excludes(prompt);
+    addInteger(*sub, "--top-k", a->topK, 0, 64, "predictions listed per position")->default_str("5");
+    addFlag(*sub, "--full-logits", a->fullLogits, "also print every logit (positions x vocabulary; large)");
+    addDType(*sub, a->dtype);
+    addThreads(*sub, a->threads);
+    sub->final_callback([a, &result] {
+        if (!a->prompt && !a->ids)
+            throw CLI::ValidationError("forward: --prompt TEXT or --ids N,N,... is required");
+        result = std::move(*a);
+    });
+}
+
+void declareBench(CLI::App &app, CliArgs &result)
+{
+    auto a = std::make_shared<BenchArgs>();
+    CLI::App *sub = app.add_subcommand("bench",
+        "time generations: forward, sampler and recording cost per step, tokens per second\n\n"
+        "Runs whole generations and reports per-step forward, sampler and recording times (mean, median, min,\n"
+        "max), the recording overhead, total time per generation and tokens per second. One throw-away step\n"
+        "first warms up caches and is not counted.");
+    addModelDir(*sub, a->modelDir)->required();
+    addText(*sub, "--prompt", a->prompt, "prompt")->default_str("\"" + a->prompt + "\"");
+    addGenerationOptions(*sub, a->overrides);
+    addInteger(*sub, "--repeat", a->repeat, 1, 100000, "generations to time")->default_str(std::to_string(a->repeat));
+    addFlag(*sub, "--json", a->json, "print JSON instead of a table");
+    addInteger(*sub, "--contend", a->contend, 0, 64,
+        "run N busy threads beside the engine while measuring, to see how it shares the machine")
+        ->default_str(std::to_string(a->contend));
+    sub->footer(kSettingsNote);
+    sub->final_callback([a, &result] {
+        checkGenerationOptions(a->overrides);
+        result = std::move(*a);
+    });
+}
+
+} // namespace dlm::cli
