@@ -215,6 +215,9 @@ private Q_SLOTS:
         QTest::newRow("header not json") << rawFile("hello, world", 0) << QStringLiteral("header is not valid JSON");
         QTest::newRow("header invalid utf-8")
             << rawFile("{\"\xff\xfe\": 1}", 0) << QStringLiteral("header is not valid JSON");
+        QTest::newRow("header nested 100000 deep")
+            << rawFile("{\"w\": " + std::string(100000, '[') + std::string(100000, ']') + "}", 0)
+            << QStringLiteral("header is not valid JSON: arrays and objects nest deeper than 64 levels");
         QTest::newRow("header not object")
             << rawFile("[1, 2, 3]", 0) << QStringLiteral(": $: expected an object, got an array");
         QTest::newRow("entry not object")
