@@ -116,8 +116,8 @@ Mat naiveLogits(const std::string &dir, const ModelConfig &c, const std::vector<
                 for (int u = 0; u < L; ++u) { // every position, both directions
                     double dot = 0;
                     for (int i = 0; i < hd; ++i)
-                        dot += q[static_cast<size_t>(t)][static_cast<size_t>(hh * hd + i)] *
-                               k[static_cast<size_t>(u)][static_cast<size_t>(kvHead * hd + i)];
+                        dot += q[static_cast<size_t>(t)][static_cast<size_t>(hh * hd + i)]
+                            * k[static_cast<size_t>(u)][static_cast<size_t>(kvHead * hd + i)];
                     s[static_cast<size_t>(u)] = dot / std::sqrt(static_cast<double>(hd));
                     mx = std::max(mx, s[static_cast<size_t>(u)]);
                 }
@@ -128,8 +128,8 @@ Mat naiveLogits(const std::string &dir, const ModelConfig &c, const std::vector<
                 }
                 for (int u = 0; u < L; ++u)
                     for (int i = 0; i < hd; ++i)
-                        attn[static_cast<size_t>(t)][static_cast<size_t>(hh * hd + i)] +=
-                            s[static_cast<size_t>(u)] / z * v[static_cast<size_t>(u)][static_cast<size_t>(kvHead * hd + i)];
+                        attn[static_cast<size_t>(t)][static_cast<size_t>(hh * hd + i)] += s[static_cast<size_t>(u)] / z
+                            * v[static_cast<size_t>(u)][static_cast<size_t>(kvHead * hd + i)];
             }
         }
         for (int t = 0; t < L; ++t) {
@@ -174,14 +174,14 @@ private:
     QTemporaryDir m_tmp;
     std::string m_dir;
     ModelConfig m_config;
-    const std::vector<int64_t> m_ids{5, 17, 3, 3, 42, 7, 199, 0, 3, 88};
+    const std::vector<int64_t> m_ids {5, 17, 3, 3, 42, 7, 199, 0, 3, 88};
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_tmp.isValid());
         m_dir = m_tmp.filePath(QStringLiteral("f32")).toStdString();
-        auto c = writeTinyModel(m_dir, TinyModelOptions{});
+        auto c = writeTinyModel(m_dir, TinyModelOptions {});
         QVERIFY2(c.ok(), c.error().c_str());
         m_config = *c;
         setComputeThreads(2);
@@ -199,7 +199,8 @@ private Q_SLOTS:
         double worst = 0;
         for (size_t t = 0; t < ref.size(); ++t)
             for (size_t v = 0; v < ref[t].size(); ++v)
-                worst = std::max(worst, std::abs(ref[t][v] - logits[0][static_cast<int64_t>(t)][static_cast<int64_t>(v)].item<double>()));
+                worst = std::max(worst,
+                    std::abs(ref[t][v] - logits[0][static_cast<int64_t>(t)][static_cast<int64_t>(v)].item<double>()));
         QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("max |diff| = %1").arg(worst)));
     }
 
@@ -305,8 +306,8 @@ private Q_SLOTS:
 
     void badWeightsAreReported_data()
     {
-        QTest::addColumn<QString>("drop");     // tensor to leave out
-        QTest::addColumn<QString>("reshape");  // tensor to write with a wrong shape
+        QTest::addColumn<QString>("drop"); // tensor to leave out
+        QTest::addColumn<QString>("reshape"); // tensor to write with a wrong shape
         QTest::addColumn<QString>("fragment"); // expected in the message
         QTest::newRow("missing tensor") << QStringLiteral("model.transformer.blocks.1.up_proj.weight") << QString()
                                         << QStringLiteral("missing tensor 'model.transformer.blocks.1.up_proj.weight'");
@@ -324,12 +325,12 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(QString::fromStdString(dir)));
         QVERIFY(writeFileAtomic(joinPath(dir, "config.json"), modelConfigToJson(m_config)).ok());
         std::vector<TensorToWrite> tensors;
-        for (const auto &[name, shape] : lladaTensorShapes(m_config)) {
-            if (name == drop.toStdString())
+        for (const LladaTensorSpec &spec : lladaTensors(m_config)) {
+            if (spec.name == drop.toStdString())
                 continue;
             TensorToWrite t;
-            t.name = name;
-            t.shape = name == reshape.toStdString() ? std::vector<int64_t>{3, 32} : shape;
+            t.name = spec.name;
+            t.shape = spec.name == reshape.toStdString() ? std::vector<int64_t> {3, 32} : spec.shape;
             int64_t n = 1;
             for (int64_t s : t.shape)
                 n *= s;

@@ -1,6 +1,7 @@
 // config.json parsing: every field, the defaults, one row per kind of bad input with the message it must give,
 // parameter counts computed by hand, and the writer/parser round trip.
 
+#include "core/model/llada_tensors.h"
 #include "core/model/model_config.h"
 
 #include <nlohmann/json.hpp>
@@ -17,9 +18,8 @@ using Json = nlohmann::json;
 /** The smallest valid config: only the required fields. */
 Json minimalConfig()
 {
-    return Json{{"d_model", 64},          {"n_heads", 4},      {"n_layers", 2},
-                {"mlp_hidden_size", 128}, {"vocab_size", 200}, {"max_sequence_length", 512},
-                {"mask_token_id", 3}};
+    return Json {{"d_model", 64}, {"n_heads", 4}, {"n_layers", 2}, {"mlp_hidden_size", 128}, {"vocab_size", 200},
+        {"max_sequence_length", 512}, {"mask_token_id", 3}};
 }
 
 /** The minimal config with one field replaced by raw JSON text, or removed when `valueJson` is empty. */
@@ -84,8 +84,7 @@ private Q_SLOTS:
 
     void defaults()
     {
-        const dlm::Result<dlm::ModelConfig> config =
-            dlm::parseModelConfig(minimalConfig().dump(), "config.json");
+        const dlm::Result<dlm::ModelConfig> config = dlm::parseModelConfig(minimalConfig().dump(), "config.json");
         QVERIFY2(config.ok(), config.error().c_str());
         QCOMPARE(config->nKvHeads, 4);
         QCOMPARE(config->embeddingSize, 200);
@@ -116,58 +115,64 @@ private Q_SLOTS:
         QTest::newRow("not json") << QByteArray("d_model = 4096") << QStringLiteral("config.json: not valid JSON");
         QTest::newRow("empty text") << QByteArray("") << QStringLiteral("config.json: not valid JSON");
         QTest::newRow("array") << QByteArray("[1, 2]")
-                               << QStringLiteral("config.json: top level must be a JSON object, got array");
+                               << QStringLiteral("config.json: $: expected an object, got an array");
+        QTest::newRow("nested too deep") << QByteArray(std::string(100000, '[').c_str())
+                                         << QStringLiteral("nest deeper than 64 levels");
         QTest::newRow("string d_model") << withField("d_model", "\"big\"")
-                                        << QStringLiteral(
-                                               "config.json: field 'd_model' must be a positive integer, got \"big\"");
-        QTest::newRow("zero d_model") << withField("d_model", "0")
-                                      << QStringLiteral("field 'd_model' must be a positive integer, got 0");
-        QTest::newRow("fractional d_model") << withField("d_model", "64.5")
-                                            << QStringLiteral("field 'd_model' must be a positive integer, got 64.5");
+                                        << QStringLiteral("config.json: $.d_model: expected an integer, got \"big\"");
+        QTest::newRow("zero d_model") << withField(
+            "d_model", "0") << QStringLiteral("$.d_model: the value 0 is outside the allowed range [1, 65536]");
+        QTest::newRow("fractional d_model")
+            << withField("d_model", "64.5") << QStringLiteral("$.d_model: expected an integer, got 64.5");
         QTest::newRow("huge d_model") << withField("d_model", "131072")
-                                      << QStringLiteral("field 'd_model' must be at most 65536, got 131072");
+                                      << QStringLiteral("$.d_model: the value 131072 is outside the allowed range");
         QTest::newRow("bool n_layers") << withField("n_layers", "true")
-                                       << QStringLiteral("field 'n_layers' must be a positive integer, got true");
-        QTest::newRow("negative n_layers") << withField("n_layers", "-2")
-                                           << QStringLiteral("field 'n_layers' must be a positive integer, got -2");
-        QTest::newRow("too many layers") << withField("n_layers", "5000")
-                                         << QStringLiteral("field 'n_layers' must be at most 1024");
-        QTest::newRow("huge vocab") << withField("vocab_size", "5000000")
-                                    << QStringLiteral("field 'vocab_size' must be at most 4000000");
-        QTest::newRow("missing n_layers") << withField("n_layers", "")
-                                          << QStringLiteral("config.json: required field 'n_layers' is missing");
+                                       << QStringLiteral("$.n_layers: expected an integer, got true");
+        QTest::newRow("negative n_layers")
+            << withField("n_layers", "-2") << QStringLiteral("$.n_layers: the value -2 is outside the allowed range");
+        QTest::newRow("too many layers") << withField(
+            "n_layers", "5000") << QStringLiteral("$.n_layers: the value 5000 is outside the allowed range [1, 1024]");
+        QTest::newRow("huge vocab") << withField("vocab_size",
+            "5000000") << QStringLiteral("$.vocab_size: the value 5000000 is outside the allowed range [1, 4000000]");
+        QTest::newRow("missing n_layers")
+            << withField("n_layers", "") << QStringLiteral("config.json: $.n_layers: the required field is missing");
         QTest::newRow("missing mask id") << withField("mask_token_id", "")
-                                         << QStringLiteral("required field 'mask_token_id' is missing");
+                                         << QStringLiteral("$.mask_token_id: the required field is missing");
         QTest::newRow("null mask id") << withField("mask_token_id", "null")
-                                      << QStringLiteral("required field 'mask_token_id' is missing");
-        QTest::newRow("heads do not divide") << withField("n_heads", "3")
-                                             << QStringLiteral("d_model (64) must be divisible by n_heads (3)");
+                                      << QStringLiteral("$.mask_token_id: expected an integer, got null");
+        QTest::newRow("heads do not divide")
+            << withField("n_heads", "3") << QStringLiteral("$.n_heads: d_model (64) must be divisible by n_heads (3)");
         QTest::newRow("odd head dim") << withFields({{"d_model", 36}, {"n_heads", 4}})
                                       << QStringLiteral("head dimension d_model / n_heads = 9 must be even");
-        QTest::newRow("kv heads do not divide") << withField("n_kv_heads", "3")
-                                                << QStringLiteral("n_heads (4) must be a multiple of n_kv_heads (3)");
-        QTest::newRow("more kv heads than heads") << withField("n_kv_heads", "8")
-                                                  << QStringLiteral("must be a multiple of n_kv_heads (8)");
-        QTest::newRow("small embedding") << withField("embedding_size", "100")
-                                         << QStringLiteral("embedding_size (100) must be at least vocab_size (200)");
-        QTest::newRow("mask id = vocab") << withField("mask_token_id", "200")
-                                         << QStringLiteral("field 'mask_token_id' must be in [0, vocab_size = 200), got 200");
-        QTest::newRow("negative eos") << withField("eos_token_id", "-5")
-                                      << QStringLiteral("field 'eos_token_id' must be in [0, vocab_size = 200), got -5");
+        QTest::newRow("kv heads do not divide") << withField(
+            "n_kv_heads", "3") << QStringLiteral("$.n_kv_heads: n_heads (4) must be a multiple of n_kv_heads (3)");
+        QTest::newRow("more kv heads than heads")
+            << withField("n_kv_heads", "8") << QStringLiteral("must be a multiple of n_kv_heads (8)");
+        QTest::newRow("small embedding") << withField("embedding_size",
+            "100") << QStringLiteral("$.embedding_size: embedding_size (100) must be at least vocab_size (200)");
+        QTest::newRow("mask id = vocab") << withField("mask_token_id",
+            "200") << QStringLiteral("$.mask_token_id: the value 200 is outside the allowed range [0, 199]");
+        QTest::newRow("negative eos") << withField("eos_token_id",
+            "-5") << QStringLiteral("$.eos_token_id: the value -5 is outside the allowed range [0, 199]");
         QTest::newRow("string pad") << withField("pad_token_id", "\"4\"")
-                                    << QStringLiteral("field 'pad_token_id' must be a non-negative integer, got \"4\"");
-        QTest::newRow("bos out of range") << withField("bos_token_id", "1000")
-                                          << QStringLiteral("field 'bos_token_id' must be in [0, vocab_size = 200)");
+                                    << QStringLiteral("$.pad_token_id: expected an integer, got \"4\"");
+        QTest::newRow("bos out of range") << withField("bos_token_id",
+            "1000") << QStringLiteral("$.bos_token_id: the value 1000 is outside the allowed range [0, 199]");
         QTest::newRow("zero theta") << withField("rope_theta", "0")
-                                    << QStringLiteral("field 'rope_theta' must be a finite positive number, got 0");
+                                    << QStringLiteral("$.rope_theta: expected a positive number, got 0");
+        QTest::newRow("string theta") << withField("rope_theta", "\"abc\"")
+                                      << QStringLiteral("config.json: $.rope_theta: expected a number, got \"abc\"");
         QTest::newRow("string eps") << withField("rms_norm_eps", "\"small\"")
-                                    << QStringLiteral("field 'rms_norm_eps' must be a finite positive number");
+                                    << QStringLiteral("$.rms_norm_eps: expected a number, got \"small\"");
         QTest::newRow("negative eps") << withField("rms_norm_eps", "-1e-5")
-                                      << QStringLiteral("field 'rms_norm_eps' must be a finite positive number");
+                                      << QStringLiteral("$.rms_norm_eps: expected a positive number, got -1e-05");
         QTest::newRow("string tying") << withField("weight_tying", "\"yes\"")
-                                      << QStringLiteral("field 'weight_tying' must be true or false, got \"yes\"");
-        QTest::newRow("long array value") << withField("d_model", "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21]")
-                                          << QStringLiteral("got [1,2,3");
+                                      << QStringLiteral("$.weight_tying: expected true or false, got \"yes\"");
+        QTest::newRow("number tying") << withField("weight_tying", "1")
+                                      << QStringLiteral("$.weight_tying: expected true or false, got 1");
+        QTest::newRow("long array value")
+            << withField("d_model", "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21]")
+            << QStringLiteral("$.d_model: expected an integer, got an array");
     }
 
     void rejectsBadConfig()
@@ -214,21 +219,21 @@ private Q_SLOTS:
         c.mlpHiddenSize = 16;
         c.vocabSize = 10;
         c.embeddingSize = 12;
-        const auto shapes = dlm::lladaTensorShapes(c);
+        const auto shapes = dlm::lladaTensors(c);
         QCOMPARE(shapes.size(), size_t(1 + 2 * 9 + 2));
-        QCOMPARE(shapes.front().first, std::string("model.transformer.wte.weight"));
-        QCOMPARE(shapes.front().second, (std::vector<int64_t>{12, 8}));
-        QCOMPARE(shapes[1].first, std::string("model.transformer.blocks.0.attn_norm.weight"));
-        QCOMPARE(shapes[3].first, std::string("model.transformer.blocks.0.k_proj.weight"));
-        QCOMPARE(shapes[3].second, (std::vector<int64_t>{4, 8}));
-        QCOMPARE(shapes[9].first, std::string("model.transformer.blocks.0.ff_out.weight"));
-        QCOMPARE(shapes[9].second, (std::vector<int64_t>{8, 16}));
-        QCOMPARE(shapes[10].first, std::string("model.transformer.blocks.1.attn_norm.weight"));
-        QCOMPARE(shapes[19].first, std::string("model.transformer.ln_f.weight"));
-        QCOMPARE(shapes[20].first, std::string("model.transformer.ff_out.weight"));
-        QCOMPARE(shapes[20].second, (std::vector<int64_t>{12, 8}));
+        QCOMPARE(shapes.front().name, std::string("model.transformer.wte.weight"));
+        QCOMPARE(shapes.front().shape, (std::vector<int64_t> {12, 8}));
+        QCOMPARE(shapes[1].name, std::string("model.transformer.blocks.0.attn_norm.weight"));
+        QCOMPARE(shapes[3].name, std::string("model.transformer.blocks.0.k_proj.weight"));
+        QCOMPARE(shapes[3].shape, (std::vector<int64_t> {4, 8}));
+        QCOMPARE(shapes[9].name, std::string("model.transformer.blocks.0.ff_out.weight"));
+        QCOMPARE(shapes[9].shape, (std::vector<int64_t> {8, 16}));
+        QCOMPARE(shapes[10].name, std::string("model.transformer.blocks.1.attn_norm.weight"));
+        QCOMPARE(shapes[19].name, std::string("model.transformer.ln_f.weight"));
+        QCOMPARE(shapes[20].name, std::string("model.transformer.ff_out.weight"));
+        QCOMPARE(shapes[20].shape, (std::vector<int64_t> {12, 8}));
         c.weightTying = true;
-        QCOMPARE(dlm::lladaTensorShapes(c).back().first, std::string("model.transformer.ln_f.weight"));
+        QCOMPARE(dlm::lladaTensors(c).back().name, std::string("model.transformer.ln_f.weight"));
     }
 
     void roundTrip_data()
@@ -303,9 +308,8 @@ private Q_SLOTS:
         }
         const dlm::Result<dlm::ModelConfig> bad = dlm::loadModelConfig(path);
         QVERIFY(!bad.ok());
-        QVERIFY2(bad.error().find(path + ": field 'n_kv_heads' must be a positive integer, got \"two\"")
-                     != std::string::npos,
-                 bad.error().c_str());
+        QVERIFY2(bad.error().find(path + ": $.n_kv_heads: expected an integer, got \"two\"") != std::string::npos,
+            bad.error().c_str());
     }
 };
 

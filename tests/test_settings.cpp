@@ -71,21 +71,36 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("assignments");
         QTest::addColumn<QString>("fragment");
-        QTest::newRow("gen length zero") << "gen_length=0;block_length=1" << "gen-length";
-        QTest::newRow("gen length huge") << "gen_length=70000" << "gen-length";
-        QTest::newRow("block length zero") << "block_length=0" << "block-length";
-        QTest::newRow("block longer than gen") << "gen_length=16;block_length=32" << "block-length (32)";
-        QTest::newRow("fewer steps than blocks") << "block_length=16;steps=4" << "steps (4)";
-        QTest::newRow("steps huge") << "steps=2000000" << "steps must be at most";
-        QTest::newRow("negative temperature") << "temperature=-0.5" << "temperature";
-        QTest::newRow("threshold above one") << "threshold=1.5" << "threshold must be between 0 and 1";
-        QTest::newRow("threshold below zero") << "threshold=-0.1" << "threshold must be between 0 and 1";
-        QTest::newRow("positive entropy threshold") << "remasking=entropy;threshold=0.5" << "entropy measure";
-        QTest::newRow("negative cfg") << "cfg_scale=-1" << "cfg scale";
-        QTest::newRow("top-k negative") << "top_k=-1" << "top-k";
-        QTest::newRow("top-k huge") << "top_k=65" << "top-k";
-        QTest::newRow("threads negative") << "threads=-2" << "threads";
-        QTest::newRow("threads huge") << "threads=5000" << "threads";
+        QTest::newRow("gen length zero") << "gen_length=0;block_length=1"
+                                         << "gen-length";
+        QTest::newRow("gen length huge") << "gen_length=70000"
+                                         << "gen-length";
+        QTest::newRow("block length zero") << "block_length=0"
+                                           << "block-length";
+        QTest::newRow("block longer than gen") << "gen_length=16;block_length=32"
+                                               << "block-length (32)";
+        QTest::newRow("fewer steps than blocks") << "block_length=16;steps=4"
+                                                 << "steps (4)";
+        QTest::newRow("steps huge") << "steps=2000000"
+                                    << "steps must be at most";
+        QTest::newRow("negative temperature") << "temperature=-0.5"
+                                              << "temperature";
+        QTest::newRow("threshold above one") << "threshold=1.5"
+                                             << "threshold must be between 0 and 1";
+        QTest::newRow("threshold below zero") << "threshold=-0.1"
+                                              << "threshold must be between 0 and 1";
+        QTest::newRow("positive entropy threshold") << "remasking=entropy;threshold=0.5"
+                                                    << "entropy measure";
+        QTest::newRow("negative cfg") << "cfg_scale=-1"
+                                      << "cfg scale";
+        QTest::newRow("top-k negative") << "top_k=-1"
+                                        << "top-k";
+        QTest::newRow("top-k huge") << "top_k=65"
+                                    << "top-k";
+        QTest::newRow("threads negative") << "threads=-2"
+                                          << "threads";
+        QTest::newRow("threads huge") << "threads=5000"
+                                      << "threads";
     }
     void rejectsImpossible()
     {
@@ -189,7 +204,7 @@ private Q_SLOTS:
     {
         const QString text = QString::fromStdString(settingsToJsonText(unusualSettings()));
         for (const char *key : {"gen_length", "steps", "block_length", "temperature", "remasking", "threshold",
-                                "cfg_scale", "seed", "top_k", "dtype", "threads"})
+                 "cfg_scale", "seed", "top_k", "dtype", "threads"})
             QVERIFY2(text.contains(QLatin1Char('"') + QLatin1String(key) + QLatin1Char('"')), key);
         QVERIFY(text.contains(QLatin1String("\"margin\"")));
         QVERIFY(text.contains(QLatin1String("\"bf16\"")));
@@ -200,15 +215,17 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("fragment");
         QTest::newRow("not json") << QByteArray("{steps: 3}") << "x.json: not valid JSON";
-        QTest::newRow("not an object") << QByteArray("[1, 2]") << "x.json: expected an object";
-        QTest::newRow("string for int") << QByteArray(R"({"steps": "many"})") << "x.json: steps: expected an integer";
+        QTest::newRow("not an object") << QByteArray("[1, 2]") << "x.json: $: expected an object, got an array";
+        QTest::newRow("string for int") << QByteArray(R"({"steps": "many"})")
+                                        << "x.json: $.steps: expected an integer, got \"many\"";
         QTest::newRow("fraction for int") << QByteArray(R"({"gen_length": 12.5})") << "gen_length: expected an integer";
         QTest::newRow("int overflow") << QByteArray(R"({"top_k": 9999999999})") << "top_k: the value 9999999999";
         QTest::newRow("bool for number") << QByteArray(R"({"temperature": true})") << "temperature: expected a number";
         QTest::newRow("unknown measure") << QByteArray(R"({"remasking": "psychic"})") << "remasking: unknown";
         QTest::newRow("unknown dtype") << QByteArray(R"({"dtype": "int4"})") << "dtype: unknown dtype";
         QTest::newRow("negative seed") << QByteArray(R"({"seed": -3})") << "seed: expected a non-negative";
-        QTest::newRow("threshold string") << QByteArray(R"({"threshold": "high"})") << "threshold: expected a number or null";
+        QTest::newRow("threshold string")
+            << QByteArray(R"({"threshold": "high"})") << "threshold: expected a number or null";
     }
     void jsonErrors()
     {
@@ -233,7 +250,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const GenerationSettings want = unusualSettings();
         writeFile(dir.filePath(QStringLiteral("generation_config.json")),
-                  QByteArray::fromStdString(settingsToJsonText(want)));
+            QByteArray::fromStdString(settingsToJsonText(want)));
         const auto r = loadGenerationConfig(dir.path().toStdString(), GenerationSettings());
         QVERIFY2(r.ok(), r.error().c_str());
         QVERIFY(*r == want);
@@ -244,7 +261,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         // Hugging Face's own keys sit beside ours and are ignored.
         writeFile(dir.filePath(QStringLiteral("generation_config.json")),
-                  R"({"bos_token_id": 1, "transformers_version": "4.46", "steps": 32, "threshold": 0.8})");
+            R"({"bos_token_id": 1, "transformers_version": "4.46", "steps": 32, "threshold": 0.8})");
         const GenerationSettings base = unusualSettings();
         const auto r = loadGenerationConfig(dir.path().toStdString(), base);
         QVERIFY2(r.ok(), r.error().c_str());
@@ -266,7 +283,8 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("contents");
         QTest::addColumn<QString>("fragment");
         QTest::newRow("wrong type") << QByteArray(R"({"temperature": "warm"})") << "temperature: expected a number";
-        QTest::newRow("wrong type int") << QByteArray(R"({"block_length": [32]})") << "block_length: expected an integer";
+        QTest::newRow("wrong type int") << QByteArray(R"({"block_length": [32]})")
+                                        << "block_length: expected an integer";
         QTest::newRow("not json") << QByteArray("temperature = 0.5\n") << "not valid JSON";
         QTest::newRow("empty") << QByteArray("") << "not valid JSON";
         QTest::newRow("top level array") << QByteArray("[]") << "expected an object";
@@ -338,22 +356,54 @@ private Q_SLOTS:
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("fragment"); // empty: accepted
-        QTest::newRow("kebab key") << "gen-length" << "64" << "";
-        QTest::newRow("snake key") << "block_length" << "16" << "";
-        QTest::newRow("remasking") << "remasking" << "entropy" << "";
-        QTest::newRow("dtype") << "dtype" << "bf16" << "";
-        QTest::newRow("big seed") << "seed" << "18446744073709551615" << "";
-        QTest::newRow("use threshold") << "use-threshold" << "on" << "";
-        QTest::newRow("not a number") << "steps" << "ten" << "steps: expected an integer, got 'ten'";
-        QTest::newRow("trailing junk") << "top-k" << "5x" << "top-k: expected an integer";
-        QTest::newRow("int overflow") << "threads" << "99999999999" << "threads: expected an integer";
-        QTest::newRow("nan temperature") << "temperature" << "nan" << "temperature: expected a finite number";
-        QTest::newRow("negative seed") << "seed" << "-1" << "seed: expected a non-negative integer";
-        QTest::newRow("seed overflow") << "seed" << "18446744073709551616" << "seed: expected";
-        QTest::newRow("bad measure") << "remasking" << "vibes" << "remasking: unknown remasking measure";
-        QTest::newRow("bad dtype") << "dtype" << "int8" << "dtype: unknown dtype";
-        QTest::newRow("bad bool") << "use_threshold" << "maybe" << "use_threshold: expected true or false";
-        QTest::newRow("unknown key") << "speed" << "11" << "unknown setting 'speed'";
+        QTest::newRow("kebab key") << "gen-length"
+                                   << "64"
+                                   << "";
+        QTest::newRow("snake key") << "block_length"
+                                   << "16"
+                                   << "";
+        QTest::newRow("remasking") << "remasking"
+                                   << "entropy"
+                                   << "";
+        QTest::newRow("dtype") << "dtype"
+                               << "bf16"
+                               << "";
+        QTest::newRow("big seed") << "seed"
+                                  << "18446744073709551615"
+                                  << "";
+        QTest::newRow("use threshold") << "use-threshold"
+                                       << "on"
+                                       << "";
+        QTest::newRow("not a number") << "steps"
+                                      << "ten"
+                                      << "steps: expected an integer, got 'ten'";
+        QTest::newRow("trailing junk") << "top-k"
+                                       << "5x"
+                                       << "top-k: expected an integer";
+        QTest::newRow("int overflow") << "threads"
+                                      << "99999999999"
+                                      << "threads: expected an integer";
+        QTest::newRow("nan temperature") << "temperature"
+                                         << "nan"
+                                         << "temperature: expected a finite number";
+        QTest::newRow("negative seed") << "seed"
+                                       << "-1"
+                                       << "seed: expected a non-negative integer";
+        QTest::newRow("seed overflow") << "seed"
+                                       << "18446744073709551616"
+                                       << "seed: expected";
+        QTest::newRow("bad measure") << "remasking"
+                                     << "vibes"
+                                     << "remasking: unknown remasking measure";
+        QTest::newRow("bad dtype") << "dtype"
+                                   << "int8"
+                                   << "dtype: unknown dtype";
+        QTest::newRow("bad bool") << "use_threshold"
+                                  << "maybe"
+                                  << "use_threshold: expected true or false";
+        QTest::newRow("unknown key") << "speed"
+                                     << "11"
+                                     << "unknown setting 'speed'";
     }
     void parseOverrides()
     {

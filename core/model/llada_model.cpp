@@ -22,11 +22,16 @@ at::ScalarType computeType(ComputeDType d)
 at::ScalarType storageType(TensorDType d)
 {
     switch (d) {
-    case TensorDType::F16: return at::kHalf;
-    case TensorDType::BF16: return at::kBFloat16;
-    case TensorDType::I64: return at::kLong;
-    case TensorDType::I32: return at::kInt;
-    case TensorDType::F32: break;
+    case TensorDType::F16:
+        return at::kHalf;
+    case TensorDType::BF16:
+        return at::kBFloat16;
+    case TensorDType::I64:
+        return at::kLong;
+    case TensorDType::I32:
+        return at::kInt;
+    case TensorDType::F32:
+        break;
     }
     return at::kFloat;
 }
@@ -76,31 +81,53 @@ std::string dtypeLabel(TensorDType d)
 
 } // namespace
 
-std::vector<std::pair<std::string, at::Tensor>> LladaWeights::named() const
+at::Tensor &LladaWeights::slot(const LladaTensorSpec &spec)
+{
+    Block *b = spec.layer >= 0 && size_t(spec.layer) < blocks.size() ? &blocks[size_t(spec.layer)] : nullptr;
+    switch (spec.role) {
+    case LladaTensorRole::Embedding:
+        return wte;
+    case LladaTensorRole::FinalNorm:
+        return lnF;
+    case LladaTensorRole::Head:
+        return head;
+    default:
+        break;
+    }
+    if (!b) // a programmer error: the table and the weights disagree on the number of blocks
+        throw std::out_of_range("LladaWeights::slot: no block " + std::to_string(spec.layer) + " for " + spec.name);
+    switch (spec.role) {
+    case LladaTensorRole::AttnNorm:
+        return b->attnNorm;
+    case LladaTensorRole::QProj:
+        return b->qProj;
+    case LladaTensorRole::KProj:
+        return b->kProj;
+    case LladaTensorRole::VProj:
+        return b->vProj;
+    case LladaTensorRole::AttnOut:
+        return b->attnOut;
+    case LladaTensorRole::FfNorm:
+        return b->ffNorm;
+    case LladaTensorRole::FfProj:
+        return b->ffProj;
+    case LladaTensorRole::UpProj:
+        return b->upProj;
+    default:
+        return b->ffOut;
+    }
+}
+
+std::vector<std::pair<std::string, at::Tensor>> LladaWeights::named(const ModelConfig &config) const
 {
     std::vector<std::pair<std::string, at::Tensor>> out;
-    out.emplace_back("model.transformer.wte.weight", wte);
-    for (size_t i = 0; i < blocks.size(); ++i) {
-        const std::string p = "model.transformer.blocks." + std::to_string(i) + ".";
-        const Block &b = blocks[i];
-        out.emplace_back(p + "attn_norm.weight", b.attnNorm);
-        out.emplace_back(p + "q_proj.weight", b.qProj);
-        out.emplace_back(p + "k_proj.weight", b.kProj);
-        out.emplace_back(p + "v_proj.weight", b.vProj);
-        out.emplace_back(p + "attn_out.weight", b.attnOut);
-        out.emplace_back(p + "ff_norm.weight", b.ffNorm);
-        out.emplace_back(p + "ff_proj.weight", b.ffProj);
-        out.emplace_back(p + "up_proj.weight", b.upProj);
-        out.emplace_back(p + "ff_out.weight", b.ffOut);
-    }
-    out.emplace_back("model.transformer.ln_f.weight", lnF);
-    if (!head.is_same(wte))
-        out.emplace_back("model.transformer.ff_out.weight", head);
+    for (const LladaTensorSpec &spec : lladaTensors(config))
+        out.emplace_back(spec.name, const_cast<LladaWeights *>(this)->slot(spec)); // slot() only reads here
     return out;
 }
 
-Result<std::shared_ptr<LladaModel>> LladaModel::load(const std::string &dir, ComputeDType dtype,
-                                                     const LoadProgress &progress)
+Result<std::shared_ptr<LladaModel>> LladaModel::load(
+    const std::string &dir, ComputeDType dtype, const LoadProgress &progress)
 {
     using R = Result<std::shared_ptr<LladaModel>>;
     if (progress)
@@ -122,24 +149,25 @@ Result<std::shared_ptr<LladaModel>> LladaModel::load(const std::string &dir, Com
         return R::failure(store.error());
 
     // Check every tensor the config implies before building anything.
-    const auto expected = lladaTensorShapes(*config);
+    const std::vector<LladaTensorSpec> expected = lladaTensors(*config);
     std::string storage;
-    for (const auto &[name, shape] : expected) {
+    for (const LladaTensorSpec &spec : expected) {
+        const std::string &name = spec.name;
         const TensorView *view = (*store)->find(name);
         if (!view)
             return R::failure(dir + ": missing tensor '" + name + "' required by config.json");
         if (view->dtype != TensorDType::F32 && view->dtype != TensorDType::F16 && view->dtype != TensorDType::BF16)
-            return R::failure(view->file + ": tensor '" + name + "' has dtype " + dtypeLabel(view->dtype) +
-                              "; weights must be F32, F16 or BF16");
-        if (view->shape != shape) {
+            return R::failure(view->file + ": tensor '" + name + "' has dtype " + dtypeLabel(view->dtype)
+                + "; weights must be F32, F16 or BF16");
+        if (view->shape != spec.shape) {
             auto fmt = [](const std::vector<int64_t> &s) {
                 std::string r = "[";
                 for (size_t i = 0; i < s.size(); ++i)
                     r += (i ? ", " : "") + std::to_string(s[i]);
                 return r + "]";
             };
-            return R::failure(view->file + ": tensor '" + name + "' has shape " + fmt(view->shape) +
-                              " but config.json implies " + fmt(shape));
+            return R::failure(view->file + ": tensor '" + name + "' has shape " + fmt(view->shape)
+                + " but config.json implies " + fmt(spec.shape));
         }
         storage = dtypeLabel(view->dtype);
     }
@@ -155,31 +183,18 @@ Result<std::shared_ptr<LladaModel>> LladaModel::load(const std::string &dir, Com
     model->m_configHash = hash ? *hash : std::string();
 
     const at::ScalarType target = computeType(dtype);
-    auto get = [&](const std::string &name) { return tensorFromView(*(*store)->find(name), target); };
     LladaWeights &w = model->m_weights;
-    w.wte = get("model.transformer.wte.weight");
-    for (int i = 0; i < config->nLayers; ++i) {
-        if (progress)
-            progress(0.1 + 0.85 * i / std::max(1, config->nLayers), "layer " + std::to_string(i + 1));
-        const std::string p = "model.transformer.blocks." + std::to_string(i) + ".";
-        LladaWeights::Block b;
-        b.attnNorm = get(p + "attn_norm.weight");
-        b.qProj = get(p + "q_proj.weight");
-        b.kProj = get(p + "k_proj.weight");
-        b.vProj = get(p + "v_proj.weight");
-        b.attnOut = get(p + "attn_out.weight");
-        b.ffNorm = get(p + "ff_norm.weight");
-        b.ffProj = get(p + "ff_proj.weight");
-        b.upProj = get(p + "up_proj.weight");
-        b.ffOut = get(p + "ff_out.weight");
-        w.blocks.push_back(std::move(b));
+    w.blocks.resize(size_t(config->nLayers));
+    for (const LladaTensorSpec &spec : expected) {
+        if (progress && spec.role == LladaTensorRole::AttnNorm)
+            progress(0.1 + 0.85 * spec.layer / std::max(1, config->nLayers), "layer " + std::to_string(spec.layer + 1));
+        w.slot(spec) = tensorFromView(*(*store)->find(spec.name), target);
     }
-    w.lnF = get("model.transformer.ln_f.weight");
-    w.head = config->weightTying ? w.wte : get("model.transformer.ff_out.weight");
+    if (config->weightTying)
+        w.head = w.wte;
 
     const int hd = config->headDim();
-    model->m_invFreq =
-        1.0 / at::pow(config->ropeTheta, at::arange(0, hd, 2, at::kFloat) / static_cast<double>(hd));
+    model->m_invFreq = 1.0 / at::pow(config->ropeTheta, at::arange(0, hd, 2, at::kFloat) / static_cast<double>(hd));
     if (progress)
         progress(1.0, "ready");
     return model;
@@ -192,26 +207,14 @@ std::shared_ptr<LladaModel> LladaModel::initialise(const ModelConfig &config, ui
     model->m_name = "untrained";
     model->m_storageDType = "F32";
     at::manual_seed(seed);
-    auto normal = [](std::vector<int64_t> shape) { return at::randn(shape, at::kFloat) * 0.02; };
-    auto ones = [](int64_t n) { return at::ones({n}, at::kFloat); };
-    const int64_t d = config.dModel, kv = static_cast<int64_t>(config.nKvHeads) * config.headDim();
+    // Draws happen in table order, so a seed gives the same weights as long as the table's order holds.
     LladaWeights &w = model->m_weights;
-    w.wte = normal({config.embeddingSize, d});
-    for (int i = 0; i < config.nLayers; ++i) {
-        LladaWeights::Block b;
-        b.attnNorm = ones(d);
-        b.qProj = normal({d, d});
-        b.kProj = normal({kv, d});
-        b.vProj = normal({kv, d});
-        b.attnOut = normal({d, d});
-        b.ffNorm = ones(d);
-        b.ffProj = normal({config.mlpHiddenSize, d});
-        b.upProj = normal({config.mlpHiddenSize, d});
-        b.ffOut = normal({d, config.mlpHiddenSize});
-        w.blocks.push_back(std::move(b));
-    }
-    w.lnF = ones(d);
-    w.head = config.weightTying ? w.wte : normal({config.embeddingSize, d});
+    w.blocks.resize(size_t(config.nLayers));
+    for (const LladaTensorSpec &spec : lladaTensors(config))
+        w.slot(spec)
+            = isNormRole(spec.role) ? at::ones(spec.shape, at::kFloat) : at::randn(spec.shape, at::kFloat) * 0.02;
+    if (config.weightTying)
+        w.head = w.wte;
     const int hd = config.headDim();
     model->m_invFreq = 1.0 / at::pow(config.ropeTheta, at::arange(0, hd, 2, at::kFloat) / static_cast<double>(hd));
     return model;
@@ -263,7 +266,7 @@ Status LladaModel::save(const std::string &dir, TensorDType dtype) const
     if (dtype != TensorDType::F32 && dtype != TensorDType::BF16 && dtype != TensorDType::F16)
         return Status::failure("weights can be saved as F32, F16 or BF16 only");
     std::vector<TensorToWrite> tensors;
-    for (const auto &[name, tensor] : m_weights.named()) {
+    for (const auto &[name, tensor] : m_weights.named(m_config)) {
         TensorToWrite t;
         t.name = name;
         t.dtype = dtype;

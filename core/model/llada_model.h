@@ -4,6 +4,7 @@
 // directory with memory-mapped safetensors. Include only from .cpp files: it pulls in ATen.
 
 #include "core/sampling/generation_settings.h"
+#include "core/model/llada_tensors.h"
 #include "core/model/logits_model.h"
 #include "core/model/model_loader.h"
 #include "core/base/result.h"
@@ -21,17 +22,19 @@ class WeightStore;
 /** The weights of one LLaDA model as tensors in the compute dtype, in LLaDA's layout ([out, in]). */
 struct LladaWeights
 {
-    at::Tensor wte;  ///< [embedding_size, d_model]
+    at::Tensor wte; ///< [embedding_size, d_model]
     struct Block
     {
         at::Tensor attnNorm, qProj, kProj, vProj, attnOut, ffNorm, ffProj, upProj, ffOut;
     };
     std::vector<Block> blocks;
-    at::Tensor lnF;   ///< [d_model]
-    at::Tensor head;  ///< [embedding_size, d_model]; the same tensor as wte when weight_tying
+    at::Tensor lnF; ///< [d_model]
+    at::Tensor head; ///< [embedding_size, d_model]; the same tensor as wte when weight_tying
 
-    /** Every tensor with its LLaDA checkpoint name, in a fixed order (for saving and optimisers). */
-    std::vector<std::pair<std::string, at::Tensor>> named() const;
+    /** The tensor a table entry names (for a Head entry, the untied head). */
+    at::Tensor &slot(const LladaTensorSpec &spec);
+    /** Every tensor with its checkpoint name, in the table's order (for saving and optimisers). */
+    std::vector<std::pair<std::string, at::Tensor>> named(const ModelConfig &config) const;
 };
 
 /** A loaded (or freshly initialised) LLaDA model. */
@@ -39,8 +42,8 @@ class LladaModel : public LogitsModel
 {
 public:
     /** Loads config.json and the weights of `dir`; validates every tensor against the config. */
-    static Result<std::shared_ptr<LladaModel>> load(const std::string &dir, ComputeDType dtype = ComputeDType::F32,
-                                                    const LoadProgress &progress = {});
+    static Result<std::shared_ptr<LladaModel>> load(
+        const std::string &dir, ComputeDType dtype = ComputeDType::F32, const LoadProgress &progress = {});
     /** A model with random weights (normal, std 0.02; norms 1), for training from scratch. */
     static std::shared_ptr<LladaModel> initialise(const ModelConfig &config, uint64_t seed);
 
@@ -68,6 +71,5 @@ private:
     ComputeDType m_dtype = ComputeDType::F32;
     at::Tensor m_invFreq; ///< rotary inverse frequencies, fp32
 };
-
 
 } // namespace dlm

@@ -5,21 +5,19 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace dlm {
 
 /** The architecture hyper-parameters and special ids, with LLaDA's field names. */
 struct ModelConfig
 {
-    int dModel = 0;          ///< d_model
-    int nHeads = 0;          ///< n_heads
-    int nKvHeads = 0;        ///< n_kv_heads (defaults to n_heads)
-    int nLayers = 0;         ///< n_layers
-    int mlpHiddenSize = 0;   ///< mlp_hidden_size
-    int vocabSize = 0;       ///< vocab_size
-    int embeddingSize = 0;   ///< embedding_size (rows of wte / ff_out; defaults to vocab_size)
+    int dModel = 0; ///< d_model
+    int nHeads = 0; ///< n_heads
+    int nKvHeads = 0; ///< n_kv_heads (defaults to n_heads)
+    int nLayers = 0; ///< n_layers
+    int mlpHiddenSize = 0; ///< mlp_hidden_size
+    int vocabSize = 0; ///< vocab_size
+    int embeddingSize = 0; ///< embedding_size (rows of wte / ff_out; defaults to vocab_size)
     int maxSequenceLength = 0; ///< max_sequence_length
     double ropeTheta = 10000.0;
     double rmsNormEps = 1e-5;
@@ -40,12 +38,5 @@ Result<ModelConfig> parseModelConfig(const std::string &jsonText, const std::str
 Result<ModelConfig> loadModelConfig(const std::string &path);
 /** Writes the config as LLaDA-style JSON text (used by the trainer and test fixtures). */
 std::string modelConfigToJson(const ModelConfig &config);
-
-/**
- * The LLaDA tensor names and shapes implied by a config, in the order the loader expects them: wte, then per
- * block attn_norm, q/k/v_proj, attn_out, ff_norm, ff_proj, up_proj, ff_out, then ln_f and (unless
- * weight_tying) the output head ff_out.
- */
-std::vector<std::pair<std::string, std::vector<int64_t>>> lladaTensorShapes(const ModelConfig &config);
 
 } // namespace dlm

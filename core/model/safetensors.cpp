@@ -1,8 +1,7 @@
 #include "core/model/safetensors.h"
 
 #include "core/base/file_util.h"
-
-#include <nlohmann/json.hpp>
+#include "core/base/json_reader.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -19,12 +18,8 @@ namespace dlm {
 
 namespace {
 
-using Json = nlohmann::json;
-
 // A real 8B checkpoint's header is a few hundred kilobytes; anything near this limit is garbage or hostile.
 constexpr uint64_t kMaxHeaderBytes = 100u << 20;
-const char *const kIndexFileName = "model.safetensors.index.json";
-const char *const kSingleFileName = "model.safetensors";
 
 std::optional<TensorDType> parseDType(const std::string &name)
 {
@@ -32,24 +27,6 @@ std::optional<TensorDType> parseDType(const std::string &name)
         if (name == tensorDTypeName(t))
             return t;
     return std::nullopt;
-}
-
-/** A non-negative JSON integer; floats, negatives and everything else give nothing. */
-std::optional<uint64_t> asUnsigned(const Json &value)
-{
-    if (value.is_number_unsigned())
-        return value.get<uint64_t>();
-    if (value.is_number_integer() && value.get<int64_t>() >= 0)
-        return uint64_t(value.get<int64_t>());
-    return std::nullopt;
-}
-
-std::string describe(const Json &value)
-{
-    std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
-    if (text.size() > 80)
-        text = text.substr(0, 77) + "...";
-    return text;
 }
 
 std::string shapeText(const std::vector<int64_t> &shape)
@@ -63,16 +40,6 @@ std::string shapeText(const std::vector<int64_t> &shape)
 std::string offsetsText(uint64_t begin, uint64_t end)
 {
     return "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
-}
-
-std::string withoutExceptionPrefix(const std::string &what)
-{
-    if (!what.empty() && what.front() == '[') {
-        const size_t close = what.find("] ");
-        if (close != std::string::npos)
-            return what.substr(close + 2);
-    }
-    return what;
 }
 
 /** Byte size of a shape, or nothing when the product overflows 64 bits. */
@@ -94,44 +61,41 @@ struct Entry
     uint64_t end;
 };
 
-/** Checks one header entry against the data region; returns the problem, or an empty string. */
-std::string parseEntry(const std::string &name, const Json &value, uint64_t dataSize, Entry &out)
+/** Checks one header entry against the data region; false after reporting the problem to `r`. */
+bool parseEntry(JsonReader &r, const std::string &name, const Json &value, uint64_t dataSize, Entry &out)
 {
-    const std::string t = "tensor '" + name + "'";
-    if (!value.is_object())
-        return t + " must be a JSON object, got " + describe(value);
-
-    const auto dtypeIt = value.find("dtype");
-    if (dtypeIt == value.end() || !dtypeIt->is_string())
-        return t + " has no \"dtype\" string";
-    const std::optional<TensorDType> dtype = parseDType(dtypeIt->get<std::string>());
+    const std::string at = JsonReader::child(JsonReader::root(), name);
+    std::string dtypeName;
+    const Json *shape = nullptr;
+    const Json *offsets = nullptr;
+    if (!r.expectObject(value, at) || !r.readString(value, at, "dtype", &dtypeName, Need::Required)
+        || !(shape = r.member(value, at, "shape", Need::Required)) || !r.expectArray(*shape, at + ".shape")
+        || !(offsets = r.member(value, at, "data_offsets", Need::Required))
+        || !r.expectArray(*offsets, at + ".data_offsets"))
+        return false;
+    const std::optional<TensorDType> dtype = parseDType(dtypeName);
     if (!dtype)
-        return t + " has unsupported dtype " + describe(*dtypeIt) + " (expected F32, F16, BF16, I64 or I32)";
-
-    const auto shapeIt = value.find("shape");
-    if (shapeIt == value.end() || !shapeIt->is_array())
-        return t + " has no \"shape\" array";
+        return r.fail(at + ".dtype",
+            "unsupported dtype " + JsonReader::quote(value["dtype"]) + " (expected F32, F16, BF16, I64 or I32)");
     std::vector<uint64_t> dims;
-    for (const Json &dim : *shapeIt) {
-        const std::optional<uint64_t> v = asUnsigned(dim);
-        if (!v || *v > uint64_t(INT64_MAX))
-            return t + " has shape " + describe(*shapeIt) + ": entries must be non-negative integers";
-        dims.push_back(*v);
+    for (size_t i = 0; i < shape->size(); ++i) {
+        int64_t dim = 0;
+        if (!r.toInt((*shape)[i], JsonReader::child(at + ".shape", i), 0, INT64_MAX, &dim))
+            return false;
+        dims.push_back(uint64_t(dim));
     }
-
-    const auto offsetsIt = value.find("data_offsets");
-    if (offsetsIt == value.end() || !offsetsIt->is_array() || offsetsIt->size() != 2 || !asUnsigned((*offsetsIt)[0])
-        || !asUnsigned((*offsetsIt)[1]))
-        return t + " has data_offsets "
-            + (offsetsIt == value.end() ? std::string("missing") : describe(*offsetsIt))
-            + ": expected [begin, end] with non-negative integers";
-    const uint64_t begin = *asUnsigned((*offsetsIt)[0]);
-    const uint64_t end = *asUnsigned((*offsetsIt)[1]);
+    if (offsets->size() != 2)
+        return r.fail(
+            at + ".data_offsets", "expected [begin, end], got an array of " + std::to_string(offsets->size()));
+    uint64_t begin = 0, end = 0;
+    if (!r.toUInt64((*offsets)[0], at + ".data_offsets[0]", &begin)
+        || !r.toUInt64((*offsets)[1], at + ".data_offsets[1]", &end))
+        return false;
     if (end < begin)
-        return t + " has data_offsets " + offsetsText(begin, end) + " with end before begin";
+        return r.fail(at + ".data_offsets", offsetsText(begin, end) + " ends before it begins");
     if (end > dataSize)
-        return t + " has data_offsets " + offsetsText(begin, end) + " outside the " + std::to_string(dataSize)
-            + "-byte data region";
+        return r.fail(at + ".data_offsets",
+            offsetsText(begin, end) + " lies outside the " + std::to_string(dataSize) + "-byte data region");
 
     out.name = name;
     out.dtype = *dtype;
@@ -140,17 +104,11 @@ std::string parseEntry(const std::string &name, const Json &value, uint64_t data
     out.end = end;
     const std::optional<uint64_t> bytes = byteSizeOf(dims, tensorDTypeSize(*dtype));
     if (!bytes || *bytes != end - begin)
-        return t + " has shape " + shapeText(out.shape) + " of " + tensorDTypeName(*dtype) + ", which needs "
-            + (bytes ? std::to_string(*bytes) : std::string("more than 2^64")) + " bytes, but data_offsets "
-            + offsetsText(begin, end) + " span " + std::to_string(end - begin) + " bytes";
-    return {};
-}
-
-/** Shard names come from a file the user downloaded: never let them point outside the model directory. */
-bool isPlainFileName(const std::string &name)
-{
-    return !name.empty() && name.find('/') == std::string::npos && name.find('\\') == std::string::npos
-        && name.find("..") == std::string::npos && name != ".";
+        return r.fail(at,
+            "shape " + shapeText(out.shape) + " of " + tensorDTypeName(*dtype) + " needs "
+                + (bytes ? std::to_string(*bytes) : std::string("more than 2^64")) + " bytes, but data_offsets "
+                + offsetsText(begin, end) + " span " + std::to_string(end - begin) + " bytes");
+    return true;
 }
 
 } // namespace
@@ -158,11 +116,16 @@ bool isPlainFileName(const std::string &name)
 const char *tensorDTypeName(TensorDType dtype)
 {
     switch (dtype) {
-    case TensorDType::F32: return "F32";
-    case TensorDType::F16: return "F16";
-    case TensorDType::BF16: return "BF16";
-    case TensorDType::I64: return "I64";
-    case TensorDType::I32: return "I32";
+    case TensorDType::F32:
+        return "F32";
+    case TensorDType::F16:
+        return "F16";
+    case TensorDType::BF16:
+        return "BF16";
+    case TensorDType::I64:
+        return "I64";
+    case TensorDType::I32:
+        return "I32";
     }
     return "?";
 }
@@ -170,11 +133,16 @@ const char *tensorDTypeName(TensorDType dtype)
 size_t tensorDTypeSize(TensorDType dtype)
 {
     switch (dtype) {
-    case TensorDType::F32: return 4;
-    case TensorDType::F16: return 2;
-    case TensorDType::BF16: return 2;
-    case TensorDType::I64: return 8;
-    case TensorDType::I32: return 4;
+    case TensorDType::F32:
+        return 4;
+    case TensorDType::F16:
+        return 2;
+    case TensorDType::BF16:
+        return 2;
+    case TensorDType::I64:
+        return 8;
+    case TensorDType::I32:
+        return 4;
     }
     return 1;
 }
@@ -199,7 +167,9 @@ Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return R::failure(path + ": cannot open: " + std::strerror(errno));
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
         return R::failure(path + ": not a regular file");
@@ -211,8 +181,8 @@ Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
     }
     if (fileSize < 8) {
         ::close(fd);
-        return R::failure(path + ": file is " + std::to_string(fileSize)
-                          + " bytes, too short to hold the 8-byte header length");
+        return R::failure(
+            path + ": file is " + std::to_string(fileSize) + " bytes, too short to hold the 8-byte header length");
     }
     // MAP_PRIVATE + PROT_READ: weights are shared with the page cache and never written back.
     void *map = ::mmap(nullptr, fileSize, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -232,52 +202,49 @@ Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
         headerSize = (headerSize << 8) | base[i];
     if (headerSize > fileSize - 8)
         return R::failure(path + ": header length " + std::to_string(headerSize) + " is larger than the file ("
-                          + std::to_string(fileSize) + " bytes)");
+            + std::to_string(fileSize) + " bytes)");
     if (headerSize > kMaxHeaderBytes)
         return R::failure(path + ": header length " + std::to_string(headerSize) + " exceeds the "
-                          + std::to_string(kMaxHeaderBytes) + "-byte limit");
+            + std::to_string(kMaxHeaderBytes) + "-byte limit");
 
-    Json header;
-    try {
-        header = Json::parse(reinterpret_cast<const char *>(base + 8), reinterpret_cast<const char *>(base + 8 + headerSize));
-    } catch (const Json::exception &e) {
-        return R::failure(path + ": header is not valid JSON: " + withoutExceptionPrefix(e.what()));
-    }
-    if (!header.is_object())
-        return R::failure(path + ": header must be a JSON object, got " + std::string(header.type_name()));
+    const Result<Json> header
+        = parseJson(std::string_view(reinterpret_cast<const char *>(base + 8), size_t(headerSize)), path, "header");
+    if (!header)
+        return R::failure(header.error());
+    JsonReader reader(path);
+    if (!reader.expectObject(*header, JsonReader::root()))
+        return R::failure(reader.error());
 
     const uint64_t dataStart = 8 + headerSize;
     const uint64_t dataSize = fileSize - dataStart;
     std::vector<Entry> entries;
-    for (auto it = header.begin(); it != header.end(); ++it) {
+    for (auto it = header->begin(); it != header->end(); ++it) {
+        const std::string at = JsonReader::child(JsonReader::root(), it.key());
         if (it.key() == "__metadata__") {
-            if (!it->is_object())
-                return R::failure(path + ": __metadata__ must be an object of strings, got " + describe(*it));
+            if (!reader.expectObject(*it, at))
+                return R::failure(reader.error());
             for (auto m = it->begin(); m != it->end(); ++m) {
-                if (!m->is_string())
-                    return R::failure(path + ": __metadata__ entry '" + m.key() + "' must be a string, got "
-                                      + describe(*m));
-                file->m_metadata[m.key()] = m->get<std::string>();
+                if (!reader.toString(*m, JsonReader::child(at, m.key()), &file->m_metadata[m.key()]))
+                    return R::failure(reader.error());
             }
             continue;
         }
         Entry entry;
-        const std::string problem = parseEntry(it.key(), *it, dataSize, entry);
-        if (!problem.empty())
-            return R::failure(path + ": " + problem);
+        if (!parseEntry(reader, it.key(), *it, dataSize, entry))
+            return R::failure(reader.error());
         entries.push_back(std::move(entry));
     }
 
     // Overlap check on the sorted ranges; empty tensors occupy no bytes and cannot overlap anything.
     std::sort(entries.begin(), entries.end(),
-              [](const Entry &a, const Entry &b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
+        [](const Entry &a, const Entry &b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
     const Entry *furthest = nullptr;
     for (const Entry &e : entries) {
         if (e.begin == e.end)
             continue;
         if (furthest && e.begin < furthest->end)
             return R::failure(path + ": tensors '" + furthest->name + "' " + offsetsText(furthest->begin, furthest->end)
-                              + " and '" + e.name + "' " + offsetsText(e.begin, e.end) + " overlap in the data region");
+                + " and '" + e.name + "' " + offsetsText(e.begin, e.end) + " overlap in the data region");
         if (!furthest || e.end > furthest->end)
             furthest = &e;
     }
@@ -295,95 +262,8 @@ Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
     return file;
 }
 
-Result<std::shared_ptr<WeightStore>> WeightStore::openDirectory(const std::string &dir)
-{
-    using R = Result<std::shared_ptr<WeightStore>>;
-    auto store = std::make_shared<WeightStore>();
-    const std::string indexPath = joinPath(dir, kIndexFileName);
-    const std::string singlePath = joinPath(dir, kSingleFileName);
-
-    if (!fileExists(indexPath)) {
-        if (!fileExists(singlePath))
-            return R::failure(dir + ": no model weights found: expected " + kSingleFileName + " or " + kIndexFileName);
-        Result<std::shared_ptr<SafetensorsFile>> file = SafetensorsFile::open(singlePath);
-        if (!file)
-            return R::failure(file.error());
-        store->m_tensors = (*file)->tensors();
-        store->m_files.push_back(*file);
-        return store;
-    }
-
-    const Result<std::string> text = readTextFile(indexPath, 64u << 20);
-    if (!text)
-        return R::failure(text.error());
-    Json index;
-    try {
-        index = Json::parse(*text);
-    } catch (const Json::exception &e) {
-        return R::failure(indexPath + ": not valid JSON: " + withoutExceptionPrefix(e.what()));
-    }
-    if (!index.is_object())
-        return R::failure(indexPath + ": top level must be a JSON object, got " + std::string(index.type_name()));
-    const auto mapIt = index.find("weight_map");
-    if (mapIt == index.end() || !mapIt->is_object())
-        return R::failure(indexPath + ": field 'weight_map' must be an object mapping tensor names to shard files");
-    if (mapIt->empty())
-        return R::failure(indexPath + ": 'weight_map' is empty");
-
-    std::set<std::string> shards;
-    for (auto it = mapIt->begin(); it != mapIt->end(); ++it) {
-        if (!it->is_string())
-            return R::failure(indexPath + ": weight_map entry for tensor '" + it.key() + "' must be a file name, got "
-                              + describe(*it));
-        const std::string shard = it->get<std::string>();
-        if (!isPlainFileName(shard))
-            return R::failure(indexPath + ": shard name '" + shard + "' for tensor '" + it.key()
-                              + "' must be a plain file name (no '/' or '..')");
-        shards.insert(shard);
-    }
-
-    for (const std::string &shard : shards) {
-        const std::string shardPath = joinPath(dir, shard);
-        if (!fileExists(shardPath))
-            return R::failure(indexPath + ": shard '" + shard + "' listed in weight_map is missing from " + dir);
-        Result<std::shared_ptr<SafetensorsFile>> file = SafetensorsFile::open(shardPath);
-        if (!file)
-            return R::failure(file.error());
-        for (const auto &tensor : (*file)->tensors()) {
-            const auto inserted = store->m_tensors.insert(tensor);
-            if (!inserted.second)
-                return R::failure(indexPath + ": tensor '" + tensor.first + "' appears in both shard '"
-                                  + baseName(inserted.first->second.file) + "' and shard '" + shard + "'");
-        }
-        store->m_files.push_back(*file);
-    }
-
-    for (auto it = mapIt->begin(); it != mapIt->end(); ++it) {
-        const std::string shard = it->get<std::string>();
-        const auto found = store->m_tensors.find(it.key());
-        if (found == store->m_tensors.end() || baseName(found->second.file) != shard)
-            return R::failure(indexPath + ": weight_map puts tensor '" + it.key() + "' in shard '" + shard
-                              + "', but that shard does not contain it");
-    }
-    return store;
-}
-
-const TensorView *WeightStore::find(const std::string &name) const
-{
-    const auto it = m_tensors.find(name);
-    return it == m_tensors.end() ? nullptr : &it->second;
-}
-
-std::vector<std::string> WeightStore::files() const
-{
-    std::vector<std::string> paths;
-    for (const auto &file : m_files)
-        paths.push_back(file->path());
-    return paths;
-}
-
 Status writeSafetensors(const std::string &path, const std::vector<TensorToWrite> &tensors,
-                        const std::map<std::string, std::string> &metadata)
+    const std::map<std::string, std::string> &metadata)
 {
     // ordered_json keeps the header in the caller's order, which makes files diffable and reproducible.
     nlohmann::ordered_json header = nlohmann::ordered_json::object();
@@ -407,11 +287,10 @@ Status writeSafetensors(const std::string &path, const std::vector<TensorToWrite
         const std::optional<uint64_t> bytes = byteSizeOf(dims, tensorDTypeSize(t.dtype));
         if (!bytes || *bytes != t.bytes.size())
             return Status::failure(prefix + "shape " + shapeText(t.shape) + " of " + tensorDTypeName(t.dtype)
-                                   + " needs " + (bytes ? std::to_string(*bytes) : std::string("too many"))
-                                   + " bytes, got " + std::to_string(t.bytes.size()));
-        header[t.name] = {{"dtype", tensorDTypeName(t.dtype)},
-                          {"shape", t.shape},
-                          {"data_offsets", {offset, offset + t.bytes.size()}}};
+                + " needs " + (bytes ? std::to_string(*bytes) : std::string("too many")) + " bytes, got "
+                + std::to_string(t.bytes.size()));
+        header[t.name] = {{"dtype", tensorDTypeName(t.dtype)}, {"shape", t.shape},
+            {"data_offsets", {offset, offset + t.bytes.size()}}};
         offset += t.bytes.size();
     }
 
@@ -428,85 +307,6 @@ Status writeSafetensors(const std::string &path, const std::vector<TensorToWrite
     for (const TensorToWrite &t : tensors)
         contents.append(reinterpret_cast<const char *>(t.bytes.data()), t.bytes.size());
     return writeFileAtomic(path, contents);
-}
-
-float halfToFloat(uint16_t h)
-{
-    const uint32_t sign = uint32_t(h & 0x8000) << 16;
-    const uint32_t exponent = (h >> 10) & 0x1f;
-    uint32_t mantissa = h & 0x3ff;
-    uint32_t bits;
-    if (exponent == 0x1f) {
-        bits = sign | 0x7f800000 | (mantissa << 13); // inf, or NaN with its payload kept
-    } else if (exponent != 0) {
-        bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
-    } else if (mantissa == 0) {
-        bits = sign;
-    } else {
-        // Subnormal half: shift until the leading 1 becomes the implicit bit of a normal float.
-        int e = 113;
-        while (!(mantissa & 0x400)) {
-            mantissa <<= 1;
-            --e;
-        }
-        bits = sign | (uint32_t(e) << 23) | ((mantissa & 0x3ff) << 13);
-    }
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-float bf16ToFloat(uint16_t b)
-{
-    const uint32_t bits = uint32_t(b) << 16;
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-uint16_t floatToBf16(float f)
-{
-    uint32_t bits;
-    std::memcpy(&bits, &f, sizeof bits);
-    if ((bits & 0x7fffffff) > 0x7f800000)
-        return uint16_t((bits >> 16) | 0x40); // keep NaN a (quiet) NaN even if its payload sat in the low bits
-    // Round to nearest even: add just under half an ulp, plus one if the kept part is odd.
-    bits += 0x7fff + ((bits >> 16) & 1);
-    return uint16_t(bits >> 16);
-}
-
-uint16_t floatToHalf(float f)
-{
-    uint32_t bits;
-    std::memcpy(&bits, &f, sizeof bits);
-    const uint16_t sign = uint16_t((bits >> 16) & 0x8000);
-    const uint32_t magnitude = bits & 0x7fffffff;
-
-    if (magnitude > 0x7f800000)
-        return uint16_t(sign | 0x7e00 | ((magnitude >> 13) & 0x3ff)); // quiet NaN
-    if (magnitude >= 0x477ff000)
-        return uint16_t(sign | 0x7c00); // inf, or at least 65520, which rounds (to even) past 65504
-    if (magnitude >= 0x38800000) {
-        // Normal half: rebias the exponent from 127 to 15, then round away the low 13 mantissa bits.
-        const uint32_t rebiased = magnitude - 0x38000000;
-        uint32_t h = rebiased >> 13;
-        const uint32_t rest = rebiased & 0x1fff;
-        if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
-            ++h; // a carry into the exponent is the correct next value
-        return uint16_t(sign | h);
-    }
-    // Subnormal half (units of 2^-24). Below 2^-25 everything rounds to zero; exactly 2^-25 ties to even (0).
-    const uint32_t exponent = magnitude >> 23;
-    if (exponent < 102)
-        return sign;
-    const uint32_t mantissa = (magnitude & 0x7fffff) | 0x800000;
-    const uint32_t shift = 126 - exponent; // 14..24
-    uint32_t h = mantissa >> shift;
-    const uint32_t rest = mantissa & ((1u << shift) - 1);
-    const uint32_t half = 1u << (shift - 1);
-    if (rest > half || (rest == half && (h & 1)))
-        ++h;
-    return uint16_t(sign | h);
 }
 
 } // namespace dlm

@@ -1,7 +1,8 @@
 #pragma once
 // Reading and writing the safetensors format (https://huggingface.co/docs/safetensors): an 8-byte
 // little-endian header length, a JSON header, then raw tensor bytes. Files are memory-mapped; nothing is
-// read before the header has been checked against the file's size.
+// read before the header has been checked against the file's size. Defined by job: safetensors.cpp (one file,
+// and writing), weight_store.cpp (a model directory and its shard index), half_float.cpp (F16/BF16 bits).
 
 #include "core/base/result.h"
 

@@ -12,25 +12,8 @@ namespace dlm {
 
 namespace {
 
-using json = nlohmann::json;
-
-constexpr int64_t kIntMin = INT_MIN;
-constexpr int64_t kIntMax = INT_MAX;
 // generation_config.json is a few hundred bytes; anything near this limit is not one.
 constexpr size_t kMaxConfigBytes = 1u << 20;
-
-bool readIntKey(const json &object, const std::string &path, const char *key, JsonFieldReader &reader, int *out)
-{
-    const json *v = reader.member(object, path, key, false);
-    return !v || reader.toInt32(*v, JsonFieldReader::child(path, key), kIntMin, kIntMax, out);
-}
-
-bool readNumberKey(const json &object, const std::string &path, const char *key, JsonFieldReader &reader,
-                   double *out)
-{
-    const json *v = reader.member(object, path, key, false);
-    return !v || reader.toNumber(*v, JsonFieldReader::child(path, key), out);
-}
 
 std::string normalisedKey(std::string key)
 {
@@ -96,9 +79,9 @@ bool parseBoolText(const std::string &text, bool *out)
 
 } // namespace
 
-json settingsToJson(const GenerationSettings &s)
+Json settingsToJson(const GenerationSettings &s)
 {
-    json j = json::object();
+    Json j = Json::object();
     j["gen_length"] = s.genLength;
     j["steps"] = s.steps;
     j["block_length"] = s.blockLength;
@@ -118,65 +101,55 @@ json settingsToJson(const GenerationSettings &s)
     return j;
 }
 
-bool applySettingsJson(const json &object, const std::string &path, JsonFieldReader &reader,
-                       GenerationSettings *s)
+bool applySettingsJson(const Json &object, const std::string &path, JsonReader &r, GenerationSettings *s)
 {
-    if (!reader.expectObject(object, path))
+    if (!r.expectObject(object, path))
         return false;
-    if (!readIntKey(object, path, "gen_length", reader, &s->genLength)
-        || !readIntKey(object, path, "steps", reader, &s->steps)
-        || !readIntKey(object, path, "block_length", reader, &s->blockLength)
-        || !readNumberKey(object, path, "temperature", reader, &s->temperature)
-        || !readNumberKey(object, path, "cfg_scale", reader, &s->cfgScale)
-        || !readIntKey(object, path, "top_k", reader, &s->topK)
-        || !readIntKey(object, path, "threads", reader, &s->threads))
+    if (!r.readInt(object, path, "gen_length", &s->genLength) || !r.readInt(object, path, "steps", &s->steps)
+        || !r.readInt(object, path, "block_length", &s->blockLength)
+        || !r.readNumber(object, path, "temperature", &s->temperature)
+        || !r.readNumber(object, path, "cfg_scale", &s->cfgScale) || !r.readInt(object, path, "top_k", &s->topK)
+        || !r.readInt(object, path, "threads", &s->threads) || !r.readUInt64(object, path, "seed", &s->seed))
         return false;
 
-    if (const json *v = reader.member(object, path, "remasking", false)) {
-        std::string name;
-        if (!reader.toString(*v, JsonFieldReader::child(path, "remasking"), &name))
+    std::string name;
+    if (r.member(object, path, "remasking", Need::Optional)) {
+        if (!r.readString(object, path, "remasking", &name))
             return false;
         const auto measure = parseMeasure(name);
         if (!measure)
-            return reader.fail(JsonFieldReader::child(path, "remasking"), measure.error());
+            return r.fail(JsonReader::child(path, "remasking"), measure.error());
         s->measure = *measure;
     }
-    if (const json *v = reader.member(object, path, "dtype", false)) {
-        std::string name;
-        if (!reader.toString(*v, JsonFieldReader::child(path, "dtype"), &name))
+    if (r.member(object, path, "dtype", Need::Optional)) {
+        if (!r.readString(object, path, "dtype", &name))
             return false;
         const auto dtype = parseComputeDType(name);
         if (!dtype)
-            return reader.fail(JsonFieldReader::child(path, "dtype"), dtype.error());
+            return r.fail(JsonReader::child(path, "dtype"), dtype.error());
         s->dtype = *dtype;
     }
-    if (const json *v = reader.member(object, path, "seed", false)) {
-        if (!reader.toUInt64(*v, JsonFieldReader::child(path, "seed"), &s->seed))
-            return false;
-    }
     // threshold: a number turns threshold decoding on with that tau; null turns it off.
-    if (const json *v = reader.member(object, path, "threshold", false)) {
+    if (const Json *v = r.member(object, path, "threshold", Need::Optional)) {
         if (v->is_null()) {
             s->useThreshold = false;
-            if (!readNumberKey(object, path, "threshold_tau", reader, &s->threshold))
-                return false;
-        } else if (v->is_number()) {
-            s->useThreshold = true;
-            s->threshold = v->get<double>();
-        } else {
-            return reader.fail(JsonFieldReader::child(path, "threshold"),
-                               "expected a number or null (threshold decoding off), got "
-                                   + JsonFieldReader::typeName(*v));
+            return r.readNumber(object, path, "threshold_tau", &s->threshold);
         }
+        if (!v->is_number())
+            return r.fail(JsonReader::child(path, "threshold"),
+                "expected a number or null (threshold decoding off), got " + JsonReader::quote(*v));
+        if (!r.toNumber(*v, JsonReader::child(path, "threshold"), &s->threshold))
+            return false;
+        s->useThreshold = true;
     }
     return true;
 }
 
-Result<GenerationSettings> settingsFromJson(const json &object, const std::string &where)
+Result<GenerationSettings> settingsFromJson(const Json &object, const std::string &where)
 {
-    JsonFieldReader reader(where);
+    JsonReader reader(where);
     GenerationSettings s;
-    if (!applySettingsJson(object, std::string(), reader, &s))
+    if (!applySettingsJson(object, JsonReader::root(), reader, &s))
         return Result<GenerationSettings>::failure(reader.error());
     return s;
 }
@@ -188,11 +161,10 @@ std::string settingsToJsonText(const GenerationSettings &settings)
 
 Result<GenerationSettings> settingsFromJsonText(const std::string &text, const std::string &where)
 {
-    json j;
-    std::string error;
-    if (!parseJsonText(text, where, &j, &error))
-        return Result<GenerationSettings>::failure(error);
-    return settingsFromJson(j, where);
+    const Result<Json> j = parseJson(text, where);
+    if (!j)
+        return Result<GenerationSettings>::failure(j.error());
+    return settingsFromJson(*j, where);
 }
 
 Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, const GenerationSettings &base)
@@ -203,21 +175,20 @@ Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, con
     auto text = readTextFile(path, kMaxConfigBytes);
     if (!text)
         return Result<GenerationSettings>::failure(text.error());
-    json j;
-    std::string error;
-    if (!parseJsonText(*text, path, &j, &error))
-        return Result<GenerationSettings>::failure(error);
-    JsonFieldReader reader(path);
+    const Result<Json> j = parseJson(*text, path);
+    if (!j)
+        return Result<GenerationSettings>::failure(j.error());
+    JsonReader reader(path);
     GenerationSettings s = base;
-    if (!applySettingsJson(j, std::string(), reader, &s))
+    if (!applySettingsJson(*j, JsonReader::root(), reader, &s))
         return Result<GenerationSettings>::failure(reader.error());
     return s;
 }
 
 bool SettingsOverrides::empty() const
 {
-    return !genLength && !steps && !blockLength && !temperature && !measure && !threshold && !useThreshold
-           && !cfgScale && !seed && !topK && !dtype && !threads;
+    return !genLength && !steps && !blockLength && !temperature && !measure && !threshold && !useThreshold && !cfgScale
+        && !seed && !topK && !dtype && !threads;
 }
 
 GenerationSettings applyOverrides(GenerationSettings s, const SettingsOverrides &o)
@@ -323,8 +294,8 @@ Status parseOverride(const std::string &rawKey, const std::string &value, Settin
         return {};
     }
     return Status::failure("unknown setting '" + rawKey
-                           + "' (expected gen_length, steps, block_length, temperature, remasking, threshold, "
-                             "use_threshold, cfg_scale, seed, top_k, dtype or threads)");
+        + "' (expected gen_length, steps, block_length, temperature, remasking, threshold, "
+          "use_threshold, cfg_scale, seed, top_k, dtype or threads)");
 }
 
 } // namespace dlm

@@ -7,25 +7,23 @@
 // writer also stores the idle tau as "threshold_tau", so switching it back on after a reload restores it.
 
 #include "core/sampling/generation_settings.h"
-#include "core/base/json_fields.h"
+#include "core/base/json_reader.h"
 #include "core/base/result.h"
-
-#include <nlohmann/json.hpp>
 
 #include <string>
 
 namespace dlm {
 
-nlohmann::json settingsToJson(const GenerationSettings &settings);
+Json settingsToJson(const GenerationSettings &settings);
 
 /** Settings from a JSON object; absent keys keep their defaults, unknown keys are ignored. */
-Result<GenerationSettings> settingsFromJson(const nlohmann::json &object, const std::string &where);
+Result<GenerationSettings> settingsFromJson(const Json &object, const std::string &where);
 
 /**
- * Overrides the fields of `*settings` whose keys are present in the object at `path` (empty: the document
- * root); problems are reported through `reader`. Used by generation_config.json and the timeline reader.
+ * Overrides the fields of `*settings` whose keys are present in the object at `path` (JsonReader::root()
+ * for a whole document); problems are reported through `reader`. Used by generation_config.json and the timeline
+ * reader.
  */
-bool applySettingsJson(const nlohmann::json &object, const std::string &path, JsonFieldReader &reader,
-                       GenerationSettings *settings);
+bool applySettingsJson(const Json &object, const std::string &path, JsonReader &reader, GenerationSettings *settings);
 
 } // namespace dlm

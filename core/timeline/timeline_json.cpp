@@ -2,7 +2,7 @@
 #include "core/timeline/timeline_json_internal.h"
 
 #include "core/base/file_util.h"
-#include "core/base/json_fields.h"
+#include "core/base/json_reader.h"
 #include "core/sampling/settings_json.h"
 
 #include <algorithm>
@@ -19,11 +19,19 @@ namespace {
 
 using namespace timeline_json_detail;
 
+bool sameBits(float a, float b)
+{
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+bool sameBits(double a, double b)
+{
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
-bool sameBits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-bool sameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-std::string dumpText(const ojson &j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
+std::string dumpText(const ojson &j)
+{
+    return j.dump(-1, ' ', false, ojson::error_handler_t::replace);
+}
 
 ojson extended(double d)
 {
@@ -34,12 +42,17 @@ ojson extended(double d)
     return d;
 }
 
-ojson cell(float f) { return extended(static_cast<double>(f)); }
-ojson cell(int32_t i) { return i; }
+ojson cell(float f)
+{
+    return extended(static_cast<double>(f));
+}
+ojson cell(int32_t i)
+{
+    return i;
+}
 
 /** An array of `stride` values per position; with `keep`, only positions whose candidate is not -1. */
-template <typename T>
-ojson arrayOf(const std::vector<T> &v, const std::vector<int32_t> *keep, size_t stride)
+template<typename T> ojson arrayOf(const std::vector<T> &v, const std::vector<int32_t> *keep, size_t stride)
 {
     ojson a = ojson::array();
     for (size_t pos = 0; pos * stride < v.size(); ++pos) {
@@ -65,7 +78,7 @@ bool findFill(const StepRecord &r, PredictionFill *fill)
             continue;
         if (first) {
             *fill = {r.confidence[pos], r.probability[pos], r.margin[pos], r.entropy[pos],
-                     k ? r.topProbs[pos * k] : 0.0f, k ? r.topIds[pos * k] : -1};
+                k ? r.topProbs[pos * k] : 0.0f, k ? r.topIds[pos * k] : -1};
             first = false;
         }
         if (!sameBits(r.confidence[pos], fill->confidence) || !sameBits(r.probability[pos], fill->probability)
@@ -109,8 +122,8 @@ ojson recordToJson(const StepRecord &r)
         if (sparse) {
             j["predictions"] = "considered";
             j["fill"] = {{"confidence", extended(fill.confidence)}, {"probability", extended(fill.probability)},
-                         {"margin", extended(fill.margin)},         {"entropy", extended(fill.entropy)},
-                         {"top_id", fill.topId},                    {"top_prob", extended(fill.topProb)}};
+                {"margin", extended(fill.margin)}, {"entropy", extended(fill.entropy)}, {"top_id", fill.topId},
+                {"top_prob", extended(fill.topProb)}};
         }
         j["confidence"] = arrayOf(r.confidence, keep, 1);
         j["probability"] = arrayOf(r.probability, keep, 1);
@@ -134,10 +147,10 @@ ojson recordToJson(const StepRecord &r)
     if (!r.remasked.empty())
         j["remasked"] = r.remasked;
     const EditInfo &e = r.edit;
-    if (r.kind == RecordKind::Edit || e.type != EditInfo::Type::SetTokens || !e.positions.empty()
-        || !e.tokens.empty() || !e.text.empty()) {
-        j["edit"] = {{"type", editTypeName(e.type)}, {"positions", e.positions}, {"tokens", e.tokens},
-                     {"text", e.text}};
+    if (r.kind == RecordKind::Edit || e.type != EditInfo::Type::SetTokens || !e.positions.empty() || !e.tokens.empty()
+        || !e.text.empty()) {
+        j["edit"]
+            = {{"type", editTypeName(e.type)}, {"positions", e.positions}, {"tokens", e.tokens}, {"text", e.text}};
     }
     if (!sameBits(r.forwardMs, 0.0))
         j["forward_ms"] = extended(r.forwardMs);
@@ -161,23 +174,19 @@ int sharedPrefix(const Timeline &t, const Branch &b)
     return n;
 }
 
-
 } // namespace
 
 std::string timelineToJson(const Timeline &t)
 {
     // One line per record rather than one giant line: diffable, and greppable by record.
-    std::string out = "{\"format\":\"" + std::string(kTimelineFormatName) + "\",\"version\":"
-                      + std::to_string(kTimelineFormatVersion) + ",\n";
+    std::string out = "{\"format\":\"" + std::string(kTimelineFormatName)
+        + "\",\"version\":" + std::to_string(kTimelineFormatVersion) + ",\n";
     out += "\"settings\":" + dumpText(ojson(settingsToJson(t.settings))) + ",\n";
-    ojson model = {{"name", t.model.name},
-                   {"config_sha256", t.model.configHash},
-                   {"tokenizer_sha256", t.model.tokenizerHash},
-                   {"mask_id", t.model.maskId},
-                   {"eos_id", t.model.eosId},
-                   {"vocab_size", t.model.vocabSize}};
+    ojson model
+        = {{"name", t.model.name}, {"config_sha256", t.model.configHash}, {"tokenizer_sha256", t.model.tokenizerHash},
+            {"mask_id", t.model.maskId}, {"eos_id", t.model.eosId}, {"vocab_size", t.model.vocabSize}};
     out += "\"model\":" + dumpText(model) + ",\n";
-    out += "\"prompt\":" + dumpText(ojson{{"text", t.promptText}, {"ids", t.promptIds}}) + ",\n";
+    out += "\"prompt\":" + dumpText(ojson {{"text", t.promptText}, {"ids", t.promptIds}}) + ",\n";
     ojson pieces = ojson::array();
     for (const auto &p : t.pieces)
         pieces.push_back(ojson::array({p.first, p.second}));
@@ -213,13 +222,11 @@ Result<Timeline> timelineFromJson(const std::string &text, const std::string &fi
 {
     if (text.size() > kTimelineMaxFileBytes)
         return Result<Timeline>::failure(fileName + ": the file is " + std::to_string(text.size())
-                                         + " bytes, more than the " + std::to_string(kTimelineMaxFileBytes)
-                                         + "-byte limit for timelines");
-    json root;
-    std::string error;
-    if (!parseJsonText(text, fileName, &root, &error))
-        return Result<Timeline>::failure(error);
-    return timeline_json_detail::readTimelineDocument(root, fileName);
+            + " bytes, more than the " + std::to_string(kTimelineMaxFileBytes) + "-byte limit for timelines");
+    const Result<json> root = parseJson(text, fileName);
+    if (!root)
+        return Result<Timeline>::failure(root.error());
+    return timeline_json_detail::readTimelineDocument(*root, fileName);
 }
 
 Result<Timeline> loadTimeline(const std::string &path)

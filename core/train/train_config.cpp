@@ -1,6 +1,7 @@
 #include "core/train/train_config.h"
+#include "core/train/train_config_json.h"
 
-#include <nlohmann/json.hpp>
+#include "core/base/json_reader.h"
 
 #include <cmath>
 #include <map>
@@ -9,7 +10,7 @@ namespace dlm {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OJson = nlohmann::ordered_json; // the writer keeps keys in a readable order
 
 constexpr double kPi = 3.14159265358979323846;
 
@@ -128,7 +129,7 @@ double learningRate(const TrainConfig &c, int64_t step)
 
 std::string trainConfigToJson(const TrainConfig &c)
 {
-    Json j;
+    OJson j;
     j["d_model"] = c.dModel;
     j["n_heads"] = c.nHeads;
     j["n_kv_heads"] = c.nKvHeads;
@@ -171,75 +172,64 @@ std::string trainConfigToJson(const TrainConfig &c)
     return j.dump(2) + "\n";
 }
 
+bool readTrainConfigJson(const nlohmann::json &object, const std::string &path, JsonReader &r, TrainConfig *c)
+{
+    if (!r.expectObject(object, path))
+        return false;
+    // Sizes and counts are read into their own types; validateTrainConfig checks the ranges that matter.
+    const bool fieldsOk = r.readInt(object, path, "d_model", &c->dModel)
+        && r.readInt(object, path, "n_heads", &c->nHeads) && r.readInt(object, path, "n_kv_heads", &c->nKvHeads)
+        && r.readInt(object, path, "n_layers", &c->nLayers)
+        && r.readInt(object, path, "mlp_hidden_size", &c->mlpHiddenSize)
+        && r.readInt(object, path, "max_sequence_length", &c->maxSequenceLength)
+        && r.readNumber(object, path, "rope_theta", &c->ropeTheta)
+        && r.readInt(object, path, "vocab_size", &c->vocabSize)
+        && r.readInt(object, path, "mask_token_id", &c->maskTokenId)
+        && r.readInt(object, path, "eos_token_id", &c->eosTokenId)
+        && r.readInt(object, path, "bos_token_id", &c->bosTokenId)
+        && r.readInt(object, path, "pad_token_id", &c->padTokenId) && r.readInt(object, path, "seq_len", &c->seqLen)
+        && r.readInt(object, path, "batch_size", &c->batchSize)
+        && r.readInt(object, path, "total_steps", &c->totalSteps) && r.readNumber(object, path, "lr", &c->lr)
+        && r.readNumber(object, path, "min_lr", &c->minLr) && r.readInt(object, path, "warmup_steps", &c->warmupSteps)
+        && r.readNumber(object, path, "weight_decay", &c->weightDecay) && r.readNumber(object, path, "beta1", &c->beta1)
+        && r.readNumber(object, path, "beta2", &c->beta2) && r.readNumber(object, path, "adam_eps", &c->adamEps)
+        && r.readNumber(object, path, "grad_clip", &c->gradClip) && r.readUInt64(object, path, "seed", &c->seed)
+        && r.readInt(object, path, "threads", &c->threads)
+        && r.readInt(object, path, "checkpoint_every", &c->checkpointEvery)
+        && r.readInt(object, path, "eval_every", &c->evalEvery)
+        && r.readInt(object, path, "eval_windows", &c->evalWindows)
+        && r.readString(object, path, "train_path", &c->trainPath)
+        && r.readString(object, path, "val_path", &c->valPath)
+        && r.readString(object, path, "tokenizer_path", &c->tokenizerPath)
+        && r.readString(object, path, "init_from", &c->initFrom) && r.readString(object, path, "out_dir", &c->outDir)
+        && r.readInt(object, path, "gen_length", &c->genLength) && r.readInt(object, path, "gen_steps", &c->genSteps)
+        && r.readInt(object, path, "block_length", &c->blockLength)
+        && r.readNumber(object, path, "temperature", &c->temperature);
+    if (!fieldsOk)
+        return false;
+    std::string dtype = tensorDTypeName(c->saveDType), remasking = measureName(c->remasking);
+    if (!r.readString(object, path, "save_dtype", &dtype) || !r.readString(object, path, "remasking", &remasking))
+        return false;
+    if (dtype != "F32" && dtype != "BF16")
+        return r.fail(JsonReader::child(path, "save_dtype"), "expected \"F32\" or \"BF16\", got \"" + dtype + "\"");
+    c->saveDType = dtype == "F32" ? TensorDType::F32 : TensorDType::BF16;
+    auto measure = parseMeasure(remasking);
+    if (!measure)
+        return r.fail(JsonReader::child(path, "remasking"), measure.error());
+    c->remasking = *measure;
+    return true;
+}
+
 Result<TrainConfig> trainConfigFromJson(const std::string &text, const std::string &where)
 {
     using R = Result<TrainConfig>;
-    const Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return R::failure(where + ": not a JSON object");
+    const Result<Json> j = parseJson(text, where);
+    if (!j)
+        return R::failure(j.error());
+    JsonReader reader(where);
     TrainConfig c;
-    std::string error;
-    // Reads one key if present; a wrong type is reported once, naming the key.
-    const auto read = [&](const char *key, auto *field) {
-        const auto it = j.find(key);
-        if (it == j.end() || !error.empty())
-            return;
-        try {
-            *field = it->template get<std::remove_pointer_t<decltype(field)>>();
-        } catch (const Json::exception &) {
-            error = where + ": field '" + key + "' has the wrong type: " + it->dump();
-        }
-    };
-    read("d_model", &c.dModel);
-    read("n_heads", &c.nHeads);
-    read("n_kv_heads", &c.nKvHeads);
-    read("n_layers", &c.nLayers);
-    read("mlp_hidden_size", &c.mlpHiddenSize);
-    read("max_sequence_length", &c.maxSequenceLength);
-    read("rope_theta", &c.ropeTheta);
-    read("vocab_size", &c.vocabSize);
-    read("mask_token_id", &c.maskTokenId);
-    read("eos_token_id", &c.eosTokenId);
-    read("bos_token_id", &c.bosTokenId);
-    read("pad_token_id", &c.padTokenId);
-    read("seq_len", &c.seqLen);
-    read("batch_size", &c.batchSize);
-    read("total_steps", &c.totalSteps);
-    read("lr", &c.lr);
-    read("min_lr", &c.minLr);
-    read("warmup_steps", &c.warmupSteps);
-    read("weight_decay", &c.weightDecay);
-    read("beta1", &c.beta1);
-    read("beta2", &c.beta2);
-    read("adam_eps", &c.adamEps);
-    read("grad_clip", &c.gradClip);
-    read("seed", &c.seed);
-    read("threads", &c.threads);
-    read("checkpoint_every", &c.checkpointEvery);
-    read("eval_every", &c.evalEvery);
-    read("eval_windows", &c.evalWindows);
-    read("train_path", &c.trainPath);
-    read("val_path", &c.valPath);
-    read("tokenizer_path", &c.tokenizerPath);
-    read("init_from", &c.initFrom);
-    read("out_dir", &c.outDir);
-    read("gen_length", &c.genLength);
-    read("gen_steps", &c.genSteps);
-    read("block_length", &c.blockLength);
-    read("temperature", &c.temperature);
-    std::string dtype = tensorDTypeName(c.saveDType), remasking = measureName(c.remasking);
-    read("save_dtype", &dtype);
-    read("remasking", &remasking);
-    if (!error.empty())
-        return R::failure(error);
-    if (dtype == "F32" || dtype == "BF16")
-        c.saveDType = dtype == "F32" ? TensorDType::F32 : TensorDType::BF16;
-    else
-        return R::failure(where + ": field 'save_dtype' must be \"F32\" or \"BF16\", got \"" + dtype + "\"");
-    auto measure = parseMeasure(remasking);
-    if (!measure)
-        return R::failure(where + ": field 'remasking': " + measure.error());
-    c.remasking = *measure;
+    if (!readTrainConfigJson(*j, JsonReader::root(), reader, &c))
+        return R::failure(reader.error());
     return c;
 }
 
@@ -247,8 +237,8 @@ Result<TrainConfig> mergeResumeConfig(
     const TrainConfig &saved, const TrainConfig &given, const std::set<std::string> &givenKeys)
 {
     using R = Result<TrainConfig>;
-    Json merged = Json::parse(trainConfigToJson(saved));
-    const Json wanted = Json::parse(trainConfigToJson(given));
+    OJson merged = OJson::parse(trainConfigToJson(saved));
+    const OJson wanted = OJson::parse(trainConfigToJson(given));
     for (const std::string &key : givenKeys) {
         if (!wanted.contains(key))
             continue;

@@ -1,6 +1,8 @@
 #include "core/train/train_files.h"
 
 #include "core/base/file_util.h"
+#include "core/base/json_reader.h"
+#include "core/train/train_config_json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,30 +42,32 @@ Result<TrainState> readTrainState(const std::string &path)
     auto text = readTextFile(path, 16u << 20);
     if (!text)
         return R::failure(text.error());
-    const nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || j.value("format", "") != "dlmstudio-train-state")
-        return R::failure(path + ": not a DLM Studio train state file");
-    if (j.value("version", 0) != 1)
-        return R::failure(path + ": unsupported train state version " + j.value("version", nlohmann::json()).dump());
+    const Result<Json> parsed = parseJson(*text, path);
+    if (!parsed)
+        return R::failure(parsed.error());
+    const Json &j = *parsed;
+    const std::string top = JsonReader::root();
+    JsonReader r(path);
+    std::string format;
+    if (!r.expectObject(j, top) || !r.readString(j, top, "format", &format, Need::Required))
+        return R::failure(r.error());
+    if (format != "dlmstudio-train-state")
+        return R::failure(path + ": $.format: not a DLM Studio train state file (got \"" + format + "\")");
+    int version = 0;
+    if (!r.readInt(j, top, "version", &version, Need::Required))
+        return R::failure(r.error());
+    if (version != 1)
+        return R::failure(path + ": $.version: unsupported train state version " + std::to_string(version));
     TrainState s;
-    try {
-        s.step = j.at("step").get<int64_t>();
-        s.trainTokens = j.at("train_tokens").get<int64_t>();
-        s.trainFingerprint = j.at("train_fingerprint").get<std::string>();
-        s.elapsedSeconds = j.value("elapsed_s", 0.0);
-        s.lossEma = j.value("loss_ema", 0.0);
-        s.lossEmaWeight = j.value("loss_ema_weight", 0.0);
-    } catch (const nlohmann::json::exception &) {
-        return R::failure(path + ": missing or malformed step, train_tokens or train_fingerprint");
-    }
-    if (!j.contains("config"))
-        return R::failure(path + ": missing field 'config'");
-    auto config = trainConfigFromJson(j["config"].dump(), path + " (config)");
-    if (!config)
-        return R::failure(config.error());
-    s.config = *config;
-    if (s.step < 0)
-        return R::failure(path + ": negative step " + std::to_string(s.step));
+    const Json *config = nullptr;
+    if (!r.readInt(j, top, "step", &s.step, Need::Required, 0)
+        || !r.readInt(j, top, "train_tokens", &s.trainTokens, Need::Required)
+        || !r.readString(j, top, "train_fingerprint", &s.trainFingerprint, Need::Required)
+        || !r.readNumber(j, top, "elapsed_s", &s.elapsedSeconds) || !r.readNumber(j, top, "loss_ema", &s.lossEma)
+        || !r.readNumber(j, top, "loss_ema_weight", &s.lossEmaWeight)
+        || !(config = r.member(j, top, "config", Need::Required))
+        || !readTrainConfigJson(*config, JsonReader::child(top, "config"), r, &s.config))
+        return R::failure(r.error());
     return s;
 }
 

@@ -80,14 +80,10 @@ Result<std::vector<int32_t>> loadTokens(const std::string &option, const std::st
 void ownWeights(LladaModel &model)
 {
     LladaWeights &w = model.weights();
-    w.wte = w.wte.clone();
-    for (auto &b : w.blocks) {
-        for (at::Tensor *t :
-            {&b.attnNorm, &b.qProj, &b.kProj, &b.vProj, &b.attnOut, &b.ffNorm, &b.ffProj, &b.upProj, &b.ffOut})
-            *t = t->clone();
-    }
-    w.lnF = w.lnF.clone();
-    w.head = model.config().weightTying ? w.wte : w.head.clone();
+    for (const LladaTensorSpec &spec : lladaTensors(model.config()))
+        w.slot(spec) = w.slot(spec).clone();
+    if (model.config().weightTying)
+        w.head = w.wte;
 }
 
 } // namespace
@@ -266,9 +262,9 @@ Result<std::unique_ptr<Trainer>> Trainer::open(
             || c.nLayers != modelConfig.nLayers || c.vocabSize != modelConfig.vocabSize
             || c.mlpHiddenSize != modelConfig.mlpHiddenSize || c.weightTying != modelConfig.weightTying)
             return R::failure("--init-from: " + config.initFrom + " has d_model " + std::to_string(c.dModel) + ", "
-                + std::to_string(c.nHeads) + "/" + std::to_string(c.nKvHeads) + " heads, "
-                + std::to_string(c.nLayers) + " layers, mlp " + std::to_string(c.mlpHiddenSize) + ", vocabulary "
-                + std::to_string(c.vocabSize) + "; give the same shape (--d-model, --heads, --kv-heads, --layers, "
+                + std::to_string(c.nHeads) + "/" + std::to_string(c.nKvHeads) + " heads, " + std::to_string(c.nLayers)
+                + " layers, mlp " + std::to_string(c.mlpHiddenSize) + ", vocabulary " + std::to_string(c.vocabSize)
+                + "; give the same shape (--d-model, --heads, --kv-heads, --layers, "
                   "--mlp) and tokenizer");
         ownWeights(*d.model);
     } else {
@@ -276,7 +272,7 @@ Result<std::unique_ptr<Trainer>> Trainer::open(
     }
     d.config = config;
 
-    auto named = d.model->weights().named();
+    auto named = d.model->weights().named(d.model->config());
     for (auto &[name, tensor] : named) {
         tensor.requires_grad_(true);
         d.params.push_back(tensor);

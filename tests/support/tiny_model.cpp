@@ -23,7 +23,10 @@ namespace {
 class PortableNormal
 {
 public:
-    explicit PortableNormal(uint64_t seed) : m_engine(seed) {}
+    explicit PortableNormal(uint64_t seed)
+        : m_engine(seed)
+    {
+    }
 
     double next()
     {
@@ -51,15 +54,6 @@ void appendValue(std::vector<uint8_t> &bytes, float value, TensorDType dtype)
     bytes.push_back(uint8_t(half >> 8));
 }
 
-bool isNormWeight(const std::string &name)
-{
-    const auto endsWith = [&](const char *suffix) {
-        const size_t n = std::strlen(suffix);
-        return name.size() >= n && name.compare(name.size() - n, n, suffix) == 0;
-    };
-    return endsWith("attn_norm.weight") || endsWith("ff_norm.weight") || endsWith("ln_f.weight");
-}
-
 std::string shardName(int index, int count)
 {
     char name[64];
@@ -73,8 +67,8 @@ Result<ModelConfig> writeTinyModel(const std::string &dir, const TinyModelOption
 {
     using R = Result<ModelConfig>;
     if (options.dtype != TensorDType::F32 && options.dtype != TensorDType::F16 && options.dtype != TensorDType::BF16)
-        return R::failure(std::string("writeTinyModel: dtype must be F32, F16 or BF16, got ")
-                          + tensorDTypeName(options.dtype));
+        return R::failure(
+            std::string("writeTinyModel: dtype must be F32, F16 or BF16, got ") + tensorDTypeName(options.dtype));
 
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
@@ -103,28 +97,26 @@ Result<ModelConfig> writeTinyModel(const std::string &dir, const TinyModelOption
     if (!parsed)
         return parsed;
 
-    const auto shapes = lladaTensorShapes(config);
+    const std::vector<LladaTensorSpec> shapes = lladaTensors(config);
     if (options.shards < 1 || size_t(options.shards) > shapes.size())
         return R::failure("writeTinyModel: shards must be in [1, " + std::to_string(shapes.size()) + "], got "
-                          + std::to_string(options.shards));
+            + std::to_string(options.shards));
 
     PortableNormal normal(options.seed);
     std::vector<TensorToWrite> tensors;
     tensors.reserve(shapes.size());
-    for (const auto &shape : shapes) {
+    for (const LladaTensorSpec &spec : shapes) {
         TensorToWrite t;
-        t.name = shape.first;
+        t.name = spec.name;
         t.dtype = options.dtype;
-        t.shape = shape.second;
-        int64_t count = 1;
-        for (int64_t dim : t.shape)
-            count *= dim;
+        t.shape = spec.shape;
+        const int64_t count = shapeElementCount(t.shape);
         t.bytes.reserve(size_t(count) * tensorDTypeSize(options.dtype));
-        const bool norm = isNormWeight(t.name);
+        const bool norm = isNormRole(spec.role);
         for (int64_t i = 0; i < count; ++i) {
             const double z = normal.next();
-            // Norm gains near 1 (a little noise so a swapped tensor is detectable), everything else N(0, 0.02).
-            const float value = norm ? float(1.0 + 0.01 * z) : float(0.02 * z);
+            // Norm gains near 1 (a little noise so a swapped tensor is detectable), everything else N(0, std^2).
+            const float value = norm ? float(1.0 + 0.01 * z) : float(options.weightStd * z);
             appendValue(t.bytes, value, options.dtype);
         }
         tensors.push_back(std::move(t));

@@ -1,0 +1,111 @@
+// WeightStore: the weights of a model directory, from one safetensors file or the shards an index lists.
+#include "core/model/safetensors.h"
+
+#include "core/base/file_util.h"
+#include "core/base/json_reader.h"
+
+#include <map>
+
+namespace dlm {
+
+namespace {
+
+const char *const kIndexFileName = "model.safetensors.index.json";
+const char *const kSingleFileName = "model.safetensors";
+
+/** Shard names come from a file the user downloaded: never let them point outside the model directory. */
+bool isPlainFileName(const std::string &name)
+{
+    return !name.empty() && name.find('/') == std::string::npos && name.find('\\') == std::string::npos
+        && name.find("..") == std::string::npos && name != ".";
+}
+
+} // namespace
+
+Result<std::shared_ptr<WeightStore>> WeightStore::openDirectory(const std::string &dir)
+{
+    using R = Result<std::shared_ptr<WeightStore>>;
+    auto store = std::make_shared<WeightStore>();
+    const std::string indexPath = joinPath(dir, kIndexFileName);
+    const std::string singlePath = joinPath(dir, kSingleFileName);
+
+    if (!fileExists(indexPath)) {
+        if (!fileExists(singlePath))
+            return R::failure(dir + ": no model weights found: expected " + kSingleFileName + " or " + kIndexFileName);
+        Result<std::shared_ptr<SafetensorsFile>> file = SafetensorsFile::open(singlePath);
+        if (!file)
+            return R::failure(file.error());
+        store->m_tensors = (*file)->tensors();
+        store->m_files.push_back(*file);
+        return store;
+    }
+
+    const Result<std::string> text = readTextFile(indexPath, 64u << 20);
+    if (!text)
+        return R::failure(text.error());
+    const Result<Json> index = parseJson(*text, indexPath);
+    if (!index)
+        return R::failure(index.error());
+    JsonReader reader(indexPath);
+    const std::string mapPath = JsonReader::child(JsonReader::root(), "weight_map");
+    const Json *map = nullptr;
+    if (!reader.expectObject(*index, JsonReader::root())
+        || !(map = reader.member(*index, JsonReader::root(), "weight_map", Need::Required))
+        || !reader.expectObject(*map, mapPath))
+        return R::failure(reader.error());
+    if (map->empty())
+        return R::failure(indexPath + ": " + mapPath + ": is empty, expected tensor names mapped to shard files");
+
+    std::map<std::string, std::string> firstEntry; // shard -> path of the first entry naming it, for messages
+    for (auto it = map->begin(); it != map->end(); ++it) {
+        const std::string at = JsonReader::child(mapPath, it.key());
+        std::string shard;
+        if (!reader.toString(*it, at, &shard))
+            return R::failure(reader.error());
+        if (!isPlainFileName(shard))
+            return R::failure(
+                indexPath + ": " + at + ": shard name '" + shard + "' must be a plain file name (no '/' or '..')");
+        firstEntry.emplace(shard, at);
+    }
+
+    for (const auto &[shard, at] : firstEntry) {
+        const std::string shardPath = joinPath(dir, shard);
+        if (!fileExists(shardPath))
+            return R::failure(indexPath + ": " + at + ": shard '" + shard + "' is missing from " + dir);
+        Result<std::shared_ptr<SafetensorsFile>> file = SafetensorsFile::open(shardPath);
+        if (!file)
+            return R::failure(file.error());
+        for (const auto &tensor : (*file)->tensors()) {
+            const auto inserted = store->m_tensors.insert(tensor);
+            if (!inserted.second)
+                return R::failure(indexPath + ": " + mapPath + ": tensor '" + tensor.first + "' appears in both shard '"
+                    + baseName(inserted.first->second.file) + "' and shard '" + shard + "'");
+        }
+        store->m_files.push_back(*file);
+    }
+
+    for (auto it = map->begin(); it != map->end(); ++it) {
+        const std::string &shard = it->get_ref<const std::string &>();
+        const auto found = store->m_tensors.find(it.key());
+        if (found == store->m_tensors.end() || baseName(found->second.file) != shard)
+            return R::failure(indexPath + ": " + JsonReader::child(mapPath, it.key()) + ": shard '" + shard
+                + "' does not contain this tensor");
+    }
+    return store;
+}
+
+const TensorView *WeightStore::find(const std::string &name) const
+{
+    const auto it = m_tensors.find(name);
+    return it == m_tensors.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> WeightStore::files() const
+{
+    std::vector<std::string> paths;
+    for (const auto &file : m_files)
+        paths.push_back(file->path());
+    return paths;
+}
+
+} // namespace dlm
