@@ -5,6 +5,7 @@
 // tests/data/golden/*.json were written by this test with DLM_REGENERATE_GOLDEN=1 (see docs/timeline-format.md,
 // "Golden files"): a deliberate act, never part of a normal run.
 
+#include "core/base/compute_threads.h"
 #include "core/base/counter_rng.h"
 #include "core/base/file_util.h"
 #include "core/base/sha256.h"
