@@ -22,9 +22,9 @@ public:
     explicit TimelineDocument(QObject *parent = nullptr);
 
     /**
-     * Shows the engine's new state. A new session replaces everything; after an edit, undo or redo the view
-     * goes where the engine's cursor went; after a step it follows only if it sat where the step began, so a
-     * user who went back is not yanked forward.
+     * Shows the engine's new state. A new session replaces everything; after an edit, undo, redo or move the
+     * view goes where the engine's cursor went; after a step it follows only if it sat where the step began,
+     * so a user who went back meanwhile is not yanked forward (the move request they made follows).
      */
     void applyState(const EngineState &state);
     /**
