@@ -119,9 +119,9 @@ int main(int argc, char **argv)
     }
 
     TimelineDocument document;
-    SessionSnapshot snapshot;
-    snapshot.timeline = (*session)->timeline();
-    document.reset(snapshot);
+    EngineState state;
+    state.timeline = (*session)->timeline();
+    document.applyState(state);
     const int records = document.count();
     const int canvasLength = document.recordAt(0)->length();
 

@@ -51,7 +51,8 @@ private:
     QString m_modelDir;
 
     // Loads the tiny model into `w` and starts a session; false (with a QTest failure) if either fails.
-    bool loadAndStart(MainWindow &w, const GenerationSettings &settings, const QString &prompt = QStringLiteral("the cat"))
+    bool loadAndStart(
+        MainWindow &w, const GenerationSettings &settings, const QString &prompt = QStringLiteral("the cat"))
     {
         QSignalSpy loaded(w.engine(), &EngineController::modelLoaded);
         w.loadModel(m_modelDir);
@@ -173,10 +174,15 @@ private Q_SLOTS:
         QVERIFY(loadAndStart(w, smallSettings(200, 200)));
         // Count records as the engine thread emits them, not as the GUI receives them: the queue may hold
         // several, and "within one step" is about the engine.
-        std::atomic<int> emitted{0};
+        std::atomic<int> emitted {0};
         EngineWorker *worker = w.engine()->worker();
-        connect(worker, &EngineWorker::recordReady, worker, [&emitted](const RecordUpdate &) { ++emitted; },
-                Qt::DirectConnection);
+        connect(
+            worker, &EngineWorker::stateChanged, worker,
+            [&emitted](const EngineState &state) {
+                if (state.cause == EngineState::Cause::Stepped)
+                    ++emitted;
+            },
+            Qt::DirectConnection);
         QSignalSpy finished(w.engine(), &EngineController::finished);
         w.playback()->run();
         QTRY_VERIFY_WITH_TIMEOUT(emitted.load() >= 3, kStepTimeoutMs);
@@ -185,9 +191,8 @@ private Q_SLOTS:
         const int atStop = emitted.load();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kStepTimeoutMs);
         QCOMPARE(finished.at(0).at(0).toBool(), true);
-        QVERIFY2(emitted.load() <= atStop + 1, qPrintable(QStringLiteral("%1 records after a stop at %2")
-                                                              .arg(emitted.load())
-                                                              .arg(atStop)));
+        QVERIFY2(emitted.load() <= atStop + 1,
+            qPrintable(QStringLiteral("%1 records after a stop at %2").arg(emitted.load()).arg(atStop)));
         QVERIFY(!w.engine()->isRunning());
         QTRY_COMPARE_WITH_TIMEOUT(w.document()->count(), emitted.load() + 1, kStepTimeoutMs);
         QVERIFY(w.document()->hasMasks());
@@ -338,30 +343,29 @@ private Q_SLOTS:
         QTest::addColumn<int>("stepsTo");
         QTest::addColumn<QString>("screenshot");
         const QString p = QStringLiteral("dlmstudio");
-        QTest::newRow("none") << QStringList{p} << true << QString() << -1 << QString();
-        QTest::newRow("all") << QStringList{p, QStringLiteral("--model"), QStringLiteral("m"),
-                                            QStringLiteral("--prompt"), QStringLiteral("the cat"),
-                                            QStringLiteral("--steps-to"), QStringLiteral("3"),
-                                            QStringLiteral("--screenshot"), QStringLiteral("o.png")}
+        QTest::newRow("none") << QStringList {p} << true << QString() << -1 << QString();
+        QTest::newRow("all") << QStringList {p, QStringLiteral("--model"), QStringLiteral("m"),
+            QStringLiteral("--prompt"), QStringLiteral("the cat"), QStringLiteral("--steps-to"), QStringLiteral("3"),
+            QStringLiteral("--screenshot"), QStringLiteral("o.png")}
                              << true << QStringLiteral("m") << 3 << QStringLiteral("o.png");
-        QTest::newRow("bad steps") << QStringList{p, QStringLiteral("--steps-to"), QStringLiteral("x")} << false
+        QTest::newRow("bad steps") << QStringList {p, QStringLiteral("--steps-to"), QStringLiteral("x")} << false
                                    << QString() << -1 << QString();
-        QTest::newRow("negative steps") << QStringList{p, QStringLiteral("--steps-to"), QStringLiteral("-1")}
-                                        << false << QString() << -1 << QString();
-        QTest::newRow("not png") << QStringList{p, QStringLiteral("--screenshot"), QStringLiteral("o.jpg")}
-                                 << false << QString() << -1 << QString();
-        QTest::newRow("unknown") << QStringList{p, QStringLiteral("--frobnicate")} << false << QString() << -1
+        QTest::newRow("negative steps") << QStringList {p, QStringLiteral("--steps-to"), QStringLiteral("-1")} << false
+                                        << QString() << -1 << QString();
+        QTest::newRow("not png") << QStringList {p, QStringLiteral("--screenshot"), QStringLiteral("o.jpg")} << false
+                                 << QString() << -1 << QString();
+        QTest::newRow("unknown") << QStringList {p, QStringLiteral("--frobnicate")} << false << QString() << -1
                                  << QString();
-        QTest::newRow("bad theme") << QStringList{p, QStringLiteral("--theme"), QStringLiteral("purple")} << false
+        QTest::newRow("bad theme") << QStringList {p, QStringLiteral("--theme"), QStringLiteral("purple")} << false
                                    << QString() << -1 << QString();
-        QTest::newRow("timeline") << QStringList{p, QStringLiteral("run.json")} << true << QString() << -1
+        QTest::newRow("timeline") << QStringList {p, QStringLiteral("run.json")} << true << QString() << -1
                                   << QString();
-        QTest::newRow("two timelines") << QStringList{p, QStringLiteral("a.json"), QStringLiteral("b.json")}
-                                       << false << QString() << -1 << QString();
+        QTest::newRow("two timelines") << QStringList {p, QStringLiteral("a.json"), QStringLiteral("b.json")} << false
+                                       << QString() << -1 << QString();
         QTest::newRow("timeline and prompt")
-            << QStringList{p, QStringLiteral("a.json"), QStringLiteral("--prompt"), QStringLiteral("x")} << false
+            << QStringList {p, QStringLiteral("a.json"), QStringLiteral("--prompt"), QStringLiteral("x")} << false
             << QString() << -1 << QString();
-        QTest::newRow("missing value") << QStringList{p, QStringLiteral("--model")} << false << QString() << -1
+        QTest::newRow("missing value") << QStringList {p, QStringLiteral("--model")} << false << QString() << -1
                                        << QString();
     }
 
@@ -382,7 +386,8 @@ private Q_SLOTS:
         QCOMPARE(parsed->modelDir, model);
         QCOMPARE(parsed->stepsTo, stepsTo);
         QCOMPARE(parsed->screenshot, screenshot);
-        QCOMPARE(parsed->timelineFile, args.size() == 2 && args[1].endsWith(QStringLiteral(".json")) ? args[1] : QString());
+        QCOMPARE(
+            parsed->timelineFile, args.size() == 2 && args[1].endsWith(QStringLiteral(".json")) ? args[1] : QString());
     }
 
     void defaultModelIsFound()
@@ -396,8 +401,8 @@ private Q_SLOTS:
         QVERIFY(config.open(QIODevice::WriteOnly));
         config.close();
         const QString expected = QDir::cleanPath(root.filePath(QStringLiteral("models/demo")));
-        QCOMPARE(findDefaultModel(bin, bin), expected);          // ../../models/demo from the executable
-        QCOMPARE(findDefaultModel(root.path(), bin), expected);  // models/demo from the working directory
+        QCOMPARE(findDefaultModel(bin, bin), expected); // ../../models/demo from the executable
+        QCOMPARE(findDefaultModel(root.path(), bin), expected); // models/demo from the working directory
     }
 
     void screenshotIsWritten()

@@ -196,6 +196,41 @@ private Q_SLOTS:
         QVERIFY(!w.files()->hasUnsavedEdits());
     }
 
+    void openingATimelineFillsThePanelSoStartRerunsIt()
+    {
+        MainWindow original;
+        const QString path = savedRun(original, QStringLiteral("rerun.json"));
+        QVERIFY(!path.isEmpty());
+        const Timeline saved = original.document()->timeline();
+
+        MainWindow w;
+        QVERIFY(load(w, m_modelDir));
+        GenerationSettings other = smallSettings();
+        other.genLength = 32;
+        other.blockLength = 32;
+        other.temperature = 0.0;
+        other.seed = 99;
+        w.generationPanel()->setSettings(other);
+        w.generationPanel()->setPrompt(QStringLiteral("a different prompt"));
+        const ComputeDType loadedAs = w.generationPanel()->dtype();
+        QVERIFY(w.files()->openFile(path));
+        QCOMPARE(w.generationPanel()->prompt(), QStringLiteral("the cat"));
+        GenerationSettings shown = w.generationPanel()->settings();
+        QCOMPARE(w.generationPanel()->dtype(), loadedAs); // how the model was loaded is not the file's to change
+        shown.dtype = saved.settings.dtype;
+        QVERIFY(shown == saved.settings);
+
+        // Start reruns what is on screen: the same records as the saved run, step for step.
+        QTRY_VERIFY_WITH_TIMEOUT(w.document()->isLive(), kTimeoutMs);
+        QVERIFY(idle(w));
+        QSignalSpy started(w.engine(), &EngineController::sessionStarted);
+        w.startSession();
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, kTimeoutMs);
+        QVERIFY(stepOnce(w) && stepOnce(w));
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(w.document()->recordAt(i)->tokens == saved.branch(0).at(i).tokens);
+    }
+
     void playbackSpeedPacesALiveRun()
     {
         MainWindow w;

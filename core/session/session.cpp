@@ -14,11 +14,9 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <set>
 
 namespace dlm {
 
@@ -33,12 +31,14 @@ double msSince(Clock::time_point t0)
 
 } // namespace
 
-Session::Session() : d(std::make_unique<Impl>()) {}
+Session::Session()
+    : d(std::make_unique<Impl>())
+{
+}
 Session::~Session() = default;
 
 Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<LogitsModel> model,
-                                                 std::shared_ptr<Tokenizer> tokenizer,
-                                                 const GenerationSettings &settings, const std::string &prompt)
+    std::shared_ptr<Tokenizer> tokenizer, const GenerationSettings &settings, const std::string &prompt)
 {
     using R = Result<std::unique_ptr<Session>>;
     if (!model || !tokenizer)
@@ -51,10 +51,8 @@ Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<LogitsModel> mo
 }
 
 Result<std::unique_ptr<Session>> Session::createFromIds(std::shared_ptr<LogitsModel> model,
-                                                        std::shared_ptr<Tokenizer> tokenizer,
-                                                        const GenerationSettings &settings,
-                                                        const std::vector<int32_t> &promptIds,
-                                                        const std::string &promptText)
+    std::shared_ptr<Tokenizer> tokenizer, const GenerationSettings &settings, const std::vector<int32_t> &promptIds,
+    const std::string &promptText)
 {
     using R = Result<std::unique_ptr<Session>>;
     if (!model)
@@ -65,14 +63,14 @@ Result<std::unique_ptr<Session>> Session::createFromIds(std::shared_ptr<LogitsMo
     const ModelConfig &config = model->config();
     for (size_t i = 0; i < promptIds.size(); ++i) {
         if (promptIds[i] < 0 || promptIds[i] >= config.vocabSize)
-            return R::failure("prompt token " + std::to_string(i) + ": id " + std::to_string(promptIds[i]) +
-                              " is outside the vocabulary (" + std::to_string(config.vocabSize) + ")");
+            return R::failure("prompt token " + std::to_string(i) + ": id " + std::to_string(promptIds[i])
+                + " is outside the vocabulary (" + std::to_string(config.vocabSize) + ")");
     }
     const int64_t length = static_cast<int64_t>(promptIds.size()) + settings.genLength;
     if (length > config.maxSequenceLength)
-        return R::failure("prompt (" + std::to_string(promptIds.size()) + " tokens) + gen-length (" +
-                          std::to_string(settings.genLength) + ") exceeds the model's max_sequence_length (" +
-                          std::to_string(config.maxSequenceLength) + ")");
+        return R::failure("prompt (" + std::to_string(promptIds.size()) + " tokens) + gen-length ("
+            + std::to_string(settings.genLength) + ") exceeds the model's max_sequence_length ("
+            + std::to_string(config.maxSequenceLength) + ")");
 
     std::unique_ptr<Session> s(new Session());
     s->d->configure(std::move(model), std::move(tokenizer), settings, static_cast<int>(promptIds.size()));
@@ -107,8 +105,8 @@ Result<std::unique_ptr<Session>> Session::createFromIds(std::shared_ptr<LogitsMo
     return s;
 }
 
-Result<std::unique_ptr<Session>> Session::adopt(std::shared_ptr<LogitsModel> model,
-                                                std::shared_ptr<Tokenizer> tokenizer, Timeline timeline)
+Result<std::unique_ptr<Session>> Session::adopt(
+    std::shared_ptr<LogitsModel> model, std::shared_ptr<Tokenizer> tokenizer, Timeline timeline)
 {
     using R = Result<std::unique_ptr<Session>>;
     if (!model)
@@ -119,18 +117,18 @@ Result<std::unique_ptr<Session>> Session::adopt(std::shared_ptr<LogitsModel> mod
     const ModelIdentity &made = timeline.model;
     if (!made.configHash.empty() && made.configHash != model->configHash())
         return R::failure("the timeline was made with model '" + made.name + "' (config.json sha256 "
-                          + made.configHash.substr(0, 12) + "…), not with the loaded '" + model->name() + "' ("
-                          + model->configHash().substr(0, 12) + "…); load that model to continue it");
+            + made.configHash.substr(0, 12) + "…), not with the loaded '" + model->name() + "' ("
+            + model->configHash().substr(0, 12) + "…); load that model to continue it");
     if (tokenizer && !made.tokenizerHash.empty()) {
         auto hash = sha256File(tokenizer->sourcePath());
         if (hash && *hash != made.tokenizerHash)
             return R::failure("the timeline was made with another tokenizer (sha256 " + made.tokenizerHash.substr(0, 12)
-                              + "…, the loaded one is " + hash->substr(0, 12) + "…)");
+                + "…, the loaded one is " + hash->substr(0, 12) + "…)");
     }
     if (made.maskId != config.maskTokenId || made.vocabSize != config.vocabSize)
         return R::failure("the timeline's mask id " + std::to_string(made.maskId) + " and vocabulary "
-                          + std::to_string(made.vocabSize) + " do not match the model's ("
-                          + std::to_string(config.maskTokenId) + ", " + std::to_string(config.vocabSize) + ")");
+            + std::to_string(made.vocabSize) + " do not match the model's (" + std::to_string(config.maskTokenId) + ", "
+            + std::to_string(config.vocabSize) + ")");
     const GenerationSettings &settings = timeline.settings;
     Status valid = validateSettings(settings);
     if (!valid)
@@ -138,20 +136,17 @@ Result<std::unique_ptr<Session>> Session::adopt(std::shared_ptr<LogitsModel> mod
     const int64_t length = static_cast<int64_t>(timeline.promptIds.size()) + settings.genLength;
     if (length > config.maxSequenceLength)
         return R::failure("the timeline's canvas (" + std::to_string(length) + " positions) exceeds the model's "
-                          + "max_sequence_length (" + std::to_string(config.maxSequenceLength) + ")");
+            + "max_sequence_length (" + std::to_string(config.maxSequenceLength) + ")");
     for (int b = 0; b < timeline.branchCount(); ++b) {
         for (const auto &record : timeline.branch(b).records) {
             if (!record || record->length() != length)
-                return R::failure("branch " + std::to_string(b) + " has a record of " +
-                                  std::to_string(record ? record->length() : 0) + " positions, expected "
-                                  + std::to_string(length));
+                return R::failure("branch " + std::to_string(b) + " has a record of "
+                    + std::to_string(record ? record->length() : 0) + " positions, expected " + std::to_string(length));
         }
     }
 
     std::unique_ptr<Session> s(new Session());
     s->d->configure(std::move(model), std::move(tokenizer), settings, static_cast<int>(timeline.promptIds.size()));
-    for (const auto &piece : timeline.pieces)
-        s->d->knownPieces.insert(piece.first);
     s->m_timeline = std::move(timeline);
     s->m_branch = 0;
     s->m_index = s->m_timeline.branch(0).size() - 1;
@@ -187,10 +182,7 @@ Status Session::step()
 
 Status Session::run(const StepCallback &onStep, int maxSteps)
 {
-    d->stopRequested = false;
     for (int n = 0; (maxSteps < 0 || n < maxSteps) && !finished(); ++n) {
-        if (d->stopRequested)
-            break;
         Status s = step();
         if (!s)
             return s;
@@ -200,17 +192,12 @@ Status Session::run(const StepCallback &onStep, int maxSteps)
     return {};
 }
 
-void Session::requestStop()
-{
-    d->stopRequested = true;
-}
-
 Status Session::goTo(int index)
 {
     const Branch &b = m_timeline.branch(m_branch);
     if (index < 0 || index >= b.size())
-        return Status::failure("record " + std::to_string(index) + " does not exist on this branch (0.." +
-                               std::to_string(b.size() - 1) + ")");
+        return Status::failure("record " + std::to_string(index) + " does not exist on this branch (0.."
+            + std::to_string(b.size() - 1) + ")");
     m_index = index;
     return {};
 }
@@ -222,8 +209,8 @@ Status Session::switchBranch(int branchId, int index)
     const Branch &b = m_timeline.branch(branchId);
     const int target = index < 0 ? b.size() - 1 : index;
     if (target >= b.size())
-        return Status::failure("record " + std::to_string(target) + " does not exist on branch " +
-                               std::to_string(branchId));
+        return Status::failure(
+            "record " + std::to_string(target) + " does not exist on branch " + std::to_string(branchId));
     m_branch = branchId;
     m_index = target;
     return {};
@@ -281,8 +268,8 @@ Status Session::computeNextStep()
         at::InferenceMode guard;
         threadsForThisStep(); // "auto" threads: the cores nobody else is using right now
         auto t0 = Clock::now();
-        at::Tensor canvas = at::tensor(std::vector<int64_t>(cur.tokens.begin(), cur.tokens.end()), at::kLong)
-                                .unsqueeze(0);
+        at::Tensor canvas
+            = at::tensor(std::vector<int64_t>(cur.tokens.begin(), cur.tokens.end()), at::kLong).unsqueeze(0);
         at::Tensor logits;
         if (set.cfgScale > 0.0) {
             // Unconditional pass: the same canvas with the prompt masked (LLaDA's cfg).
@@ -300,8 +287,8 @@ Status Session::computeNextStep()
 
         t0 = Clock::now();
         const at::Tensor idx = at::tensor(std::vector<int64_t>(rows.begin(), rows.end()), at::kLong);
-        ScoredRows scored = scoreRows(logits.index_select(0, idx), rows, set.measure, set.temperature, set.seed,
-                                      rec.denoiseStep, mask);
+        ScoredRows scored = scoreRows(
+            logits.index_select(0, idx), rows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask);
         std::vector<float> confidence(static_cast<size_t>(length), -std::numeric_limits<float>::infinity());
         std::vector<int32_t> candidates(static_cast<size_t>(length), -1);
         for (size_t r = 0; r < rows.size(); ++r) {
@@ -356,10 +343,10 @@ Status Session::computeNextStep()
             rec.margin[p] = details.margin[r];
             rec.entropy[p] = details.entropy[r];
             for (int j = 0; j < set.topK; ++j) {
-                rec.topIds[p * static_cast<size_t>(set.topK) + static_cast<size_t>(j)] =
-                    details.topIds[r * static_cast<size_t>(set.topK) + static_cast<size_t>(j)];
-                rec.topProbs[p * static_cast<size_t>(set.topK) + static_cast<size_t>(j)] =
-                    details.topProbs[r * static_cast<size_t>(set.topK) + static_cast<size_t>(j)];
+                rec.topIds[p * static_cast<size_t>(set.topK) + static_cast<size_t>(j)]
+                    = details.topIds[r * static_cast<size_t>(set.topK) + static_cast<size_t>(j)];
+                rec.topProbs[p * static_cast<size_t>(set.topK) + static_cast<size_t>(j)]
+                    = details.topProbs[r * static_cast<size_t>(set.topK) + static_cast<size_t>(j)];
             }
         }
         rememberPieces(rec);
@@ -396,10 +383,15 @@ void Session::rememberPieces(const StepRecord &record)
 {
     if (!d->tokenizer)
         return;
-    std::vector<int32_t> fresh;
+    // The timeline's piece table, sorted by id, is the one list of ids already known (pieceOf() searches it).
+    auto &pieces = m_timeline.pieces;
     auto note = [&](int32_t id) {
-        if (id >= 0 && d->knownPieces.insert(id).second)
-            fresh.push_back(id);
+        if (id < 0)
+            return;
+        auto it = std::lower_bound(pieces.begin(), pieces.end(), id,
+            [](const std::pair<int32_t, std::string> &p, int32_t v) { return p.first < v; });
+        if (it == pieces.end() || it->first != id)
+            pieces.insert(it, {id, d->tokenizer->piece(id)});
     };
     for (int32_t id : record.tokens)
         note(id);
@@ -407,15 +399,6 @@ void Session::rememberPieces(const StepRecord &record)
         note(id);
     for (int32_t id : record.topIds)
         note(id);
-    if (fresh.empty())
-        return;
-    auto &pieces = m_timeline.pieces;
-    for (int32_t id : fresh)
-        pieces.emplace_back(id, d->tokenizer->piece(id));
-    std::sort(pieces.begin(), pieces.end(),
-              [](const std::pair<int32_t, std::string> &a, const std::pair<int32_t, std::string> &b) {
-                  return a.first < b.first;
-              });
 }
 
 } // namespace dlm

@@ -16,6 +16,7 @@ namespace dlm {
 
 class LogitsModel;
 class Tokenizer;
+struct DetachedHistory;
 
 /** Progress callback: called after every new record; return false to stop. */
 using StepCallback = std::function<bool(const StepRecord &)>;
@@ -28,22 +29,19 @@ public:
 
     /** Starts from prompt text; "<mask>"-style mask pieces in the text become masked positions (infilling). */
     static Result<std::unique_ptr<Session>> create(std::shared_ptr<LogitsModel> model,
-                                                   std::shared_ptr<Tokenizer> tokenizer,
-                                                   const GenerationSettings &settings, const std::string &prompt);
+        std::shared_ptr<Tokenizer> tokenizer, const GenerationSettings &settings, const std::string &prompt);
     /** Starts from prompt ids (mask id allowed for infilling). `tokenizer` may be null (ids-only runs). */
     static Result<std::unique_ptr<Session>> createFromIds(std::shared_ptr<LogitsModel> model,
-                                                          std::shared_ptr<Tokenizer> tokenizer,
-                                                          const GenerationSettings &settings,
-                                                          const std::vector<int32_t> &promptIds,
-                                                          const std::string &promptText = {});
+        std::shared_ptr<Tokenizer> tokenizer, const GenerationSettings &settings, const std::vector<int32_t> &promptIds,
+        const std::string &promptText = {});
 
     /**
      * Continues a saved timeline (from loadTimeline) on `model`: stepping, editing and branching go on where
      * it left off, with the same noise, so the records are those the original run would have made. Refused,
      * with the reason, when the timeline was made with another model or tokenizer, or does not fit it.
      */
-    static Result<std::unique_ptr<Session>> adopt(std::shared_ptr<LogitsModel> model,
-                                                  std::shared_ptr<Tokenizer> tokenizer, Timeline timeline);
+    static Result<std::unique_ptr<Session>> adopt(
+        std::shared_ptr<LogitsModel> model, std::shared_ptr<Tokenizer> tokenizer, Timeline timeline);
 
     const Timeline &timeline() const { return m_timeline; }
     const GenerationSettings &settings() const { return m_timeline.settings; }
@@ -57,7 +55,7 @@ public:
 
     /** Moves one record forward: along history if there is one, else computes a new step. */
     Status step();
-    /** Steps until finished, `maxSteps` new records, or the callback returns false. */
+    /** Steps until finished, `maxSteps` new records, or the callback returns false (how a caller stops it). */
     Status run(const StepCallback &onStep, int maxSteps = -1);
     /** Moves to record `index` of the current branch (instant). */
     Status goTo(int index);
@@ -71,19 +69,31 @@ public:
     Status remask(const std::vector<int32_t> &positions);
     Status setLocked(const std::vector<int32_t> &positions, bool locked);
 
-    // Taking edits back (undo). Branch ids are indices, so only the newest branch can go, and only records no
-    // other branch forked after can be dropped; both refuse otherwise. The cursor moves to what is left.
-    /** Removes branch `branchId`, which must be the newest one with no branch forked from it. */
-    Status discardBranch(int branchId);
-    /** Drops the records after `keepUpTo` on `branchId`; refused when a branch forks after that point. */
-    Status discardAfter(int branchId, int keepUpTo);
+    // Taking an edit back and making it again (undo, redo). Records are immutable and shared, so taking an
+    // edit back detaches the records it made (the edit and the steps computed after it on its branch, or the
+    // whole branch it forked) without copying them, and redo attaches the very same records again: nothing
+    // is recomputed and nothing computed elsewhere in the meantime is lost.
+    //
+    // Branch ids are indices into the timeline and are saved in files, so ids stay dense: a forked branch can
+    // only be taken back while it is the newest, and only records no later branch forked from can be
+    // detached. Both are refused with the reason otherwise (no hidden branches that a save would have to
+    // skip). Edits are undone newest first, so for edits of this session this only refuses when the timeline
+    // changed in between in a way undo cannot express.
+    /**
+     * Takes back the edit whose record is record `index` of branch `branchId`; `expected` must be that very
+     * record (a check that caller and session mean the same history). The cursor moves to the record the edit
+     * was made at. Returns what was taken out, for restoreEdit().
+     */
+    Result<std::shared_ptr<const DetachedHistory>> takeBackEdit(int branchId, int index, const StepRecord *expected);
+    /**
+     * Puts back what takeBackEdit() took out and moves the cursor to the edit record. Refused when the
+     * history changed where it would go (for example a step was computed at that point since the undo).
+     */
+    Status restoreEdit(const DetachedHistory &detached);
 
     /** Text of the generation region of a record (masks shown as the mask piece). */
     std::string generatedText(const StepRecord &record) const;
     std::string piece(int32_t id) const;
-
-    /** Cancels a running `run` between steps; safe from another thread. */
-    void requestStop();
 
 private:
     Session();

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <string>
 
-// The edits of a session and taking them back. Kept apart from session.cpp, which computes steps with
-// LibTorch: nothing here touches a tensor.
+// The edits of a session, taking them back and making them again. Kept apart from session.cpp, which
+// computes steps with LibTorch: nothing here touches a tensor.
 
 namespace dlm {
 
@@ -20,43 +20,86 @@ std::string positionError(int pos, const std::string &why)
 
 } // namespace
 
-Status Session::discardBranch(int branchId)
+Result<std::shared_ptr<const DetachedHistory>> Session::takeBackEdit(
+    int branchId, int index, const StepRecord *expected)
 {
+    using R = Result<std::shared_ptr<const DetachedHistory>>;
     const int count = m_timeline.branchCount();
-    if (branchId <= 0 || branchId >= count)
-        return Status::failure("branch " + std::to_string(branchId) + " cannot be discarded (the first branch stays; "
-            + std::to_string(count) + " branches exist)");
-    if (branchId != count - 1)
-        return Status::failure("branch " + std::to_string(branchId) + " is not the newest branch");
+    if (branchId < 0 || branchId >= count)
+        return R::failure("branch " + std::to_string(branchId) + " does not exist");
     const Branch &b = m_timeline.branch(branchId);
-    const int parent = b.parent;
-    const int forkIndex = b.forkIndex;
-    m_timeline.removeLastBranch();
-    if (m_branch == branchId) {
+    if (index <= 0 || index >= b.size())
+        return R::failure("record " + std::to_string(index) + " does not exist on branch " + std::to_string(branchId));
+    if (b.records[static_cast<size_t>(index)].get() != expected || b.at(index).kind != RecordKind::Edit)
+        return R::failure("record " + std::to_string(index) + " of branch " + std::to_string(branchId)
+            + " is not the edit to take back");
+
+    auto detached = std::make_shared<DetachedHistory>();
+    detached->branch.id = branchId;
+    // An edit that forked its branch is the branch's first own record; anything later is an edit at its tip.
+    if (b.parent >= 0 && index == b.forkIndex + 1) {
+        if (branchId != count - 1)
+            return R::failure("branch " + std::to_string(branchId) + " was forked before branch "
+                + std::to_string(count - 1) + "; take the newer branches back first");
+        detached->wholeBranch = true;
+        detached->branch = b;
+        const int parent = b.parent;
+        const int forkIndex = b.forkIndex;
+        m_timeline.removeLastBranch();
         m_branch = parent;
-        m_index = std::min(forkIndex, m_timeline.branch(parent).size() - 1);
+        m_index = forkIndex;
+        return R(std::shared_ptr<const DetachedHistory>(std::move(detached)));
     }
-    return {};
+    for (int i = 0; i < count; ++i) {
+        const Branch &other = m_timeline.branch(i);
+        if (other.parent == branchId && other.forkIndex >= index)
+            return R::failure("branch " + std::to_string(i) + " forks from record " + std::to_string(other.forkIndex)
+                + " of branch " + std::to_string(branchId) + ", after this edit; take it back first");
+    }
+    detached->from = index;
+    detached->tail.assign(b.records.begin() + index, b.records.end());
+    m_timeline.truncate(branchId, index - 1);
+    m_branch = branchId;
+    m_index = index - 1;
+    return R(std::shared_ptr<const DetachedHistory>(std::move(detached)));
 }
 
-Status Session::discardAfter(int branchId, int keepUpTo)
+Status Session::restoreEdit(const DetachedHistory &detached)
 {
-    if (branchId < 0 || branchId >= m_timeline.branchCount())
-        return Status::failure("branch " + std::to_string(branchId) + " does not exist");
-    const Branch &b = m_timeline.branch(branchId);
-    if (keepUpTo < 0 || keepUpTo >= b.size())
-        return Status::failure(
-            "record " + std::to_string(keepUpTo) + " does not exist on branch " + std::to_string(branchId));
-    for (int i = 0; i < m_timeline.branchCount(); ++i) {
-        const Branch &other = m_timeline.branch(i);
-        if (other.parent == branchId && other.forkIndex > keepUpTo)
-            return Status::failure("branch " + std::to_string(i) + " forks from record "
-                + std::to_string(other.forkIndex) + " of branch " + std::to_string(branchId)
-                + "; its history cannot be dropped");
+    const int id = detached.branch.id;
+    if (detached.wholeBranch) {
+        const Branch &b = detached.branch;
+        if (id != m_timeline.branchCount())
+            return Status::failure("branch " + std::to_string(id) + " cannot come back: the timeline now has "
+                + std::to_string(m_timeline.branchCount()) + " branches");
+        if (b.parent < 0 || b.parent >= id || m_timeline.branch(b.parent).size() <= b.forkIndex)
+            return Status::failure("the branch that branch " + std::to_string(id) + " forked from has changed");
+        const Branch &parent = m_timeline.branch(b.parent);
+        if (!std::equal(b.records.begin(), b.records.begin() + b.forkIndex + 1, parent.records.begin()))
+            return Status::failure("the records branch " + std::to_string(id) + " shares with branch "
+                + std::to_string(b.parent) + " have changed");
+        m_timeline.addBranch(b);
+        m_branch = id;
+        m_index = b.forkIndex + 1;
+        return {};
     }
-    m_timeline.truncate(branchId, keepUpTo);
-    if (m_branch == branchId)
-        m_index = std::min(m_index, keepUpTo);
+    if (id < 0 || id >= m_timeline.branchCount())
+        return Status::failure("branch " + std::to_string(id) + " does not exist");
+    const Branch &b = m_timeline.branch(id);
+    if (b.size() < detached.from)
+        return Status::failure(
+            "branch " + std::to_string(id) + " lost records since the undo; the edit no longer fits");
+    if (b.size() > detached.from) {
+        const int added = b.size() - detached.from;
+        return Status::failure("since the undo, " + std::to_string(added) + " record(s) were computed on branch "
+            + std::to_string(id) + " after record " + std::to_string(detached.from - 1)
+            + ", where the edit would go back; redoing it would replace them");
+    }
+    // The records go back as they were: the same shared records, nothing recomputed.
+    auto &records = m_timeline.branchForLoading(id).records;
+    records.insert(records.end(), detached.tail.begin(), detached.tail.end());
+    m_branch = id;
+    m_index = detached.from;
     return {};
 }
 

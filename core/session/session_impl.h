@@ -6,9 +6,8 @@
 #include "core/sampling/schedule.h"
 #include "core/session/session.h"
 
-#include <atomic>
 #include <memory>
-#include <set>
+#include <vector>
 
 namespace dlm {
 
@@ -18,8 +17,6 @@ struct Session::Impl
     std::shared_ptr<Tokenizer> tokenizer;
     std::unique_ptr<RemaskStrategy> strategy;
     BlockSchedule schedule {0, 1, 1, 1};
-    std::atomic<bool> stopRequested {false};
-    std::set<int32_t> knownPieces;
 
     /** The parts every session needs, from its settings: the commit strategy and the block schedule. */
     void configure(std::shared_ptr<LogitsModel> m, std::shared_ptr<Tokenizer> t, const GenerationSettings &settings,
@@ -33,6 +30,20 @@ struct Session::Impl
             strategy = std::make_unique<QuotaStrategy>();
         schedule = BlockSchedule(promptLength, settings.genLength, settings.blockLength, settings.steps);
     }
+};
+
+/**
+ * What undoing an edit took out of the timeline: either the tail of a branch (the edit record and the records
+ * computed after it) or a whole branch the edit forked. Records are shared, never copied.
+ */
+struct DetachedHistory
+{
+    bool wholeBranch = false;
+    /// wholeBranch: the branch as it was, with its id; otherwise only `id` (the branch the tail came off).
+    Branch branch;
+    /// The tail's first index (the edit record) and its records; unused for a whole branch.
+    int from = 0;
+    std::vector<std::shared_ptr<const StepRecord>> tail;
 };
 
 } // namespace dlm

@@ -25,7 +25,7 @@ inline bool loadModel(MainWindow &w, const QString &dir)
 
 /** Loads `dir`, puts `settings` and `prompt` in the panel, presses Start and waits for the session. */
 inline bool loadAndStart(MainWindow &w, const QString &dir, const GenerationSettings &settings,
-                         const QString &prompt = QStringLiteral("the cat"))
+    const QString &prompt = QStringLiteral("the cat"))
 {
     if (!loadModel(w, dir))
         return false;
@@ -34,6 +34,44 @@ inline bool loadAndStart(MainWindow &w, const QString &dir, const GenerationSett
     QSignalSpy started(w.engine(), &EngineController::sessionStarted);
     w.startSession();
     return QTest::qWaitFor([&] { return started.count() == 1; }, kWindowTimeoutMs);
+}
+
+/**
+ * Why the window's timeline differs from the engine's (branch by branch, record by record: the very same
+ * shared records) or the view's cursor from the engine's; empty when they agree. Call when the engine is idle.
+ */
+inline QString differenceFromEngine(MainWindow &w)
+{
+    const EngineState engine = w.engine()->engineState();
+    const TimelineDocument &doc = *w.document();
+    const Timeline &a = doc.timeline();
+    const Timeline &b = engine.timeline;
+    if (a.branchCount() != b.branchCount())
+        return QStringLiteral("%1 branches in the window, %2 in the engine").arg(a.branchCount()).arg(b.branchCount());
+    for (int id = 0; id < a.branchCount(); ++id) {
+        const Branch &x = a.branch(id);
+        const Branch &y = b.branch(id);
+        if (x.parent != y.parent || x.forkIndex != y.forkIndex)
+            return QStringLiteral("branch %1 forks differently").arg(id);
+        if (x.size() != y.size())
+            return QStringLiteral("branch %1: %2 records in the window, %3 in the engine")
+                .arg(id)
+                .arg(x.size())
+                .arg(y.size());
+        for (int i = 0; i < x.size(); ++i) {
+            if (x.records[static_cast<size_t>(i)] != y.records[static_cast<size_t>(i)])
+                return QStringLiteral("branch %1, record %2 differs").arg(id).arg(i);
+        }
+    }
+    if (a.pieces != b.pieces || a.promptIds != b.promptIds)
+        return QStringLiteral("the piece tables or prompts differ");
+    if (doc.branch() != engine.branch || doc.index() != engine.index)
+        return QStringLiteral("the window shows record %1 of branch %2, the engine is at record %3 of branch %4")
+            .arg(doc.index())
+            .arg(doc.branch())
+            .arg(engine.index)
+            .arg(engine.branch);
+    return {};
 }
 
 /** Waits until the engine has no request left. */

@@ -10,36 +10,35 @@
 #include <QUndoCommand>
 #include <QUndoStack>
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace dlm {
 
-/** One applied edit on the undo stack. The first redo() is the edit the engine already made. */
+/**
+ * One applied edit on the undo stack. Its undo() and redo() do nothing: EditController moves the stack only
+ * after the engine has taken the edit back or made it again, so the stack cannot get ahead of the engine.
+ * The command keeps where the edit's record is and, while undone, what the engine took out.
+ */
 class EditCommand : public QUndoCommand
 {
 public:
-    EditCommand(EditController *owner, const EditOutcome &outcome, const QString &text)
+    EditCommand(const EditOutcome &outcome, const QString &text)
         : QUndoCommand(text)
-        , m_owner(owner)
         , m_outcome(outcome)
     {
     }
 
-    void undo() override { m_owner->m_engine->undoEdit(m_outcome); }
-    void redo() override
-    {
-        if (m_applied) {
-            m_applied = false; // pushed after the engine applied it: nothing to do this once
-            return;
-        }
-        m_owner->reapply(this);
-    }
+    void undo() override { }
+    void redo() override { }
 
     const EditOutcome &outcome() const { return m_outcome; }
-    void setOutcome(const EditOutcome &outcome) { m_outcome = outcome; }
+    const DetachedPtr &detached() const { return m_detached; }
+    void setDetached(DetachedPtr detached) { m_detached = std::move(detached); }
 
 private:
-    EditController *m_owner;
     EditOutcome m_outcome;
-    bool m_applied = true;
+    DetachedPtr m_detached;
 };
 
 namespace {
@@ -72,25 +71,12 @@ EditController::EditController(EngineController *engine, TimelineDocument *docum
     m_undo->setShortcut(QKeySequence::Undo);
     m_redo = new QAction(tr("&Redo edit"), this);
     m_redo->setShortcut(QKeySequence::Redo);
-    connect(m_undo, &QAction::triggered, this, [this] {
-        const QString why = blockedReason();
-        if (!why.isEmpty())
-            Q_EMIT message(tr("Cannot undo now: %1").arg(why), true);
-        else if (m_stack->canUndo())
-            m_stack->undo();
-    });
-    connect(m_redo, &QAction::triggered, this, [this] {
-        const QString why = blockedReason();
-        if (!why.isEmpty())
-            Q_EMIT message(tr("Cannot redo now: %1").arg(why), true);
-        else if (m_stack->canRedo())
-            m_stack->redo();
-    });
+    connect(m_undo, &QAction::triggered, this, &EditController::undo);
+    connect(m_redo, &QAction::triggered, this, &EditController::redo);
     connect(m_stack, &QUndoStack::indexChanged, this, &EditController::refreshActions);
     connect(m_engine, &EngineController::runningChanged, this, &EditController::refreshActions);
     connect(m_engine, &EngineController::editApplied, this, &EditController::onEditApplied);
-    // History dropped by undo comes back as a whole timeline.
-    connect(m_engine, &EngineController::historyChanged, m_document, &TimelineDocument::replaceHistory);
+    connect(m_engine, &EngineController::undoDone, this, &EditController::onUndoDone);
     connect(m_engine, &EngineController::sessionStarted, this, &EditController::clear);
     connect(m_engine, &EngineController::modelLoaded, this, &EditController::clear);
     refreshActions();
@@ -115,6 +101,81 @@ QString EditController::blockedReason() const
     return {};
 }
 
+QString EditController::undoBlockedReason() const
+{
+    const QString why = blockedReason();
+    if (!why.isEmpty())
+        return why;
+    // The next undo applies at the cursor the previous one leaves, so requests go one at a time.
+    if (m_engine->isBusy())
+        return tr("the engine is still working on the last request");
+    return {};
+}
+
+void EditController::undo()
+{
+    if (!m_stack->canUndo())
+        return;
+    const QString why = undoBlockedReason();
+    if (!why.isEmpty()) {
+        Q_EMIT message(tr("Cannot undo now: %1").arg(why), true);
+        return;
+    }
+    const auto *command = static_cast<const EditCommand *>(m_stack->command(m_stack->index() - 1));
+    m_waitingIsUndo = true;
+    m_waitingFor = m_engine->undoEdit(command->outcome(), m_document->branch(), m_document->index());
+}
+
+void EditController::redo()
+{
+    if (!m_stack->canRedo())
+        return;
+    const QString why = undoBlockedReason();
+    if (!why.isEmpty()) {
+        Q_EMIT message(tr("Cannot redo now: %1").arg(why), true);
+        return;
+    }
+    const auto *command = static_cast<const EditCommand *>(m_stack->command(m_stack->index()));
+    m_waitingIsUndo = false;
+    m_waitingFor = m_engine->redoEdit(command->detached(), m_document->branch(), m_document->index());
+}
+
+void EditController::onUndoDone(const UndoReply &reply)
+{
+    if (reply.id != m_waitingFor)
+        return; // asked before the stack was cleared (a new session): nothing to move
+    m_waitingFor = 0;
+    const int at = m_waitingIsUndo ? m_stack->index() - 1 : m_stack->index();
+    auto *command = static_cast<EditCommand *>(const_cast<QUndoCommand *>(m_stack->command(at)));
+    if (!command)
+        return;
+    const QString what = command->text();
+    if (!reply.ok) {
+        Q_EMIT message(
+            (m_waitingIsUndo ? tr("Cannot undo “%1”: %2") : tr("Cannot redo “%1”: %2")).arg(what, reply.error), true);
+        return;
+    }
+    if (m_waitingIsUndo) {
+        command->setDetached(reply.detached);
+        m_stack->undo();
+        Q_EMIT message(tr("Undone: %1").arg(what), false);
+    } else {
+        command->setDetached({});
+        m_stack->redo();
+        Q_EMIT message(tr("Redone: %1").arg(what), false);
+    }
+}
+
+int EditController::unsavedEditCount() const
+{
+    const int clean = m_stack->cleanIndex();
+    // With the saved state no longer reachable by undo (an edit replaced what was undone after saving),
+    // every edit now applied differs from the file.
+    if (clean < 0)
+        return std::max(1, m_stack->index());
+    return std::abs(m_stack->index() - clean);
+}
+
 void EditController::refreshActions()
 {
     const bool idle = !m_engine->isRunning() && !(m_playback && m_playback->isPacing());
@@ -126,7 +187,7 @@ void EditController::refreshActions()
 
 void EditController::clear()
 {
-    m_redoing.clear();
+    m_waitingFor = 0;
     m_stack->clear();
 }
 
@@ -178,27 +239,13 @@ void EditController::setLocked(int position, bool locked)
     request(r);
 }
 
-void EditController::reapply(EditCommand *command)
-{
-    const EditOutcome &o = command->outcome();
-    const quint64 id = m_engine->applyEdit(o.request, o.beforeBranch, o.beforeIndex);
-    m_redoing[id] = command;
-}
-
 void EditController::onEditApplied(const EditOutcome &outcome)
 {
-    const auto redo = m_redoing.find(outcome.id);
-    if (redo != m_redoing.end()) {
-        redo->second->setOutcome(outcome);
-        m_redoing.erase(redo);
-        Q_EMIT message(tr("Redone: %1").arg(describe(outcome)), false);
-        return;
-    }
     QString text = describe(outcome);
-    m_stack->push(new EditCommand(this, outcome, text));
+    m_stack->push(new EditCommand(outcome, text));
     if (outcome.forked)
         text += tr(" — made at an earlier step, so it started branch %1; the original history is kept.")
-                    .arg(outcome.afterBranch);
+                    .arg(outcome.branch);
     Q_EMIT message(text, false);
 }
 

@@ -7,8 +7,6 @@
 #include <QObject>
 #include <QString>
 
-#include <map>
-
 class QAction;
 class QMenu;
 class QUndoStack;
@@ -24,8 +22,12 @@ class TimelineDocument;
 /**
  * Edits always apply at the document's cursor. At the branch tip they append an Edit record; at an earlier
  * record the engine forks a branch and the old history stays. Only edits the engine accepted reach the undo
- * stack. Undo drops the edit and whatever was computed after it (the engine's noise is keyed by seed, step
- * and position, so stepping again after redo gives the same records back).
+ * stack.
+ *
+ * Undo and redo are requests to the engine like edits: the stack moves only once the engine confirms, so it
+ * never claims a state the engine does not have. Undo takes the edit back with the records computed after
+ * it (or the branch it forked), and redo puts those very records back without recomputing them. A refusal
+ * leaves the stack where it was and says why on the status bar.
  */
 class EditController : public QObject
 {
@@ -39,12 +41,18 @@ public:
     void setPlayback(PlaybackController *playback);
 
     QUndoStack *undoStack() const { return m_stack; }
-    /** Undo/redo actions that also refuse while a run is going (the run would append after the edit). */
+    /** Undo/redo actions; they refuse, with the reason, while the engine is running or still working. */
     QAction *undoAction() const { return m_undo; }
     QAction *redoAction() const { return m_redo; }
+    /** Asks the engine to take the newest edit back; the stack moves when it confirms. */
+    void undo();
+    /** Asks the engine to make the next undone edit again; the stack moves when it confirms. */
+    void redo();
 
     /** Why editing is impossible right now (no session, a run in progress), or empty when it is possible. */
     QString blockedReason() const;
+    /** Edits between the last save (or the session's start) and now, as the quit prompt counts them. */
+    int unsavedEditCount() const;
 
     void replaceToken(int position, int32_t tokenId);
     /** Tokenises `text` in the engine; several tokens fill consecutive positions. */
@@ -63,11 +71,11 @@ Q_SIGNALS:
     void message(const QString &text, bool error);
 
 private:
-    friend class EditCommand;
     void request(const EditRequest &request);
     void onEditApplied(const EditOutcome &outcome);
-    /** Called by a command's redo() after the first: asks the engine to apply the edit again. */
-    void reapply(EditCommand *command);
+    void onUndoDone(const UndoReply &reply);
+    /** Why undo or redo cannot be asked for now, or empty. */
+    QString undoBlockedReason() const;
     void refreshActions();
     QString describe(const EditOutcome &outcome) const;
 
@@ -77,7 +85,8 @@ private:
     QUndoStack *m_stack;
     QAction *m_undo;
     QAction *m_redo;
-    std::map<quint64, EditCommand *> m_redoing; ///< redo requests in flight, by edit id
+    quint64 m_waitingFor = 0; ///< the undo or redo request whose answer moves the stack; 0 when none
+    bool m_waitingIsUndo = false;
 };
 
 } // namespace dlm

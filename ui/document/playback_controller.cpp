@@ -6,7 +6,9 @@
 namespace dlm {
 
 PlaybackController::PlaybackController(EngineController *engine, TimelineDocument *document, QObject *parent)
-    : QObject(parent), m_engine(engine), m_document(document)
+    : QObject(parent)
+    , m_engine(engine)
+    , m_document(document)
 {
     connect(m_document, &TimelineDocument::timelineReset, this, &PlaybackController::refresh);
     connect(m_document, &TimelineDocument::countChanged, this, &PlaybackController::refresh);
@@ -50,11 +52,11 @@ void PlaybackController::advance()
         return; // the step asked for last tick is still computing: wait, do not queue more
     if (!m_document->atTip()) {
         if (m_document->setIndex(m_document->index() + 1) && m_document->isLive())
-            m_engine->goTo(m_document->index());
+            m_engine->moveTo(m_document->branch(), m_document->index());
         return;
     }
     if (m_document->isLive() && m_document->hasMasks()) {
-        m_engine->step();
+        m_engine->step(m_document->branch(), m_document->index());
         return;
     }
     stopPacing();
@@ -92,10 +94,13 @@ void PlaybackController::step()
         stop();
         return;
     }
-    if (!m_document->atTip())
+    if (!m_document->atTip()) {
         goTo(m_document->index() + 1);
-    else if (m_document->isLive() && m_document->hasMasks())
-        m_engine->step();
+    } else if (m_document->isLive() && m_document->hasMasks() && !m_engine->isBusy()) {
+        // Presses while a step computes are dropped: the engine would refuse them, since they were made at
+        // the record before the one it is computing.
+        m_engine->step(m_document->branch(), m_document->index());
+    }
 }
 
 void PlaybackController::back()
@@ -128,7 +133,7 @@ void PlaybackController::goTo(int index)
     if (m_engine->isRunning())
         m_engine->stop();
     if (m_document->setIndex(index) && m_document->isLive())
-        m_engine->goTo(index); // keep the engine's cursor with the view, so the next step continues from here
+        m_engine->moveTo(m_document->branch(), index); // the next step continues from where the view is
 }
 
 void PlaybackController::switchBranch(int branch, int index)
@@ -137,7 +142,7 @@ void PlaybackController::switchBranch(int branch, int index)
     if (m_engine->isRunning())
         m_engine->stop();
     if (m_document->setBranch(branch, index) && m_document->isLive())
-        m_engine->switchBranch(m_document->branch(), m_document->index());
+        m_engine->moveTo(m_document->branch(), m_document->index());
 }
 
 void PlaybackController::run(int maxSteps)
@@ -154,7 +159,7 @@ void PlaybackController::run(int maxSteps)
         refresh();
         return;
     }
-    m_engine->run(maxSteps);
+    m_engine->run(m_document->branch(), m_document->index(), maxSteps);
 }
 
 void PlaybackController::stop()

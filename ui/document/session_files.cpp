@@ -3,6 +3,7 @@
 #include "ui/document/edit_controller.h"
 #include "ui/engine/engine_controller.h"
 #include "ui/document/timeline_document.h"
+#include "core/text/prompt.h"
 #include "core/timeline/timeline_json.h"
 
 #include <QDir>
@@ -21,6 +22,17 @@ std::string localPath(const QString &path)
     return QFile::encodeName(path).toStdString();
 }
 
+/** The prompt as typed; files written from ids alone have no text, so it is spelled from the pieces. */
+QString promptOf(const Timeline &t)
+{
+    if (!t.promptText.empty())
+        return QString::fromStdString(t.promptText);
+    std::string text;
+    for (int32_t id : t.promptIds)
+        text += id == t.model.maskId ? std::string(kMaskAlias) : displayPiece(t.pieceOf(id));
+    return QString::fromStdString(text).trimmed();
+}
+
 } // namespace
 
 SessionFiles::SessionFiles(EngineController *engine, TimelineDocument *document, EditController *edits, QWidget *window)
@@ -37,7 +49,12 @@ SessionFiles::SessionFiles(EngineController *engine, TimelineDocument *document,
             return Choice::Save;
         return answer == QMessageBox::Discard ? Choice::Discard : Choice::Cancel;
     };
-    connect(m_engine, &EngineController::sessionStarted, this, &SessionFiles::onSessionStarted);
+    // Connected before the window connects the document, so the file name is right when the document
+    // announces the new session.
+    connect(m_engine, &EngineController::stateChanged, this, [this](const EngineState &state) {
+        if (state.cause == EngineState::Cause::Started)
+            onSessionStarted();
+    });
     connect(m_engine, &EngineController::failed, this, [this] { m_adoptingFile.clear(); });
 }
 
@@ -52,15 +69,17 @@ bool SessionFiles::openFile(const QString &path)
         Q_EMIT message(tr("%1 holds no records to show").arg(QDir::toNativeSeparators(path)), true);
         return false;
     }
+    m_engine->stop(); // a run of the session this replaces must not go on behind the replay
     m_document->loadReplay(*timeline, path);
     m_edits->clear();
     Q_EMIT fileChanged(path);
+    Q_EMIT runOpened(promptOf(*timeline), timeline->settings);
     Q_EMIT message(tr("Opened %1: %2 branches, replayed without a model. Load model '%3' to continue or edit it.")
                        .arg(QFileInfo(path).fileName())
                        .arg(timeline->branchCount())
                        .arg(QString::fromStdString(timeline->model.name)),
         false);
-    if (m_modelLoaded)
+    if (m_engine->isModelLoaded())
         attachModel();
     return true;
 }
@@ -144,7 +163,7 @@ bool SessionFiles::confirmDiscard(const QString &action)
 {
     if (!hasUnsavedEdits())
         return true;
-    const int edits = m_edits->undoStack()->count();
+    const int edits = m_edits->unsavedEditCount();
     switch (m_ask(tr("%1? This session has %n edit(s) that are not saved.", nullptr, edits).arg(action))) {
     case Choice::Save:
         return save();

@@ -2,6 +2,8 @@
 // The session as a file: open a saved timeline (replayed without a model, continued once the model it was
 // made with is loaded), save it, and ask before unsaved edits would be thrown away.
 
+#include "core/sampling/generation_settings.h"
+
 #include <QObject>
 #include <QString>
 
@@ -15,6 +17,7 @@ class EditController;
 class EngineController;
 class TimelineDocument;
 
+/** File > Open, Save and Save as for timelines, and the question before unsaved edits would be lost. */
 class SessionFiles : public QObject
 {
     Q_OBJECT
@@ -38,9 +41,6 @@ public:
 
     /** Continues the replay on the loaded model (called after a model load, and by File > Continue). */
     void attachModel();
-    void setModelLoaded(bool loaded) { m_modelLoaded = loaded; }
-    /** A new session started: it has no file until saved. */
-    void onSessionStarted();
 
     /** True when edits were made since the last save or the start of the session. */
     bool hasUnsavedEdits() const;
@@ -52,15 +52,19 @@ Q_SIGNALS:
     void message(const QString &text, bool error);
     /** The document's file changed (opened or saved under a name). */
     void fileChanged(const QString &file);
+    /** A timeline was opened: its prompt and settings, so Start reruns what is on screen. */
+    void runOpened(const QString &prompt, const dlm::GenerationSettings &settings);
 
 private:
+    /** A new session started: it has no file until saved (or it is the file being continued). */
+    void onSessionStarted();
+
     EngineController *m_engine;
     TimelineDocument *m_document;
     EditController *m_edits;
     QWidget *m_window;
     Asker m_ask;
     QString m_adoptingFile; ///< the file being continued, until the engine's sessionStarted arrives
-    bool m_modelLoaded = false;
 };
 
 } // namespace dlm

@@ -8,22 +8,91 @@
 
 namespace dlm {
 
-TimelineDocument::TimelineDocument(QObject *parent) : QObject(parent) {}
-
-void TimelineDocument::reset(const SessionSnapshot &snapshot)
+TimelineDocument::TimelineDocument(QObject *parent)
+    : QObject(parent)
 {
-    m_live = true;
-    take(snapshot, &TimelineDocument::timelineReset);
 }
 
-void TimelineDocument::take(const SessionSnapshot &snapshot, void (TimelineDocument::*what)())
+namespace {
+
+/** True when `after` is `before` with records appended to the end of branch `grown` at most. */
+bool onlyGrew(const Timeline &before, const Timeline &after, int grown)
 {
-    m_timeline = snapshot.timeline;
-    m_branch = snapshot.branch;
-    m_index = snapshot.index;
-    Q_EMIT(this->*what)();
-    Q_EMIT countChanged(count());
-    Q_EMIT currentChanged(m_branch, m_index);
+    if (before.branchCount() != after.branchCount())
+        return false;
+    for (int id = 0; id < after.branchCount(); ++id) {
+        const Branch &a = before.branch(id);
+        const Branch &b = after.branch(id);
+        if (a.parent != b.parent || a.forkIndex != b.forkIndex || b.size() < a.size())
+            return false;
+        if (id != grown && b.size() != a.size())
+            return false;
+        if (!std::equal(a.records.begin(), a.records.end(), b.records.begin()))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+void TimelineDocument::applyState(const EngineState &state)
+{
+    using Cause = EngineState::Cause;
+    // A replay or an empty document has no engine session behind it: late news of an older one is stale.
+    if (state.cause != Cause::Started && !isLive())
+        return;
+    const bool started = state.cause == Cause::Started;
+    const bool grewHere = !started && onlyGrew(m_timeline, state.timeline, m_branch);
+    const int oldCount = started ? -1 : count();
+    m_timeline = state.timeline;
+    m_live = true;
+
+    int branch = m_branch;
+    int index = m_index;
+    const bool sameCursor = m_branch == state.fromBranch && m_index == state.fromIndex;
+    switch (state.cause) {
+    case Cause::Stepped:
+        if (!sameCursor)
+            break; // the user looked elsewhere meanwhile; a later move request brings the engine there
+        [[fallthrough]];
+    case Cause::Started:
+    case Cause::Moved:
+    case Cause::Edited:
+    case Cause::Undone:
+    case Cause::Redone:
+        branch = state.branch;
+        index = state.index;
+        break;
+    }
+    // Whatever happened, never point at a record the engine no longer has.
+    if (branch >= m_timeline.branchCount() || index >= m_timeline.branch(branch).size()) {
+        branch = state.branch;
+        index = state.index;
+    }
+    if (started) {
+        m_branch = branch;
+        m_index = index;
+        Q_EMIT timelineReset();
+        Q_EMIT countChanged(count());
+        Q_EMIT currentChanged(m_branch, m_index);
+        return;
+    }
+    moveCursor(branch, index, oldCount, !grewHere);
+}
+
+void TimelineDocument::moveCursor(int branch, int index, int oldCount, bool historyChanged)
+{
+    const bool otherBranch = branch != m_branch;
+    const bool moved = otherBranch || index != m_index;
+    // The cursor moves first, so that listeners of historyChanged never see one that points nowhere.
+    m_branch = branch;
+    m_index = index;
+    if (historyChanged)
+        Q_EMIT this->historyChanged();
+    if (otherBranch || count() != oldCount)
+        Q_EMIT countChanged(count());
+    if (moved)
+        Q_EMIT currentChanged(m_branch, m_index);
 }
 
 void TimelineDocument::loadReplay(const Timeline &timeline, const QString &file)
@@ -50,59 +119,6 @@ void TimelineDocument::clear()
     Q_EMIT currentChanged(0, 0);
 }
 
-void TimelineDocument::applyUpdate(const RecordUpdate &update)
-{
-    if (isEmpty() || !update.record)
-        return;
-    bool forked = false;
-    if (update.branch >= m_timeline.branchCount()) {
-        // A branch the engine forked: share the parent's records up to the fork point, as the engine did.
-        if (update.branch != m_timeline.branchCount() || update.parentBranch < 0
-            || update.parentBranch >= m_timeline.branchCount()
-            || update.forkIndex >= m_timeline.branch(update.parentBranch).size())
-            return;
-        m_timeline.fork(update.parentBranch, update.forkIndex);
-        forked = true;
-    }
-    auto &pieces = m_timeline.pieces;
-    if (!update.newPieces.empty()) {
-        pieces.insert(pieces.end(), update.newPieces.begin(), update.newPieces.end());
-        // pieceOf() binary-searches the table.
-        std::sort(pieces.begin(), pieces.end(),
-                  [](const auto &a, const auto &b) { return a.first < b.first; });
-    }
-
-    auto &records = m_timeline.branchForLoading(update.branch).records;
-    const bool added = update.index == static_cast<int>(records.size());
-    if (added)
-        records.push_back(update.record);
-    else if (update.index > static_cast<int>(records.size()))
-        return; // a gap means a lost update; never show a record out of order
-    if (forked)
-        Q_EMIT historyChanged();
-
-    // Follow a branch an edit just made, or the next record of the one on screen; never pull a user who went
-    // elsewhere (back in history, another branch) away.
-    const bool follow = forked || (update.branch == m_branch && m_index == update.index - 1);
-    if (added && update.branch == m_branch)
-        Q_EMIT countChanged(count());
-    if (follow) {
-        const bool branchChanged = update.branch != m_branch;
-        m_branch = update.branch;
-        m_index = update.index;
-        if (branchChanged)
-            Q_EMIT countChanged(count());
-        Q_EMIT currentChanged(m_branch, m_index);
-    }
-}
-
-void TimelineDocument::replaceHistory(const SessionSnapshot &snapshot)
-{
-    if (isEmpty())
-        return;
-    take(snapshot, &TimelineDocument::historyChanged);
-}
-
 bool TimelineDocument::setBranch(int branch, int index)
 {
     if (isEmpty() || branch < 0 || branch >= m_timeline.branchCount())
@@ -111,12 +127,7 @@ bool TimelineDocument::setBranch(int branch, int index)
     const int target = index < 0 ? size - 1 : index;
     if (target >= size)
         return false;
-    const bool changed = branch != m_branch;
-    m_branch = branch;
-    m_index = target;
-    if (changed)
-        Q_EMIT countChanged(count());
-    Q_EMIT currentChanged(m_branch, m_index);
+    moveCursor(branch, target, count(), false);
     return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The GUI thread's copy of the session's timeline and the record on screen. Records are the engine's own
-// immutable records (shared, not copied), so going back and forth is instant and needs no engine call.
+// The timeline the window shows and saves, and the record on screen. For a live session it is always the
+// engine's latest state, taken whole (records are shared, not copied), never rebuilt from increments; going
+// back and forth in it is instant and needs no engine call.
 
 #include "ui/engine/engine_types.h"
 #include "core/timeline/timeline.h"
@@ -20,21 +21,19 @@ class TimelineDocument : public QObject
 public:
     explicit TimelineDocument(QObject *parent = nullptr);
 
-    /** Replaces everything with a new session's timeline; the engine holds the same session (live). */
-    void reset(const SessionSnapshot &snapshot);
+    /**
+     * Shows the engine's new state. A new session replaces everything; after an edit, undo, redo or move the
+     * view goes where the engine's cursor went; after a step it follows only if it sat where the step began,
+     * so a user who went back meanwhile is not yanked forward (the move request they made follows).
+     */
+    void applyState(const EngineState &state);
     /**
      * Replaces everything with a timeline read from `file`, with no engine session behind it: history can
-     * be replayed and exported, but stepping past the end and editing need a model attached (then reset()).
+     * be replayed and exported, but stepping past the end and editing need a model attached (then the
+     * engine's state replaces it).
      */
     void loadReplay(const Timeline &timeline, const QString &file);
     void clear();
-    /**
-     * Takes a record the engine moved to. A new record is appended; a known one is only revisited. The
-     * cursor follows when it sat on the record before it, so a user who went back is not yanked forward.
-     */
-    void applyUpdate(const RecordUpdate &update);
-    /** Takes the engine's whole timeline after history was dropped (undo); the cursor moves with it. */
-    void replaceHistory(const SessionSnapshot &snapshot);
 
     bool isEmpty() const { return m_timeline.empty(); }
     /** True when the engine holds this timeline's session (stepping and editing work). */
@@ -71,7 +70,8 @@ public:
 Q_SIGNALS:
     /** A new session (or none) replaced the timeline. */
     void timelineReset();
-    /** The same session's records changed other than by growing: a branch came or went, history was dropped. */
+    /** The same session's records changed other than by the shown branch growing: a branch came or went,
+     *  history was dropped or put back, another branch grew. */
     void historyChanged();
     /** Records were added to the current branch. */
     void countChanged(int count);
@@ -79,8 +79,8 @@ Q_SIGNALS:
     void currentChanged(int branch, int index);
 
 private:
-    /** Shows `snapshot`, announcing it with `what` (timelineReset or historyChanged). */
-    void take(const SessionSnapshot &snapshot, void (TimelineDocument::*what)());
+    /** Moves the cursor, then announces what changed: the history, the branch's size, the record on screen. */
+    void moveCursor(int branch, int index, int oldCount, bool historyChanged);
 
     Timeline m_timeline;
     bool m_live = false;

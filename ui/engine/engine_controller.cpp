@@ -6,7 +6,8 @@
 
 namespace dlm {
 
-EngineController::EngineController(QObject *parent) : QObject(parent)
+EngineController::EngineController(QObject *parent)
+    : QObject(parent)
 {
     registerEngineTypes();
     m_thread.setObjectName(QStringLiteral("dlm-engine"));
@@ -16,12 +17,14 @@ EngineController::EngineController(QObject *parent) : QObject(parent)
 
     // Signal-to-signal connections across threads are queued: receivers always run on the GUI thread.
     connect(m_worker, &EngineWorker::loadProgress, this, &EngineController::loadProgress);
-    connect(m_worker, &EngineWorker::modelLoaded, this, &EngineController::modelLoaded);
-    connect(m_worker, &EngineWorker::sessionStarted, this, &EngineController::sessionStarted);
-    connect(m_worker, &EngineWorker::recordReady, this, &EngineController::recordReady);
+    connect(m_worker, &EngineWorker::modelLoaded, this, [this](const ModelInfo &info) {
+        m_modelLoaded = true;
+        Q_EMIT modelLoaded(info);
+    });
+    connect(m_worker, &EngineWorker::stateChanged, this, &EngineController::onState);
     connect(m_worker, &EngineWorker::failed, this, &EngineController::failed);
     connect(m_worker, &EngineWorker::editApplied, this, &EngineController::editApplied);
-    connect(m_worker, &EngineWorker::historyChanged, this, &EngineController::historyChanged);
+    connect(m_worker, &EngineWorker::undoDone, this, &EngineController::undoDone);
     connect(m_worker, &EngineWorker::runStarted, this, [this] {
         m_running = true;
         Q_EMIT runningChanged(true);
@@ -43,8 +46,7 @@ EngineController::~EngineController()
     m_thread.wait();
 }
 
-template <typename Fn>
-void EngineController::post(Fn &&fn)
+template<typename Fn> void EngineController::post(Fn &&fn)
 {
     if (m_pending++ == 0)
         Q_EMIT busyChanged(true);
@@ -69,14 +71,28 @@ void EngineController::startSession(const QString &prompt, const GenerationSetti
     post([w = m_worker, prompt, settings] { w->startSession(prompt, settings); });
 }
 
-void EngineController::step()
+void EngineController::adoptTimeline(const Timeline &timeline, int branch, int index)
 {
-    post([w = m_worker, ticket = ++m_lastTicket] { w->step(ticket); });
+    stop();
+    post([w = m_worker, timeline, branch, index] { w->adoptTimeline(timeline, branch, index); });
 }
 
-void EngineController::run(int maxSteps)
+void EngineController::onState(const EngineState &state)
 {
-    post([w = m_worker, ticket = ++m_lastTicket, maxSteps] { w->run(ticket, maxSteps); });
+    Q_EMIT stateChanged(state);
+    // After stateChanged, so that listeners find the new session in the document already.
+    if (state.cause == EngineState::Cause::Started)
+        Q_EMIT sessionStarted(state);
+}
+
+void EngineController::step(int branch, int index)
+{
+    post([w = m_worker, ticket = ++m_lastTicket, branch, index] { w->step(ticket, branch, index); });
+}
+
+void EngineController::run(int branch, int index, int maxSteps)
+{
+    post([w = m_worker, ticket = ++m_lastTicket, branch, index, maxSteps] { w->run(ticket, branch, index, maxSteps); });
 }
 
 void EngineController::stop()
@@ -86,32 +102,36 @@ void EngineController::stop()
     m_worker->requestStop(m_lastTicket);
 }
 
-void EngineController::goTo(int index)
+void EngineController::moveTo(int branch, int index)
 {
-    post([w = m_worker, index] { w->goTo(index); });
+    post([w = m_worker, branch, index] { w->moveTo(branch, index); });
 }
 
-void EngineController::switchBranch(int branch, int index)
+void EngineController::applyEdit(const EditRequest &request, int branch, int index)
 {
-    post([w = m_worker, branch, index] { w->switchBranch(branch, index); });
+    post([w = m_worker, request, branch, index] { w->applyEdit(request, branch, index); });
 }
 
-quint64 EngineController::applyEdit(const EditRequest &request, int branch, int index)
+quint64 EngineController::undoEdit(const EditOutcome &edit, int branch, int index)
 {
-    const quint64 id = ++m_lastEditId;
-    post([w = m_worker, id, request, branch, index] { w->applyEdit(id, request, branch, index); });
+    const quint64 id = ++m_lastUndoId;
+    post([w = m_worker, id, edit, branch, index] { w->undoEdit(id, edit, branch, index); });
     return id;
 }
 
-void EngineController::adoptTimeline(const Timeline &timeline, int branch, int index)
+quint64 EngineController::redoEdit(const DetachedPtr &detached, int branch, int index)
 {
-    stop();
-    post([w = m_worker, timeline, branch, index] { w->adoptTimeline(timeline, branch, index); });
+    const quint64 id = ++m_lastUndoId;
+    post([w = m_worker, id, detached, branch, index] { w->redoEdit(id, detached, branch, index); });
+    return id;
 }
 
-void EngineController::undoEdit(const EditOutcome &outcome)
+EngineState EngineController::engineState() const
 {
-    post([w = m_worker, outcome] { w->undoEdit(outcome); });
+    EngineState state;
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, &state] { state = w->currentState(); }, Qt::BlockingQueuedConnection);
+    return state;
 }
 
 } // namespace dlm

@@ -28,52 +28,65 @@ public:
     void loadModel(const QString &dir, ComputeDType dtype = ComputeDType::F32);
     /** Cancels queued work and starts a new session on the loaded model. */
     void startSession(const QString &prompt, const GenerationSettings &settings);
-    void step();
-    /** Runs until the canvas is complete or `maxSteps` records were added (-1: no limit). */
-    void run(int maxSteps = -1);
-    /** Cancels the running run and queued steps; takes effect once the step in flight finishes. */
-    void stop();
-    /** Moves the engine's cursor to a record of the current branch (the GUI already shows it). */
-    void goTo(int index);
-    void switchBranch(int branch, int index);
-    /** Applies an edit at record (branch, index); returns the id its editApplied will carry. */
-    quint64 applyEdit(const EditRequest &request, int branch, int index);
     /** Continues a saved timeline on the loaded model; sessionStarted follows, or failed with the reason. */
     void adoptTimeline(const Timeline &timeline, int branch, int index);
-    /** Takes an applied edit back; historyChanged follows. */
-    void undoEdit(const EditOutcome &outcome);
 
-    /** True while any request is queued or being worked on. */
+    // Requests at the cursor (branch, index) the caller shows; the engine refuses them if its cursor differs.
+    void step(int branch, int index);
+    /** Runs until the canvas is complete or `maxSteps` records were added (-1: no limit). */
+    void run(int branch, int index, int maxSteps = -1);
+    /** Cancels the running run and queued steps; takes effect once the step in flight finishes. */
+    void stop();
+    /** Moves the engine's cursor to record `index` of `branch` (the GUI already shows it). */
+    void moveTo(int branch, int index);
+    /** Applies an edit at the cursor; stateChanged and editApplied follow, or failed with the reason. */
+    void applyEdit(const EditRequest &request, int branch, int index);
+    /** Takes `edit` back; undoDone follows with the returned id (and stateChanged when it was done). */
+    quint64 undoEdit(const EditOutcome &edit, int branch, int index);
+    /** Puts back what an undo took out; undoDone follows with the returned id. */
+    quint64 redoEdit(const DetachedPtr &detached, int branch, int index);
+
+    /** True while any request is queued or being worked on: the one place that knows. */
     bool isBusy() const { return m_pending > 0; }
     /** True between runStarted and finished. */
     bool isRunning() const { return m_running; }
+    /** True once a model loaded (a failed load of another one keeps the previous model). */
+    bool isModelLoaded() const { return m_modelLoaded; }
     /** The worker, for tests and diagnostics that must observe the engine thread directly. */
     EngineWorker *worker() const { return m_worker; }
+    /**
+     * The engine's timeline and cursor, read on the engine thread; blocks until the requests queued before it
+     * are done. For tests that check the window shows exactly what the engine holds.
+     */
+    EngineState engineState() const;
 
 Q_SIGNALS:
     void loadProgress(double fraction, const QString &text);
     void modelLoaded(const dlm::ModelInfo &info);
-    void sessionStarted(const dlm::SessionSnapshot &snapshot);
-    void recordReady(const dlm::RecordUpdate &update);
+    /** A new session (or a continued file) started; emitted right after stateChanged with the same state. */
+    void sessionStarted(const dlm::EngineState &state);
+    /** The engine's timeline or cursor changed: the whole new state. */
+    void stateChanged(const dlm::EngineState &state);
     void runStarted();
     void finished(bool stopped);
     void failed(const QString &message);
     void editApplied(const dlm::EditOutcome &outcome);
-    void historyChanged(const dlm::SessionSnapshot &snapshot);
+    void undoDone(const dlm::UndoReply &reply);
     void busyChanged(bool busy);
     void runningChanged(bool running);
 
 private:
-    template <typename Fn>
-    void post(Fn &&fn);
+    template<typename Fn> void post(Fn &&fn);
     void onRequestDone();
+    void onState(const EngineState &state);
 
     QThread m_thread;
     EngineWorker *m_worker = nullptr; ///< lives on m_thread; deleted when the thread finishes
     quint64 m_lastTicket = 0;
-    quint64 m_lastEditId = 0;
+    quint64 m_lastUndoId = 0;
     int m_pending = 0;
     bool m_running = false;
+    bool m_modelLoaded = false;
 };
 
 } // namespace dlm

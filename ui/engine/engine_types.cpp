@@ -8,10 +8,10 @@ void registerEngineTypes()
     qRegisterMetaType<GenerationSettings>("dlm::GenerationSettings");
     qRegisterMetaType<ComputeDType>("dlm::ComputeDType");
     qRegisterMetaType<ModelInfo>("dlm::ModelInfo");
-    qRegisterMetaType<SessionSnapshot>("dlm::SessionSnapshot");
-    qRegisterMetaType<RecordUpdate>("dlm::RecordUpdate");
+    qRegisterMetaType<EngineState>("dlm::EngineState");
     qRegisterMetaType<EditRequest>("dlm::EditRequest");
     qRegisterMetaType<EditOutcome>("dlm::EditOutcome");
+    qRegisterMetaType<UndoReply>("dlm::UndoReply");
 }
 
 } // namespace dlm

@@ -1,5 +1,5 @@
 #pragma once
-// Value types that travel from the engine thread to the GUI thread through queued signals. They carry
+// Value types that travel between the engine thread and the GUI thread through queued signals. They carry
 // only torch-free data; records are shared, immutable StepRecords, so sending one costs a pointer copy.
 
 #include "core/sampling/generation_settings.h"
@@ -18,6 +18,7 @@
 namespace dlm {
 
 class Tokenizer;
+struct DetachedHistory;
 
 using RecordPtr = std::shared_ptr<const StepRecord>;
 
@@ -26,9 +27,9 @@ struct ModelInfo
 {
     QString dir;
     QString name;
-    QString summary;              ///< one line: shape, vocabulary, dtype, parameter count
-    GenerationSettings defaults;  ///< GenerationSettings defaults overridden by generation_config.json
-    QString defaultsWarning;      ///< why generation_config.json was ignored, empty when it was fine
+    QString summary; ///< one line: shape, vocabulary, dtype, parameter count
+    GenerationSettings defaults; ///< GenerationSettings defaults overridden by generation_config.json
+    QString defaultsWarning; ///< why generation_config.json was ignored, empty when it was fine
     int32_t maskId = -1;
     int maxSequenceLength = 0;
     /// The model's tokenizer, for counting prompt tokens on the GUI thread. Encoding is const and
@@ -36,25 +37,18 @@ struct ModelInfo
     std::shared_ptr<const Tokenizer> tokenizer;
 };
 
-/** The timeline as it is right after Session::create: settings, prompt, model identity, initial record. */
-struct SessionSnapshot
+/**
+ * The engine's timeline and cursor after a request changed them. It is the only timeline the GUI has: the
+ * document shows it and Save writes it. Copies are cheap, since records are shared and immutable.
+ */
+struct EngineState
 {
+    /** The request that led here, so the document knows whether the view follows the cursor. */
+    enum class Cause { Started, Stepped, Moved, Edited, Undone, Redone };
+    Cause cause = Cause::Started;
     Timeline timeline;
-    int branch = 0;
-    int index = 0;
-};
-
-/** One record the session moved to, either freshly computed or reached again along history. */
-struct RecordUpdate
-{
-    RecordPtr record;
-    int branch = 0;
-    int index = 0;
-    /// Set when `branch` is new to the receiver: it forked from `parentBranch` after record `forkIndex`.
-    int parentBranch = -1;
-    int forkIndex = -1;
-    /// Pieces of ids in `record` that were not sent before, so the receiver can show text without a tokenizer.
-    std::vector<std::pair<int32_t, std::string>> newPieces;
+    int branch = 0, index = 0; ///< the engine's cursor after the request
+    int fromBranch = 0, fromIndex = 0; ///< its cursor before (a view that sat there follows a step)
 };
 
 /** A user's change to the canvas, as the worker applies it and the undo stack replays it. */
@@ -63,19 +57,31 @@ struct EditRequest
     enum class Kind { SetTokens, SetText, Remask, Lock, Unlock };
     Kind kind = Kind::SetTokens;
     std::vector<int32_t> positions; ///< SetTokens/SetText: only the first (tokens fill from there on)
-    std::vector<int32_t> ids;       ///< SetTokens
-    QString text;                   ///< SetText: typed text, tokenised by the engine
+    std::vector<int32_t> ids; ///< SetTokens
+    QString text; ///< SetText: typed text, tokenised by the engine
 };
 
-/** Where an edit was made and where it led; what undo needs to take it back exactly. */
+/** An edit the engine applied: where its record is, so undo can name it, and what it did, for messages. */
 struct EditOutcome
 {
-    quint64 id = 0; ///< the controller's number for the request
     EditRequest request;
+    RecordPtr record; ///< the Edit record it created
+    int branch = 0, index = 0; ///< where that record is
     int beforeBranch = 0, beforeIndex = 0; ///< the record the edit was made at
-    int afterBranch = 0, afterIndex = 0;   ///< the Edit record it created
-    bool forked = false;                   ///< the edit was in the past, so it started branch `afterBranch`
-    int written = 0;                       ///< positions it changed (typed text may fill several)
+    bool forked = false; ///< the edit was in the past, so it started branch `branch`
+    int written = 0; ///< positions it changed (typed text may fill several)
+};
+
+/** What Session::takeBackEdit took out; only the engine looks inside (redo gives it back). */
+using DetachedPtr = std::shared_ptr<const DetachedHistory>;
+
+/** The engine's answer to an undo or a redo: done (with what undo took out), or refused and why. */
+struct UndoReply
+{
+    quint64 id = 0; ///< the controller's number for the request
+    bool ok = false;
+    QString error; ///< why it was refused; the engine's timeline did not change
+    DetachedPtr detached; ///< undo: what redo needs to put back
 };
 
 /** Registers the types above for queued connections; idempotent. */
@@ -86,7 +92,7 @@ void registerEngineTypes();
 Q_DECLARE_METATYPE(dlm::GenerationSettings)
 Q_DECLARE_METATYPE(dlm::ComputeDType)
 Q_DECLARE_METATYPE(dlm::ModelInfo)
-Q_DECLARE_METATYPE(dlm::SessionSnapshot)
-Q_DECLARE_METATYPE(dlm::RecordUpdate)
+Q_DECLARE_METATYPE(dlm::EngineState)
 Q_DECLARE_METATYPE(dlm::EditRequest)
 Q_DECLARE_METATYPE(dlm::EditOutcome)
+Q_DECLARE_METATYPE(dlm::UndoReply)

@@ -34,7 +34,10 @@ QString modelSummary(const LoadedModel &m)
 
 } // namespace
 
-EngineWorker::EngineWorker(QObject *parent) : QObject(parent) {}
+EngineWorker::EngineWorker(QObject *parent)
+    : QObject(parent)
+{
+}
 
 // Defined here so that ~unique_ptr<Session> sees the complete type.
 EngineWorker::~EngineWorker() = default;
@@ -43,12 +46,10 @@ void EngineWorker::requestStop(quint64 ticket)
 {
     // Keep the largest ticket: a late, smaller stop must not un-cancel newer work.
     quint64 seen = m_stopTicket.load();
-    while (ticket > seen && !m_stopTicket.compare_exchange_weak(seen, ticket)) {
-    }
+    while (ticket > seen && !m_stopTicket.compare_exchange_weak(seen, ticket)) { }
 }
 
-template <typename Fn>
-void EngineWorker::guarded(const char *what, Fn &&fn)
+template<typename Fn> void EngineWorker::guarded(const char *what, Fn &&fn)
 {
     // Exceptions must not cross into the event loop of this thread (Qt would terminate), nor to the GUI.
     try {
@@ -66,9 +67,8 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
     guarded("loading the model", [&] {
         Q_EMIT loadProgress(0.0, tr("Loading %1").arg(QDir::toNativeSeparators(dir)));
         const std::string path = QFile::encodeName(dir).toStdString();
-        const LoadProgress progress = [this](double fraction, const std::string &text) {
-            Q_EMIT loadProgress(fraction, fromStd(text));
-        };
+        const LoadProgress progress
+            = [this](double fraction, const std::string &text) { Q_EMIT loadProgress(fraction, fromStd(text)); };
         // OpenMP thread counts are per calling thread: set it here, on the engine thread.
         setComputeThreads(0);
         auto loaded = loadModelDirectory(path, dtype, progress);
@@ -84,7 +84,7 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
         info.maskId = loaded->config.maskTokenId;
         info.maxSequenceLength = loaded->config.maxSequenceLength;
         info.tokenizer = loaded->tokenizer;
-        auto defaults = loadGenerationConfig(path, GenerationSettings{});
+        auto defaults = loadGenerationConfig(path, GenerationSettings {});
         if (defaults)
             info.defaults = *defaults;
         else
@@ -132,13 +132,28 @@ void EngineWorker::adoptTimeline(const Timeline &timeline, int branch, int index
     });
 }
 
-void EngineWorker::step(quint64 ticket)
+QString EngineWorker::cursorProblem(int branch, int index) const
+{
+    if (!m_session)
+        return tr("No session: press Start first.");
+    if (branch != m_session->branchId() || index != m_session->index())
+        return tr("The request was made at record %1 of branch %2, but the engine is at record %3 of branch %4; "
+                  "nothing was changed.")
+            .arg(index)
+            .arg(branch)
+            .arg(m_session->index())
+            .arg(m_session->branchId());
+    return {};
+}
+
+void EngineWorker::step(quint64 ticket, int branch, int index)
 {
     guarded("the denoising step", [&] {
         if (cancelled(ticket))
             return;
-        if (!m_session) {
-            Q_EMIT failed(tr("No session: press Start first."));
+        const QString problem = cursorProblem(branch, index);
+        if (!problem.isEmpty()) {
+            Q_EMIT failed(problem);
             return;
         }
         const Status s = m_session->step();
@@ -146,25 +161,30 @@ void EngineWorker::step(quint64 ticket)
             Q_EMIT failed(fromStd(s.error()));
             return;
         }
-        emitCurrent();
+        emitState(EngineState::Cause::Stepped, branch, index);
     });
 }
 
-void EngineWorker::run(quint64 ticket, int maxSteps)
+void EngineWorker::run(quint64 ticket, int branch, int index, int maxSteps)
 {
     guarded("the run", [&] {
         if (cancelled(ticket))
             return;
-        if (!m_session) {
-            Q_EMIT failed(tr("No session: press Start first."));
+        const QString problem = cursorProblem(branch, index);
+        if (!problem.isEmpty()) {
+            Q_EMIT failed(problem);
             return;
         }
         Q_EMIT runStarted();
         bool stopped = false;
+        int fromBranch = branch;
+        int fromIndex = index;
         // The stop check sits after each step, so a stop takes effect once the step in flight is done.
         const Status s = m_session->run(
             [&](const StepRecord &) {
-                emitCurrent();
+                emitState(EngineState::Cause::Stepped, fromBranch, fromIndex);
+                fromBranch = m_session->branchId();
+                fromIndex = m_session->index();
                 if (cancelled(ticket)) {
                     stopped = true;
                     return false;
@@ -178,94 +198,109 @@ void EngineWorker::run(quint64 ticket, int maxSteps)
     });
 }
 
-void EngineWorker::goTo(int index)
+void EngineWorker::moveTo(int branch, int index)
 {
     guarded("moving to a record", [&] {
         if (!m_session)
             return;
-        const Status s = m_session->goTo(index);
-        if (!s)
-            Q_EMIT failed(fromStd(s.error()));
-    });
-}
-
-void EngineWorker::switchBranch(int branch, int index)
-{
-    guarded("switching branches", [&] {
-        if (!m_session)
-            return;
+        const int fromBranch = m_session->branchId();
+        const int fromIndex = m_session->index();
         const Status s = m_session->switchBranch(branch, index);
-        if (!s)
-            Q_EMIT failed(fromStd(s.error()));
-    });
-}
-
-void EngineWorker::applyEdit(quint64 id, const EditRequest &request, int branch, int index)
-{
-    guarded("the edit", [&] {
-        if (!m_session) {
-            Q_EMIT failed(tr("No session: press Start first."));
-            return;
-        }
-        Status s = m_session->switchBranch(branch, index);
         if (!s) {
             Q_EMIT failed(fromStd(s.error()));
+            return;
+        }
+        emitState(EngineState::Cause::Moved, fromBranch, fromIndex);
+    });
+}
+
+Status EngineWorker::applyToSession(const EditRequest &request, int *written)
+{
+    *written = static_cast<int>(request.positions.size());
+    switch (request.kind) {
+    case EditRequest::Kind::SetTokens:
+        *written = static_cast<int>(request.ids.size());
+        return request.positions.empty() ? Status::failure("no position to edit")
+                                         : m_session->setTokens(request.positions.front(), request.ids);
+    case EditRequest::Kind::SetText:
+        return request.positions.empty()
+            ? Status::failure("no position to edit")
+            : m_session->setText(request.positions.front(), request.text.toStdString(), written);
+    case EditRequest::Kind::Remask:
+        return m_session->remask(request.positions);
+    case EditRequest::Kind::Lock:
+    case EditRequest::Kind::Unlock:
+        return m_session->setLocked(request.positions, request.kind == EditRequest::Kind::Lock);
+    }
+    return Status::failure("unknown edit");
+}
+
+void EngineWorker::applyEdit(const EditRequest &request, int branch, int index)
+{
+    guarded("the edit", [&] {
+        const QString problem = cursorProblem(branch, index);
+        if (!problem.isEmpty()) {
+            Q_EMIT failed(problem);
             return;
         }
         const int branchesBefore = m_session->timeline().branchCount();
-        int written = static_cast<int>(request.positions.size());
-        switch (request.kind) {
-        case EditRequest::Kind::SetTokens:
-            written = static_cast<int>(request.ids.size());
-            s = request.positions.empty() ? Status::failure("no position to edit")
-                                          : m_session->setTokens(request.positions.front(), request.ids);
-            break;
-        case EditRequest::Kind::SetText:
-            s = request.positions.empty()
-                    ? Status::failure("no position to edit")
-                    : m_session->setText(request.positions.front(), request.text.toStdString(), &written);
-            break;
-        case EditRequest::Kind::Remask:
-            s = m_session->remask(request.positions);
-            break;
-        case EditRequest::Kind::Lock:
-        case EditRequest::Kind::Unlock:
-            s = m_session->setLocked(request.positions, request.kind == EditRequest::Kind::Lock);
-            break;
-        }
+        int written = 0;
+        // Session edits check everything before they change anything, so a refusal leaves no trace.
+        const Status s = applyToSession(request, &written);
         if (!s) {
             Q_EMIT failed(fromStd(s.error()));
             return;
         }
-        emitCurrent();
         EditOutcome outcome;
-        outcome.id = id;
         outcome.request = request;
+        outcome.branch = m_session->branchId();
+        outcome.index = m_session->index();
+        outcome.record = m_session->timeline().branch(outcome.branch).records.at(static_cast<size_t>(outcome.index));
         outcome.beforeBranch = branch;
         outcome.beforeIndex = index;
-        outcome.afterBranch = m_session->branchId();
-        outcome.afterIndex = m_session->index();
         outcome.forked = m_session->timeline().branchCount() > branchesBefore;
         outcome.written = written;
+        emitState(EngineState::Cause::Edited, branch, index);
         Q_EMIT editApplied(outcome);
     });
 }
 
-void EngineWorker::undoEdit(const EditOutcome &outcome)
+void EngineWorker::undoEdit(quint64 id, const EditOutcome &edit, int branch, int index)
 {
     guarded("undoing the edit", [&] {
-        if (!m_session)
-            return;
-        Status s = outcome.forked ? m_session->discardBranch(outcome.afterBranch)
-                                  : m_session->discardAfter(outcome.afterBranch, outcome.afterIndex - 1);
-        if (s)
-            s = m_session->switchBranch(outcome.beforeBranch, outcome.beforeIndex);
-        if (!s) {
-            Q_EMIT failed(tr("Cannot undo the edit: %1").arg(fromStd(s.error())));
-            return;
+        UndoReply reply;
+        reply.id = id;
+        reply.error = cursorProblem(branch, index);
+        if (reply.error.isEmpty()) {
+            auto detached = m_session->takeBackEdit(edit.branch, edit.index, edit.record.get());
+            if (detached) {
+                reply.ok = true;
+                reply.detached = *detached;
+                emitState(EngineState::Cause::Undone, branch, index);
+            } else {
+                reply.error = fromStd(detached.error());
+            }
         }
-        m_knownBranches = m_session->timeline().branchCount();
-        Q_EMIT historyChanged(snapshot());
+        Q_EMIT undoDone(reply);
+    });
+}
+
+void EngineWorker::redoEdit(quint64 id, const DetachedPtr &detached, int branch, int index)
+{
+    guarded("redoing the edit", [&] {
+        UndoReply reply;
+        reply.id = id;
+        reply.error = cursorProblem(branch, index);
+        if (reply.error.isEmpty()) {
+            const Status s = detached ? m_session->restoreEdit(*detached) : Status::failure("nothing to redo");
+            if (s) {
+                reply.ok = true;
+                emitState(EngineState::Cause::Redone, branch, index);
+            } else {
+                reply.error = fromStd(s.error());
+            }
+        }
+        Q_EMIT undoDone(reply);
     });
 }
 
@@ -274,48 +309,27 @@ void EngineWorker::takeSession(std::unique_ptr<Session> session)
     // OpenMP thread counts are per calling thread: set it here, on the engine thread.
     setComputeThreads(session->settings().threads);
     m_session = std::move(session);
-    const SessionSnapshot started = snapshot();
-    m_sentPieces.clear(); // the snapshot carries every piece so far; updates send only new ones
-    for (const auto &piece : started.timeline.pieces)
-        m_sentPieces.insert(piece.first);
-    m_knownBranches = started.timeline.branchCount();
-    Q_EMIT sessionStarted(started);
+    emitState(EngineState::Cause::Started, m_session->branchId(), m_session->index());
 }
 
-SessionSnapshot EngineWorker::snapshot() const
+EngineState EngineWorker::currentState() const
 {
-    SessionSnapshot s;
+    EngineState s;
+    if (!m_session)
+        return s;
     s.timeline = m_session->timeline();
-    s.branch = m_session->branchId();
-    s.index = m_session->index();
+    s.branch = s.fromBranch = m_session->branchId();
+    s.index = s.fromIndex = m_session->index();
     return s;
 }
 
-void EngineWorker::emitCurrent()
+void EngineWorker::emitState(EngineState::Cause cause, int fromBranch, int fromIndex)
 {
-    const Timeline &timeline = m_session->timeline();
-    RecordUpdate update;
-    update.branch = m_session->branchId();
-    update.index = m_session->index();
-    const Branch &branch = timeline.branch(update.branch);
-    update.record = branch.records.at(static_cast<size_t>(update.index));
-    if (update.branch >= m_knownBranches) {
-        update.parentBranch = branch.parent;
-        update.forkIndex = branch.forkIndex;
-        m_knownBranches = timeline.branchCount();
-    }
-    const StepRecord &r = *update.record;
-    auto note = [&](int32_t id) {
-        if (id >= 0 && m_sentPieces.insert(id).second)
-            update.newPieces.emplace_back(id, m_session->piece(id));
-    };
-    for (int32_t id : r.tokens)
-        note(id);
-    for (int32_t id : r.candidates)
-        note(id);
-    for (int32_t id : r.topIds)
-        note(id);
-    Q_EMIT recordReady(update);
+    EngineState state = currentState();
+    state.cause = cause;
+    state.fromBranch = fromBranch;
+    state.fromIndex = fromIndex;
+    Q_EMIT stateChanged(state);
 }
 
 } // namespace dlm

@@ -6,13 +6,13 @@
 #include "ui/engine/engine_types.h"
 #include "core/sampling/generation_settings.h"
 #include "core/model/model_loader.h"
+#include "core/base/result.h"
 
 #include <QObject>
 #include <QString>
 
 #include <atomic>
 #include <memory>
-#include <unordered_set>
 
 namespace dlm {
 
@@ -33,57 +33,60 @@ public:
 
     /** Thread-safe: cancels runs and steps with a ticket up to `ticket`; a running step finishes first. */
     void requestStop(quint64 ticket);
+    /** The session's timeline and cursor (engine thread only): what the GUI must be showing once idle. */
+    EngineState currentState() const;
 
 public Q_SLOTS:
     void loadModel(const QString &dir, dlm::ComputeDType dtype);
     void startSession(const QString &prompt, const dlm::GenerationSettings &settings);
-    /** One step forward: along history if the cursor is not at the tip, else a new denoising step. */
-    void step(quint64 ticket);
-    /** Steps until the canvas has no mask, `maxSteps` records were added (-1: no limit) or a stop. */
-    void run(quint64 ticket, int maxSteps);
-    /** Moves the session cursor; the GUI shows records itself, so nothing is emitted on success. */
-    void goTo(int index);
-    /** Moves the session cursor to a record of another branch (nothing emitted on success). */
-    void switchBranch(int branch, int index);
-    /**
-     * Applies `request` at record (branch, index): emits recordReady for the Edit record, then editApplied;
-     * a refused edit emits failed with the session's reason and changes nothing.
-     */
-    void applyEdit(quint64 id, const dlm::EditRequest &request, int branch, int index);
-    /** Continues a saved timeline on the loaded model at record (branch, index); emits sessionStarted. */
+    /** Continues a saved timeline on the loaded model at record (branch, index); emits stateChanged (Started). */
     void adoptTimeline(const dlm::Timeline &timeline, int branch, int index);
-    /** Takes an applied edit back (and anything computed after it); emits historyChanged. */
-    void undoEdit(const dlm::EditOutcome &outcome);
+
+    // Requests on the session. Each carries the cursor (branch, index) the GUI believes the engine is at and
+    // is refused, changing nothing, when the engine's cursor differs: the GUI and the engine never disagree
+    // silently. What a request changed comes back as stateChanged; a refusal as failed (or undoDone).
+
+    /** One step forward: along history if the cursor is not at the tip, else a new denoising step. */
+    void step(quint64 ticket, int branch, int index);
+    /** Steps until the canvas has no mask, `maxSteps` records were added (-1: no limit) or a stop. */
+    void run(quint64 ticket, int branch, int index, int maxSteps);
+    /** Moves the cursor to record `index` of `branch` (any branch); refused if there is no such record. */
+    void moveTo(int branch, int index);
+    /** Applies `request` at the cursor; emits stateChanged (Edited), then editApplied. */
+    void applyEdit(const dlm::EditRequest &request, int branch, int index);
+    /** Takes `edit` back, with the records computed after it; emits stateChanged (Undone), then undoDone. */
+    void undoEdit(quint64 id, const dlm::EditOutcome &edit, int branch, int index);
+    /** Puts back what an undo took out; emits stateChanged (Redone), then undoDone. */
+    void redoEdit(quint64 id, const dlm::DetachedPtr &detached, int branch, int index);
 
 Q_SIGNALS:
     void loadProgress(double fraction, const QString &text);
     void modelLoaded(const dlm::ModelInfo &info);
-    void sessionStarted(const dlm::SessionSnapshot &snapshot);
-    void recordReady(const dlm::RecordUpdate &update);
+    /** The timeline or the cursor changed; `state` is the whole result. */
+    void stateChanged(const dlm::EngineState &state);
     void runStarted();
     /** A run ended: the canvas is complete, the step limit was reached, or it was stopped. */
     void finished(bool stopped);
     void failed(const QString &message);
     void editApplied(const dlm::EditOutcome &outcome);
-    /** The timeline lost records (undo); the snapshot is the whole timeline and the cursor. */
-    void historyChanged(const dlm::SessionSnapshot &snapshot);
+    /** The answer to undoEdit or redoEdit, successful or not. */
+    void undoDone(const dlm::UndoReply &reply);
     /** Emitted after every request, successful or not, so the owner can count what is still queued. */
     void requestDone();
 
 private:
     bool cancelled(quint64 ticket) const { return ticket <= m_stopTicket.load(); }
-    void emitCurrent();
-    SessionSnapshot snapshot() const;
-    /** Makes `session` the current one and announces it with sessionStarted. */
+    /** Why a request made at (branch, index) cannot apply now (no session, another cursor); empty if it can. */
+    QString cursorProblem(int branch, int index) const;
+    void emitState(EngineState::Cause cause, int fromBranch, int fromIndex);
+    Status applyToSession(const EditRequest &request, int *written);
+    /** Makes `session` the current one and announces it (Started). */
     void takeSession(std::unique_ptr<Session> session);
-    template <typename Fn>
-    void guarded(const char *what, Fn &&fn);
+    template<typename Fn> void guarded(const char *what, Fn &&fn);
 
     LoadedModel m_loaded;
     std::unique_ptr<Session> m_session;
-    std::unordered_set<int32_t> m_sentPieces;
-    int m_knownBranches = 0;
-    std::atomic<quint64> m_stopTicket{0};
+    std::atomic<quint64> m_stopTicket {0};
 };
 
 } // namespace dlm

@@ -30,7 +30,8 @@ CanvasFigure::CanvasFigure(const Timeline &timeline, int branch)
     : m_document(std::make_unique<TimelineDocument>())
     , m_view(std::make_unique<CanvasView>())
 {
-    m_document->reset(SessionSnapshot {timeline, branch, 0});
+    m_document->loadReplay(timeline, QString());
+    m_document->setBranch(branch, 0);
     const TimelineDocument *doc = m_document.get();
     m_view->setAttribute(Qt::WA_DontShowOnScreen);
     m_view->setPalette(figurePalette());

@@ -193,6 +193,15 @@ void GenerationPanel::setSettings(const GenerationSettings &settings)
     refresh();
 }
 
+void GenerationPanel::setRun(const QString &prompt, const GenerationSettings &settings)
+{
+    GenerationSettings run = settings;
+    run.dtype = m_modelDType;
+    m_form->setSettings(run);
+    setPrompt(prompt);
+    refresh();
+}
+
 void GenerationPanel::setMaxSequenceLength(int length)
 {
     m_maxSequenceLength = std::max(0, length);

@@ -52,6 +52,11 @@ public:
     GenerationSettings settings() const;
     /** Shows `settings` in every field and the precision picker; MainWindow passes the model's defaults. */
     void setSettings(const GenerationSettings &settings);
+    /**
+     * Shows the prompt and settings of an opened timeline, so Start reruns what is on screen. The precision
+     * stays the loaded model's: it is how the model was loaded, not a setting of the run.
+     */
+    void setRun(const QString &prompt, const GenerationSettings &settings);
     /** The model's max_sequence_length, checked against prompt + gen length; 0 = no model, no check. */
     void setMaxSequenceLength(int length);
     /** Counts the prompt's tokens, so the length check includes the prompt; unset, only gen length is checked. */

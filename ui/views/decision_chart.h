@@ -69,7 +69,7 @@ public Q_SLOTS:
     void setCurrentIndex(int index);
 
 Q_SIGNALS:
-    /** A user clicked a bar: the lead's wiring selects that position (e.g. in the token inspector). */
+    /** A user clicked a bar: ViewSync selects that position in every view. */
     void positionClicked(int position);
 
 private:

@@ -70,7 +70,7 @@ public Q_SLOTS:
     void setSelectedPosition(int position);
 
 Q_SIGNALS:
-    /** A user clicked a cell: the lead's wiring jumps to that record and selects that position. */
+    /** A user clicked a cell: ViewSync shows that record and selects that position. */
     void cellClicked(int recordIndex, int position);
 
 protected:

@@ -54,7 +54,7 @@ public Q_SLOTS:
     void setCurrentIndex(int index);
 
 Q_SIGNALS:
-    /** A user clicked a chart: the lead's wiring jumps to that record. */
+    /** A user clicked a chart: ViewSync shows that record. */
     void recordClicked(int index);
 
 private:

@@ -67,7 +67,7 @@ public Q_SLOTS:
     void setPosition(int position);
 
 Q_SIGNALS:
-    /** A user double-clicked a top-k row: the lead's wiring may offer it as a replacement token. */
+    /** A user double-clicked a top-k row: ViewSync turns it into an edit that puts this token there. */
     void candidateActivated(int position, int tokenId);
 
 private:

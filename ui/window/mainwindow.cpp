@@ -119,13 +119,13 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_engine, &EngineController::loadProgress, this, &MainWindow::onLoadProgress);
     connect(m_engine, &EngineController::modelLoaded, this, &MainWindow::onModelLoaded);
     connect(m_engine, &EngineController::failed, this, &MainWindow::onFailed);
-    connect(m_engine, &EngineController::sessionStarted, m_document, &TimelineDocument::reset);
-    connect(m_engine, &EngineController::recordReady, m_document, &TimelineDocument::applyUpdate);
+    connect(m_engine, &EngineController::stateChanged, m_document, &TimelineDocument::applyState);
     connect(m_engine, &EngineController::finished, this,
         [this](bool stopped) { showStatus(stopped ? tr("Stopped.") : tr("Run finished.")); });
     connect(m_edits, &EditController::message, this, &MainWindow::showStatus);
     connect(m_files, &SessionFiles::message, this, &MainWindow::showStatus);
     connect(m_files, &SessionFiles::fileChanged, this, &MainWindow::updateTitle);
+    connect(m_files, &SessionFiles::runOpened, m_panel, &GenerationPanel::setRun);
     connect(m_edits->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     connect(m_document, &TimelineDocument::timelineReset, this, &MainWindow::updateTitle);
     connect(m_document, &TimelineDocument::currentChanged, this, &MainWindow::onCurrentChanged);
@@ -212,9 +212,8 @@ void MainWindow::createMenus()
     QAction *exportAction = file->addAction(tr("&Export…"));
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportAction->setToolTip(tr("JSON, CSV, HTML player, Markdown/LaTeX, PNG/SVG/PDF figures, GIF or frames"));
-    connect(exportAction, &QAction::triggered, this, [this] {
-        ExportDialog::run(this, m_document->timeline(), m_document->branch(), m_document->index());
-    });
+    connect(exportAction, &QAction::triggered, this,
+        [this] { ExportDialog::run(this, m_document->timeline(), m_document->branch(), m_document->index()); });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
@@ -224,7 +223,7 @@ void MainWindow::createMenus()
         exportAction->setEnabled(has);
         save->setEnabled(has);
         saveAs->setEnabled(has);
-        attach->setEnabled(has && !m_document->isLive() && m_modelLoaded);
+        attach->setEnabled(has && !m_document->isLive() && m_engine->isModelLoaded());
     };
     connect(m_document, &TimelineDocument::timelineReset, this, refreshFileActions);
     connect(m_engine, &EngineController::modelLoaded, this, refreshFileActions);
@@ -329,7 +328,7 @@ void MainWindow::loadModel(const QString &dir)
 
 void MainWindow::startSession()
 {
-    if (!m_modelLoaded) {
+    if (!m_engine->isModelLoaded()) {
         onFailed(tr("No model loaded: pick a model directory first."));
         return;
     }
@@ -361,9 +360,7 @@ void MainWindow::onLoadProgress(double fraction, const QString &text)
 
 void MainWindow::onModelLoaded(const ModelInfo &info)
 {
-    m_modelLoaded = true;
     m_modelName = info.name;
-    m_files->setModelLoaded(true);
     m_progress->hide();
     m_panel->setModelDirectory(info.dir);
     m_panel->addRecentModel(info.dir);
@@ -412,13 +409,13 @@ void MainWindow::onFailed(const QString &message)
 {
     m_progress->hide();
     showStatus(message, true);
-    if (!m_modelLoaded)
+    if (!m_engine->isModelLoaded())
         m_panel->setModelStatus(message, true);
 }
 
 void MainWindow::onCurrentChanged()
 {
-    if (!m_document->currentRecord() && m_modelLoaded)
+    if (!m_document->currentRecord() && m_engine->isModelLoaded())
         m_canvas->setPlaceholder(tr("Write a prompt and press Start."));
 }
 

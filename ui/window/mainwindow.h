@@ -104,7 +104,6 @@ private:
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;
     QString m_settingsFile; ///< where closeEvent saves; empty until restoreSettings (tests, screenshots)
-    bool m_modelLoaded = false;
 };
 
 } // namespace dlm
