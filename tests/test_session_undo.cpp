@@ -1,6 +1,7 @@
 // Taking edits back and making them again in a Session on a tiny random LLaDA model: undo detaches the
 // records an edit made (a branch tail or a whole forked branch), redo attaches the same records again, and
 // both refuse, changing nothing, when the history no longer fits. Also the piece table the session keeps.
+#include "core/base/compute_threads.h"
 #include "core/model/llada_model.h"
 #include "core/model/model_loader.h"
 #include "core/session/session.h"

@@ -3,6 +3,7 @@
 #include "ui/document/edit_controller.h"
 #include "ui/engine/engine_controller.h"
 #include "ui/document/timeline_document.h"
+#include "core/text/piece_text.h"
 #include "core/text/prompt.h"
 #include "core/timeline/timeline_json.h"
 
@@ -27,9 +28,13 @@ QString promptOf(const Timeline &t)
 {
     if (!t.promptText.empty())
         return QString::fromStdString(t.promptText);
-    std::string text;
+    std::vector<std::string> pieces;
     for (int32_t id : t.promptIds)
-        text += id == t.model.maskId ? std::string(kMaskAlias) : displayPiece(t.pieceOf(id));
+        pieces.push_back(id == t.model.maskId ? std::string() : t.pieceOf(id));
+    const std::vector<std::string> texts = sequenceTexts(pieces);
+    std::string text;
+    for (size_t i = 0; i < texts.size(); ++i)
+        text += t.promptIds[i] == t.model.maskId ? std::string(kMaskAlias) : texts[i];
     return QString::fromStdString(text).trimmed();
 }
 
