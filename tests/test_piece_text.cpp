@@ -52,6 +52,18 @@ private Q_SLOTS:
         QTest::newRow("unclosed") << QByteArray("<0x0A") << QByteArray("<0x0A");
         QTest::newRow("special") << QByteArray("<|mdm_mask|>") << QByteArray("<|mdm_mask|>");
         QTest::newRow("empty") << QByteArray() << QByteArray();
+        // Byte-level BPE: GPT-2's map spells a space U+0120 "Ġ" and a newline U+010A "Ċ"; "Ã©" is C3 A9, "é".
+        QTest::newRow("byte-level word") << QByteArray("\xC4\xA0the") << QByteArray(" the");
+        QTest::newRow("byte-level newlines") << QByteArray("\xC4\x8A\xC4\x8A") << QByteArray("\n\n");
+        QTest::newRow("byte-level tab") << QByteArray("\xC4\x89") << QByteArray("\t");
+        QTest::newRow("byte-level two-byte character") << QByteArray("\xC3\x83\xC2\xA9") << QByteArray("\xC3\xA9");
+        // A cut character has no text alone; the piece stays as spelled, like a byte piece from 0x80 up.
+        QTest::newRow("byte-level cut character") << QByteArray("\xC3\xA6\xC4\xAA") << QByteArray("\xC3\xA6\xC4\xAA");
+        // Sentencepiece pieces with letters of the map's range keep their reading: "é" alone is no UTF-8 byte
+        // sequence, and "ą" (U+0105) would stand for the control byte 0x05.
+        QTest::newRow("latin letter") << QByteArray("\xC3\xA9") << QByteArray("\xC3\xA9");
+        QTest::newRow("latin extended letter") << QByteArray("\xC4\x85") << QByteArray("\xC4\x85");
+        QTest::newRow("unused id") << QByteArray("<unused 7>") << QByteArray("<unused 7>");
     }
     void onePiece()
     {
@@ -95,6 +107,13 @@ private Q_SLOTS:
         QTest::newRow("largest code point")
             << QByteArray("<0xF4> <0x8F> <0xBF> <0xBF>") << bytes("\xF4\x8F\xBF\xBF|||");
         QTest::newRow("bad lead then good") << QByteArray("<0xFF> <0xC3> <0xA9>") << bytes("<0xFF>|\xC3\xA9|");
+        // "我" is E6 88 91: byte-level "æĪ" (E6 88) then "ĳ" (U+0133, byte 0x91).
+        QTest::newRow("byte-level character across pieces")
+            << QByteArray("\xC4\xA0\xC3\xA6\xC4\xAA \xC4\xB3 x") << bytes(" \xE6\x88\x91||x");
+        QTest::newRow("byte-level cut by a mask")
+            << QByteArray("\xC3\xA6\xC4\xAA _ \xC4\xB3") << QByteArray("\xC3\xA6\xC4\xAA||\xC4\xB3");
+        QTest::newRow("byte-level then sentencepiece word")
+            << bytes(std::string("\xC4\xA0" "a ") + kWordStart + "b") << QByteArray(" a| b");
     }
     void sequence()
     {

@@ -1,5 +1,8 @@
 #include "core/text/piece_text.h"
 
+#include "core/text/byte_level.h"
+#include "core/text/utf8.h"
+
 namespace dlm {
 
 namespace {
@@ -49,6 +52,35 @@ size_t utf8Length(const std::vector<int> &bytes, size_t at)
     return length;
 }
 
+/**
+ * The bytes a piece stands for when it reads as a byte-level BPE piece ("Ġthe", "Ċ", "æĪ"): every character is
+ * in GPT-2's byte map and no byte is a control other than tab, newline and carriage return. A sentencepiece
+ * piece fails the test through its "▁" or a letter outside the map, and a Latin Extended-A letter such as "ą"
+ * through the control byte it would stand for, so those keep their sentencepiece reading.
+ */
+bool byteLevelBytes(const std::string &piece, std::string &bytes)
+{
+    if (piece.empty() || !fromByteLevel(piece, bytes))
+        return false;
+    for (char c : bytes) {
+        const unsigned char b = static_cast<unsigned char>(c);
+        if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7F)
+            return false;
+    }
+    return true;
+}
+
+/** The bytes of a piece for joining with its neighbours: a byte piece's byte, or byte-level bytes. */
+bool pieceBytes(const std::string &piece, std::string &bytes)
+{
+    const int byte = pieceByte(piece);
+    if (byte >= 0) {
+        bytes.assign(1, static_cast<char>(byte));
+        return true;
+    }
+    return byteLevelBytes(piece, bytes);
+}
+
 } // namespace
 
 int pieceByte(const std::string &piece)
@@ -66,6 +98,11 @@ std::string pieceText(const std::string &piece)
         return piece;
     if (byte >= 0)
         return std::string(1, static_cast<char>(byte));
+    // A byte-level piece whose bytes are whole characters is shown as them ("Ġthe" is " the"); one that holds
+    // part of a character stays as spelled, since alone it has no text.
+    std::string bytes;
+    if (!isAscii(piece) && byteLevelBytes(piece, bytes))
+        return isValidUtf8(bytes) ? bytes : piece;
     const std::string wordStart = kWordStart;
     std::string out;
     out.reserve(piece.size());
@@ -82,20 +119,41 @@ std::string pieceText(const std::string &piece)
 std::vector<std::string> sequenceTexts(const std::vector<std::string> &pieces)
 {
     std::vector<std::string> texts(pieces.size());
-    std::vector<int> bytes(pieces.size());
-    for (size_t i = 0; i < pieces.size(); ++i)
-        bytes[i] = pieceByte(pieces[i]);
+    std::string bytes;
     for (size_t i = 0; i < pieces.size();) {
-        // A non-byte piece reads -1, below every lead and continuation byte, so it ends a run by itself.
-        const size_t length = bytes[i] >= 0x80 ? utf8Length(bytes, i) : 0;
-        if (length == 0) {
+        // A run of pieces that all stand for bytes (byte pieces, byte-level pieces) is read as one UTF-8 text;
+        // each character goes to the piece where it starts. Any other piece, or an empty one, ends a run.
+        std::string runBytes;
+        std::vector<size_t> owner; // piece index of each byte of the run
+        size_t end = i;
+        while (end < pieces.size() && pieceBytes(pieces[end], bytes)) {
+            runBytes += bytes;
+            owner.insert(owner.end(), bytes.size(), end);
+            ++end;
+        }
+        if (end == i) {
             texts[i] = pieceText(pieces[i]);
             ++i;
             continue;
         }
-        for (size_t k = 0; k < length; ++k)
-            texts[i] += static_cast<char>(bytes[i + k]);
-        i += length; // the continuing positions keep ""
+        std::vector<int> asInts(runBytes.begin(), runBytes.end());
+        for (int &b : asInts)
+            b &= 0xFF;
+        std::vector<bool> broken(pieces.size(), false);
+        for (size_t k = 0; k < asInts.size();) {
+            const size_t length = asInts[k] < 0x80 ? 1 : utf8Length(asInts, k);
+            if (length == 0) {
+                broken[owner[k]] = true; // part of a character cut off by a gap or the sequence's end
+                ++k;
+                continue;
+            }
+            texts[owner[k]].append(runBytes, k, length);
+            k += length;
+        }
+        for (size_t p = i; p < end; ++p)
+            if (broken[p])
+                texts[p] = pieceText(pieces[p]);
+        i = end;
     }
     return texts;
 }

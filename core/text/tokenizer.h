@@ -1,6 +1,6 @@
 #pragma once
-// Text <-> token ids. One interface so that sentencepiece (tokenizer.model) and, later, Hugging Face
-// tokenizer.json implementations sit side by side and the rest of the engine never knows which it has.
+// Text <-> token ids. One interface so that sentencepiece (tokenizer.model) and Hugging Face (tokenizer.json,
+// vocab.json + merges.txt) tokenizers sit side by side and the rest of the engine never knows which it has.
 
 #include "core/base/result.h"
 
@@ -17,9 +17,14 @@ class Tokenizer
 public:
     virtual ~Tokenizer() = default;
 
+    /** The ids of `text`, without the special tokens (bos) a post-processor would add around it. */
     virtual std::vector<int32_t> encode(const std::string &text) const = 0;
+    /** The text of `ids`; bytes cut across tokens are joined before they are read as UTF-8. */
     virtual std::string decode(const std::vector<int32_t> &ids) const = 0;
-    /** The piece string of one id, e.g. "▁the"; empty for ids outside the vocabulary. */
+    /**
+     * The piece string of one id as the vocabulary spells it, e.g. "▁the" or byte-level "Ġthe"; piece_text.h
+     * turns it into shown text. Ids past the vocabulary give "" (sentencepiece) or "<unused N>" (Hugging Face).
+     */
     virtual std::string piece(int32_t id) const = 0;
     /** The id of a piece, or -1 if the vocabulary has no such piece. */
     virtual int32_t pieceToId(const std::string &piece) const = 0;
@@ -32,7 +37,8 @@ public:
 };
 
 /**
- * Loads the tokenizer of a model directory: `tokenizer.model` (sentencepiece, through the plugin).
+ * Loads the tokenizer of a model directory, the first it has of `tokenizer.json`, `vocab.json` + `merges.txt`
+ * and `tokenizer.model` (sentencepiece, through the plugin).
  * The message names the file and what was wrong.
  */
 Result<std::shared_ptr<Tokenizer>> loadTokenizer(const std::string &modelDir);

@@ -1,0 +1,96 @@
+#pragma once
+// Reading tokenizer.json: typed field access that names the JSON path of whatever is missing or wrong. The
+// builders throw HfFormatError deep inside the tree; HfTokenizer's loader catches it once and turns it into a
+// Result carrying "file: path: what", so no stage needs to pass errors up by hand.
+
+#include "core/base/result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace dlm {
+
+/** A tokenizer file that does not say what the engine needs; the message starts with the JSON path. */
+class HfFormatError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/** "path.key", or "key" at the top level. */
+inline std::string hfPath(const std::string &path, const std::string &key)
+{
+    return path.empty() ? key : path + "." + key;
+}
+
+[[noreturn]] inline void hfFail(const std::string &path, const std::string &what)
+{
+    throw HfFormatError(path + ": " + what);
+}
+
+/** The member `key` of object `j`, which must be present and not null. */
+inline const nlohmann::json &hfRequire(const nlohmann::json &j, const std::string &path, const char *key)
+{
+    if (!j.is_object())
+        hfFail(path, "expected an object");
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        hfFail(hfPath(path, key), "missing");
+    return *it;
+}
+
+inline std::string hfString(const nlohmann::json &j, const std::string &path, const char *key)
+{
+    const nlohmann::json &v = hfRequire(j, path, key);
+    if (!v.is_string())
+        hfFail(hfPath(path, key), "expected a string");
+    return v.get<std::string>();
+}
+
+/** An optional string member: `fallback` when absent or null. */
+inline std::string hfStringOr(
+    const nlohmann::json &j, const std::string &path, const char *key, const std::string &fallback)
+{
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        return fallback;
+    if (!it->is_string())
+        hfFail(hfPath(path, key), "expected a string");
+    return it->get<std::string>();
+}
+
+inline bool hfBoolOr(const nlohmann::json &j, const std::string &path, const char *key, bool fallback)
+{
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        return fallback;
+    if (!it->is_boolean())
+        hfFail(hfPath(path, key), "expected true or false");
+    return it->get<bool>();
+}
+
+inline long long hfIntOr(const nlohmann::json &j, const std::string &path, const char *key, long long fallback)
+{
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        return fallback;
+    if (!it->is_number_integer())
+        hfFail(hfPath(path, key), "expected an integer");
+    return it->get<long long>();
+}
+
+/** The array member `key`. */
+inline const nlohmann::json &hfArray(const nlohmann::json &j, const std::string &path, const char *key)
+{
+    const nlohmann::json &v = hfRequire(j, path, key);
+    if (!v.is_array())
+        hfFail(hfPath(path, key), "expected an array");
+    return v;
+}
+
+/** Parses the JSON file at `path`; the message names the file and, for bad JSON, where parsing stopped. */
+Result<nlohmann::json> readJsonFile(const std::string &path);
+
+} // namespace dlm

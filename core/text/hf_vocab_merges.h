@@ -1,0 +1,17 @@
+#pragma once
+// The older Hugging Face layout, vocab.json + merges.txt (+ added_tokens.json and tokenizer_config.json's
+// added_tokens_decoder), as Dream, DiffuCoder and GPT-2 checkpoints ship it. It carries no pipeline of its
+// own: the rules come from the tokenizer class, Qwen2's (NFC, Qwen2's word regex, byte-level BPE) when
+// tokenizer_config.json names a Qwen2 tokenizer, GPT-2's otherwise.
+
+#include "core/text/hf_tokenizer.h"
+
+namespace dlm {
+
+/** Loads the vocab.json + merges.txt tokenizer of directory `dir`; the message names the file at fault. */
+Result<std::shared_ptr<HfTokenizer>> loadVocabMergesTokenizer(const std::string &dir);
+
+/** The tokenizer.json equivalent of such a directory (exposed for tests). */
+Result<nlohmann::json> vocabMergesToTokenizerJson(const std::string &dir, nlohmann::json *config);
+
+} // namespace dlm
