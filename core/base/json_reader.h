@@ -18,6 +18,7 @@
 // must never see.
 
 #include "core/base/result.h"
+#include "core/base/utf8.h" // isValidUtf8, which readers use on strings they pass on
 
 #include <nlohmann/json.hpp>
 
@@ -125,7 +126,5 @@ private:
     std::string m_error;
 };
 
-/** True if `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF). */
-bool isValidUtf8(const std::string &s);
 
 } // namespace dlm

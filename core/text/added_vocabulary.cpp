@@ -1,7 +1,7 @@
 #include "core/text/added_vocabulary.h"
 
 #include "core/text/unicode_props.h"
-#include "core/text/utf8.h"
+#include "core/base/utf8.h"
 
 namespace dlm {
 

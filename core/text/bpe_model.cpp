@@ -1,7 +1,7 @@
 #include "core/text/bpe_model.h"
 
 #include "core/text/hf_json.h"
-#include "core/text/utf8.h"
+#include "core/base/utf8.h"
 
 #include <cstdio>
 #include <queue>
@@ -44,9 +44,7 @@ BpeModel::BpeModel(const nlohmann::json &model, const std::string &path)
     if (!vocab.is_object())
         hfFail(hfPath(path, "vocab"), "expected an object of token: id");
     for (const auto &[token, id] : vocab.items()) {
-        if (!id.is_number_integer() || id.get<long long>() < 0 || id.get<long long>() > (1LL << 30))
-            hfFail(hfPath(path, "vocab") + "." + token, "expected a non-negative integer id");
-        const auto value = static_cast<int32_t>(id.get<long long>());
+        const int32_t value = hfId(id, hfPath(path, "vocab") + "." + token);
         m_vocab[token] = value;
         if (static_cast<size_t>(value) >= m_tokens.size()) {
             m_tokens.resize(value + 1);

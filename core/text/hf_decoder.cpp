@@ -5,7 +5,7 @@
 #include "core/text/hf_normalizer.h"
 #include "core/text/pcre_regex.h"
 #include "core/text/piece_text.h"
-#include "core/text/utf8.h"
+#include "core/base/utf8.h"
 
 namespace dlm {
 

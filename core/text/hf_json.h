@@ -1,8 +1,11 @@
 #pragma once
 // Reading tokenizer.json: typed field access that names the JSON path of whatever is missing or wrong. The
 // builders throw HfFormatError deep inside the tree; HfTokenizer's loader catches it once and turns it into a
-// Result carrying "file: path: what", so no stage needs to pass errors up by hand.
+// Result carrying "file: path: what", so no stage needs to pass errors up by hand. The rules are the project's
+// one set (core/base/json_reader.h): integral integers, real booleans, strings, the nesting limit; only the
+// way a failure travels (an exception out of a deep builder) is this file's own.
 
+#include "core/base/json_reader.h"
 #include "core/base/result.h"
 
 #include <nlohmann/json.hpp>
@@ -45,7 +48,7 @@ inline std::string hfString(const nlohmann::json &j, const std::string &path, co
 {
     const nlohmann::json &v = hfRequire(j, path, key);
     if (!v.is_string())
-        hfFail(hfPath(path, key), "expected a string");
+        hfFail(hfPath(path, key), "expected a string, got " + JsonReader::quote(v));
     return v.get<std::string>();
 }
 
@@ -57,7 +60,7 @@ inline std::string hfStringOr(
     if (it == j.end() || it->is_null())
         return fallback;
     if (!it->is_string())
-        hfFail(hfPath(path, key), "expected a string");
+        hfFail(hfPath(path, key), "expected a string, got " + JsonReader::quote(*it));
     return it->get<std::string>();
 }
 
@@ -67,7 +70,7 @@ inline bool hfBoolOr(const nlohmann::json &j, const std::string &path, const cha
     if (it == j.end() || it->is_null())
         return fallback;
     if (!it->is_boolean())
-        hfFail(hfPath(path, key), "expected true or false");
+        hfFail(hfPath(path, key), "expected true or false, got " + JsonReader::quote(*it));
     return it->get<bool>();
 }
 
@@ -76,9 +79,19 @@ inline long long hfIntOr(const nlohmann::json &j, const std::string &path, const
     const auto it = j.find(key);
     if (it == j.end() || it->is_null())
         return fallback;
-    if (!it->is_number_integer())
-        hfFail(hfPath(path, key), "expected an integer");
-    return it->get<long long>();
+    int64_t value = 0;
+    if (!JsonReader::asInteger(*it, &value))
+        hfFail(hfPath(path, key), "expected an integer, got " + JsonReader::quote(*it));
+    return value;
+}
+
+/** A token id: an integer (under the JSON reader's rules) from 0 to 2^30. */
+inline int32_t hfId(const nlohmann::json &v, const std::string &path)
+{
+    int64_t id = -1;
+    if (!JsonReader::asInteger(v, &id) || id < 0 || id > (int64_t(1) << 30))
+        hfFail(path, "expected a token id (an integer from 0 to 2^30), got " + JsonReader::quote(v));
+    return static_cast<int32_t>(id);
 }
 
 /** The array member `key`. */
@@ -86,11 +99,12 @@ inline const nlohmann::json &hfArray(const nlohmann::json &j, const std::string 
 {
     const nlohmann::json &v = hfRequire(j, path, key);
     if (!v.is_array())
-        hfFail(hfPath(path, key), "expected an array");
+        hfFail(hfPath(path, key), "expected an array, got " + JsonReader::typeName(v));
     return v;
 }
 
-/** Parses the JSON file at `path`; the message names the file and, for bad JSON, where parsing stopped. */
+/** Reads and parses the JSON file at `path` with parseJson() (the nesting limit included); the message names
+ *  the file and, for bad JSON, where parsing stopped. */
 Result<nlohmann::json> readJsonFile(const std::string &path);
 
 } // namespace dlm

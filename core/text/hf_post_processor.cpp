@@ -21,11 +21,9 @@ std::vector<int32_t> specialIds(const nlohmann::json &specials, const std::strin
     if (it == specials.end())
         hfFail(path, "special token '" + name + "' is not in special_tokens");
     std::vector<int32_t> ids;
-    for (const nlohmann::json &id : hfArray(*it, hfPath(hfPath(path, "special_tokens"), name), "ids")) {
-        if (!id.is_number_integer())
-            hfFail(path, "special token '" + name + "' has an id that is not an integer");
-        ids.push_back(id.get<int32_t>());
-    }
+    const std::string tokenPath = hfPath(hfPath(path, "special_tokens"), name);
+    for (const nlohmann::json &id : hfArray(*it, tokenPath, "ids"))
+        ids.push_back(hfId(id, hfPath(tokenPath, "ids")));
     return ids;
 }
 
@@ -74,9 +72,9 @@ HfPostProcessor makeTemplate(const nlohmann::json &j, const std::string &path)
 int32_t pairId(const nlohmann::json &j, const std::string &path, const char *key)
 {
     const nlohmann::json &pair = hfRequire(j, path, key);
-    if (!pair.is_array() || pair.size() != 2 || !pair[1].is_number_integer())
+    if (!pair.is_array() || pair.size() != 2)
         hfFail(hfPath(path, key), "expected [\"token\", id]");
-    return pair[1].get<int32_t>();
+    return hfId(pair[1], hfPath(path, key) + "[1]");
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 #include "core/text/hf_tokenizer.h"
 
 #include "core/text/hf_json.h"
-#include "core/text/utf8.h"
+#include "core/base/utf8.h"
 
 #include <fstream>
 #include <sstream>
@@ -39,11 +39,7 @@ Result<nlohmann::json> readJsonFile(const std::string &path)
         return Result<nlohmann::json>::failure(path + ": cannot be read");
     std::ostringstream buffer;
     buffer << in.rdbuf();
-    try {
-        return nlohmann::json::parse(buffer.str());
-    } catch (const nlohmann::json::parse_error &e) {
-        return Result<nlohmann::json>::failure(path + ": not valid JSON: " + e.what());
-    }
+    return parseJson(buffer.str(), path);
 }
 
 Result<std::shared_ptr<HfTokenizer>> HfTokenizer::loadFile(const std::string &path)

@@ -95,8 +95,10 @@ Result<nlohmann::json> vocabMergesToTokenizerJson(const std::string &dir, nlohma
         if (!list)
             return list;
         for (const auto &[content, id] : list->items()) {
-            if (!id.is_number_integer())
-                return R::failure(addedPath + ": " + content + ": expected an integer id");
+            int64_t value = -1;
+            if (!JsonReader::asInteger(id, &value) || value < 0)
+                return R::failure(addedPath + ": " + JsonReader::child(JsonReader::root(), content) +
+                                  ": expected a token id, got " + JsonReader::quote(id));
             if (seen.insert(content).second)
                 added.push_back({{"id", id}, {"content", content}, {"special", true}, {"normalized", false}});
         }

@@ -1,7 +1,7 @@
 #include "core/text/piece_text.h"
 
 #include "core/text/byte_level.h"
-#include "core/text/utf8.h"
+#include "core/base/utf8.h"
 
 namespace dlm {
 

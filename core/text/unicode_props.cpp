@@ -1,6 +1,6 @@
 #include "core/text/unicode_props.h"
 
-#include "core/text/utf8.h"
+#include "core/base/utf8.h"
 
 #include <unicode/bytestream.h>
 #include <unicode/locid.h>
