@@ -23,6 +23,7 @@
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QStandardPaths>
@@ -34,6 +35,9 @@ namespace dlm {
 namespace {
 
 const QString kCancelled = QStringLiteral("export cancelled");
+const QString kFormatKey = QStringLiteral("export/format");
+const QString kFolderKey = QStringLiteral("export/folder");
+const QString kDefaultName = QStringLiteral("dlmstudio-export");
 
 struct FormatInfo
 {
@@ -203,9 +207,7 @@ ExportDialog::ExportDialog(const Timeline &timeline, int branch, int index, QWid
     layout->addLayout(m_form);
     layout->addWidget(buttons);
 
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    m_path->setText(
-        QDir(folder.isEmpty() ? QDir::homePath() : folder).filePath(QStringLiteral("dlmstudio-export.json")));
+    m_path->setText(QDir(defaultFolder()).filePath(kDefaultName + QStringLiteral(".json")));
     m_branch->setCurrentIndex(std::clamp(branch, 0, std::max(0, m_timeline.branchCount() - 1)));
     updateRecordRange();
     m_record->setValue(index);
@@ -234,8 +236,41 @@ void ExportDialog::run(QWidget *parent, const Timeline &timeline, int branch, in
             parent, tr("Export"), tr("There is nothing to export yet: run or open a timeline first."));
         return;
     }
+    // Named explicitly, as RecentModels does, so the choices land in the same file however the GUI started.
+    QSettings settings(QStringLiteral("DLM Studio"), QStringLiteral("DLM Studio"));
     ExportDialog dialog(timeline, branch, index, parent);
-    dialog.exec();
+    dialog.restoreChoices(settings);
+    if (dialog.exec() == QDialog::Accepted)
+        dialog.rememberChoices(settings);
+}
+
+QString ExportDialog::defaultFolder()
+{
+    const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    for (const QString &candidate : {documents, QDir::homePath()}) {
+        if (!candidate.isEmpty() && QFileInfo(candidate).isDir())
+            return QDir::cleanPath(candidate);
+    }
+    return QDir::currentPath();
+}
+
+void ExportDialog::restoreChoices(const QSettings &settings)
+{
+    const QString storedFormat = settings.value(kFormatKey).toString();
+    if (m_format->findData(storedFormat) >= 0)
+        setFormat(storedFormat); // also gives the path the format's suffix
+    const QString folder = settings.value(kFolderKey).toString();
+    if (folder.isEmpty() || !QFileInfo(folder).isDir())
+        return;
+    const QString suffix = format() == QLatin1String("frames") ? QString() : QLatin1Char('.') + format();
+    m_path->setText(QDir(folder).filePath(kDefaultName + suffix));
+}
+
+void ExportDialog::rememberChoices(QSettings &settings) const
+{
+    settings.setValue(kFormatKey, format());
+    // The frames' path is a folder of its own; its parent is where the next export goes, as for a file.
+    settings.setValue(kFolderKey, QFileInfo(m_path->text()).absolutePath());
 }
 
 void ExportDialog::setFormat(const QString &format)

@@ -14,6 +14,7 @@ class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QSettings;
 class QSpinBox;
 
 namespace dlm {
@@ -31,8 +32,23 @@ public:
     /** `branch` and `index` are the record on screen: the defaults for branch and record. */
     ExportDialog(const Timeline &timeline, int branch, int index, QWidget *parent = nullptr);
 
-    /** What File > Export... calls: shows the dialog modally and runs the export the user chooses. */
+    /**
+     * What File > Export... calls: shows the dialog modally with the format and folder of the last export
+     * (from the application's settings) and runs the export the user chooses; a successful export is
+     * remembered for the next opening.
+     */
     static void run(QWidget *parent, const Timeline &timeline, int branch, int index);
+
+    /**
+     * Where exports go by default: the Documents folder if it exists, else the home folder, else the current
+     * directory. Never a folder that does not exist, which would make the first export fail.
+     */
+    static QString defaultFolder();
+
+    /** Takes the format and folder stored by rememberChoices(); a stored folder that is gone is skipped. */
+    void restoreChoices(const QSettings &settings);
+    /** Stores the format and the folder of the output path, for the next opening. */
+    void rememberChoices(QSettings &settings) const;
 
     // The choices, for tests and for callers that preset them.
     void setFormat(const QString &format);

@@ -1,5 +1,6 @@
 #include "ui/panels/sampler_form.h"
 
+#include "ui/panels/wheel_guard.h"
 #include "core/base/compute_environment.h"
 
 #include <QCheckBox>
@@ -144,6 +145,11 @@ SamplerForm::SamplerForm(QWidget *parent)
     layout->addWidget(sampling);
     layout->addWidget(m_advancedToggle);
     layout->addWidget(m_advanced);
+
+    // The form sits in a scrolling panel: the wheel scrolls it unless a field was clicked into first.
+    for (QWidget *field : std::initializer_list<QWidget *> {
+             m_genLength, m_blockLength, m_steps, m_tau, m_temperature, m_measure, m_cfgScale, m_topK, m_threads})
+        installWheelGuard(field);
 
     setAdvancedOpen(false);
     setSettings(GenerationSettings {});

@@ -1,6 +1,10 @@
 #include "ui/panels/step_controls.h"
 
+#include "ui/panels/transport_icons.h"
+#include "ui/panels/wheel_guard.h"
+
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -25,17 +29,20 @@ QPushButton *button(const QString &text, const QString &tip)
 
 } // namespace
 
-StepControls::StepControls(QWidget *parent) : QWidget(parent)
+StepControls::StepControls(QWidget *parent)
+    : QWidget(parent)
 {
-    // Standard icons: the skip glyphs (U+23EE/U+23ED) are missing from many desktop fonts.
+    // Drawn icons: the skip glyphs (U+23EE/U+23ED) are missing from many desktop fonts, and the style's
+    // pictures do not follow a dark palette.
     m_first = button(QString(), tr("First record: the canvas before any step (Home)"));
-    m_first->setIcon(style()->standardIcon(QStyle::SP_MediaSkipBackward));
     m_first->setAccessibleName(tr("First record"));
     m_last = button(QString(), tr("Last record computed on this branch (End)"));
-    m_last->setIcon(style()->standardIcon(QStyle::SP_MediaSkipForward));
     m_last->setAccessibleName(tr("Last record"));
+    updateIcons();
     m_speed = new QComboBox;
     m_speed->setFocusPolicy(Qt::NoFocus);
+    // It never has focus, so the wheel never changes the speed: only a click and a choice do.
+    installWheelGuard(m_speed);
     m_speed->setToolTip(tr("How fast Run plays: records per second, or as fast as the model computes"));
     m_speed->addItem(tr("max speed"), 0.0);
     for (double v : {30.0, 10.0, 5.0, 2.0, 1.0, 0.5})
@@ -52,7 +59,8 @@ StepControls::StepControls(QWidget *parent) : QWidget(parent)
     m_position = new QLabel;
     m_position->setTextInteractionFlags(Qt::TextSelectableByMouse);
     // Wide enough for "step 1000 / 1000, masked 1000" so the slider does not jump as the text changes.
-    m_position->setMinimumWidth(m_position->fontMetrics().horizontalAdvance(QStringLiteral("step 0000 / 0000, masked 0000")));
+    m_position->setMinimumWidth(
+        m_position->fontMetrics().horizontalAdvance(QStringLiteral("step 0000 / 0000, masked 0000")));
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -77,7 +85,7 @@ StepControls::StepControls(QWidget *parent) : QWidget(parent)
     connect(m_stop, &QPushButton::clicked, this, &StepControls::stopRequested);
     connect(m_slider, &QSlider::valueChanged, this, &StepControls::indexRequested);
 
-    setState(PlaybackState{});
+    setState(PlaybackState {});
 }
 
 double StepControls::speed() const
@@ -119,6 +127,20 @@ void StepControls::setState(const PlaybackState &s)
     const QString planned = s.plannedSteps > 0 ? QString::number(s.plannedSteps) : QStringLiteral("?");
     m_position->setText(tr("step %1 / %2, masked %3").arg(s.denoiseStep).arg(planned).arg(s.masked));
     m_position->setToolTip(tr("record %1 of %2").arg(s.index).arg(s.count - 1));
+}
+
+void StepControls::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
+        updateIcons();
+    QWidget::changeEvent(event);
+}
+
+void StepControls::updateIcons()
+{
+    const int size = style()->pixelMetric(QStyle::PM_ButtonIconSize, nullptr, this);
+    m_first->setIcon(transportIcon(TransportGlyph::SkipToFirst, palette(), size));
+    m_last->setIcon(transportIcon(TransportGlyph::SkipToLast, palette(), size));
 }
 
 QString StepControls::positionText() const

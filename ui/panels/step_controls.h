@@ -40,7 +40,13 @@ Q_SIGNALS:
     void stopRequested();
     void indexRequested(int index);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    /** Redraws the first/last glyphs in the current palette's colours. */
+    void updateIcons();
+
     QPushButton *m_first = nullptr;
     QPushButton *m_last = nullptr;
     QComboBox *m_speed = nullptr;

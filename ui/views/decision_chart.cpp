@@ -1,6 +1,8 @@
 #include "ui/views/decision_chart.h"
 
 #include "ui/views/color_maps.h"
+#include "ui/views/measure_labels.h"
+#include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"
 #include "core/text/piece_text.h"
@@ -22,23 +24,15 @@ namespace {
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
-QString measureLabel(ConfidenceMeasure measure)
-{
-    switch (measure) {
-    case ConfidenceMeasure::LowConfidence: return DecisionChart::tr("confidence: p(candidate)");
-    case ConfidenceMeasure::Random: return DecisionChart::tr("confidence: random draw");
-    case ConfidenceMeasure::Margin: return DecisionChart::tr("confidence: p(top1) \u2212 p(top2)");
-    case ConfidenceMeasure::Entropy: return DecisionChart::tr("confidence: \u2212entropy (nats)");
-    }
-    return DecisionChart::tr("confidence");
-}
-
 QString fateName(DecisionChart::Fate fate)
 {
     switch (fate) {
-    case DecisionChart::Fate::Committed: return DecisionChart::tr("committed");
-    case DecisionChart::Fate::Remasked: return DecisionChart::tr("sent back to the mask");
-    case DecisionChart::Fate::Kept: return DecisionChart::tr("kept (locked)");
+    case DecisionChart::Fate::Committed:
+        return DecisionChart::tr("committed");
+    case DecisionChart::Fate::Remasked:
+        return DecisionChart::tr("sent back to the mask");
+    case DecisionChart::Fate::Kept:
+        return DecisionChart::tr("kept (locked)");
     }
     return {};
 }
@@ -55,9 +49,12 @@ QCPBars *makeBars(QCustomPlot *plot, const QString &name, const QPen &pen, const
 
 } // namespace
 
-DecisionChart::DecisionChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
+DecisionChart::DecisionChart(QWidget *parent)
+    : QWidget(parent)
+    , m_plot(new QCustomPlot(this))
 {
-    fillWithPlot(this, m_plot, 240, 160);
+    // Below about 220 px the bars, ticks and summary no longer share the height readably.
+    fillWithPlot(this, m_plot, 280, 220);
 
     m_plot->plotLayout()->insertRow(0);
     m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), font().pointSize()));
@@ -67,16 +64,16 @@ DecisionChart::DecisionChart(QWidget *parent) : QWidget(parent), m_plot(new QCus
     ticker->setTickStep(1.0);
     ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     m_plot->xAxis->setTicker(ticker);
-    m_plot->xAxis->setLabel(tr("rank (most confident first)"));
+    setAxisTitles(m_plot->xAxis, tr("rank (most confident first)"), tr("rank"));
     m_plot->xAxis->grid()->setVisible(false);
 
     // Solid for committed, hatched for remasked, cross-hatched for locked: readable in greyscale too.
-    m_committedBars = makeBars(m_plot, tr("committed"), QPen(colors::kNewThisStep.darker(150), 1.0),
-                               QBrush(colors::kNewThisStep));
-    m_remaskedBars = makeBars(m_plot, tr("sent back to the mask"), QPen(colors::kRemasked, 1.2),
-                              QBrush(colors::kRemasked, Qt::BDiagPattern));
-    m_keptBars = makeBars(m_plot, tr("kept (locked)"), QPen(colors::kLocked, 1.2),
-                          QBrush(colors::kLocked, Qt::DiagCrossPattern));
+    m_committedBars
+        = makeBars(m_plot, tr("committed"), QPen(colors::kNewThisStep.darker(150), 1.0), QBrush(colors::kNewThisStep));
+    m_remaskedBars = makeBars(
+        m_plot, tr("sent back to the mask"), QPen(colors::kRemasked, 1.2), QBrush(colors::kRemasked, Qt::BDiagPattern));
+    m_keptBars = makeBars(
+        m_plot, tr("kept (locked)"), QPen(colors::kLocked, 1.2), QBrush(colors::kLocked, Qt::DiagCrossPattern));
 
     putLegendBelow(m_plot, 2);
 
@@ -149,7 +146,7 @@ void DecisionChart::rebuild()
         else
             m_summary = head + tr(" (quota %1)").arg(record->quota);
     }
-    m_title->setText(m_summary);
+    setWrappedTitle(m_title, m_summary);
 
     for (Fate fate : {Fate::Committed, Fate::Remasked, Fate::Kept}) {
         QVector<double> keys, values;
@@ -169,7 +166,7 @@ void DecisionChart::rebuild()
 
     const int n = barCount();
     m_plot->xAxis->setRange(0.4, std::max(n, 1) + 0.6);
-    m_plot->yAxis->setLabel(measureLabel(m_settings.measure));
+    setAxisTitles(m_plot->yAxis, measureTitle(m_settings.measure), measureBriefTitle(m_settings.measure));
     // Probabilities and margins keep a fixed [0, 1] axis so steps compare at a glance.
     double lo = 0.0, hi = 1.0;
     for (const Bar &b : m_bars) {
@@ -192,8 +189,8 @@ void DecisionChart::rebuild()
         m_cutLabel->position->setType(QCPItemPosition::ptPlotCoords);
         m_cutLabel->position->setCoords(x, hi + 0.03 * (hi - lo));
         // Keep the label inside the plot when the cut sits near the right edge.
-        m_cutLabel->setPositionAlignment(quotaCut() * 2 > n ? (Qt::AlignRight | Qt::AlignVCenter)
-                                                            : (Qt::AlignLeft | Qt::AlignVCenter));
+        m_cutLabel->setPositionAlignment(
+            quotaCut() * 2 > n ? (Qt::AlignRight | Qt::AlignVCenter) : (Qt::AlignLeft | Qt::AlignVCenter));
         m_cutLabel->setText(tr("quota %1").arg(m_quota));
     } else if (m_cutMode == CutMode::Threshold) {
         m_cutLine->point1->setCoords(0.0, m_threshold);
@@ -226,8 +223,8 @@ void DecisionChart::collectBars(const StepRecord &record)
         m_bars.push_back(bar);
     }
     // Ties keep canvas order, which is also the order the sampler's stable sort breaks them in.
-    std::stable_sort(m_bars.begin(), m_bars.end(),
-                     [](const Bar &a, const Bar &b) { return a.confidence > b.confidence; });
+    std::stable_sort(
+        m_bars.begin(), m_bars.end(), [](const Bar &a, const Bar &b) { return a.confidence > b.confidence; });
 }
 
 void DecisionChart::placeCut(const StepRecord &record)
@@ -278,9 +275,12 @@ double DecisionChart::cutLineCoordinate() const
 QCPBars *DecisionChart::barsFor(Fate fate) const
 {
     switch (fate) {
-    case Fate::Committed: return m_committedBars;
-    case Fate::Remasked: return m_remaskedBars;
-    case Fate::Kept: return m_keptBars;
+    case Fate::Committed:
+        return m_committedBars;
+    case Fate::Remasked:
+        return m_remaskedBars;
+    case Fate::Kept:
+        return m_keptBars;
     }
     return m_remaskedBars;
 }
@@ -297,7 +297,8 @@ QString DecisionChart::barDetails(int bar) const
 {
     const Bar &b = m_bars.at(static_cast<size_t>(bar));
     const QString piece = QString::fromStdString(pieceText(m_pieceTable.pieceOf(b.candidate)));
-    QString s = tr("rank %1: position %2, candidate \"%3\" (id %4)").arg(bar + 1).arg(b.position).arg(piece).arg(b.candidate);
+    QString s
+        = tr("rank %1: position %2, candidate \"%3\" (id %4)").arg(bar + 1).arg(b.position).arg(piece).arg(b.candidate);
     s += QLatin1Char('\n') + tr("confidence %1").arg(b.confidence, 0, 'f', 4);
     if (m_settings.measure != ConfidenceMeasure::LowConfidence && !std::isnan(b.probability))
         s += QLatin1Char('\n') + tr("p(candidate) %1").arg(b.probability, 0, 'f', 4);

@@ -1,6 +1,8 @@
 #include "ui/views/heatmap_view.h"
 
 #include "ui/views/color_maps.h"
+#include "ui/views/measure_labels.h"
+#include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"
 #include "ui/window/theme_controller.h"
@@ -44,17 +46,6 @@ QCPColorGradient viridisGradient()
     return g;
 }
 
-QString measureLabel(ConfidenceMeasure measure)
-{
-    switch (measure) {
-    case ConfidenceMeasure::LowConfidence: return HeatmapView::tr("confidence: p(candidate)");
-    case ConfidenceMeasure::Random: return HeatmapView::tr("confidence: random draw");
-    case ConfidenceMeasure::Margin: return HeatmapView::tr("confidence: p(top1) \u2212 p(top2)");
-    case ConfidenceMeasure::Entropy: return HeatmapView::tr("confidence: \u2212entropy (nats)");
-    }
-    return HeatmapView::tr("confidence");
-}
-
 QSharedPointer<QCPAxisTickerFixed> integerTicker()
 {
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
@@ -74,19 +65,23 @@ QPen coreStroke()
     return QPen(QColor(Qt::white), 1.5);
 }
 
-// Block lines run mostly through blank cells (light grey), so they are dark.
-QPen blockPen()
+// Block lines run mostly through blank cells, which are a shade off the background: the plot's ink (dark on
+// light, light on dark) stands out from them in either theme.
+QPen blockPen(const QColor &ink)
 {
-    return QPen(QColor(0x30, 0x30, 0x30), 1.5, Qt::DashLine);
+    return QPen(ink, 1.5, Qt::DashLine);
 }
 
 } // namespace
 
-HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
+HeatmapView::HeatmapView(QWidget *parent)
+    : QWidget(parent)
+    , m_plot(new QCustomPlot(this))
 {
-    fillWithPlot(this, m_plot, 240, 160);
+    // The colour bar's title runs along the map's height: below about 200 px even its brief form is cut.
+    fillWithPlot(this, m_plot, 280, 200);
 
-    m_plot->xAxis->setLabel(tr("record (denoising step)"));
+    setAxisTitles(m_plot->xAxis, tr("record (denoising step)"), tr("record"));
     m_plot->yAxis->setLabel(tr("position"));
     // Text reads top to bottom, so the first position sits on top.
     m_plot->yAxis->setRangeReversed(true);
@@ -102,8 +97,13 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent), m_plot(new QCustomP
     m_scale->setGradient(viridisGradient());
     m_scale->setType(QCPAxis::atRight);
     m_scale->setBarWidth(12);
-    m_scale->axis()->setLabel(measureLabel(m_settings.measure));
-    m_plot->plotLayout()->addElement(0, 1, m_scale);
+    // Map and colour bar share a row of their own, so the legend row below spans the whole width.
+    QCPAxisRect *mapRect = m_plot->axisRect();
+    m_plot->plotLayout()->take(mapRect);
+    auto *mapRow = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(0, 0, mapRow);
+    mapRow->addElement(0, 0, mapRect);
+    mapRow->addElement(0, 1, m_scale);
     // The scale must be attached before any rescaleDataRange(), or the map rescales alone.
     m_map->setColorScale(m_scale);
     m_scale->setDataRange(QCPRange(0.0, 1.0));
@@ -117,9 +117,8 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent), m_plot(new QCustomP
     fitMarkers();
 
     // The legend explains the items too; entries for them come from empty graphs styled like the items.
-    auto *blockKey = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
-    blockKey->setName(tr("block boundary"));
-    blockKey->setPen(blockPen());
+    m_blockKey = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
+    m_blockKey->setName(tr("block boundary"));
     m_currentKey = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
     m_currentKey->setName(tr("current step"));
     m_currentKey->setPen(QPen(QColor(Qt::black), 2.5));
@@ -219,7 +218,7 @@ void HeatmapView::rebuild()
             m_commits->addData(r, p);
     }
 
-    m_scale->axis()->setLabel(measureLabel(m_settings.measure));
+    setAxisTitles(m_scale->axis(), measureTitle(m_settings.measure), measureBriefTitle(m_settings.measure));
     // Probabilities and margins have a natural [0, 1] scale that keeps colours comparable between runs;
     // minus the entropy has none, so it spans what the run produced.
     if (m_settings.measure == ConfidenceMeasure::Entropy && anyValue)
@@ -238,7 +237,7 @@ void HeatmapView::rebuild()
             if (start <= m_firstPosition || start >= m_endPosition)
                 continue;
             auto *line = new QCPItemStraightLine(m_plot);
-            line->setPen(blockPen());
+            line->setPen(blockPen(plotInk(palette())));
             line->setSelectable(false);
             line->point1->setCoords(0.0, start - 0.5);
             line->point2->setCoords(1.0, start - 0.5);
@@ -412,8 +411,14 @@ void HeatmapView::applyPalette()
     QCPColorGradient g = viridisGradient();
     g.setNanColor(blank);
     m_scale->setGradient(g);
-    m_blankKey->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, blank.darker(130), blank, 9));
+    // Outlined in the ink, so the key shows even where its fill is a shade off the background.
+    QColor outline = plotInk(palette());
+    outline.setAlpha(150);
+    m_blankKey->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, outline, blank, 9));
     m_currentKey->setPen(QPen(plotInk(palette()), 2.5));
+    m_blockKey->setPen(blockPen(plotInk(palette())));
+    for (QCPItemStraightLine *line : m_blockLines)
+        line->setPen(blockPen(plotInk(palette())));
 }
 
 } // namespace dlm

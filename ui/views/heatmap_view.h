@@ -91,6 +91,7 @@ private:
     QCPColorMap *m_map = nullptr;
     QCPColorScale *m_scale = nullptr;
     QCPGraph *m_blankKey = nullptr;
+    QCPGraph *m_blockKey = nullptr;
     QCPGraph *m_currentKey = nullptr;
     QCPGraph *m_commits = nullptr;
     QCPItemRect *m_currentHalo = nullptr;

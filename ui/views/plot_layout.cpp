@@ -1,5 +1,7 @@
 #include "ui/views/plot_layout.h"
 
+#include "ui/views/plot_fitting.h"
+
 #include <qcustomplot.h>
 
 #include <QVBoxLayout>
@@ -13,6 +15,7 @@ void fillWithPlot(QWidget *owner, QCustomPlot *plot, int minWidth, int minHeight
     layout->addWidget(plot);
     plot->setMouseTracking(true);
     plot->setMinimumSize(minWidth, minHeight);
+    keepReadable(plot);
 }
 
 void putLegendBelow(QCustomPlot *plot, int row, int bottomMargin)
@@ -23,6 +26,8 @@ void putLegendBelow(QCustomPlot *plot, int row, int bottomMargin)
     legendRow->addElement(0, 0, plot->legend);
     plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     plot->legend->setBorderPen(Qt::NoPen);
+    // Smaller keys than QCustomPlot's 32x18 leave room for two entries side by side in a narrow dock.
+    plot->legend->setIconSize(22, 12);
     plot->legend->setVisible(true);
     plot->plotLayout()->setRowStretchFactor(row, 0.001);
 }

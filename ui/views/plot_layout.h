@@ -7,7 +7,10 @@ class QWidget;
 
 namespace dlm {
 
-/** Makes `plot` fill `owner` edge to edge, with mouse tracking on and at least `minWidth` x `minHeight`. */
+/**
+ * Makes `plot` fill `owner` edge to edge, with mouse tracking on and at least `minWidth` x `minHeight`, and
+ * keeps its ticks, titles and legend fitted to its size (plot_fitting.h).
+ */
 void fillWithPlot(QWidget *owner, QCustomPlot *plot, int minWidth, int minHeight);
 
 /**

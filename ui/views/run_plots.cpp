@@ -1,6 +1,7 @@
 #include "ui/views/run_plots.h"
 
 #include "ui/views/color_maps.h"
+#include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"
 
@@ -30,15 +31,18 @@ std::vector<double> values(const QCPDataContainer<QCPGraphData> &data)
 
 } // namespace
 
-RunPlots::RunPlots(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
+RunPlots::RunPlots(QWidget *parent)
+    : QWidget(parent)
+    , m_plot(new QCustomPlot(this))
 {
-    fillWithPlot(this, m_plot, 240, 200);
+    // Three charts, each with a title row: below about 260 px a chart is too short for two tick labels.
+    fillWithPlot(this, m_plot, 260, 260);
 
     m_plot->plotLayout()->clear();
     m_plot->plotLayout()->setRowSpacing(0);
     auto *margins = new QCPMarginGroup(m_plot);
-    const QString titles[ChartCount] = {tr("masked positions"), tr("tokens committed"),
-                                        tr("mean confidence of committed tokens")};
+    const QString titles[ChartCount]
+        = {tr("masked positions"), tr("tokens committed"), tr("mean confidence of committed tokens")};
     for (int row = 0; row < ChartCount; ++row) {
         QCPAxisRect *rect = addChart(row, titles[row]);
         rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
@@ -46,21 +50,22 @@ RunPlots::RunPlots(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(th
     // One x axis for all three: only the bottom chart labels it.
     QCPAxis *bottom = m_rects.back()->axis(QCPAxis::atBottom);
     bottom->setTickLabels(true);
-    bottom->setLabel(tr("record (denoising step)"));
+    setAxisTitles(bottom, tr("record (denoising step)"), tr("record"));
 
-    m_masked = m_plot->addGraph(m_rects[ChartMasked]->axis(QCPAxis::atBottom), m_rects[ChartMasked]->axis(QCPAxis::atLeft));
+    m_masked
+        = m_plot->addGraph(m_rects[ChartMasked]->axis(QCPAxis::atBottom), m_rects[ChartMasked]->axis(QCPAxis::atLeft));
     m_masked->setPen(QPen(colors::kOkabeBlue, 2.0));
     m_masked->setLineStyle(QCPGraph::lsStepLeft);
     m_masked->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colors::kOkabeBlue, colors::kOkabeBlue, 4));
 
-    m_committed = new QCPBars(m_rects[ChartCommitted]->axis(QCPAxis::atBottom),
-                              m_rects[ChartCommitted]->axis(QCPAxis::atLeft));
+    m_committed
+        = new QCPBars(m_rects[ChartCommitted]->axis(QCPAxis::atBottom), m_rects[ChartCommitted]->axis(QCPAxis::atLeft));
     m_committed->setPen(QPen(colors::kNewThisStep.darker(150), 1.0));
     m_committed->setBrush(colors::kNewThisStep);
     m_committed->setWidth(0.7);
 
-    m_meanConfidence = m_plot->addGraph(m_rects[ChartConfidence]->axis(QCPAxis::atBottom),
-                                        m_rects[ChartConfidence]->axis(QCPAxis::atLeft));
+    m_meanConfidence = m_plot->addGraph(
+        m_rects[ChartConfidence]->axis(QCPAxis::atBottom), m_rects[ChartConfidence]->axis(QCPAxis::atLeft));
     m_meanConfidence->setPen(QPen(colors::kOkabeGreen, 2.0));
     m_meanConfidence->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssDisc, colors::kOkabeGreen, colors::kOkabeGreen, 5));
@@ -84,22 +89,22 @@ QCPAxisRect *RunPlots::addChart(int row, const QString &title)
     ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     rect->axis(QCPAxis::atBottom)->setTicker(ticker);
     rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(3);
-    // Stacked charts need little air between them; the outer margins stay automatic.
+    // Each title sits in a strip of top margin of its own, never on the data, however short the chart.
+    QFont titleFont = m_plot->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 0.9);
+    const int titleHeight = QFontMetrics(titleFont).height() + 2;
     rect->setAutoMargins(QCP::msLeft | QCP::msRight | (row == ChartCount - 1 ? QCP::msBottom : QCP::msNone));
-    rect->setMargins(QMargins(0, row == 0 ? 6 : 4, 0, 4));
+    rect->setMargins(QMargins(0, titleHeight, 0, 4));
 
-    // Titles sit inside the chart so three charts fit in a short panel.
     auto *label = new QCPItemText(m_plot);
-    label->setClipAxisRect(rect);
+    label->setClipToAxisRect(false);
     label->position->setType(QCPItemPosition::ptAxisRectRatio);
     label->position->setAxisRect(rect);
-    // Top right is where the data leaves room: the masked count falls over the run and every chart keeps
-    // headroom above its highest value.
-    label->position->setCoords(0.99, 0.04);
-    label->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    label->position->setCoords(0.0, 0.0);
+    label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    label->setFont(titleFont);
     label->setText(title);
-    label->setBrush(QBrush(QColor(255, 255, 255, 200)));
-    label->setPadding(QMargins(3, 1, 3, 1));
+    label->setPadding(QMargins(0, 0, 0, 1));
     label->setSelectable(false);
 
     auto *line = new QCPItemStraightLine(m_plot);
@@ -155,7 +160,8 @@ void RunPlots::rebuild()
         double sum = 0.0;
         int count = 0;
         for (int32_t p : rec.committed) {
-            if (static_cast<size_t>(p) < rec.confidence.size() && std::isfinite(rec.confidence[static_cast<size_t>(p)])) {
+            if (static_cast<size_t>(p) < rec.confidence.size()
+                && std::isfinite(rec.confidence[static_cast<size_t>(p)])) {
                 sum += rec.confidence[static_cast<size_t>(p)];
                 ++count;
             }

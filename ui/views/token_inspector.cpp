@@ -1,6 +1,7 @@
 #include "ui/views/token_inspector.h"
 
 #include "ui/views/color_maps.h"
+#include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"
 #include "core/text/piece_text.h"
@@ -9,6 +10,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -65,10 +67,12 @@ TokenInspector::TokenInspector(QWidget *parent)
     m_caption->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_header);
     layout->addWidget(m_caption);
-    layout->addWidget(m_table, 2);
-    layout->addWidget(m_plot, 3);
+    layout->addWidget(m_table, 3);
+    layout->addWidget(m_plot, 2);
 
-    m_table->setHorizontalHeaderLabels({tr("#"), tr("token"), tr("id"), tr("p"), QString(), QString()});
+    m_table->setHorizontalHeaderLabels({tr("#"), tr("token"), tr("id"), tr("p"), tr("p as a bar"), tr("note")});
+    m_table->horizontalHeaderItem(ColNote)->setToolTip(
+        tr("Which row is this step's candidate and which the final token"));
     m_table->verticalHeader()->setVisible(false);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -77,12 +81,20 @@ TokenInspector::TokenInspector(QWidget *parent)
     m_table->setToolTip(tr("Double-click a candidate to use it as a replacement"));
     connect(m_table, &QTableWidget::cellDoubleClicked, this, &TokenInspector::onCellDoubleClicked);
 
-    m_plot->setMinimumHeight(150);
+    // Rows as tall as the text needs: the style's default row height leaves room for fewer of them.
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    // A short dock must still show a top-k of five without scrolling: the table keeps that height and the
+    // chart under it gives way first.
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height()
+        + 5 * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth()
+        + style()->pixelMetric(QStyle::PM_ScrollBarExtent));
+    m_plot->setMinimumHeight(140);
+    keepReadable(m_plot);
     m_plot->xAxis->setLabel(tr("record"));
-    m_plot->yAxis->setLabel(tr("p(final token)"));
+    setAxisTitles(m_plot->yAxis, tr("p(final token)"), tr("p"));
     m_plot->yAxis->setRange(0.0, 1.05);
     m_plot->yAxis2->setVisible(true);
-    m_plot->yAxis2->setLabel(tr("entropy (nats)"));
+    setAxisTitles(m_plot->yAxis2, tr("entropy (nats)"), tr("entropy"));
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
     ticker->setTickStep(1.0);
     ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
@@ -225,11 +237,13 @@ void TokenInspector::rebuildSeries()
     m_plot->xAxis->setRange(-0.5, std::max<double>(static_cast<double>(n), 1.0) - 0.5);
 
     if (!valid) {
-        m_header->setText(m_position < 0 ? tr("Click a position to inspect it") : tr("Position %1 is not on the canvas").arg(m_position));
+        m_header->setText(m_position < 0 ? tr("Click a position to inspect it")
+                                         : tr("Position %1 is not on the canvas").arg(m_position));
     } else if (m_finalToken < 0) {
         m_header->setText(tr("Position %1: still masked at the last record").arg(m_position));
     } else {
-        QString text = tr("Position %1 became \"%2\" (id %3)").arg(m_position).arg(pieceText(m_finalToken)).arg(m_finalToken);
+        QString text
+            = tr("Position %1 became \"%2\" (id %3)").arg(m_position).arg(pieceText(m_finalToken)).arg(m_finalToken);
         if (m_commitRecord >= 0)
             text += tr(", committed at record %1").arg(m_commitRecord);
         m_header->setText(text);
@@ -265,12 +279,14 @@ void TokenInspector::rebuildTable()
     } else if (m_position < 0 || !rec) {
         m_caption->clear();
     } else if (rec->kind != RecordKind::Denoise) {
-        m_caption->setText(tr("Record %1 is %2: no prediction").arg(m_current).arg(
-            rec->kind == RecordKind::Initial ? tr("the initial canvas") : tr("a user edit")));
+        m_caption->setText(tr("Record %1 is %2: no prediction")
+                               .arg(m_current)
+                               .arg(rec->kind == RecordKind::Initial ? tr("the initial canvas") : tr("a user edit")));
     } else {
-        m_caption->setText(tr("No prediction for position %1 at record %2 (prompt, already decided, or outside the block)")
-                               .arg(m_position)
-                               .arg(m_current));
+        m_caption->setText(
+            tr("No prediction for position %1 at record %2 (prompt, already decided, or outside the block)")
+                .arg(m_position)
+                .arg(m_current));
     }
 
     m_table->setRowCount(static_cast<int>(m_rowIds.size()));
@@ -283,8 +299,7 @@ void TokenInspector::rebuildTable()
         if (id == m_finalToken)
             notes << tr("final");
         const QString cells[ColumnCount] = {QString::number(row + 1), pieceText(id), QString::number(id),
-                                            QString::number(p, 'f', 4), probabilityBar(p),
-                                            notes.join(QStringLiteral(", "))};
+            QString::number(p, 'f', 4), probabilityBar(p), notes.join(QStringLiteral(", "))};
         for (int c = 0; c < ColumnCount; ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
             if (c == ColId || c == ColProbability || c == ColRank)
@@ -332,8 +347,9 @@ double TokenInspector::belowTopKBound(int recordIndex) const
 
 double TokenInspector::entropyAt(int recordIndex) const
 {
-    return recordIndex >= 0 && recordIndex < static_cast<int>(m_entropy.size()) ? m_entropy[static_cast<size_t>(recordIndex)]
-                                                                                : kNan;
+    return recordIndex >= 0 && recordIndex < static_cast<int>(m_entropy.size())
+        ? m_entropy[static_cast<size_t>(recordIndex)]
+        : kNan;
 }
 
 int TokenInspector::plottedProbabilityPoints() const
