@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include <ctime>
+#include <random>
 
 using namespace dlm;
 
@@ -131,6 +132,39 @@ const ConstructCase kConstructs[] = {
     {"json_values", "{{ messages[0].content }} {{ n + 1 }} {{ f }} {{ b }} {{ z }}",
         R"({"messages": [{"role": "user", "content": "hi"}], "n": 41, "f": 0.5, "b": false, "z": null})",
         "hi 42 0.5 False None"},
+    // Expectations below are Jinja2's own output (golden values from the reference).
+    {"whitespace_in_loops",
+        "{% for x in [1,2] %}\n  {{ x }}\n{% endfor %}\n{%- for x in [1,2] -%}\n{{ x }}\n{%- endfor %}\n{% if true %}  "
+        "\n{% endif %}\n  {#- comment -#}  \ntext\n  {# c2 #}\nmore",
+        "{}", "  1\n  2\n12  \ntext\nmore"},
+    {"number_printing",
+        "{{ 10 / 4 }} {{ 2.0 * 3 }} {{ 1e3 }} {{ 123456789012345678 }} {{ 1/3 }} {{ 2**0.5 }} {{ 1e16 }} {{ "
+        "12345678901234567.0 }} {{ -0.0 }} {{ 1e-4 }} {{ 0.0001234 }} {{ 5e-324 }}",
+        "{}",
+        "2.5 6.0 1000.0 123456789012345678 0.3333333333333333 1.4142135623730951 1e+16 1.2345678901234568e+16 -0.0 "
+        "0.0001 0.0001234 5e-324"},
+    {"tojson_edges",
+        "{{ d|tojson(indent=4) }}|{{ [] |tojson(indent=2) }}|{{ {}|tojson(indent=2) }}|{{ [[]]|tojson(indent=1) }}|{{ "
+        "d|tojson(sort_keys=true) }}",
+        "{\"d\": {\"z\": [1, {\"a\": null}], \"a\": \"\\u0001\\u007f\\u2028\"}}",
+        "{\n    \"z\": [\n        1,\n        {\n            \"a\": null\n        }\n    ],\n    \"a\": \"\\u0001\x7f"
+        "\u2028\"\n}|[]|{}|[\n []\n]|{\"a\": \"\\u0001\x7f"
+        "\u2028\", \"z\": [1, {\"a\": null}]}"},
+    {"title_capitalize",
+        "{% set s = \"The Quick-brown fox's (tail) [x] <y>\" %}{{ s|title }}|{{ s.title() }}|{{ s|capitalize }}", "{}",
+        "The Quick-Brown Fox's (Tail) [X] <Y>|The Quick-Brown Fox'S (Tail) [X] <Y>|The quick-brown fox's (tail) [x] "
+        "<y>"},
+    {"indent_options",
+        "{{ \"line1\\nline2\\n\"|indent(4, first=true) }}|{{ \"a\\n\\nb\"|indent(2, blank=true) }}|{{ "
+        "\"x\"|indent(\"--\", true) }}",
+        "{}", "    line1\n    line2\n|a\n  \n  b|--x"},
+    {"tuples", "{{ ('a', 1) }} {{ (1,) }} {{ () }} {{ {'a': 1}.items()|list }}", "{}", "('a', 1) (1,) () [('a', 1)]"},
+    {"loop_neighbours", "{% for a in [1,2,3] %}{{ loop.previtem }}-{{ loop.nextitem }};{% endfor %}", "{}",
+        "-2;1-3;2-;"},
+    {"undefined_is_quiet",
+        "{{ undefined_name }}|{{ (undefined_name or 'o') }}|{% for x in undefined_name %}no{% endfor %}|{{ "
+        "undefined_name|length }}|{{ d['missing'] }}|{{ d.get('missing', 3) }}",
+        "{\"d\": {}}", "|o||0||3"},
 };
 
 std::tm fixedDate()
@@ -162,6 +196,31 @@ Result<std::string> renderCase(
 void row(const char *name, const std::string &templateText, const char *expected)
 {
     QTest::newRow(name) << QString::fromStdString(templateText) << QString::fromUtf8(expected);
+}
+
+// Random nestings of text, tags and every whitespace-control spelling: trim_blocks, lstrip_blocks, `-` and
+// `+` interact in ways a handful of hand-written cases would not cover.
+std::string randomWhitespaceTemplate(std::mt19937 &rng, int depth)
+{
+    static const char *const texts[] = {"", " ", "  ", "\n", " \n", "\n  ", "\t", "a", " b ", "c\n", "\n\n", "  d\n  "};
+    static const char *const opens[]
+        = {"{% if true %}", "{%- if true %}", "{% if true -%}", "{%+ if true %}", "{%- if true -%}", "{% if true +%}"};
+    static const char *const closes[]
+        = {"{% endif %}", "{%- endif %}", "{% endif -%}", "{%+ endif %}", "{%- endif -%}"};
+    static const char *const atoms[] = {"{{ 'x' }}", "{{- 'y' }}", "{{ 'z' -}}", "{# c #}", "{#- c -#}", "{#- c #}",
+        "{% set q = 1 %}", "{%- set q = 2 -%}"};
+    auto pick = [&rng](const auto &options) { return std::string(options[rng() % std::size(options)]); };
+    std::string out;
+    const int parts = 1 + static_cast<int>(rng() % 5);
+    for (int i = 0; i < parts; ++i) {
+        out += pick(texts);
+        if (depth < 3 && rng() % 10 < 3)
+            out += pick(opens) + randomWhitespaceTemplate(rng, depth + 1) + pick(texts) + pick(closes);
+        else
+            out += pick(atoms);
+        out += pick(texts);
+    }
+    return out;
 }
 
 } // namespace
@@ -202,6 +261,25 @@ private slots:
                 QFAIL(qPrintable(
                     QStringLiteral("%1: Jinja2 renders [%2]")
                         .arg(QString::fromUtf8(kConstructs[i].name), QString::fromStdString(outcomes[i].output))));
+        }
+    }
+
+    void whitespaceControlMatchesJinja2()
+    {
+        std::mt19937 rng(20240726);
+        std::vector<jinja_reference::Case> cases;
+        for (int i = 0; i < 300; ++i)
+            cases.push_back({randomWhitespaceTemplate(rng, 0), "{}"});
+        QString problem;
+        const auto reference = jinja_reference::render(cases, &problem);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        for (size_t i = 0; i < cases.size(); ++i) {
+            const auto ours = renderCase(cases[i].templateText, "{}");
+            QVERIFY2(ours.ok() && reference[i].ok, (cases[i].templateText + ": " + ours.error()).c_str());
+            if (*ours != reference[i].output)
+                QFAIL(qPrintable(QStringLiteral("[%1] renders [%2], Jinja2 [%3]")
+                                     .arg(QString::fromStdString(cases[i].templateText), QString::fromStdString(*ours),
+                                         QString::fromStdString(reference[i].output))));
         }
     }
 
@@ -267,6 +345,15 @@ private slots:
             "template output exceeds the limit of 100000 bytes");
         row("recursion", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
             "macro calls nest deeper than the limit of 64");
+        row("self-containing namespace", "{% set ns = namespace() %}{% set ns.me = ns %}{{ ns }}",
+            "a namespace cannot be stored in a namespace here");
+        row("deeply nested list",
+            "{% set ns = namespace(l=[]) %}{% for i in range(900) %}{% set ns.l = [ns.l] %}{% endfor %}{{ ns.l }}",
+            "a value would nest deeper than 256 levels");
+        row("list doubling",
+            "{% set ns = namespace(l=[1]) %}{% for i in range(60) %}{% set ns.l = ns.l + ns.l %}{% endfor %}",
+            "a list would exceed the limit of 1000 items");
+        row("huge indent", "{{ 'a\\nb'|indent(100000000000) }}", "indent width 100000000000 is out of range");
         row("parser nesting", "{{ " + std::string(1000, '(') + "1" + std::string(1000, ')') + " }}",
             "template nests deeper than 200 levels");
     }

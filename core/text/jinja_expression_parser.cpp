@@ -16,7 +16,8 @@ ExprPtr ExpressionParser::parseTuple(bool withCondition)
     list->name = "tuple";
     list->args.push_back(std::move(first));
     while (skipOp(",")) {
-        if (current().type == TokenType::BlockEnd || current().type == TokenType::VariableEnd || isName("if"))
+        if (current().type == TokenType::BlockEnd || current().type == TokenType::VariableEnd || isName("if")
+            || isOp(")"))
             break;
         list->args.push_back(withCondition ? parseExpression() : parseOr());
     }

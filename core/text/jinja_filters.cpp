@@ -60,10 +60,16 @@ Value toFloat(const Value &v, const Value &fallback)
 
 // Jinja2's indent filter: every line but the first (unless `first`) gets the indentation; blank lines only
 // with `blank`. Jinja appends a newline before splitting, so a trailing newline is dropped, as it does.
-Value indentFilter(const Value &v, const ValueList &a, const KeywordArgs &k)
+Value indentFilter(const Value &v, const ValueList &a, const KeywordArgs &k, const OperationLimits &limits)
 {
     const Value width = arg(a, k, 0, "width", Value(int64_t(4)));
-    const std::string indent = width.isString() ? width.asString() : std::string(width.asInt(), ' ');
+    if (!width.isString() && !width.isInt())
+        throw Error("indent width must be a number or a string, not " + width.typeName());
+    if (width.isInt()
+        && (width.asInt() < 0 || static_cast<size_t>(width.asInt()) > std::max<size_t>(limits.maxStringBytes, 1)))
+        throw Error("indent width " + std::to_string(width.asInt()) + " is out of range");
+    const std::string indent
+        = width.isString() ? width.asString() : std::string(static_cast<size_t>(width.asInt()), ' ');
     const bool first = arg(a, k, 1, "first", Value(false)).truthy();
     const bool blank = arg(a, k, 2, "blank", Value(false)).truthy();
     std::vector<std::string> lines = pySplit(text(v) + "\n", Value("\n"), -1);
@@ -75,6 +81,8 @@ Value indentFilter(const Value &v, const ValueList &a, const KeywordArgs &k)
         if ((i > 0 || first) && (blank || !lines[i].empty()))
             out += indent;
         out += lines[i];
+        if (limits.maxStringBytes && out.size() > limits.maxStringBytes)
+            throw Error("a value would exceed the output limit of " + std::to_string(limits.maxStringBytes) + " bytes");
     }
     return Value(out);
 }
@@ -85,6 +93,8 @@ Value tojsonFilter(const Value &v, const ValueList &a, const KeywordArgs &k)
     const Value indent = arg(a, k, 0, "indent");
     if (indent.isInt()) {
         o.hasIndent = true;
+        if (indent.asInt() > 1000)
+            throw Error("tojson indent " + std::to_string(indent.asInt()) + " is out of range");
         o.indent = std::string(static_cast<size_t>(std::max<int64_t>(0, indent.asInt())), ' ');
     } else if (indent.isString()) {
         o.hasIndent = true;
@@ -231,7 +241,7 @@ const std::map<std::string, FilterFn> &filters()
                     out.push_back(Value::tuple(ValueList {Value(item.first), item.second}));
                 return Value(std::move(out));
             }},
-        {"indent", [](V v, A a, K k, L) { return indentFilter(v, a, k); }},
+        {"indent", [](V v, A a, K k, L l) { return indentFilter(v, a, k, l); }},
         {"tojson", [](V v, A a, K k, L) { return tojsonFilter(v, a, k); }},
         {"selectattr", [](V v, A a, K k, L l) { return selectFilter(v, a, k, true, true, l); }},
         {"rejectattr", [](V v, A a, K k, L l) { return selectFilter(v, a, k, true, false, l); }},

@@ -68,6 +68,8 @@ Result<jinja::Value> parseJsonValue(const std::string &text, const std::string &
         if (maxDepth > 200)
             return Result<jinja::Value>::failure(origin + ": JSON nests deeper than 200 levels");
         return fromJson(nlohmann::ordered_json::parse(text));
+    } catch (const jinja::Error &e) {
+        return Result<jinja::Value>::failure(origin + ": " + e.what());
     } catch (const nlohmann::json::exception &e) {
         std::string what = e.what();
         const size_t close = what.find("] ");

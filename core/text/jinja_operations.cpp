@@ -95,6 +95,8 @@ Value binaryOp(const std::string &op, const Value &a, const Value &b, const Oper
         return Value(a.asString() + b.asString());
     }
     if (op == "+" && a.isList() && b.isList()) {
+        if (limits.maxListItems && a.list().size() + b.list().size() > limits.maxListItems)
+            throw Error("a list would exceed the limit of " + std::to_string(limits.maxListItems) + " items");
         ValueList out = a.list();
         out.insert(out.end(), b.list().begin(), b.list().end());
         return Value(std::move(out));

@@ -120,7 +120,7 @@ Renderer::Flow Renderer::executeFor(const Node &node, const ScopePtr &scope, std
         items = std::move(kept);
     }
     if (items.empty())
-        return execute(node.elseBody, scope, out) == Flow::Normal ? Flow::Normal : Flow::Normal;
+        return execute(node.elseBody, scope, out); // a break there belongs to an enclosing loop
     const int64_t length = static_cast<int64_t>(items.size());
     for (int64_t i = 0; i < length; ++i) {
         countIteration();
@@ -172,6 +172,8 @@ void Renderer::executeSet(const Node &node, const ScopePtr &scope)
     Value target = lookup(node.targets[0], scope);
     if (!target.isNamespace())
         throw Error("cannot assign attribute on non-namespace object '" + node.targets[0] + "'");
+    if (value.isNamespace() || value.holdsNamespace())
+        throw Error("a namespace cannot be stored in a namespace here");
     target.dict().set(node.attribute, std::move(value));
 }
 

@@ -7,6 +7,28 @@
 
 namespace dlm::jinja {
 
+namespace {
+
+// Printing, comparing and serialising recurse into lists and dicts. A template can nest values deeply (or put
+// a namespace inside itself), so the recursion is bounded instead of overflowing the stack.
+thread_local int t_valueDepth = 0;
+
+struct DepthGuard
+{
+    DepthGuard()
+    {
+        if (++t_valueDepth > kMaxValueDepth + 8) { // room for the scalar leaves of the deepest value
+            --t_valueDepth;
+            throw Error("a value nests deeper than " + std::to_string(kMaxValueDepth) + " levels (or contains itself)");
+        }
+    }
+    ~DepthGuard() { --t_valueDepth; }
+    DepthGuard(const DepthGuard &) = delete;
+    DepthGuard &operator=(const DepthGuard &) = delete;
+};
+
+} // namespace
+
 const Value *Dict::find(const std::string &key) const
 {
     for (const auto &item : m_items)
@@ -59,15 +81,30 @@ Value::Value(std::string s)
     , m_string(std::move(s))
 {
 }
+void Value::measure(const Value &child)
+{
+    m_depth = std::max(m_depth, child.m_depth + 1);
+    m_holdsNamespace = m_holdsNamespace || child.isNamespace() || child.m_holdsNamespace;
+    if (m_depth > kMaxValueDepth)
+        throw Error("a value would nest deeper than " + std::to_string(kMaxValueDepth) + " levels");
+}
+
 Value::Value(ValueList list)
     : m_type(Type::List)
     , m_list(std::make_shared<ValueList>(std::move(list)))
 {
+    m_depth = 1;
+    for (const auto &v : *m_list)
+        measure(v);
 }
+
 Value::Value(Dict dict)
     : m_type(Type::Dict)
     , m_dict(std::make_shared<Dict>(std::move(dict)))
 {
+    m_depth = 1;
+    for (const auto &item : m_dict->items())
+        measure(item.second);
 }
 
 Value Value::tuple(ValueList items)
@@ -219,6 +256,7 @@ std::string Value::str() const
 
 std::string Value::repr() const
 {
+    DepthGuard guard;
     switch (m_type) {
     case Type::Undefined:
         return std::string();
@@ -279,6 +317,7 @@ std::string Value::typeName() const
 
 bool equals(const Value &a, const Value &b)
 {
+    DepthGuard guard;
     if (a.isNumber() && b.isNumber()) {
         if (a.isInt() && b.isInt())
             return a.asInt() == b.asInt();
@@ -317,6 +356,7 @@ bool equals(const Value &a, const Value &b)
 
 bool lessThan(const Value &a, const Value &b)
 {
+    DepthGuard guard;
     if (a.isNumber() && b.isNumber()) {
         if (a.isInt() && b.isInt())
             return a.asInt() < b.asInt();
@@ -398,6 +438,7 @@ static std::string jsonString(const std::string &s)
 
 static void dumpJson(const Value &v, const JsonOptions &o, int depth, std::string &out)
 {
+    DepthGuard guard;
     auto newline = [&](int level) {
         if (!o.hasIndent)
             return;

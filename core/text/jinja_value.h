@@ -105,6 +105,10 @@ public:
     const Dict &dict() const { return *m_dict; }
     Dict &dict() { return *m_dict; }
     const Function &fn() const { return *m_function; }
+    /** How many lists, dicts and namespaces nest inside this one (0 for scalars); bounded at construction. */
+    int depth() const { return m_depth; }
+    /** Whether a namespace is inside (namespaces may not go into namespaces: no cycles). */
+    bool holdsNamespace() const { return m_holdsNamespace; }
     /** For undefined values, the name that was looked up; for functions, the function's name. */
     const std::string &name() const { return m_string; }
 
@@ -118,9 +122,13 @@ public:
     std::string typeName() const;
 
 private:
+    void measure(const Value &child);
+
     Type m_type = Type::Undefined;
     bool m_bool = false;
     bool m_tuple = false;
+    bool m_holdsNamespace = false;
+    int m_depth = 0;
     int64_t m_int = 0;
     double m_float = 0.0;
     std::string m_string;
@@ -128,6 +136,9 @@ private:
     std::shared_ptr<Dict> m_dict;
     std::shared_ptr<Function> m_function;
 };
+
+/** Values deeper than this cannot be built: printing and freeing them would recurse too deep. */
+inline constexpr int kMaxValueDepth = 256;
 
 /** Python ==, with 1 == 1.0 == True and deep comparison of lists and dicts. */
 bool equals(const Value &a, const Value &b);
