@@ -63,6 +63,10 @@ const ConstructCase kConstructs[] = {
         "{% macro greet(name, punct='!') %}Hi {{ name }}{{ punct }}{% endmacro %}{{ greet('Bo') }} {{ greet('Al', "
         "punct='?') }}",
         "{}", "Hi Bo! Hi Al?"},
+    {"call_block",
+        "{% macro box(title) %}[{{ title }}: {{ caller() }}]{% endmacro %}{% set who = 'me' %}{% call box('note') %}"
+        "by {{ who }}{% endcall %}",
+        "{}", "[note: by me]"},
     {"macro_sees_later_globals", "{% set x = 5 %}{% macro m() %}{{ x }}{% endmacro %}{% set x = 6 %}{{ m() }}", "{}",
         "6"},
     {"case_filters",

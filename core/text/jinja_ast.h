@@ -64,7 +64,8 @@ struct Node
         Macro, // name(params = defaults) body
         Break,
         Continue,
-        Block // body rendered as is ({% generation %})
+        Block, // body rendered as is ({% generation %})
+        CallBlock // expr (a macro call) with `caller()` rendering body
     };
     Kind kind = Kind::Text;
     int line = 0;

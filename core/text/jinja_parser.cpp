@@ -95,9 +95,11 @@ private:
             std::string end;
             n->body = parseBody({"endgeneration"}, end);
             expectBlockEnd();
+        } else if (name == "call") {
+            parseCallBlock(*n);
         } else {
-            static const std::set<std::string> known = {"block", "extends", "include", "import", "from", "with", "call",
-                "filter", "raw", "autoescape", "print"};
+            static const std::set<std::string> known
+                = {"block", "extends", "include", "import", "from", "with", "filter", "raw", "autoescape", "print"};
             if (known.count(name))
                 fail("the '" + name + "' tag is not supported by this template interpreter", tag);
             if (name.rfind("end", 0) == 0 || name == "elif" || name == "else")
@@ -105,6 +107,20 @@ private:
             fail("unknown tag '" + name + "'", tag);
         }
         return n;
+    }
+
+    void parseCallBlock(Node &n)
+    {
+        n.kind = Node::Kind::CallBlock;
+        if (isOp("("))
+            fail("call blocks with caller arguments are not supported by this template interpreter");
+        n.expr = parseExpression();
+        if (n.expr->kind != Expr::Kind::Call)
+            fail("expected a macro call after 'call'");
+        expectBlockEnd();
+        std::string end;
+        n.body = parseBody({"endcall"}, end);
+        expectBlockEnd();
     }
 
     void parseIf(Node &n)

@@ -97,6 +97,9 @@ Renderer::Flow Renderer::executeNode(const Node &node, const ScopePtr &scope, st
             return Flow::Continue;
         case Node::Kind::Block:
             return execute(node.body, scope, out);
+        case Node::Kind::CallBlock:
+            emit(out, callWithCaller(node, scope).str());
+            break;
         }
     } catch (const Error &e) {
         rethrowAt(e, node.line);
@@ -200,9 +203,12 @@ Value Renderer::callMacro(
             "macro '" + node.name + "' takes not more than " + std::to_string(node.params.size()) + " argument(s)");
     auto scope = std::make_shared<Scope>();
     scope->parent = parent;
-    for (const auto &kw : kwargs)
-        if (std::find(node.params.begin(), node.params.end(), kw.first) == node.params.end())
+    for (const auto &kw : kwargs) {
+        if (kw.first == "caller") // from a {% call %} block
+            scope->vars["caller"] = kw.second;
+        else if (std::find(node.params.begin(), node.params.end(), kw.first) == node.params.end())
             throw Error("macro '" + node.name + "' takes no keyword argument '" + kw.first + "'");
+    }
     for (size_t i = 0; i < node.params.size(); ++i) {
         Value v = argument(
             args, kwargs, i, node.params[i].c_str(), Value::undefined("'" + node.params[i] + "' is undefined"));
@@ -220,6 +226,32 @@ Value Renderer::callMacro(
     }
     --m_callDepth;
     return Value(out);
+}
+
+// {% call m(args) %}body{% endcall %}: m runs with `caller()` bound to rendering body where the call stands.
+Value Renderer::callWithCaller(const Node &node, const ScopePtr &scope)
+{
+    const Expr &call = *node.expr;
+    const Value callee = eval(*call.args[0], scope);
+    if (!callee.isFunction())
+        throw Error("a call block needs a macro, not " + callee.typeName());
+    ValueList args;
+    KeywordArgs kwargs;
+    evalArguments(call, 1, scope, args, kwargs);
+    std::weak_ptr<Scope> where = scope;
+    const Node *block = &node;
+    kwargs.emplace_back(
+        "caller", Value::function("caller", [this, block, where](const ValueList &, const KeywordArgs &) {
+            auto parent = where.lock();
+            if (!parent)
+                throw Error("caller() is called outside its call block");
+            auto inner = std::make_shared<Scope>();
+            inner->parent = parent;
+            std::string out;
+            execute(block->body, inner, out);
+            return Value(out);
+        }));
+    return callee.fn()(args, kwargs);
 }
 
 Value Renderer::lookup(const std::string &name, const ScopePtr &scope) const

@@ -35,6 +35,7 @@ private:
     void defineMacro(const Node &node, const ScopePtr &scope);
     Value callMacro(
         const Node &node, const std::weak_ptr<Scope> &defining, const ValueList &args, const KeywordArgs &kwargs);
+    Value callWithCaller(const Node &node, const ScopePtr &scope);
     void assign(const std::vector<std::string> &targets, const Value &value, Scope &scope, int line);
 
     Value eval(const Expr &e, const ScopePtr &scope);
