@@ -77,6 +77,21 @@ const ConstructCase kConstructs[] = {
         "{{ 'a-b-c'|replace('-', '+') }} {{ [1, 2, 3]|join(', ') }} {{ s|length }} {{ [1, 2]|length }} {{ {'a': "
         "1}|count }}",
         R"({"s": "h\u00e9llo"})", "a+b+c 1, 2, 3 5 2 1"},
+    {"case_mapping_beyond_ascii",
+        "{{ s|upper }}|{{ s|lower }}|{{ s|title }}|{{ s.title() }}|{{ s|capitalize }}|{{ '\u039f\u0394\u039f\u03a3 "
+        "\u03a3\u0391\u03a3'|lower }}",
+        R"({"s": "\u00e9cole STRA\u00dfE \u0133 \u0141\u00f3d\u017a \u03a9\u03bc\u03ad\u03b3\u03b1 \u041f\u0440\u0438\u0432\u0435\u0442 \u0451\u0436"})",
+        "\u00c9COLE STRASSE \u0132 \u0141\u00d3D\u0179 \u03a9\u039c\u0388\u0393\u0391 "
+        "\u041f\u0420\u0418\u0412\u0415\u0422 \u0401\u0416|"
+        "\u00e9cole stra\u00dfe \u0133 \u0142\u00f3d\u017a \u03c9\u03bc\u03ad\u03b3\u03b1 "
+        "\u043f\u0440\u0438\u0432\u0435\u0442 \u0451\u0436|"
+        "\u00c9cole Stra\u00dfe \u0132 \u0141\u00f3d\u017a \u03a9\u03bc\u03ad\u03b3\u03b1 "
+        "\u041f\u0440\u0438\u0432\u0435\u0442 \u0401\u0436|"
+        "\u00c9cole Stra\u00dfe \u0132 \u0141\u00f3d\u017a \u03a9\u03bc\u03ad\u03b3\u03b1 "
+        "\u041f\u0440\u0438\u0432\u0435\u0442 \u0401\u0436|"
+        "\u00c9cole stra\u00dfe \u0133 \u0142\u00f3d\u017a \u03c9\u03bc\u03ad\u03b3\u03b1 "
+        "\u043f\u0440\u0438\u0432\u0435\u0442 \u0451\u0436|"
+        "\u03bf\u03b4\u03bf\u03c2 \u03c3\u03b1\u03c2"},
     {"default", "{{ missing|default('dflt') }} {{ ''|default('e', true) }} {{ 'v'|d('x') }}", "{}", "dflt e v"},
     {"conversions",
         "{{ [3, 4]|first }}{{ [3, 4]|last }} {{ 'ab'|list }} {{ 12|string ~ 'x' }} {{ '42'|int + 1 }} {{ '2.5'|float * "

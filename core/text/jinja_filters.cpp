@@ -161,13 +161,25 @@ const std::map<std::string, FilterFn> &filters()
             [](V v, A, K, L) {
                 // Jinja2 upper-cases the first character after whitespace, '-', '(', '{', '[' or '<'.
                 std::string out;
-                bool start = true;
+                std::string word;
+                auto flush = [&] {
+                    if (!word.empty()) {
+                        const std::string first = utf8Chars(word)[0];
+                        out += pyUpper(first) + pyLower(word.substr(first.size()));
+                    }
+                    word.clear();
+                };
                 for (const auto &c : utf8Chars(text(v))) {
                     const bool separator = c == " " || c == "\t" || c == "\n" || c == "-" || c == "(" || c == "{"
                         || c == "[" || c == "<";
-                    out += separator ? c : start ? pyUpper(c) : pyLower(c);
-                    start = separator;
+                    if (separator) {
+                        flush();
+                        out += c;
+                    } else {
+                        word += c;
+                    }
                 }
+                flush();
                 return Value(out);
             }},
         {"replace",

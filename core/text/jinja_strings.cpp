@@ -128,44 +128,6 @@ std::string pyReplace(
     return out;
 }
 
-std::string pyUpper(std::string s)
-{
-    for (auto &c : s)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
-    return s;
-}
-
-std::string pyLower(std::string s)
-{
-    for (auto &c : s)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return s;
-}
-
-std::string pyCapitalize(const std::string &s)
-{
-    if (s.empty())
-        return s;
-    return pyUpper(s.substr(0, 1)) + pyLower(s.substr(1));
-}
-
-std::string pyTitle(const std::string &s)
-{
-    std::string out = s;
-    bool previousCased = false;
-    for (auto &c : out) {
-        if (isAsciiLetter(c)) {
-            c = previousCased ? pyLower(std::string(1, c))[0] : pyUpper(std::string(1, c))[0];
-            previousCased = true;
-        } else {
-            previousCased = false;
-        }
-    }
-    return out;
-}
-
 bool isStringMethod(const std::string &name)
 {
     static const std::set<std::string> methods = {"strip", "lstrip", "rstrip", "split", "startswith", "endswith",

@@ -1,6 +1,7 @@
 #pragma once
 // Python's str methods as chat templates call them (`content.strip()`, `.split('</think>')`, ...), on UTF-8
-// text. Case mapping covers ASCII letters only; other characters keep their case.
+// text. Case mapping (jinja_case.cpp) covers ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic; other
+// characters keep their case.
 
 #include "core/text/jinja_value.h"
 
