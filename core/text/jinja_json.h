@@ -1,6 +1,6 @@
 #pragma once
 // JSON text to template values, for chat messages files and template variables (keeps nlohmann out of
-// headers).
+// headers). The other direction, tojson's serialiser (jinja::toJson in jinja_value.h), is in jinja_json.cpp.
 
 #include "core/base/result.h"
 #include "core/text/jinja_value.h"
