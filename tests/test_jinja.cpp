@@ -182,8 +182,9 @@ const ConstructCase kConstructs[] = {
         "-2;1-3;2-;"},
     {"undefined_is_quiet",
         "{{ undefined_name }}|{{ (undefined_name or 'o') }}|{% for x in undefined_name %}no{% endfor %}|{{ "
-        "undefined_name|length }}|{{ d['missing'] }}|{{ d.get('missing', 3) }}",
-        "{\"d\": {}}", "|o||0||3"},
+        "undefined_name|length }}|{{ d['missing'] }}|{{ d.get('missing', 3) }}|{{ undefined_name|capitalize }}{{ "
+        "undefined_name|replace('a', 'b') }}{{ undefined_name|map(attribute='x')|list }}",
+        "{\"d\": {}}", "|o||0||3|[]"},
 };
 
 std::tm fixedDate()
@@ -339,7 +340,7 @@ private slots:
         std::vector<jinja_reference::Case> cases;
         for (const char *t : {"line one\n{% if x %}\n{% endfor %}", "{{ x + }}", "{{ 'abc }}", "{% frobnicate %}",
                  "{{ raise_exception('no') }}", "{{ 1 | nosuchfilter }}", "{{ nothing.attr }}", "{{ 1 + 'a' }}",
-                 "{% macro m() %}{% endmacro %}{{ m(1) }}", "{% set l = [] %}{{ l.append(1) }}"})
+                 "{% macro m() %}{% endmacro %}{{ m(1) }}", "{% set l = [] %}{{ l.append(1) }}", "{{ nothing|int }}"})
             cases.push_back({t, "{}"});
         QString problem;
         const auto outcomes = jinja_reference::render(cases, &problem);

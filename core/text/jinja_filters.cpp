@@ -293,11 +293,8 @@ Value applyFilter(const std::string &name, const Value &input, const ValueList &
     const auto it = filters().find(canonical);
     if (it == filters().end())
         throw Error("no filter named '" + name + "'");
-    const bool acceptsUndefined = canonical == "default" || canonical == "length" || canonical == "items"
-        || canonical == "list" || canonical == "string" || canonical == "trim" || canonical == "join"
-        || canonical == "first" || canonical == "last";
-    if (input.isUndefined() && !acceptsUndefined && canonical != "safe" && canonical != "int" && canonical != "float"
-        && canonical != "upper" && canonical != "lower")
+    // Jinja2 reads an undefined value as "" or an empty sequence in most filters; these few refuse it.
+    if (input.isUndefined() && (canonical == "int" || canonical == "float" || canonical == "indent"))
         failUndefined(input);
     return it->second(input, args, kwargs, limits);
 }
