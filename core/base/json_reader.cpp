@@ -55,16 +55,21 @@ std::string rangeText(int64_t lo, int64_t hi)
 
 } // namespace
 
-Result<Json> parseJson(std::string_view text, const std::string &file, const char *what)
+namespace {
+
+/** parseJson() for either of nlohmann's document types: one depth limit, one way of wording parse errors. */
+template<typename Document>
+Result<Document> parseDocument(std::string_view text, const std::string &file, const char *what)
 {
     const std::string prefix = file + ": " + (what ? std::string(what) + " is " : std::string()) + "not valid JSON: ";
     size_t where = 0;
     if (!checkDepth(text, &where))
-        return Result<Json>::failure(prefix + "arrays and objects nest deeper than " + std::to_string(kJsonMaxDepth)
-            + " levels (at byte " + std::to_string(where) + "), the limit for JSON files");
+        return Result<Document>::failure(prefix + "arrays and objects nest deeper than "
+            + std::to_string(kJsonMaxDepth) + " levels (at byte " + std::to_string(where)
+            + "), the limit for JSON files");
     try {
-        return Json::parse(text.begin(), text.end());
-    } catch (const Json::exception &e) {
+        return Document::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::exception &e) {
         std::string message = e.what();
         // Drop nlohmann's "[json.exception.parse_error.101] " tag: it means nothing to a user.
         if (!message.empty() && message.front() == '[') {
@@ -77,8 +82,20 @@ Result<Json> parseJson(std::string_view text, const std::string &file, const cha
             if (u < 0x20 || u >= 0x7f)
                 c = '?';
         }
-        return Result<Json>::failure(prefix + message);
+        return Result<Document>::failure(prefix + message);
     }
+}
+
+} // namespace
+
+Result<Json> parseJson(std::string_view text, const std::string &file, const char *what)
+{
+    return parseDocument<Json>(text, file, what);
+}
+
+Result<nlohmann::ordered_json> parseOrderedJson(std::string_view text, const std::string &file)
+{
+    return parseDocument<nlohmann::ordered_json>(text, file, nullptr);
 }
 
 bool JsonReader::fail(const std::string &path, const std::string &what)

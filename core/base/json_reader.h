@@ -42,6 +42,9 @@ inline constexpr int kJsonMaxDepth = 64;
  */
 Result<Json> parseJson(std::string_view text, const std::string &file, const char *what = nullptr);
 
+/** parseJson() keeping the order of object keys, for documents whose order is shown (template values). */
+Result<nlohmann::ordered_json> parseOrderedJson(std::string_view text, const std::string &file);
+
 /** Whether a field must be present. */
 enum class Need { Optional, Required };
 
