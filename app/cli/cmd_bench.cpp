@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <numeric>
 
@@ -106,6 +107,128 @@ std::string humanCount(int64_t n)
     return std::to_string(n);
 }
 
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+/** Per-step and per-generation times of the measured generations. */
+struct BenchTimes
+{
+    std::vector<double> forwardMs, samplerMs, recordMs, stepMs, generationMs, stepsPerGeneration;
+    int promptLength = 0;
+};
+
+/** What a bench run reports: the times summarised, and what they were measured on. */
+struct BenchSummary
+{
+    Stats forward, sampler, record, step, generation, steps;
+    double loadMs = 0;
+    double overheadPct = 0; ///< recording's share of step time
+    double tokensPerSecond = 0;
+    int promptLength = 0;
+    std::map<int, int> threadUse;
+    ComputeEnvironment omp;
+};
+
+using SessionFactory = std::function<Result<std::unique_ptr<Session>>()>;
+
+/** Runs `repeat` whole generations, timing each and each of its denoising steps; returns an exit code. */
+int timeGenerations(const SessionFactory &newSession, int repeat, BenchTimes &times, std::ostream &err)
+{
+    for (int r = 0; r < repeat; ++r) {
+        auto session = newSession();
+        if (!session)
+            return reportFailure(err, ExitBadInput, session.error());
+        times.promptLength = (*session)->promptLength();
+        int steps = 0;
+        const auto t0 = Clock::now();
+        const Status ran = (*session)->run([&](const StepRecord &rec) {
+            if (rec.kind == RecordKind::Denoise) {
+                times.forwardMs.push_back(rec.forwardMs);
+                times.samplerMs.push_back(rec.samplerMs);
+                times.recordMs.push_back(rec.recordMs);
+                times.stepMs.push_back(rec.forwardMs + rec.samplerMs + rec.recordMs);
+                ++steps;
+            }
+            return true;
+        });
+        times.generationMs.push_back(msSince(t0));
+        if (!ran)
+            return reportFailure(err, ExitInternal, "generation failed: " + ran.error());
+        times.stepsPerGeneration.push_back(steps);
+    }
+    return ExitOk;
+}
+
+BenchSummary summariseTimes(const BenchTimes &times, int genLength, int repeat)
+{
+    BenchSummary b;
+    b.forward = summarise(times.forwardMs);
+    b.sampler = summarise(times.samplerMs);
+    b.record = summarise(times.recordMs);
+    b.step = summarise(times.stepMs);
+    b.generation = summarise(times.generationMs);
+    b.steps = summarise(times.stepsPerGeneration);
+    b.overheadPct = b.step.sum > 0 ? 100.0 * b.record.sum / b.step.sum : 0.0;
+    b.tokensPerSecond
+        = b.generation.sum > 0 ? 1000.0 * genLength * static_cast<double>(repeat) / b.generation.sum : 0.0;
+    b.promptLength = times.promptLength;
+    b.threadUse = threadUse();
+    b.omp = computeEnvironment();
+    return b;
+}
+
+void writeJson(std::ostream &out, const BenchArgs &args, const LoadedModel &loaded, const GenerationSettings &s,
+    const BenchSummary &b)
+{
+    json j;
+    j["model"] = {{"name", modelName(args.modelDir)}, {"parameters", loaded.parameterCount},
+        {"storage_dtype", loaded.storageDType}, {"compute_dtype", dtypeName(s.dtype)}, {"load_ms", b.loadMs}};
+    j["threads"] = {{"requested", s.threads}, {"auto", s.threads <= 0}, {"cores", machineCores()},
+        {"steps_by_threads", threadUseJson(b.threadUse)}};
+    j["openmp"] = {{"wait_policy", b.omp.waitPolicy}, {"spin_count", b.omp.spinCount}, {"origin", b.omp.origin}};
+    j["contend"] = args.contend;
+    j["settings"] = {{"gen_length", s.genLength}, {"steps", s.steps}, {"block_length", s.blockLength},
+        {"remasking", measureName(s.measure)}, {"threshold", s.useThreshold ? json(s.threshold) : json(nullptr)},
+        {"cfg", s.cfgScale}, {"temperature", s.temperature}, {"top_k", s.topK}, {"seed", s.seed}};
+    j["prompt_tokens"] = b.promptLength;
+    j["repeat"] = args.repeat;
+    j["steps_per_generation"] = b.steps.mean;
+    j["step_ms"] = {{"forward", statsJson(b.forward)}, {"sampler", statsJson(b.sampler)},
+        {"record", statsJson(b.record)}, {"total", statsJson(b.step)}};
+    j["record_overhead_percent"] = b.overheadPct;
+    j["generation_ms"] = statsJson(b.generation);
+    j["tokens_per_second"] = b.tokensPerSecond;
+    out << j.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+void writeTable(std::ostream &out, const BenchArgs &args, const LoadedModel &loaded, const GenerationSettings &s,
+    const BenchSummary &b)
+{
+    out << "model        " << modelName(args.modelDir) << " (" << humanCount(loaded.parameterCount) << " parameters, "
+        << loaded.storageDType << " weights, compute " << dtypeName(s.dtype) << ", loaded in "
+        << format("%.0f", b.loadMs) << " ms)\n";
+    out << "threads      " << threadsLine(s.threads, b.threadUse) << '\n';
+    out << "openmp       " << b.omp.describe() << '\n';
+    if (args.contend > 0)
+        out << "contention   " << args.contend << " busy thread(s) ran beside the engine\n";
+    out << "settings     gen-length " << s.genLength << ", "
+        << (s.useThreshold ? "threshold " + format("%g", s.threshold) : "steps " + std::to_string(s.steps))
+        << ", block-length " << s.blockLength << ", " << measureName(s.measure) << ", cfg " << format("%g", s.cfgScale)
+        << ", top-k " << s.topK << '\n';
+    out << "runs         " << args.repeat << " generation(s) of " << format("%g", b.steps.mean) << " steps, prompt "
+        << b.promptLength << " tokens (1 warm-up step not counted)\n\n";
+    out << statsHeader("per step (ms)");
+    out << statsRow("forward", b.forward) << statsRow("sampler", b.sampler) << statsRow("record", b.record)
+        << statsRow("step total", b.step);
+    out << statsHeader("per generation (ms)") << statsRow("wall", b.generation) << '\n';
+    out << "recording overhead  " << format("%.2f", b.overheadPct) << " % of step time\n";
+    out << "tokens per second   " << format("%.2f", b.tokensPerSecond) << " (generated tokens / wall time)\n";
+}
+
 } // namespace
 
 int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
@@ -115,18 +238,14 @@ int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
         return reportFailure(err, ExitBadInput, settings.error());
     setThreads(settings->threads);
 
-    using Clock = std::chrono::steady_clock;
-    const auto msSince
-        = [](Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
-
     const auto loadStart = Clock::now();
     auto loaded = loadModel(args.modelDir, settings->dtype);
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
     const double loadMs = msSince(loadStart);
-    const std::string prompt = args.prompt;
 
-    const auto newSession = [&]() { return Session::create(loaded->model, loaded->tokenizer, *settings, prompt); };
+    const SessionFactory newSession
+        = [&]() { return Session::create(loaded->model, loaded->tokenizer, *settings, args.prompt); };
     // One throw-away step: first calls allocate buffers and spin up thread pools.
     {
         auto warm = newSession();
@@ -140,83 +259,17 @@ int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
     // The competition starts after loading and warm-up: it is the steps whose sharing is measured.
     const BusyLoad contention(args.contend);
     resetThreadUse();
-    std::vector<double> forwardMs, samplerMs, recordMs, stepMs, generationMs, stepsPerGeneration;
-    int promptLength = 0;
-    for (int r = 0; r < args.repeat; ++r) {
-        auto session = newSession();
-        if (!session)
-            return reportFailure(err, ExitBadInput, session.error());
-        promptLength = (*session)->promptLength();
-        int steps = 0;
-        const auto t0 = Clock::now();
-        const Status ran = (*session)->run([&](const StepRecord &rec) {
-            if (rec.kind == RecordKind::Denoise) {
-                forwardMs.push_back(rec.forwardMs);
-                samplerMs.push_back(rec.samplerMs);
-                recordMs.push_back(rec.recordMs);
-                stepMs.push_back(rec.forwardMs + rec.samplerMs + rec.recordMs);
-                ++steps;
-            }
-            return true;
-        });
-        generationMs.push_back(msSince(t0));
-        if (!ran)
-            return reportFailure(err, ExitInternal, "generation failed: " + ran.error());
-        stepsPerGeneration.push_back(steps);
-    }
+    BenchTimes times;
+    const int code = timeGenerations(newSession, args.repeat, times, err);
+    if (code != ExitOk)
+        return code;
 
-    const Stats fwd = summarise(forwardMs), smp = summarise(samplerMs), rec = summarise(recordMs),
-                step = summarise(stepMs), gen = summarise(generationMs), steps = summarise(stepsPerGeneration);
-    const double overheadPct = step.sum > 0 ? 100.0 * rec.sum / step.sum : 0.0;
-    const double tokensPerSecond
-        = gen.sum > 0 ? 1000.0 * settings->genLength * static_cast<double>(args.repeat) / gen.sum : 0.0;
-    const int64_t parameters = loaded->parameterCount;
-    const std::map<int, int> use = threadUse();
-    const ComputeEnvironment omp = computeEnvironment();
-    const GenerationSettings &s = *settings;
-
-    if (args.json) {
-        json j;
-        j["model"] = {{"name", modelName(args.modelDir)}, {"parameters", parameters},
-            {"storage_dtype", loaded->storageDType}, {"compute_dtype", dtypeName(s.dtype)}, {"load_ms", loadMs}};
-        j["threads"] = {{"requested", s.threads}, {"auto", s.threads <= 0}, {"cores", machineCores()},
-            {"steps_by_threads", threadUseJson(use)}};
-        j["openmp"] = {{"wait_policy", omp.waitPolicy}, {"spin_count", omp.spinCount}, {"origin", omp.origin}};
-        j["contend"] = args.contend;
-        j["settings"] = {{"gen_length", s.genLength}, {"steps", s.steps}, {"block_length", s.blockLength},
-            {"remasking", measureName(s.measure)}, {"threshold", s.useThreshold ? json(s.threshold) : json(nullptr)},
-            {"cfg", s.cfgScale}, {"temperature", s.temperature}, {"top_k", s.topK}, {"seed", s.seed}};
-        j["prompt_tokens"] = promptLength;
-        j["repeat"] = args.repeat;
-        j["steps_per_generation"] = steps.mean;
-        j["step_ms"] = {{"forward", statsJson(fwd)}, {"sampler", statsJson(smp)}, {"record", statsJson(rec)},
-            {"total", statsJson(step)}};
-        j["record_overhead_percent"] = overheadPct;
-        j["generation_ms"] = statsJson(gen);
-        j["tokens_per_second"] = tokensPerSecond;
-        out << j.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
-        return ExitOk;
-    }
-
-    out << "model        " << modelName(args.modelDir) << " (" << humanCount(parameters) << " parameters, "
-        << loaded->storageDType << " weights, compute " << dtypeName(s.dtype) << ", loaded in "
-        << format("%.0f", loadMs) << " ms)\n";
-    out << "threads      " << threadsLine(s.threads, use) << '\n';
-    out << "openmp       " << omp.describe() << '\n';
-    if (args.contend > 0)
-        out << "contention   " << args.contend << " busy thread(s) ran beside the engine\n";
-    out << "settings     gen-length " << s.genLength << ", "
-        << (s.useThreshold ? "threshold " + format("%g", s.threshold) : "steps " + std::to_string(s.steps))
-        << ", block-length " << s.blockLength << ", " << measureName(s.measure) << ", cfg " << format("%g", s.cfgScale)
-        << ", top-k " << s.topK << '\n';
-    out << "runs         " << args.repeat << " generation(s) of " << format("%g", steps.mean) << " steps, prompt "
-        << promptLength << " tokens (1 warm-up step not counted)\n\n";
-    out << statsHeader("per step (ms)");
-    out << statsRow("forward", fwd) << statsRow("sampler", smp) << statsRow("record", rec)
-        << statsRow("step total", step);
-    out << statsHeader("per generation (ms)") << statsRow("wall", gen) << '\n';
-    out << "recording overhead  " << format("%.2f", overheadPct) << " % of step time\n";
-    out << "tokens per second   " << format("%.2f", tokensPerSecond) << " (generated tokens / wall time)\n";
+    BenchSummary summary = summariseTimes(times, settings->genLength, args.repeat);
+    summary.loadMs = loadMs;
+    if (args.json)
+        writeJson(out, args, *loaded, *settings, summary);
+    else
+        writeTable(out, args, *loaded, *settings, summary);
     return ExitOk;
 }
 

@@ -111,6 +111,90 @@ bool parseEntry(JsonReader &r, const std::string &name, const Json &value, uint6
     return true;
 }
 
+/** A file's bytes, mapped read-only; at least the 8 bytes of the header length. */
+struct Mapping
+{
+    void *data = nullptr;
+    uint64_t size = 0;
+};
+
+Result<Mapping> mapFile(const std::string &path)
+{
+    using R = Result<Mapping>;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return R::failure(path + ": cannot open: " + std::strerror(errno));
+    struct stat st
+    {
+    };
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return R::failure(path + ": not a regular file");
+    }
+    const uint64_t fileSize = uint64_t(st.st_size);
+    if (fileSize == 0) {
+        ::close(fd);
+        return R::failure(path + ": file is empty, expected an 8-byte header length and a JSON header");
+    }
+    if (fileSize < 8) {
+        ::close(fd);
+        return R::failure(
+            path + ": file is " + std::to_string(fileSize) + " bytes, too short to hold the 8-byte header length");
+    }
+    // MAP_PRIVATE + PROT_READ: weights are shared with the page cache and never written back.
+    void *map = ::mmap(nullptr, fileSize, PROT_READ, MAP_PRIVATE, fd, 0);
+    const int mapError = errno;
+    ::close(fd);
+    if (map == MAP_FAILED)
+        return R::failure(path + ": cannot memory-map: " + std::strerror(mapError));
+    return Mapping {map, fileSize};
+}
+
+/** The header's tensor entries (each checked against the data region) and its string metadata. */
+Status readHeader(const Json &header, const std::string &path, uint64_t dataSize,
+    std::map<std::string, std::string> &metadata, std::vector<Entry> &entries)
+{
+    JsonReader reader(path);
+    if (!reader.expectObject(header, JsonReader::root()))
+        return Status::failure(reader.error());
+    for (auto it = header.begin(); it != header.end(); ++it) {
+        const std::string at = JsonReader::child(JsonReader::root(), it.key());
+        if (it.key() == "__metadata__") {
+            if (!reader.expectObject(*it, at))
+                return Status::failure(reader.error());
+            for (auto m = it->begin(); m != it->end(); ++m) {
+                if (!reader.toString(*m, JsonReader::child(at, m.key()), &metadata[m.key()]))
+                    return Status::failure(reader.error());
+            }
+            continue;
+        }
+        Entry entry;
+        if (!parseEntry(reader, it.key(), *it, dataSize, entry))
+            return Status::failure(reader.error());
+        entries.push_back(std::move(entry));
+    }
+    return {};
+}
+
+/** Sorts the entries by offset and refuses two that share bytes; empty tensors occupy none and overlap nothing. */
+Status checkDisjoint(const std::string &path, std::vector<Entry> &entries)
+{
+    std::sort(entries.begin(), entries.end(),
+        [](const Entry &a, const Entry &b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
+    const Entry *furthest = nullptr;
+    for (const Entry &e : entries) {
+        if (e.begin == e.end)
+            continue;
+        if (furthest && e.begin < furthest->end)
+            return Status::failure(path + ": tensors '" + furthest->name + "' "
+                + offsetsText(furthest->begin, furthest->end) + " and '" + e.name + "' " + offsetsText(e.begin, e.end)
+                + " overlap in the data region");
+        if (!furthest || e.end > furthest->end)
+            furthest = &e;
+    }
+    return {};
+}
+
 } // namespace
 
 const char *tensorDTypeName(TensorDType dtype)
@@ -164,38 +248,16 @@ SafetensorsFile::~SafetensorsFile()
 Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string &path)
 {
     using R = Result<std::shared_ptr<SafetensorsFile>>;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return R::failure(path + ": cannot open: " + std::strerror(errno));
-    struct stat st
-    {
-    };
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        return R::failure(path + ": not a regular file");
-    }
-    const uint64_t fileSize = uint64_t(st.st_size);
-    if (fileSize == 0) {
-        ::close(fd);
-        return R::failure(path + ": file is empty, expected an 8-byte header length and a JSON header");
-    }
-    if (fileSize < 8) {
-        ::close(fd);
-        return R::failure(
-            path + ": file is " + std::to_string(fileSize) + " bytes, too short to hold the 8-byte header length");
-    }
-    // MAP_PRIVATE + PROT_READ: weights are shared with the page cache and never written back.
-    void *map = ::mmap(nullptr, fileSize, PROT_READ, MAP_PRIVATE, fd, 0);
-    const int mapError = errno;
-    ::close(fd);
-    if (map == MAP_FAILED)
-        return R::failure(path + ": cannot memory-map: " + std::strerror(mapError));
-
+    auto mapped = mapFile(path);
+    if (!mapped)
+        return R::failure(mapped.error());
+    // Owned by the file object from here on, so every failure below unmaps it.
     std::shared_ptr<SafetensorsFile> file(new SafetensorsFile);
     file->m_path = path;
-    file->m_map = map;
-    file->m_mapSize = fileSize;
-    const uint8_t *base = static_cast<const uint8_t *>(map);
+    file->m_map = mapped->data;
+    file->m_mapSize = mapped->size;
+    const uint64_t fileSize = mapped->size;
+    const uint8_t *base = static_cast<const uint8_t *>(mapped->data);
 
     uint64_t headerSize = 0;
     for (int i = 7; i >= 0; --i)
@@ -211,43 +273,14 @@ Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
         = parseJson(std::string_view(reinterpret_cast<const char *>(base + 8), size_t(headerSize)), path, "header");
     if (!header)
         return R::failure(header.error());
-    JsonReader reader(path);
-    if (!reader.expectObject(*header, JsonReader::root()))
-        return R::failure(reader.error());
-
     const uint64_t dataStart = 8 + headerSize;
-    const uint64_t dataSize = fileSize - dataStart;
     std::vector<Entry> entries;
-    for (auto it = header->begin(); it != header->end(); ++it) {
-        const std::string at = JsonReader::child(JsonReader::root(), it.key());
-        if (it.key() == "__metadata__") {
-            if (!reader.expectObject(*it, at))
-                return R::failure(reader.error());
-            for (auto m = it->begin(); m != it->end(); ++m) {
-                if (!reader.toString(*m, JsonReader::child(at, m.key()), &file->m_metadata[m.key()]))
-                    return R::failure(reader.error());
-            }
-            continue;
-        }
-        Entry entry;
-        if (!parseEntry(reader, it.key(), *it, dataSize, entry))
-            return R::failure(reader.error());
-        entries.push_back(std::move(entry));
-    }
-
-    // Overlap check on the sorted ranges; empty tensors occupy no bytes and cannot overlap anything.
-    std::sort(entries.begin(), entries.end(),
-        [](const Entry &a, const Entry &b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
-    const Entry *furthest = nullptr;
-    for (const Entry &e : entries) {
-        if (e.begin == e.end)
-            continue;
-        if (furthest && e.begin < furthest->end)
-            return R::failure(path + ": tensors '" + furthest->name + "' " + offsetsText(furthest->begin, furthest->end)
-                + " and '" + e.name + "' " + offsetsText(e.begin, e.end) + " overlap in the data region");
-        if (!furthest || e.end > furthest->end)
-            furthest = &e;
-    }
+    Status read = readHeader(*header, path, fileSize - dataStart, file->m_metadata, entries);
+    if (!read)
+        return R::failure(read.error());
+    read = checkDisjoint(path, entries);
+    if (!read)
+        return R::failure(read.error());
 
     for (const Entry &e : entries) {
         TensorView view;

@@ -29,6 +29,131 @@ double msSince(Clock::time_point t0)
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
+/** The positions one denoising step works on: its block, and the masked positions up to that block's end. */
+struct StepTarget
+{
+    int block = 0;
+    int stepInBlock = 0;
+    std::vector<uint8_t> eligible; ///< per position: 1 where this step may commit
+    std::vector<int32_t> rows; ///< the eligible positions, ascending: the logits rows to score
+};
+
+// The current block while it (or anything left of it) still has masks, else the next block that has some.
+// Blocks with nothing masked are skipped rather than spent on no-op steps. No rows: generation is finished.
+StepTarget chooseTarget(const StepRecord &cur, const BlockSchedule &schedule, int32_t mask)
+{
+    StepTarget t;
+    t.block = cur.block;
+    t.stepInBlock = cur.stepInBlock;
+    t.eligible.assign(static_cast<size_t>(cur.length()), 0);
+    for (;;) {
+        const int end = schedule.blockEnd(t.block);
+        t.rows.clear();
+        std::fill(t.eligible.begin(), t.eligible.end(), 0);
+        for (int p = 0; p < end; ++p) {
+            if (cur.tokens[static_cast<size_t>(p)] == mask) {
+                t.eligible[static_cast<size_t>(p)] = 1;
+                t.rows.push_back(p);
+            }
+        }
+        if (!t.rows.empty() || t.block + 1 >= schedule.blockCount())
+            return t;
+        ++t.block;
+        t.stepInBlock = 0;
+    }
+}
+
+// One forward pass over the canvas; with guidance, a second one in the same batch on the canvas with its prompt
+// masked (LLaDA's cfg), mixed into one logits row per position.
+at::Tensor guidedLogits(LogitsModel &model, const StepRecord &cur, double cfgScale, int32_t mask)
+{
+    at::Tensor canvas = at::tensor(std::vector<int64_t>(cur.tokens.begin(), cur.tokens.end()), at::kLong).unsqueeze(0);
+    if (cfgScale <= 0.0)
+        return model.logits(canvas)[0];
+    at::Tensor uncond = canvas.clone();
+    for (int p = 0; p < cur.length(); ++p) {
+        if (cur.states[static_cast<size_t>(p)] == PositionState::Prompt)
+            uncond[0][p] = mask;
+    }
+    const at::Tensor both = model.logits(at::cat({canvas, uncond}, 0));
+    return mixGuidance(both[0], both[1], cfgScale);
+}
+
+// Per-row values (one per scored row) spread over the whole canvas; positions not scored keep `fill`.
+template<typename T>
+std::vector<T> spreadRows(const std::vector<T> &perRow, const std::vector<int32_t> &rows, int length, T fill)
+{
+    std::vector<T> out(static_cast<size_t>(length), fill);
+    for (size_t r = 0; r < rows.size(); ++r)
+        out[static_cast<size_t>(rows[r])] = perRow[r];
+    return out;
+}
+
+CommitDecision decideCommits(const RemaskStrategy &strategy, const StepRecord &cur, const StepTarget &target,
+    const std::vector<float> &confidence, int quota, double threshold)
+{
+    std::vector<uint8_t> locked(static_cast<size_t>(cur.length()), 0);
+    for (int p = 0; p < cur.length(); ++p)
+        locked[static_cast<size_t>(p)] = cur.flags[static_cast<size_t>(p)] & FlagLocked;
+    StrategyInput in;
+    in.confidence = &confidence;
+    in.eligible = &target.eligible;
+    in.locked = &locked;
+    in.quota = quota;
+    in.threshold = threshold;
+    return strategy.decide(in);
+}
+
+// The new canvas: last step's "this step" states age into plain ones, then the decision's commits and remasks.
+void applyDecision(
+    StepRecord &rec, const StepRecord &cur, CommitDecision decision, std::vector<int32_t> candidates, int32_t mask)
+{
+    rec.tokens = cur.tokens;
+    rec.flags = cur.flags;
+    rec.states = cur.states;
+    for (auto &s : rec.states) {
+        if (s == PositionState::CommittedThisStep)
+            s = PositionState::Committed;
+        else if (s == PositionState::Remasked)
+            s = PositionState::Masked;
+    }
+    for (int32_t p : decision.commit) {
+        rec.tokens[static_cast<size_t>(p)] = candidates[static_cast<size_t>(p)];
+        rec.states[static_cast<size_t>(p)] = PositionState::CommittedThisStep;
+    }
+    for (int32_t p : decision.remask) {
+        rec.tokens[static_cast<size_t>(p)] = mask;
+        rec.states[static_cast<size_t>(p)] = PositionState::Remasked;
+    }
+    rec.committed = std::move(decision.commit);
+    rec.remasked = std::move(decision.remask);
+    rec.candidates = std::move(candidates);
+}
+
+// The scored rows' details spread over the canvas; NaN (and no top-k ids) marks a position that was not scored.
+void recordRowDetails(
+    StepRecord &rec, const RowDetails &details, const std::vector<int32_t> &rows, int length, int topK)
+{
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const size_t k = static_cast<size_t>(topK);
+    rec.probability.assign(static_cast<size_t>(length), nan);
+    rec.margin.assign(static_cast<size_t>(length), nan);
+    rec.entropy.assign(static_cast<size_t>(length), nan);
+    rec.topK = topK;
+    rec.topIds.assign(static_cast<size_t>(length) * k, -1);
+    rec.topProbs.assign(static_cast<size_t>(length) * k, 0.0f);
+    for (size_t r = 0; r < rows.size(); ++r) {
+        const size_t p = static_cast<size_t>(rows[r]);
+        rec.probability[p] = details.probability[r];
+        rec.margin[p] = details.margin[r];
+        rec.entropy[p] = details.entropy[r];
+        for (size_t j = 0; j < k; ++j) {
+            rec.topIds[p * k + j] = details.topIds[r * k + j];
+            rec.topProbs[p * k + j] = details.topProbs[r * k + j];
+        }
+    }
+}
+
 } // namespace
 
 Session::Session()
@@ -221,134 +346,45 @@ Status Session::computeNextStep()
     const StepRecord &cur = current();
     const GenerationSettings &set = m_timeline.settings;
     const int32_t mask = maskId();
-    const int length = cur.length();
 
-    // Find the block to work on: the current one while it (or anything left of it) still has masks, else
-    // the next block that has some. Blocks with nothing masked are skipped rather than spent on no-op steps.
-    int block = cur.block;
-    int stepInBlock = cur.stepInBlock;
-    std::vector<uint8_t> eligible(static_cast<size_t>(length), 0);
-    int eligibleCount = 0;
-    for (;;) {
-        const int end = d->schedule.blockEnd(block);
-        eligibleCount = 0;
-        std::fill(eligible.begin(), eligible.end(), 0);
-        for (int p = 0; p < end; ++p) {
-            if (cur.tokens[static_cast<size_t>(p)] == mask) {
-                eligible[static_cast<size_t>(p)] = 1;
-                ++eligibleCount;
-            }
-        }
-        if (eligibleCount > 0 || block + 1 >= d->schedule.blockCount())
-            break;
-        ++block;
-        stepInBlock = 0;
-    }
-    if (eligibleCount == 0)
+    StepTarget target = chooseTarget(cur, d->schedule, mask);
+    if (target.rows.empty())
         return Status::failure("generation finished: no masked position left");
 
     StepRecord rec;
     rec.kind = RecordKind::Denoise;
     rec.denoiseStep = cur.denoiseStep + 1;
-    rec.block = block;
-    rec.stepInBlock = stepInBlock + 1;
+    rec.block = target.block;
+    rec.stepInBlock = target.stepInBlock + 1;
     if (set.useThreshold) {
         rec.threshold = set.threshold;
     } else {
-        rec.quota = BlockSchedule::quota(eligibleCount, d->schedule.stepsForBlock(block) - stepInBlock);
-    }
-
-    std::vector<int32_t> rows;
-    for (int p = 0; p < length; ++p) {
-        if (eligible[static_cast<size_t>(p)])
-            rows.push_back(p);
+        rec.quota = BlockSchedule::quota(
+            static_cast<int>(target.rows.size()), d->schedule.stepsForBlock(target.block) - target.stepInBlock);
     }
 
     try {
         at::InferenceMode guard;
         threadsForThisStep(); // "auto" threads: the cores nobody else is using right now
         auto t0 = Clock::now();
-        at::Tensor canvas
-            = at::tensor(std::vector<int64_t>(cur.tokens.begin(), cur.tokens.end()), at::kLong).unsqueeze(0);
-        at::Tensor logits;
-        if (set.cfgScale > 0.0) {
-            // Unconditional pass: the same canvas with the prompt masked (LLaDA's cfg).
-            at::Tensor uncond = canvas.clone();
-            for (int p = 0; p < length; ++p) {
-                if (cur.states[static_cast<size_t>(p)] == PositionState::Prompt)
-                    uncond[0][p] = mask;
-            }
-            const at::Tensor both = d->model->logits(at::cat({canvas, uncond}, 0));
-            logits = mixGuidance(both[0], both[1], set.cfgScale);
-        } else {
-            logits = d->model->logits(canvas)[0];
-        }
+        const at::Tensor logits = guidedLogits(*d->model, cur, set.cfgScale, mask);
         rec.forwardMs = msSince(t0);
 
         t0 = Clock::now();
-        const at::Tensor idx = at::tensor(std::vector<int64_t>(rows.begin(), rows.end()), at::kLong);
+        const at::Tensor idx = at::tensor(std::vector<int64_t>(target.rows.begin(), target.rows.end()), at::kLong);
         ScoredRows scored = scoreRows(
-            logits.index_select(0, idx), rows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask);
-        std::vector<float> confidence(static_cast<size_t>(length), -std::numeric_limits<float>::infinity());
-        std::vector<int32_t> candidates(static_cast<size_t>(length), -1);
-        for (size_t r = 0; r < rows.size(); ++r) {
-            confidence[static_cast<size_t>(rows[r])] = scored.confidence[r];
-            candidates[static_cast<size_t>(rows[r])] = scored.candidates[r];
-        }
-        std::vector<uint8_t> locked(static_cast<size_t>(length), 0);
-        for (int p = 0; p < length; ++p)
-            locked[static_cast<size_t>(p)] = cur.flags[static_cast<size_t>(p)] & FlagLocked;
-        StrategyInput in;
-        in.confidence = &confidence;
-        in.eligible = &eligible;
-        in.locked = &locked;
-        in.quota = rec.quota;
-        in.threshold = set.threshold;
-        CommitDecision decision = d->strategy->decide(in);
+            logits.index_select(0, idx), target.rows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask);
+        std::vector<float> confidence
+            = spreadRows(scored.confidence, target.rows, cur.length(), -std::numeric_limits<float>::infinity());
+        std::vector<int32_t> candidates = spreadRows(scored.candidates, target.rows, cur.length(), int32_t(-1));
+        CommitDecision decision = decideCommits(*d->strategy, cur, target, confidence, rec.quota, set.threshold);
         rec.samplerMs = msSince(t0);
 
         t0 = Clock::now();
-        RowDetails details = describeRows(scored.probs, scored.candidates, set.topK);
-        rec.tokens = cur.tokens;
-        rec.flags = cur.flags;
-        rec.states = cur.states;
-        for (auto &s : rec.states) {
-            if (s == PositionState::CommittedThisStep)
-                s = PositionState::Committed;
-            else if (s == PositionState::Remasked)
-                s = PositionState::Masked;
-        }
-        for (int32_t p : decision.commit) {
-            rec.tokens[static_cast<size_t>(p)] = candidates[static_cast<size_t>(p)];
-            rec.states[static_cast<size_t>(p)] = PositionState::CommittedThisStep;
-        }
-        for (int32_t p : decision.remask) {
-            rec.tokens[static_cast<size_t>(p)] = mask;
-            rec.states[static_cast<size_t>(p)] = PositionState::Remasked;
-        }
-        rec.committed = std::move(decision.commit);
-        rec.remasked = std::move(decision.remask);
-        rec.candidates = std::move(candidates);
+        applyDecision(rec, cur, std::move(decision), std::move(candidates), mask);
         rec.confidence = std::move(confidence);
-        const float nan = std::numeric_limits<float>::quiet_NaN();
-        rec.probability.assign(static_cast<size_t>(length), nan);
-        rec.margin.assign(static_cast<size_t>(length), nan);
-        rec.entropy.assign(static_cast<size_t>(length), nan);
-        rec.topK = set.topK;
-        rec.topIds.assign(static_cast<size_t>(length) * static_cast<size_t>(set.topK), -1);
-        rec.topProbs.assign(static_cast<size_t>(length) * static_cast<size_t>(set.topK), 0.0f);
-        for (size_t r = 0; r < rows.size(); ++r) {
-            const size_t p = static_cast<size_t>(rows[r]);
-            rec.probability[p] = details.probability[r];
-            rec.margin[p] = details.margin[r];
-            rec.entropy[p] = details.entropy[r];
-            for (int j = 0; j < set.topK; ++j) {
-                rec.topIds[p * static_cast<size_t>(set.topK) + static_cast<size_t>(j)]
-                    = details.topIds[r * static_cast<size_t>(set.topK) + static_cast<size_t>(j)];
-                rec.topProbs[p * static_cast<size_t>(set.topK) + static_cast<size_t>(j)]
-                    = details.topProbs[r * static_cast<size_t>(set.topK) + static_cast<size_t>(j)];
-            }
-        }
+        recordRowDetails(
+            rec, describeRows(scored.probs, scored.candidates, set.topK), target.rows, cur.length(), set.topK);
         rememberPieces(rec);
         rec.recordMs = msSince(t0);
     } catch (const std::exception &e) {

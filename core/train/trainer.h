@@ -93,6 +93,13 @@ public:
 
 private:
     Trainer();
+    // run()'s parts, in trainer.cpp.
+    /** Folds a step's loss into the moving average and fills `p` for it, evaluating when due. */
+    void describeStep(TrainProgress &p, double loss, double seconds);
+    /** After a step's report: the checkpoint and export it asks for, each reported; returns whether to go on. */
+    Result<bool> stepEvents(TrainProgress &p, bool keepGoing, const TrainCallback &callback);
+    /** At total_steps: the last checkpoint and the exported model, then the Finished event. */
+    Status finishRun(TrainProgress &p, const TrainCallback &callback);
     struct Impl;
     std::unique_ptr<Impl> d;
 };

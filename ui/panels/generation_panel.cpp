@@ -49,6 +49,20 @@ GenerationPanel::GenerationPanel(QWidget *parent)
     : QWidget(parent)
     , m_recent(std::make_unique<RecentModels>())
 {
+    QGroupBox *modelBox = createModelBox();
+    QGroupBox *promptBox = createPromptBox();
+    createLayout(modelBox, promptBox);
+    fillRecentModels();
+    const QStringList recent = m_recent->directories();
+    if (!recent.isEmpty())
+        m_dir->setEditText(recent.first());
+    setSettings(GenerationSettings {});
+    // Connected once every field holds its first value; setSettings() has already refreshed the hints.
+    connectFields();
+}
+
+QGroupBox *GenerationPanel::createModelBox()
+{
     auto *modelBox = new QGroupBox(tr("Model"));
     m_dir = new QComboBox;
     m_dir->setObjectName(QStringLiteral("modelDirectory"));
@@ -89,7 +103,13 @@ GenerationPanel::GenerationPanel(QWidget *parent)
     modelLayout->addLayout(loadRow);
     modelLayout->addWidget(m_dtypeNote);
     modelLayout->addWidget(m_modelStatus);
+    // Browsing opens a dialog only when clicked; nothing in the set-up clicks it.
+    connect(browse, &QToolButton::clicked, this, &GenerationPanel::browse);
+    return modelBox;
+}
 
+QGroupBox *GenerationPanel::createPromptBox()
+{
     auto *promptBox = new QGroupBox(tr("Prompt"));
     m_prompt = new QPlainTextEdit;
     m_prompt->setObjectName(QStringLiteral("prompt"));
@@ -98,7 +118,12 @@ GenerationPanel::GenerationPanel(QWidget *parent)
     m_prompt->setFixedHeight(m_prompt->fontMetrics().lineSpacing() * 5 + 12);
     auto *promptLayout = new QVBoxLayout(promptBox);
     promptLayout->addWidget(m_prompt);
+    return promptBox;
+}
 
+/** The sampler form and hints scroll on small screens; the verdict and Start stay in sight below them. */
+void GenerationPanel::createLayout(QGroupBox *modelBox, QGroupBox *promptBox)
+{
     m_form = new SamplerForm;
     m_schedule = wrappedLabel("scheduleHint");
     m_limits = wrappedLabel("limitsHint");
@@ -129,14 +154,10 @@ GenerationPanel::GenerationPanel(QWidget *parent)
     layout->addWidget(scroll, 1);
     layout->addWidget(m_problemLabel);
     layout->addWidget(m_start);
+}
 
-    fillRecentModels();
-    const QStringList recent = m_recent->directories();
-    if (!recent.isEmpty())
-        m_dir->setEditText(recent.first());
-    setSettings(GenerationSettings {});
-
-    connect(browse, &QToolButton::clicked, this, &GenerationPanel::browse);
+void GenerationPanel::connectFields()
+{
     connect(m_load, &QPushButton::clicked, this, &GenerationPanel::requestLoad);
     connect(m_dir->lineEdit(), &QLineEdit::returnPressed, this, &GenerationPanel::requestLoad);
     connect(m_start, &QPushButton::clicked, this, &GenerationPanel::startRequested);

@@ -12,6 +12,7 @@
 #include <memory>
 
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -89,6 +90,11 @@ Q_SIGNALS:
     void startRequested();
 
 private:
+    // The constructor's parts.
+    QGroupBox *createModelBox();
+    QGroupBox *createPromptBox();
+    void createLayout(QGroupBox *modelBox, QGroupBox *promptBox);
+    void connectFields();
     void requestLoad();
     void refresh();
     void fillRecentModels();

@@ -57,6 +57,29 @@ MainWindow::MainWindow(QWidget *parent)
 {
     setWindowTitle(tr("DLM Studio"));
     setDockNestingEnabled(true);
+    createControllers();
+    createCentralArea();
+    createDocks();
+
+    TimelineViews views;
+    views.canvas = m_canvas;
+    views.heatmap = m_heatmap;
+    views.decisions = m_decisions;
+    views.inspector = m_inspector;
+    views.plots = m_plots;
+    m_sync = new ViewSync(m_document, m_playback, m_engine, m_edits, views, this);
+
+    createStatusBar();
+    createMenus();
+    resize(1400, 900);
+    connectEngine();
+    connectDocument();
+    connectPlayback();
+    showStatus(tr("Pick a model directory to begin."));
+}
+
+void MainWindow::createControllers()
+{
     m_engine = new EngineController(this);
     m_document = new TimelineDocument(this);
     m_playback = new PlaybackController(m_engine, m_document, this);
@@ -64,7 +87,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_edits->setPlayback(m_playback);
     m_files = new SessionFiles(m_engine, m_document, m_edits, this);
     m_theme = new ThemeController(this);
+}
 
+void MainWindow::createCentralArea()
+{
     m_controls = new StepControls;
     m_legend = new CanvasLegend;
     m_canvas = new CanvasView;
@@ -82,24 +108,10 @@ MainWindow::MainWindow(QWidget *parent)
     layout->addWidget(m_legend);
     layout->addWidget(m_scroll, 1);
     setCentralWidget(central);
+}
 
-    m_panel = new GenerationPanel;
-    m_panel->setMinimumWidth(260); // the form's labels and fields stay readable whatever the dock layout
-    m_heatmap = new HeatmapView;
-    m_decisions = new DecisionChart;
-    m_inspector = new TokenInspector;
-    m_plots = new RunPlots;
-    m_branches = new BranchList(m_document);
-    createDocks();
-
-    TimelineViews views;
-    views.canvas = m_canvas;
-    views.heatmap = m_heatmap;
-    views.decisions = m_decisions;
-    views.inspector = m_inspector;
-    views.plots = m_plots;
-    m_sync = new ViewSync(m_document, m_playback, m_engine, m_edits, views, this);
-
+void MainWindow::createStatusBar()
+{
     m_status = new QLabel;
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_progress = new QProgressBar;
@@ -108,9 +120,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_progress->hide();
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_progress);
-    createMenus();
-    resize(1400, 900);
+}
 
+void MainWindow::connectEngine()
+{
     connect(m_panel, &GenerationPanel::loadRequested, this, [this](const QString &dir, ComputeDType dtype) {
         if (m_files->confirmDiscard(tr("Load another model")))
             m_engine->loadModel(dir, dtype);
@@ -127,6 +140,10 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_files, &SessionFiles::fileChanged, this, &MainWindow::updateTitle);
     connect(m_files, &SessionFiles::runOpened, m_panel, &GenerationPanel::setRun);
     connect(m_edits->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+}
+
+void MainWindow::connectDocument()
+{
     connect(m_document, &TimelineDocument::timelineReset, this, &MainWindow::updateTitle);
     connect(m_document, &TimelineDocument::currentChanged, this, &MainWindow::onCurrentChanged);
     connect(m_document, &TimelineDocument::timelineReset, this, [this] {
@@ -136,6 +153,10 @@ MainWindow::MainWindow(QWidget *parent)
             showStatus(tr("Session started: %1 positions. Step with → or Space; right-click a token to edit it.")
                            .arg(r->length()));
     });
+}
+
+void MainWindow::connectPlayback()
+{
     connect(m_playback, &PlaybackController::stateChanged, m_controls, &StepControls::setState);
     connect(m_controls, &StepControls::firstRequested, m_playback, &PlaybackController::first);
     connect(m_controls, &StepControls::lastRequested, m_playback, &PlaybackController::last);
@@ -150,8 +171,6 @@ MainWindow::MainWindow(QWidget *parent)
         if (id != m_document->branch())
             m_playback->switchBranch(id);
     });
-
-    showStatus(tr("Pick a model directory to begin."));
 }
 
 MainWindow::~MainWindow()
@@ -172,6 +191,14 @@ QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWid
 
 void MainWindow::createDocks()
 {
+    m_panel = new GenerationPanel;
+    m_panel->setMinimumWidth(260); // the form's labels and fields stay readable whatever the dock layout
+    m_heatmap = new HeatmapView;
+    m_decisions = new DecisionChart;
+    m_inspector = new TokenInspector;
+    m_plots = new RunPlots;
+    m_branches = new BranchList(m_document);
+
     QDockWidget *panel = addDock(tr("Generation"), QStringLiteral("generationDock"), m_panel, Qt::LeftDockWidgetArea);
     QDockWidget *branches = addDock(tr("Branches"), QStringLiteral("branchDock"), m_branches, Qt::LeftDockWidgetArea);
     splitDockWidget(panel, branches, Qt::Vertical);
@@ -191,6 +218,14 @@ void MainWindow::createDocks()
 }
 
 void MainWindow::createMenus()
+{
+    createFileMenu();
+    createEditMenu();
+    createPlaybackMenu();
+    createViewMenu();
+}
+
+void MainWindow::createFileMenu()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *openModel = file->addAction(tr("Open &model directory…"));
@@ -228,14 +263,20 @@ void MainWindow::createMenus()
     connect(m_document, &TimelineDocument::timelineReset, this, refreshFileActions);
     connect(m_engine, &EngineController::modelLoaded, this, refreshFileActions);
     refreshFileActions();
+}
 
+void MainWindow::createEditMenu()
+{
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_edits->undoAction());
     edit->addAction(m_edits->redoAction());
     edit->addSeparator();
     QAction *hint = edit->addAction(tr("Right-click a token to replace, remask or lock it"));
     hint->setEnabled(false);
+}
 
+void MainWindow::createPlaybackMenu()
+{
     // Window-wide shortcuts: text fields still get Space and the arrows, because they claim those keys
     // through ShortcutOverride before a shortcut fires.
     QMenu *play = menuBar()->addMenu(tr("&Playback"));
@@ -252,7 +293,11 @@ void MainWindow::createMenus()
     add(tr("First record"), QKeySequence(Qt::Key_Home), &PlaybackController::first);
     add(tr("Last record"), QKeySequence(Qt::Key_End), &PlaybackController::last);
     add(tr("Stop"), QKeySequence(Qt::Key_Escape), &PlaybackController::stop);
+}
 
+void MainWindow::createViewMenu()
+{
+    // Every dock exists by now (createDocks), so each gets its show/hide entry.
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         m_viewMenu->addAction(dock->toggleViewAction());

@@ -72,8 +72,19 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // The constructor's parts, one job each, called in this order.
+    void createControllers();
+    void createCentralArea();
     void createDocks();
+    void createStatusBar();
     void createMenus();
+    void createFileMenu();
+    void createEditMenu();
+    void createPlaybackMenu();
+    void createViewMenu();
+    void connectEngine();
+    void connectDocument();
+    void connectPlayback();
     QDockWidget *addDock(const QString &title, const QString &name, QWidget *widget, Qt::DockWidgetArea area);
     void showStatus(const QString &text, bool error = false);
     void onModelLoaded(const ModelInfo &info);
