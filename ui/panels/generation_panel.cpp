@@ -1,5 +1,7 @@
 #include "ui/panels/generation_panel.h"
 
+#include "ui/panels/wheel_guard.h"
+
 #include "ui/views/color_maps.h"
 #include "core/sampling/generation_config.h"
 #include "ui/panels/recent_models.h"
@@ -158,6 +160,9 @@ void GenerationPanel::createLayout(QGroupBox *modelBox, QGroupBox *promptBox)
 
 void GenerationPanel::connectFields()
 {
+    // Scrolling the panel must never change the model or the precision under the pointer.
+    installWheelGuard(m_dir);
+    installWheelGuard(m_dtype);
     connect(m_load, &QPushButton::clicked, this, &GenerationPanel::requestLoad);
     connect(m_dir->lineEdit(), &QLineEdit::returnPressed, this, &GenerationPanel::requestLoad);
     connect(m_start, &QPushButton::clicked, this, &GenerationPanel::startRequested);
