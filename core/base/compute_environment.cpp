@@ -8,7 +8,7 @@
 
 namespace dlm {
 
-const char *const kEngineSpinCount = "20000";
+const char *const kEngineSpinCount = "2000";
 
 namespace {
 

@@ -16,7 +16,7 @@ struct ComputeEnvironment
     std::string waitPolicy; ///< "passive", "active" or "default"
     std::string spinCount; ///< GOMP_SPINCOUNT in effect, empty when libgomp's own default applies
     std::string origin; ///< "set by DLM Studio", "from the environment" or why it could not be set
-    /** One line for people: "OpenMP threads spin 20000 times, then sleep (set by DLM Studio)". */
+    /** One line for people: "OpenMP threads spin 2000 times, then sleep (set by DLM Studio)". */
     std::string describe() const;
 };
 
