@@ -58,37 +58,46 @@ bool isAscii(const std::string &text)
     return true;
 }
 
+Utf8Lead utf8Lead(unsigned char lead)
+{
+    Utf8Lead l;
+    if (lead < 0x80) {
+        l.length = 1;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+        l.length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        l.length = 3;
+        l.low = lead == 0xE0 ? 0xA0 : 0x80; // no overlong forms
+        l.high = lead == 0xED ? 0x9F : 0xBF; // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        l.length = 4;
+        l.low = lead == 0xF0 ? 0x90 : 0x80; // no overlong forms
+        l.high = lead == 0xF4 ? 0x8F : 0xBF; // nothing past U+10FFFF
+    }
+    return l;
+}
+
+size_t utf8WellFormedLength(const unsigned char *bytes, size_t size, size_t at)
+{
+    const Utf8Lead l = utf8Lead(bytes[at]);
+    if (l.length == 0 || at + l.length > size)
+        return 0;
+    for (size_t k = 1; k < l.length; ++k) {
+        const unsigned char b = bytes[at + k];
+        if (b < (k == 1 ? l.low : 0x80) || b > (k == 1 ? l.high : 0xBF))
+            return 0;
+    }
+    return l.length;
+}
+
 bool isValidUtf8(const std::string &bytes)
 {
+    const auto *data = reinterpret_cast<const unsigned char *>(bytes.data());
     size_t i = 0;
     while (i < bytes.size()) {
-        const unsigned char lead = static_cast<unsigned char>(bytes[i]);
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t length = 0;
-        unsigned char low = 0x80, high = 0xBF; // the allowed range of the second byte
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            low = lead == 0xE0 ? 0xA0 : 0x80;
-            high = lead == 0xED ? 0x9F : 0xBF;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            low = lead == 0xF0 ? 0x90 : 0x80;
-            high = lead == 0xF4 ? 0x8F : 0xBF;
-        } else {
+        const size_t length = utf8WellFormedLength(data, bytes.size(), i);
+        if (length == 0)
             return false;
-        }
-        if (i + length > bytes.size())
-            return false;
-        for (size_t k = 1; k < length; ++k) {
-            const unsigned char b = static_cast<unsigned char>(bytes[i + k]);
-            if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF))
-                return false;
-        }
         i += length;
     }
     return true;
@@ -107,24 +116,14 @@ std::string utf8Lossy(const std::string &bytes)
     size_t i = 0;
     while (i < bytes.size()) {
         const unsigned char lead = static_cast<unsigned char>(bytes[i]);
-        size_t length = 0;
-        unsigned char low = 0x80, high = 0xBF;
         if (lead < 0x80) {
             out += static_cast<char>(lead);
             ++i;
             continue;
         }
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            low = lead == 0xE0 ? 0xA0 : 0x80;
-            high = lead == 0xED ? 0x9F : 0xBF;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            low = lead == 0xF0 ? 0x90 : 0x80;
-            high = lead == 0xF4 ? 0x8F : 0xBF;
-        }
+        const Utf8Lead l = utf8Lead(lead);
+        const size_t length = l.length;
+        const unsigned char low = l.low, high = l.high;
         // Take as many bytes as still fit a well-formed sequence; a complete one is copied, a cut one is one U+FFFD.
         size_t taken = 1;
         while (length > 0 && taken < length && i + taken < bytes.size()) {

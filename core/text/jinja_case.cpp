@@ -2,6 +2,8 @@
 // ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic (see jinja_strings.h). Other characters keep their case.
 #include "core/text/jinja_strings.h"
 
+#include "core/base/utf8.h"
+
 #include <cstdint>
 
 namespace dlm::jinja {
@@ -13,39 +15,14 @@ using CodePoint = uint32_t;
 std::vector<CodePoint> decode(const std::string &s)
 {
     std::vector<CodePoint> out;
-    for (const auto &c : utf8Chars(s)) {
-        const auto b0 = static_cast<unsigned char>(c[0]);
-        CodePoint cp = b0;
-        if (c.size() == 2)
-            cp = ((b0 & 0x1Fu) << 6) | (static_cast<unsigned char>(c[1]) & 0x3Fu);
-        else if (c.size() == 3)
-            cp = ((b0 & 0x0Fu) << 12) | ((static_cast<unsigned char>(c[1]) & 0x3Fu) << 6)
-                | (static_cast<unsigned char>(c[2]) & 0x3Fu);
-        else if (c.size() == 4)
-            cp = ((b0 & 0x07u) << 18) | ((static_cast<unsigned char>(c[1]) & 0x3Fu) << 12)
-                | ((static_cast<unsigned char>(c[2]) & 0x3Fu) << 6) | (static_cast<unsigned char>(c[3]) & 0x3Fu);
-        out.push_back(cp);
-    }
+    for (size_t pos = 0; pos < s.size(); pos += utf8CharLength(s, pos))
+        out.push_back(static_cast<CodePoint>(utf8Decode(s, pos)));
     return out;
 }
 
 void encode(CodePoint cp, std::string &out)
 {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    utf8Append(out, static_cast<char32_t>(cp));
 }
 
 // Latin Extended-A pairs letters as (upper, lower) = (even, odd) or, in two stretches, (odd, even).

@@ -1,6 +1,7 @@
 #include "core/text/jinja_lexer.h"
 
 #include "core/text/jinja_value.h"
+#include "core/base/utf8.h"
 
 #include <cstring>
 
@@ -44,21 +45,7 @@ std::string normalise(const std::string &source)
 
 void appendUtf8(std::string &out, unsigned long cp)
 {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    utf8Append(out, static_cast<char32_t>(cp));
 }
 
 class Lexer

@@ -19,40 +19,6 @@ int upperHex(char c)
 }
 
 /**
- * How many bytes the UTF-8 character starting at `bytes[at]` takes, or 0 when no valid character starts
- * there (a stray continuation byte, a cut sequence, an overlong form, a surrogate, beyond U+10FFFF). The
- * bounds follow RFC 3629's table of well-formed sequences, so the result is always valid UTF-8.
- */
-size_t utf8Length(const std::vector<int> &bytes, size_t at)
-{
-    const int lead = bytes[at];
-    size_t length = 0;
-    int low = 0x80, high = 0xBF; // the allowed range of the second byte
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        low = lead == 0xE0 ? 0xA0 : 0x80;
-        high = lead == 0xED ? 0x9F : 0xBF;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        low = lead == 0xF0 ? 0x90 : 0x80;
-        high = lead == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (at + length > bytes.size())
-        return 0;
-    for (size_t k = 1; k < length; ++k) {
-        const int b = bytes[at + k];
-        const int lo = k == 1 ? low : 0x80, hi = k == 1 ? high : 0xBF;
-        if (b < lo || b > hi)
-            return 0;
-    }
-    return length;
-}
-
-/**
  * The bytes a piece stands for when it reads as a byte-level BPE piece ("Ġthe", "Ċ", "æĪ"): every character is
  * in GPT-2's byte map and no byte is a control other than tab, newline and carriage return. A sentencepiece
  * piece fails the test through its "▁" or a letter outside the map, and a Latin Extended-A letter such as "ą"
@@ -136,12 +102,10 @@ std::vector<std::string> sequenceTexts(const std::vector<std::string> &pieces)
             ++i;
             continue;
         }
-        std::vector<int> asInts(runBytes.begin(), runBytes.end());
-        for (int &b : asInts)
-            b &= 0xFF;
+        const auto *data = reinterpret_cast<const unsigned char *>(runBytes.data());
         std::vector<bool> broken(pieces.size(), false);
-        for (size_t k = 0; k < asInts.size();) {
-            const size_t length = asInts[k] < 0x80 ? 1 : utf8Length(asInts, k);
+        for (size_t k = 0; k < runBytes.size();) {
+            const size_t length = utf8WellFormedLength(data, runBytes.size(), k);
             if (length == 0) {
                 broken[owner[k]] = true; // part of a character cut off by a gap or the sequence's end
                 ++k;
