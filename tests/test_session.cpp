@@ -7,7 +7,7 @@
 
 #include "core/session/session.h"
 #include "core/timeline/timeline_json.h"
-#include "tiny_model.h"
+#include "tiny_session.h"
 #include "core/text/tokenizer.h"
 
 #include <QtTest>
@@ -32,41 +32,23 @@ class TestSession : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_tmp;
-    std::shared_ptr<LladaModel> m_model;
-    std::shared_ptr<Tokenizer> m_tokenizer;
+    testing::TinySession m_tiny;
 
     std::unique_ptr<Session> make(const GenerationSettings &s, const std::string &prompt = "the cat sat on")
     {
-        auto session = Session::create(m_model, m_tokenizer, s, prompt);
-        if (!session.ok())
-            qFatal("%s", session.error().c_str());
-        return std::move(*session);
+        return m_tiny.make(s, prompt);
     }
 
     static GenerationSettings small()
     {
-        GenerationSettings s;
-        s.genLength = 12;
-        s.steps = 6;
-        s.blockLength = 12;
-        return s;
+        return testing::TinySession::small();
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_tmp.isValid());
-        const std::string dir = m_tmp.path().toStdString();
-        auto c = testing::writeTinyModel(dir);
-        QVERIFY2(c.ok(), c.error().c_str());
-        auto model = LladaModel::load(dir);
-        QVERIFY2(model.ok(), model.error().c_str());
-        m_model = *model;
-        auto tok = loadTokenizer(dir);
-        QVERIFY2(tok.ok(), tok.error().c_str());
-        m_tokenizer = *tok;
-        setComputeThreads(2);
+        const std::string problem = m_tiny.open();
+        QVERIFY2(problem.empty(), problem.c_str());
     }
 
     void runRecordsEveryStep_data()
@@ -252,7 +234,7 @@ private Q_SLOTS:
         QVERIFY(first->setTokens(first->promptLength() + 1, {42}).ok());
         auto saved = timelineFromJson(timelineToJson(first->timeline()), "saved.json");
         QVERIFY2(saved.ok(), saved.error().c_str());
-        auto adopted = Session::adopt(m_model, m_tokenizer, *saved);
+        auto adopted = Session::adopt(m_tiny.model(), m_tiny.tokenizer(), *saved);
         QVERIFY2(adopted.ok(), adopted.error().c_str());
         QCOMPARE((*adopted)->index(), 3);
         QVERIFY((*adopted)->run(nullptr).ok());
@@ -275,18 +257,18 @@ private Q_SLOTS:
     {
         auto ses = make(small());
         QVERIFY(ses->run(nullptr, 1).ok());
-        const QString otherDir = m_tmp.filePath(QStringLiteral("other"));
+        const QString otherDir = m_tiny.filePath(QStringLiteral("other"));
         testing::TinyModelOptions options;
         options.maxSequenceLength = 128; // another config.json
         QVERIFY(testing::writeTinyModel(otherDir.toStdString(), options).ok());
         auto other = LladaModel::load(otherDir.toStdString());
         QVERIFY(other.ok());
-        auto refused = Session::adopt(*other, m_tokenizer, ses->timeline());
+        auto refused = Session::adopt(*other, m_tiny.tokenizer(), ses->timeline());
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().find("was made with model") != std::string::npos, refused.error().c_str());
 
         Timeline empty;
-        QVERIFY(!Session::adopt(m_model, m_tokenizer, empty).ok());
+        QVERIFY(!Session::adopt(m_tiny.model(), m_tiny.tokenizer(), empty).ok());
     }
 
     void remaskedTokensAreFilledAgain()
@@ -330,7 +312,7 @@ private Q_SLOTS:
         const int pos = ses->promptLength() + 2;
         int count = 0;
         QVERIFY(ses->setText(pos, " the dog", &count).ok());
-        const auto ids = m_tokenizer->encode(" the dog");
+        const auto ids = m_tiny.tokenizer()->encode(" the dog");
         QCOMPARE(count, static_cast<int>(ids.size()));
         for (int i = 0; i < count; ++i)
             QCOMPARE(ses->current().tokens[static_cast<size_t>(pos + i)], ids[static_cast<size_t>(i)]);
@@ -428,14 +410,14 @@ private Q_SLOTS:
     {
         GenerationSettings s = small();
         s.blockLength = 20;
-        auto ses = Session::create(m_model, m_tokenizer, s, "x");
+        auto ses = Session::create(m_tiny.model(), m_tiny.tokenizer(), s, "x");
         QVERIFY(!ses.ok());
         QVERIFY2(ses.error().find("block-length") != std::string::npos, ses.error().c_str());
         s = small();
         s.genLength = 300; // tiny model: max_sequence_length 256
         s.blockLength = 300;
         s.steps = 300;
-        ses = Session::create(m_model, m_tokenizer, s, "x");
+        ses = Session::create(m_tiny.model(), m_tiny.tokenizer(), s, "x");
         QVERIFY(!ses.ok());
         QVERIFY2(ses.error().find("max_sequence_length") != std::string::npos, ses.error().c_str());
     }
@@ -445,7 +427,7 @@ private Q_SLOTS:
         auto ses = make(small());
         QVERIFY(ses->run(nullptr).ok());
         for (int32_t id : ses->current().tokens)
-            QCOMPARE(ses->timeline().pieceOf(id), m_tokenizer->piece(id));
+            QCOMPARE(ses->timeline().pieceOf(id), m_tiny.tokenizer()->piece(id));
         QVERIFY(!ses->generatedText(ses->current()).empty());
         QVERIFY(!ses->timeline().model.configHash.empty());
         QVERIFY(!ses->timeline().model.tokenizerHash.empty());

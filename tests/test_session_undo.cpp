@@ -6,7 +6,7 @@
 #include "core/model/model_loader.h"
 #include "core/session/session.h"
 #include "core/text/tokenizer.h"
-#include "tiny_model.h"
+#include "tiny_session.h"
 
 #include <QtTest>
 
@@ -19,24 +19,16 @@ class TestSessionUndo : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_tmp;
-    std::shared_ptr<LladaModel> m_model;
-    std::shared_ptr<Tokenizer> m_tokenizer;
+    testing::TinySession m_tiny;
 
     std::unique_ptr<Session> make(const GenerationSettings &s, const std::string &prompt = "the cat sat on")
     {
-        auto session = Session::create(m_model, m_tokenizer, s, prompt);
-        if (!session.ok())
-            qFatal("%s", session.error().c_str());
-        return std::move(*session);
+        return m_tiny.make(s, prompt);
     }
 
     static GenerationSettings small()
     {
-        GenerationSettings s;
-        s.genLength = 12;
-        s.steps = 6;
-        s.blockLength = 12;
+        GenerationSettings s = testing::TinySession::small();
         s.topK = 3;
         return s;
     }
@@ -44,17 +36,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_tmp.isValid());
-        const std::string dir = m_tmp.path().toStdString();
-        auto c = testing::writeTinyModel(dir);
-        QVERIFY2(c.ok(), c.error().c_str());
-        auto model = LladaModel::load(dir);
-        QVERIFY2(model.ok(), model.error().c_str());
-        m_model = *model;
-        auto tok = loadTokenizer(dir);
-        QVERIFY2(tok.ok(), tok.error().c_str());
-        m_tokenizer = *tok;
-        setComputeThreads(2);
+        const std::string problem = m_tiny.open();
+        QVERIFY2(problem.empty(), problem.c_str());
     }
 
     void takingEditsBackDetachesAndRestoresTheSameRecords()
@@ -146,7 +129,7 @@ private Q_SLOTS:
             ids.insert(ids.end(), record->topIds.begin(), record->topIds.end());
             for (int32_t id : ids) {
                 if (id >= 0)
-                    QCOMPARE(t.pieceOf(id), m_tokenizer->piece(id));
+                    QCOMPARE(t.pieceOf(id), m_tiny.tokenizer()->piece(id));
             }
         }
     }
