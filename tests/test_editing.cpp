@@ -46,18 +46,6 @@ GenerationSettings smallSettings()
     return s;
 }
 
-/** A committed (not prompt, not masked) position of `r`, or -1. */
-int committedPosition(const StepRecord &r, int32_t mask)
-{
-    for (int p = 0; p < r.length(); ++p) {
-        const PositionState s = r.states[static_cast<size_t>(p)];
-        if (r.tokens[static_cast<size_t>(p)] != mask
-            && (s == PositionState::Committed || s == PositionState::CommittedThisStep))
-            return p;
-    }
-    return -1;
-}
-
 int firstMasked(const StepRecord &r, int32_t mask)
 {
     for (int p = 0; p < r.length(); ++p) {
@@ -185,7 +173,7 @@ private Q_SLOTS:
         const std::vector<RecordPtr> original = doc->timeline().branch(0).records;
 
         w.playback()->goTo(2);
-        const int pos = committedPosition(*doc->currentRecord(), doc->maskId());
+        const int pos = testing::committedPosition(*doc->currentRecord(), doc->maskId());
         QVERIFY(pos >= 0);
         w.edits()->remask(pos);
         QTRY_COMPARE_WITH_TIMEOUT(doc->timeline().branchCount(), 2, kTimeoutMs);

@@ -30,18 +30,6 @@ GenerationSettings smallSettings()
     return s;
 }
 
-/** A committed (not prompt, not masked, not edited) position of `r`, or -1. */
-int committedPosition(const StepRecord &r, int32_t mask)
-{
-    for (int p = 0; p < r.length(); ++p) {
-        const PositionState s = r.states[static_cast<size_t>(p)];
-        if (r.tokens[static_cast<size_t>(p)] != mask
-            && (s == PositionState::Committed || s == PositionState::CommittedThisStep))
-            return p;
-    }
-    return -1;
-}
-
 /** True when both timelines hold the very same records on the same branches. */
 bool sameRecords(const Timeline &a, const Timeline &b)
 {
@@ -119,7 +107,7 @@ private Q_SLOTS:
 
         w.playback()->goTo(2);
         QVERIFY(idle(w));
-        const int forkPos = committedPosition(*doc->currentRecord(), doc->maskId());
+        const int forkPos = testing::committedPosition(*doc->currentRecord(), doc->maskId());
         QVERIFY(forkPos >= 0);
         w.edits()->replaceToken(forkPos, 42);
         QVERIFY(idle(w));
@@ -127,7 +115,7 @@ private Q_SLOTS:
         QCOMPARE(doc->branch(), 1);
         QCOMPARE(doc->index(), 3);
         QVERIFY(testing::stepTo(w, 6));
-        const int remaskPos = committedPosition(*doc->currentRecord(), doc->maskId());
+        const int remaskPos = testing::committedPosition(*doc->currentRecord(), doc->maskId());
         QVERIFY(remaskPos >= 0);
         w.edits()->remask(remaskPos);
         QVERIFY(idle(w));
@@ -192,7 +180,7 @@ private Q_SLOTS:
         QVERIFY(testing::stepTo(w, 3));
         TimelineDocument *doc = w.document();
         QUndoStack *stack = w.edits()->undoStack();
-        w.edits()->remask(committedPosition(*doc->currentRecord(), doc->maskId()));
+        w.edits()->remask(testing::committedPosition(*doc->currentRecord(), doc->maskId()));
         QVERIFY(idle(w));
         QVERIFY(trigger(w, w.edits()->undoAction()));
         QCOMPARE(stack->index(), 0);

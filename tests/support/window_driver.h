@@ -92,4 +92,16 @@ inline bool stepTo(MainWindow &w, int count)
     return waitIdle(w);
 }
 
+/** A committed (not prompt, not masked, not edited) position of `r`, or -1: somewhere an edit can go. */
+inline int committedPosition(const StepRecord &r, int32_t mask)
+{
+    for (int p = 0; p < r.length(); ++p) {
+        const PositionState s = r.states[static_cast<size_t>(p)];
+        if (r.tokens[static_cast<size_t>(p)] != mask
+            && (s == PositionState::Committed || s == PositionState::CommittedThisStep))
+            return p;
+    }
+    return -1;
+}
+
 } // namespace dlm::testing
