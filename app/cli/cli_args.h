@@ -69,6 +69,14 @@ struct TokenizeArgs
     std::optional<int32_t> eosId;
 };
 
+/** `template`: render a conversation with a model's chat template. */
+struct TemplateArgs
+{
+    std::string modelDir;
+    std::string messagesPath; ///< a JSON array of {"role", "content"}
+    bool generationPrompt = true;
+};
+
 /** `train`: a training run, fresh or resumed. */
 struct TrainArgs
 {
@@ -116,7 +124,7 @@ struct VersionRequest
 };
 
 using CliArgs = std::variant<HelpRequest, VersionRequest, GenerateArgs, InfoArgs, ForwardArgs, BenchArgs, TokenizeArgs,
-    TrainArgs, EvalArgs, ExportArgs>;
+    TemplateArgs, TrainArgs, EvalArgs, ExportArgs>;
 
 /** Facts about the process's stdout, filled in by main (never by the parser) so that commands stay testable
  *  in-process with a string stream. */
