@@ -3,11 +3,14 @@
 // line naming the file.
 
 #include "cli_process.h"
+#include "tiny_model.h"
 #include "jinja_reference.h"
 
 #include <QtTest>
 
+#include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -45,6 +48,39 @@ std::string specialTokenMembers(const QString &dir)
                 + jinja_reference::jsonString(value.toStdString()) + ", ";
     }
     return members;
+}
+
+// A byte-level BPE tokenizer.json small enough to encode by hand: merges make "ab" and "Ġab" (" ab"), the
+// special tokens are matched before the model, and the letters of a short chat have single-character ids.
+const char *const kTinyTokenizerJson = R"({
+  "version": "1.0", "truncation": null, "padding": null, "normalizer": null, "post_processor": null,
+  "added_tokens": [
+    {"id": 7, "content": "<|mdm_mask|>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
+    {"id": 8, "content": "<|start|>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
+    {"id": 9, "content": "<|eot|>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}],
+  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true},
+  "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
+  "model": {"type": "BPE", "dropout": null, "unk_token": null, "continuing_subword_prefix": null,
+    "end_of_word_suffix": null, "fuse_unk": false, "byte_fallback": false, "ignore_merges": false,
+    "vocab": {"a": 0, "b": 1, "\u0120": 2, "ab": 3, "\u0120a": 4, "\u0120ab": 5, "c": 6, "<|mdm_mask|>": 7,
+      "<|start|>": 8, "<|eot|>": 9, "u": 10, "s": 11, "e": 12, "r": 13, "\u010a": 14, "H": 15, "i": 16, "t": 17,
+      "n": 18},
+    "merges": ["\u0120 a", "a b", "\u0120a b"]}
+})";
+
+/** Writes `name` under `dir`; false when it cannot. */
+bool writeInto(const QString &dir, const QString &name, const QByteArray &bytes)
+{
+    QFile f(dir + QLatin1Char('/') + name);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+QList<int> idsOf(const QString &json)
+{
+    QList<int> ids;
+    for (const auto &v : QJsonDocument::fromJson(json.toUtf8()).object().value(QStringLiteral("ids")).toArray())
+        ids << v.toInt(-1);
+    return ids;
 }
 
 } // namespace
@@ -152,6 +188,89 @@ private Q_SLOTS:
         // Options: --messages is required.
         checkBadInput(
             runCli({QStringLiteral("template"), QStringLiteral("--model"), llada}), QStringLiteral("--messages"));
+    }
+    void tokenizeJsonAndDecode()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("hf-tokenizer"));
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(writeInto(dir, QStringLiteral("tokenizer.json"), kTinyTokenizerJson));
+        const QByteArray sample = "ab ab<|mdm_mask|>c\n";
+        const QString text = writeFile(QStringLiteral("sample.txt"), sample);
+        const QList<int> expected = {3, 5, 7, 6, 14}; // ab, Ġab, the special token, c, Ċ
+        // The same tokenizer named three ways: its file, its folder, a model directory.
+        for (const QStringList &source :
+            {QStringList {QStringLiteral("--tokenizer"), dir + QStringLiteral("/tokenizer.json")},
+                QStringList {QStringLiteral("--tokenizer"), dir}, QStringList {QStringLiteral("--model"), dir}}) {
+            const ProcessResult r = runCli(QStringList {QStringLiteral("tokenize")} + source
+                + QStringList {QStringLiteral("--text"), text, QStringLiteral("--json")});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            QCOMPARE(idsOf(r.out), expected);
+            const QJsonArray pieces
+                = QJsonDocument::fromJson(r.rawOut).object().value(QStringLiteral("pieces")).toArray();
+            QCOMPARE(pieces.size(), 5);
+            QCOMPARE(pieces.at(1).toString(), QStringLiteral("\u0120ab"));
+            QCOMPARE(pieces.at(2).toString(), QStringLiteral("<|mdm_mask|>"));
+        }
+        // Decoding gives the text back byte for byte, from a JSON array or from whitespace-separated ids.
+        for (const QByteArray &ids : {QByteArray("[3, 5, 7, 6, 14]"), QByteArray(" 3\n5\t7 6  14\n")}) {
+            const QString file = writeFile(QStringLiteral("ids.txt"), ids);
+            const ProcessResult r = runCli(
+                {QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), dir, QStringLiteral("--decode"), file});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            QCOMPARE(r.rawOut, sample);
+        }
+        // Ids past the tokenizer (a model head may be larger) are named, not a crash.
+        const QString past = writeFile(QStringLiteral("past.json"), "[3, 150]");
+        ProcessResult r = runCli(
+            {QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), dir, QStringLiteral("--decode"), past});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out, QStringLiteral("ab<unused 150>"));
+        // Bad ids files: one line naming the file and the entry.
+        const std::pair<QByteArray, QString> bad[]
+            = {{"[3, -1]", QStringLiteral("$[1]")}, {"[3, \"a\"]", QStringLiteral("$[1]")},
+                {"3 x 5", QStringLiteral("id 2 (\"x\")")}, {"[3, 5", QStringLiteral("ids-bad")}};
+        for (const auto &[bytes, mention] : bad) {
+            const QString file = writeFile(QStringLiteral("ids-bad.txt"), bytes);
+            r = runCli(
+                {QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), dir, QStringLiteral("--decode"), file});
+            checkBadInput(r, mention);
+            QVERIFY2(r.err.contains(file), qPrintable(r.err));
+        }
+        // A broken tokenizer file is named.
+        const QString broken = writeFile(QStringLiteral("broken.json"), "{\"model\": ");
+        checkBadInput(runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), broken,
+                          QStringLiteral("--text"), text, QStringLiteral("--json")}),
+            broken);
+    }
+
+    void tokenizeSentencepieceJson()
+    {
+        const QString model = m_dir.filePath(QStringLiteral("tiny-model"));
+        auto written = dlm::testing::writeTinyModel(model.toStdString());
+        QVERIFY2(written.ok(), written.error().c_str());
+        const QString text = writeFile(QStringLiteral("spm.txt"), "the cat sat on the mat");
+        const ProcessResult byModel = runCli({QStringLiteral("tokenize"), QStringLiteral("--model"), model,
+            QStringLiteral("--text"), text, QStringLiteral("--json")});
+        QVERIFY2(byModel.exitCode == 0, qPrintable(byModel.err));
+        const ProcessResult byFile = runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"),
+            model + QStringLiteral("/tokenizer.model"), QStringLiteral("--text"), text, QStringLiteral("--json")});
+        QVERIFY2(byFile.exitCode == 0, qPrintable(byFile.err));
+        QCOMPARE(byFile.rawOut, byModel.rawOut);
+        const QList<int> ids = idsOf(byModel.out);
+        QVERIFY(!ids.isEmpty() && !ids.contains(-1));
+        // Sentencepiece pieces mark word starts with U+2581; joined and turned back into spaces, they are the text.
+        QString joined;
+        for (const auto &p : QJsonDocument::fromJson(byModel.rawOut).object().value(QStringLiteral("pieces")).toArray())
+            joined += p.toString();
+        QCOMPARE(joined.replace(QChar(0x2581), QLatin1Char(' ')).trimmed(), QStringLiteral("the cat sat on the mat"));
+        QStringList words;
+        for (int id : ids)
+            words << QString::number(id);
+        const QString idsFile = writeFile(QStringLiteral("spm-ids.txt"), words.join(QLatin1Char(' ')).toUtf8());
+        const ProcessResult decoded = runCli(
+            {QStringLiteral("tokenize"), QStringLiteral("--model"), model, QStringLiteral("--decode"), idsFile});
+        QVERIFY2(decoded.exitCode == 0, qPrintable(decoded.err));
+        QCOMPARE(decoded.out, QStringLiteral("the cat sat on the mat"));
     }
 };
 

@@ -58,13 +58,18 @@ struct BenchArgs
     int contend = 0; ///< busy threads run beside the engine while measuring
 };
 
-/** `tokenize`: text file -> token file; exactly one of modelDir and tokenizerPath is set. */
+/**
+ * `tokenize`: text file -> token file (outPath), or text -> ids and pieces as JSON (json), or ids -> text
+ * (decodePath); exactly one of modelDir and tokenizerPath is set.
+ */
 struct TokenizeArgs
 {
     std::string modelDir;
-    std::string tokenizerPath;
+    std::string tokenizerPath; ///< a tokenizer.json, a tokenizer.model or a directory
     std::string textPath;
     std::string outPath;
+    bool json = false;
+    std::string decodePath; ///< a JSON array of ids or whitespace-separated ids
     bool appendEos = false;
     std::optional<int32_t> eosId;
 };
