@@ -202,7 +202,7 @@ private Q_SLOTS:
             QStringLiteral("--threshold"), QStringLiteral("--cfg"), QStringLiteral("--seed"), QStringLiteral("--top-k"),
             QStringLiteral("--dtype"), QStringLiteral("--threads")};
         const auto L = [](const char *s) { return QString::fromLatin1(s).split(QLatin1Char(' ')); };
-        QTest::newRow("generate") << "generate" << L("--model --prompt --timeline --show") + generation;
+        QTest::newRow("generate") << "generate" << L("--model --prompt --chat --timeline --show") + generation;
         QTest::newRow("info") << "info" << L("--model");
         QTest::newRow("forward") << "forward" << L("--model --prompt --ids --top-k --full-logits --dtype --threads");
         QTest::newRow("bench") << "bench" << L("--model --prompt --repeat --json --contend") + generation;

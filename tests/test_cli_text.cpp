@@ -272,6 +272,56 @@ private Q_SLOTS:
         QVERIFY2(decoded.exitCode == 0, qPrintable(decoded.err));
         QCOMPARE(decoded.out, QStringLiteral("the cat sat on the mat"));
     }
+    void generateChat()
+    {
+        // A tiny model whose tokenizer is the hand-encoded one above and whose template wraps turns in
+        // <|start|> ... <|eot|>; config.json names that tokenizer's mask and end-of-turn ids.
+        const QString model = m_dir.filePath(QStringLiteral("chat-model"));
+        dlm::testing::TinyModelOptions options;
+        options.writeTokenizer = false;
+        auto written = dlm::testing::writeTinyModel(model.toStdString(), options);
+        QVERIFY2(written.ok(), written.error().c_str());
+        QVERIFY(writeInto(model, QStringLiteral("tokenizer.json"), kTinyTokenizerJson));
+        QVERIFY(writeInto(model, QStringLiteral("tokenizer_config.json"),
+            R"({"eos_token": "<|eot|>", "chat_template": "{% for m in messages %}<|start|>{{ m.role }}\n{{ m.content )"
+            R"(}}<|eot|>{% endfor %}{% if add_generation_prompt %}<|start|>assistant\n{% endif %}"})"));
+        QJsonObject config = QJsonDocument::fromJson(readAll(model + QStringLiteral("/config.json"))).object();
+        config[QStringLiteral("mask_token_id")] = 7;
+        config[QStringLiteral("eos_token_id")] = 9;
+        QVERIFY(writeInto(model, QStringLiteral("config.json"), QJsonDocument(config).toJson()));
+
+        const QString timeline = m_dir.filePath(QStringLiteral("chat-timeline.json"));
+        const QStringList generate = {QStringLiteral("generate"), QStringLiteral("--model"), model,
+            QStringLiteral("--prompt"), QStringLiteral("Hi"), QStringLiteral("--gen-length=4"),
+            QStringLiteral("--steps=2"), QStringLiteral("--block-length=4"), QStringLiteral("--timeline"), timeline};
+        ProcessResult r = runCli(generate + QStringList {QStringLiteral("--chat")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QJsonObject prompt
+            = QJsonDocument::fromJson(readAll(timeline)).object().value(QStringLiteral("prompt")).toObject();
+        QCOMPARE(prompt.value(QStringLiteral("text")).toString(),
+            QStringLiteral("<|start|>user\nHi<|eot|><|start|>assistant\n"));
+        // Special tokens are single ids, not their characters: <|start|> u s e r Ċ H i <|eot|> <|start|> a s s i s t a
+        // n t Ċ
+        const QList<int> expected = {8, 10, 11, 12, 13, 14, 15, 16, 9, 8, 0, 11, 11, 16, 11, 17, 0, 18, 17, 14};
+        QList<int> ids;
+        for (const auto &v : prompt.value(QStringLiteral("ids")).toArray())
+            ids << v.toInt(-1);
+        QCOMPARE(ids, expected);
+
+        // Without --chat the prompt is the text as typed.
+        r = runCli(generate);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        prompt = QJsonDocument::fromJson(readAll(timeline)).object().value(QStringLiteral("prompt")).toObject();
+        QCOMPARE(prompt.value(QStringLiteral("ids")).toArray(), QJsonArray({15, 16}));
+
+        // A model without a chat template is refused before anything runs, naming the option and the files.
+        const QString plain = m_dir.filePath(QStringLiteral("plain-model"));
+        QVERIFY(dlm::testing::writeTinyModel(plain.toStdString()).ok());
+        r = runCli({QStringLiteral("generate"), QStringLiteral("--model"), plain, QStringLiteral("--prompt"),
+            QStringLiteral("Hi"), QStringLiteral("--chat")});
+        checkBadInput(r, QStringLiteral("--chat: "));
+        QVERIFY2(r.err.contains(QStringLiteral("chat template")), qPrintable(r.err));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliText)

@@ -23,6 +23,7 @@ struct GenerateArgs
 {
     std::string modelDir;
     std::string prompt;
+    bool chat = false; ///< the prompt is one user message, rendered with the model's chat template
     /// Settings given on the command line; unset ones come from generation_config.json, else the defaults.
     SettingsOverrides overrides;
     std::string timelinePath; ///< empty = do not save
