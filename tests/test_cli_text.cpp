@@ -3,6 +3,7 @@
 // line naming the file.
 
 #include "cli_process.h"
+#include "tiny_hf_tokenizer.h"
 #include "tiny_model.h"
 #include "jinja_reference.h"
 
@@ -49,24 +50,6 @@ std::string specialTokenMembers(const QString &dir)
     }
     return members;
 }
-
-// A byte-level BPE tokenizer.json small enough to encode by hand: merges make "ab" and "Ġab" (" ab"), the
-// special tokens are matched before the model, and the letters of a short chat have single-character ids.
-const char *const kTinyTokenizerJson = R"({
-  "version": "1.0", "truncation": null, "padding": null, "normalizer": null, "post_processor": null,
-  "added_tokens": [
-    {"id": 7, "content": "<|mdm_mask|>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
-    {"id": 8, "content": "<|start|>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
-    {"id": 9, "content": "<|eot|>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}],
-  "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true},
-  "decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},
-  "model": {"type": "BPE", "dropout": null, "unk_token": null, "continuing_subword_prefix": null,
-    "end_of_word_suffix": null, "fuse_unk": false, "byte_fallback": false, "ignore_merges": false,
-    "vocab": {"a": 0, "b": 1, "\u0120": 2, "ab": 3, "\u0120a": 4, "\u0120ab": 5, "c": 6, "<|mdm_mask|>": 7,
-      "<|start|>": 8, "<|eot|>": 9, "u": 10, "s": 11, "e": 12, "r": 13, "\u010a": 14, "H": 15, "i": 16, "t": 17,
-      "n": 18},
-    "merges": ["\u0120 a", "a b", "\u0120a b"]}
-})";
 
 /** Writes `name` under `dir`; false when it cannot. */
 bool writeInto(const QString &dir, const QString &name, const QByteArray &bytes)
@@ -193,7 +176,7 @@ private Q_SLOTS:
     {
         const QString dir = m_dir.filePath(QStringLiteral("hf-tokenizer"));
         QVERIFY(QDir().mkpath(dir));
-        QVERIFY(writeInto(dir, QStringLiteral("tokenizer.json"), kTinyTokenizerJson));
+        QVERIFY(writeInto(dir, QStringLiteral("tokenizer.json"), dlm::testing::kTinyHfTokenizerJson));
         const QByteArray sample = "ab ab<|mdm_mask|>c\n";
         const QString text = writeFile(QStringLiteral("sample.txt"), sample);
         const QList<int> expected = {3, 5, 7, 6, 14}; // ab, Ġab, the special token, c, Ċ
@@ -281,13 +264,14 @@ private Q_SLOTS:
         options.writeTokenizer = false;
         auto written = dlm::testing::writeTinyModel(model.toStdString(), options);
         QVERIFY2(written.ok(), written.error().c_str());
-        QVERIFY(writeInto(model, QStringLiteral("tokenizer.json"), kTinyTokenizerJson));
+        QVERIFY(writeInto(model, QStringLiteral("tokenizer.json"), dlm::testing::kTinyHfTokenizerJson));
         QVERIFY(writeInto(model, QStringLiteral("tokenizer_config.json"),
-            R"({"eos_token": "<|eot|>", "chat_template": "{% for m in messages %}<|start|>{{ m.role }}\n{{ m.content )"
+            R"({"eos_token": "<|eot|>", "bos_token": "<|start|>", "chat_template": "{% for m in messages %}<|start|>{{ m.role }}\n{{ m.content )"
             R"(}}<|eot|>{% endfor %}{% if add_generation_prompt %}<|start|>assistant\n{% endif %}"})"));
         QJsonObject config = QJsonDocument::fromJson(readAll(model + QStringLiteral("/config.json"))).object();
         config[QStringLiteral("mask_token_id")] = 7;
         config[QStringLiteral("eos_token_id")] = 9;
+        config[QStringLiteral("bos_token_id")] = QJsonValue::Null; // left to tokenizer_config.json
         QVERIFY(writeInto(model, QStringLiteral("config.json"), QJsonDocument(config).toJson()));
 
         const QString timeline = m_dir.filePath(QStringLiteral("chat-timeline.json"));
@@ -307,6 +291,18 @@ private Q_SLOTS:
         for (const auto &v : prompt.value(QStringLiteral("ids")).toArray())
             ids << v.toInt(-1);
         QCOMPARE(ids, expected);
+
+        // info says where each special id came from.
+        r = runCli({QStringLiteral("info"), QStringLiteral("--model"), model});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject sources
+            = QJsonDocument::fromJson(r.rawOut).object().value(QStringLiteral("special_id_sources")).toObject();
+        const QJsonObject mask = sources.value(QStringLiteral("mask_token_id")).toObject();
+        QCOMPARE(mask.value(QStringLiteral("id")).toInt(), 7);
+        QCOMPARE(mask.value(QStringLiteral("from")).toString(), QStringLiteral("config.json"));
+        const QJsonObject bos = sources.value(QStringLiteral("bos_token_id")).toObject();
+        QCOMPARE(bos.value(QStringLiteral("id")).toInt(), 8);
+        QCOMPARE(bos.value(QStringLiteral("from")).toString(), QStringLiteral("tokenizer_config.json (<|start|>)"));
 
         // Without --chat the prompt is the text as typed.
         r = runCli(generate);
