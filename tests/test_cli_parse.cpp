@@ -135,9 +135,17 @@ private Q_SLOTS:
         QTest::newRow("tokenize both sources") << "tokenize --model m --tokenizer t --text x --out y"
                                                << "tokenize: --model excludes --tokenizer";
         QTest::newRow("tokenize no source") << "tokenize --text x --out y"
-                                            << "tokenize: --model DIR or --tokenizer FILE is required";
+                                            << "tokenize: --model DIR or --tokenizer PATH is required";
         QTest::newRow("tokenize no out") << "tokenize --model m --text x"
-                                         << "tokenize: --out FILE is required";
+                                         << "tokenize: --out FILE (a token file) or --json is required";
+        QTest::newRow("tokenize nothing to do") << "tokenize --model m"
+                                                << "tokenize: --text FILE or --decode FILE is required";
+        QTest::newRow("tokenize json and out") << "tokenize --model m --text x --json --out y"
+                                               << "tokenize: --out excludes --json";
+        QTest::newRow("tokenize decode and text") << "tokenize --model m --text x --decode y"
+                                                  << "tokenize: --decode excludes --text, --out and --json";
+        QTest::newRow("tokenize eos with json") << "tokenize --model m --text x --json --append-eos-per-line"
+                                                << "tokenize: --append-eos-per-line requires --out";
         QTest::newRow("tokenize eos without append") << "tokenize --model m --text x --out y --eos-id 2"
                                                      << "tokenize: --eos-id requires --append-eos-per-line";
         QTest::newRow("train heads") << "train --train a --tokenizer t --out o --d-model 30 --heads 4"
@@ -194,11 +202,13 @@ private Q_SLOTS:
             QStringLiteral("--threshold"), QStringLiteral("--cfg"), QStringLiteral("--seed"), QStringLiteral("--top-k"),
             QStringLiteral("--dtype"), QStringLiteral("--threads")};
         const auto L = [](const char *s) { return QString::fromLatin1(s).split(QLatin1Char(' ')); };
-        QTest::newRow("generate") << "generate" << L("--model --prompt --timeline --show") + generation;
+        QTest::newRow("generate") << "generate" << L("--model --prompt --chat --timeline --show") + generation;
         QTest::newRow("info") << "info" << L("--model");
         QTest::newRow("forward") << "forward" << L("--model --prompt --ids --top-k --full-logits --dtype --threads");
         QTest::newRow("bench") << "bench" << L("--model --prompt --repeat --json --contend") + generation;
-        QTest::newRow("tokenize") << "tokenize" << L("--model --tokenizer --text --out --append-eos-per-line --eos-id");
+        QTest::newRow("tokenize")
+            << "tokenize" << L("--model --tokenizer --text --out --json --decode --append-eos-per-line --eos-id");
+        QTest::newRow("template") << "template" << L("--model --messages --no-generation-prompt");
         QTest::newRow("train") << "train"
                                << L("--train --val --tokenizer --out --init-from --resume --export-only --d-model "
                                     "--heads --kv-heads --layers --mlp --max-seq --mask-id --eos-id --seq-len --batch "

@@ -72,6 +72,13 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains(QStringLiteral("finished 3 steps")), qPrintable(r.out));
         QVERIFY(QFile::exists(out + QStringLiteral("/model/generation_config.json")));
         QVERIFY(QFile::exists(out + QStringLiteral("/train_log.csv")));
+        // The exported config.json is one LLaDA's own code loads as this architecture (rotary, not learned, positions).
+        QFile exported(out + QStringLiteral("/model/config.json"));
+        QVERIFY(exported.open(QIODevice::ReadOnly));
+        const QJsonObject written = QJsonDocument::fromJson(exported.readAll()).object();
+        QCOMPARE(written.value(QStringLiteral("rope")), QJsonValue(true));
+        QCOMPARE(
+            written.value(QStringLiteral("architectures")).toArray(), QJsonArray({QStringLiteral("LLaDAModelLM")}));
 
         // The exported model generates (with its generation_config.json) and evaluates.
         r = runCli({QStringLiteral("generate"), QStringLiteral("--model"), out + QStringLiteral("/model"),

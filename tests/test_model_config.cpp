@@ -311,6 +311,68 @@ private Q_SLOTS:
         QVERIFY2(bad.error().find(path + ": $.n_kv_heads: expected an integer, got \"two\"") != std::string::npos,
             bad.error().c_str());
     }
+    // What LLaDA's own code (configuration_llada.py's ModelConfig dataclass, loaded by modeling_llada.py with
+    // trust_remote_code) needs to find in config.json to build this architecture: every dataclass field, with
+    // the values of a LLaDA-8B-style network. A field left out takes the dataclass's GPT-2 default (rope false:
+    // learned position embeddings; weight_tying true; dropout 0.1; layer norm with bias).
+    void configLoadsInLladaCode_data()
+    {
+        QTest::addColumn<QString>("which");
+        QTest::newRow("written") << "written";
+        QTest::newRow("models/demo") << "demo";
+    }
+
+    void configLoadsInLladaCode()
+    {
+        QFETCH(QString, which);
+        Json j;
+        if (which == QLatin1String("written")) {
+            dlm::ModelConfig c;
+            c.dModel = 64;
+            c.nHeads = 4;
+            c.nKvHeads = 2;
+            c.nLayers = 2;
+            c.mlpHiddenSize = 160;
+            c.vocabSize = 300;
+            c.embeddingSize = 320;
+            c.maxSequenceLength = 128;
+            c.maskTokenId = 299;
+            c.eosTokenId = 4;
+            j = Json::parse(dlm::modelConfigToJson(c));
+            QCOMPARE(j.at("d_model").get<int>(), 64);
+            QCOMPARE(j.at("mlp_hidden_size").get<int>(), 160);
+            QCOMPARE(j.at("embedding_size").get<int>(), 320);
+            QCOMPARE(j.at("mask_token_id").get<int>(), 299);
+        } else {
+            std::ifstream in(qEnvironmentVariable("DLM_SOURCE_DIR").toStdString() + "/models/demo/config.json");
+            QVERIFY(in.good());
+            j = Json::parse(in);
+        }
+        const char *const dataclassFields[] = {"d_model", "n_heads", "n_kv_heads", "n_layers", "mlp_ratio",
+            "mlp_hidden_size", "activation_type", "block_type", "block_group_size", "alibi", "alibi_bias_max", "rope",
+            "rope_full_precision", "flash_attention", "attention_dropout", "multi_query_attention",
+            "attention_layer_norm", "residual_dropout", "embedding_dropout", "input_emb_norm", "layer_norm_type",
+            "layer_norm_with_affine", "rms_norm_eps", "attention_layer_norm_with_affine", "max_sequence_length",
+            "rope_theta", "include_qkv_bias", "include_bias", "bias_for_layer_norm", "scale_logits", "vocab_size",
+            "embedding_size", "weight_tying", "eos_token_id", "pad_token_id", "mask_token_id", "init_device", "init_fn",
+            "init_std", "init_cutoff_factor", "precision"};
+        for (const char *field : dataclassFields)
+            QVERIFY2(j.contains(field), field);
+        // The values that decide the network's shape and arithmetic.
+        const Json expected = Json::parse(R"({"rope": true, "alibi": false, "weight_tying": false,
+            "layer_norm_type": "rms", "layer_norm_with_affine": true, "include_bias": false,
+            "bias_for_layer_norm": false, "include_qkv_bias": false, "activation_type": "silu", "block_type": "llama",
+            "attention_layer_norm": false, "input_emb_norm": false, "scale_logits": false,
+            "multi_query_attention": null, "attention_dropout": 0.0, "residual_dropout": 0.0,
+            "embedding_dropout": 0.0, "flash_attention": false, "model_type": "llada",
+            "architectures": ["LLaDAModelLM"]})");
+        for (auto it = expected.begin(); it != expected.end(); ++it)
+            QVERIFY2(j.at(it.key()) == it.value(), (it.key() + " is " + j.at(it.key()).dump()).c_str());
+        QCOMPARE(j.at("auto_map").at("AutoConfig").get<std::string>(), std::string("configuration_llada.LLaDAConfig"));
+        QCOMPARE(j.at("auto_map").at("AutoModel").get<std::string>(), std::string("modeling_llada.LLaDAModelLM"));
+        // n_kv_heads with multi_query_attention null is taken as given; the head size must divide evenly.
+        QCOMPARE(j.at("d_model").get<int>() % j.at("n_heads").get<int>(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestModelConfig)

@@ -49,6 +49,7 @@ void declareApp(CLI::App &app, CliArgs &result)
     cli::declareForward(app, result);
     cli::declareBench(app, result);
     cli::declareTokenize(app, result);
+    cli::declareTemplate(app, result);
     cli::declareTrain(app, result);
     cli::declareEval(app, result);
     cli::declareExport(app, result);

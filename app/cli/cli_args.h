@@ -23,6 +23,7 @@ struct GenerateArgs
 {
     std::string modelDir;
     std::string prompt;
+    bool chat = false; ///< the prompt is one user message, rendered with the model's chat template
     /// Settings given on the command line; unset ones come from generation_config.json, else the defaults.
     SettingsOverrides overrides;
     std::string timelinePath; ///< empty = do not save
@@ -58,15 +59,28 @@ struct BenchArgs
     int contend = 0; ///< busy threads run beside the engine while measuring
 };
 
-/** `tokenize`: text file -> token file; exactly one of modelDir and tokenizerPath is set. */
+/**
+ * `tokenize`: text file -> token file (outPath), or text -> ids and pieces as JSON (json), or ids -> text
+ * (decodePath); exactly one of modelDir and tokenizerPath is set.
+ */
 struct TokenizeArgs
 {
     std::string modelDir;
-    std::string tokenizerPath;
+    std::string tokenizerPath; ///< a tokenizer.json, a tokenizer.model or a directory
     std::string textPath;
     std::string outPath;
+    bool json = false;
+    std::string decodePath; ///< a JSON array of ids or whitespace-separated ids
     bool appendEos = false;
     std::optional<int32_t> eosId;
+};
+
+/** `template`: render a conversation with a model's chat template. */
+struct TemplateArgs
+{
+    std::string modelDir;
+    std::string messagesPath; ///< a JSON array of {"role", "content"}
+    bool generationPrompt = true;
 };
 
 /** `train`: a training run, fresh or resumed. */
@@ -116,7 +130,7 @@ struct VersionRequest
 };
 
 using CliArgs = std::variant<HelpRequest, VersionRequest, GenerateArgs, InfoArgs, ForwardArgs, BenchArgs, TokenizeArgs,
-    TrainArgs, EvalArgs, ExportArgs>;
+    TemplateArgs, TrainArgs, EvalArgs, ExportArgs>;
 
 /** Facts about the process's stdout, filled in by main (never by the parser) so that commands stay testable
  *  in-process with a string stream. */

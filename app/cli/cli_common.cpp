@@ -142,6 +142,7 @@ struct Dispatch
     int operator()(const ForwardArgs &a) const { return runForward(a, out, err); }
     int operator()(const BenchArgs &a) const { return runBench(a, out, err); }
     int operator()(const TokenizeArgs &a) const { return runTokenize(a, out, err); }
+    int operator()(const TemplateArgs &a) const { return runTemplate(a, out, err); }
     int operator()(const TrainArgs &a) const { return runTrain(a, command.terminal, out, err); }
     int operator()(const EvalArgs &a) const { return runEval(a, out, err); }
     int operator()(const ExportArgs &a) const { return runExport(a, out, err); }

@@ -14,6 +14,7 @@ void declareInfo(CLI::App &app, CliArgs &result);
 void declareForward(CLI::App &app, CliArgs &result);
 void declareBench(CLI::App &app, CliArgs &result);
 void declareTokenize(CLI::App &app, CliArgs &result);
+void declareTemplate(CLI::App &app, CliArgs &result);
 void declareTrain(CLI::App &app, CliArgs &result);
 void declareEval(CLI::App &app, CliArgs &result);
 void declareExport(CLI::App &app, CliArgs &result);

@@ -80,6 +80,9 @@ void declareGenerate(CLI::App &app, CliArgs &result)
         "region decoded, cut at the first end-of-sequence token if there is one.");
     addModelDir(*sub, a->modelDir)->required();
     addText(*sub, "--prompt", a->prompt, "prompt text; [MASK] or the model's mask piece in it is infilled")->required();
+    addFlag(*sub, "--chat", a->chat,
+        "treat --prompt as one user message: render it with the model's chat template (with the assistant "
+        "header that asks for a reply) and generate the reply");
     addGenerationOptions(*sub, a->overrides);
     addPath(
         *sub, "--timeline", a->timelinePath, "FILE", "save the whole step timeline as JSON (loadable by DLM Studio)");

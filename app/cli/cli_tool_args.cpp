@@ -160,26 +160,44 @@ void declareTokenize(CLI::App &app, CliArgs &result)
 {
     auto a = std::make_shared<TokenizeArgs>();
     CLI::App *sub = app.add_subcommand("tokenize",
-        "encode a text file into a token file for train and eval\n\n"
-        "Encodes a UTF-8 text file line by line with a sentencepiece tokenizer and writes a token file: a 16-byte\n"
-        "header (magic \"DLMIDS01\", u32 vocabulary size, u32 reserved) then one little-endian u32 per token\n"
-        "(numpy: np.fromfile(path, \"<u4\", offset=16)). Line breaks are not encoded and empty lines are skipped,\n"
-        "so put one document or paragraph per line and use --append-eos-per-line to separate them.\n"
-        "Prints JSON: lines, tokens, unknown tokens, vocabulary size, eos id.");
+        "encode a text file into a token file for train and eval; show or reverse a tokenization\n\n"
+        "With --out: encodes a UTF-8 text file line by line and writes a token file: a 16-byte header (magic\n"
+        "\"DLMIDS01\", u32 vocabulary size, u32 reserved) then one little-endian u32 per token (numpy:\n"
+        "np.fromfile(path, \"<u4\", offset=16)). Line breaks are not encoded and empty lines are skipped, so put\n"
+        "one document or paragraph per line and use --append-eos-per-line to separate them. Prints JSON: lines,\n"
+        "tokens, unknown tokens, vocabulary size, eos id.\n"
+        "With --json: encodes the whole text file (line breaks included, special-token strings matched) and\n"
+        "prints {\"ids\": [...], \"pieces\": [...]}.\n"
+        "With --decode: prints the text of the ids in a file, exactly, without a newline added.");
     CLI::Option *model
-        = addPath(*sub, "--model", a->modelDir, "DIR", "use DIR/tokenizer.model (eos id from DIR/config.json)");
-    addPath(
-        *sub, "--tokenizer", a->tokenizerPath, "FILE", "a sentencepiece tokenizer.model (eos id from the tokenizer)")
+        = addPath(*sub, "--model", a->modelDir, "DIR", "use DIR's tokenizer (eos id from DIR/config.json)");
+    addPath(*sub, "--tokenizer", a->tokenizerPath, "PATH",
+        "a tokenizer.json, a sentencepiece tokenizer.model or a directory holding one (eos id from the tokenizer)")
         ->excludes(model);
-    addPath(*sub, "--text", a->textPath, "FILE", "UTF-8 text to encode")->required();
-    addPath(*sub, "--out", a->outPath, "FILE", "token file to write (atomically)")->required();
-    CLI::Option *appendEos = addFlag(*sub, "--append-eos-per-line", a->appendEos, "append the eos id after every line");
+    addPath(*sub, "--text", a->textPath, "FILE", "UTF-8 text to encode");
+    CLI::Option *out = addPath(*sub, "--out", a->outPath, "FILE", "token file to write (atomically)");
+    addFlag(*sub, "--json", a->json, "print the ids and pieces of --text as JSON instead of writing --out")
+        ->excludes(out);
+    // Its exclusions are checked below: CLI11 lists several in pointer order, which would make the help vary.
+    addPath(*sub, "--decode", a->decodePath, "FILE",
+        "print the text of the ids in FILE (a JSON array or whitespace-separated ids); excludes --text, --out "
+        "and --json");
+    CLI::Option *appendEos
+        = addFlag(*sub, "--append-eos-per-line", a->appendEos, "append the eos id after every line")->needs(out);
     addInteger(*sub, "--eos-id", a->eosId, 0, kMaxId,
         "the id --append-eos-per-line appends (default: see --model/--tokenizer)")
         ->needs(appendEos);
     sub->final_callback([a, &result] {
         if (a->modelDir.empty() && a->tokenizerPath.empty())
-            throw CLI::ValidationError("tokenize: --model DIR or --tokenizer FILE is required");
+            throw CLI::ValidationError("tokenize: --model DIR or --tokenizer PATH is required");
+        if (!a->decodePath.empty() && (!a->textPath.empty() || !a->outPath.empty() || a->json))
+            throw CLI::ValidationError("tokenize: --decode excludes --text, --out and --json");
+        if (a->decodePath.empty() && a->textPath.empty())
+            throw CLI::ValidationError("tokenize: --text FILE or --decode FILE is required");
+        if (!a->textPath.empty() && !a->json && a->outPath.empty())
+            throw CLI::ValidationError("tokenize: --out FILE (a token file) or --json is required");
+        if (!a->outPath.empty() && a->textPath.empty())
+            throw CLI::ValidationError("tokenize: --out needs --text FILE");
         result = std::move(*a);
     });
 }

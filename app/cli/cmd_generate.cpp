@@ -1,6 +1,7 @@
 // `generate`: denoise a prompt's continuation and print the text, optionally drawing every step on the
 // terminal and saving the timeline for DLM Studio.
 
+#include "app/cli/chat_messages.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "app/cli/terminal_canvas.h"
@@ -45,12 +46,22 @@ int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ost
             return reportFailure(err, ExitBadInput, writable.error());
     }
 
+    // The rendered conversation is the prompt; special-token strings in it (<|eot_id|>, ...) become their ids
+    // because the tokenizer matches added tokens before its model.
+    std::string prompt = args.prompt;
+    if (args.chat) {
+        auto rendered = renderChat(args.modelDir, {ChatMessage {"user", args.prompt}}, true);
+        if (!rendered)
+            return reportFailure(err, ExitBadInput, "--chat: " + rendered.error());
+        prompt = std::move(*rendered);
+    }
+
     setThreads(settings->threads);
     auto loaded = loadModel(args.modelDir, settings->dtype);
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
 
-    auto created = Session::create(loaded->model, loaded->tokenizer, *settings, args.prompt);
+    auto created = Session::create(loaded->model, loaded->tokenizer, *settings, prompt);
     if (!created)
         return reportFailure(err, ExitBadInput, created.error());
     Session &session = **created;

@@ -6,6 +6,7 @@
 
 #include "core/base/file_util.h"
 #include "core/model/model_config.h"
+#include "core/model/special_ids.h"
 #include "core/model/safetensors.h"
 #include "core/base/sha256.h"
 #include "core/text/tokenizer.h"
@@ -96,6 +97,14 @@ int runInfo(const InfoArgs &args, std::ostream &out, std::ostream &err)
     info["embedding_size"] = config->embeddingSize;
     info["special_ids"] = {{"mask", idOrNull(config->maskTokenId)}, {"eos", idOrNull(config->eosTokenId)},
         {"bos", idOrNull(config->bosTokenId)}, {"pad", idOrNull(config->padTokenId)}};
+    auto resolved = resolveSpecialIds(dir, *config, tok);
+    if (!resolved)
+        return reportFailure(err, ExitBadInput, resolved.error());
+    const auto source = [](const SpecialId &id) {
+        return id.id >= 0 ? json {{"id", id.id}, {"from", id.from}} : json {{"id", nullptr}, {"from", nullptr}};
+    };
+    info["special_id_sources"] = {{"mask_token_id", source(resolved->mask)}, {"eos_token_id", source(resolved->eos)},
+        {"bos_token_id", source(resolved->bos)}, {"pad_token_id", source(resolved->pad)}};
     info["special_pieces"] = {{"mask", config->maskTokenId >= 0 ? tok.piece(config->maskTokenId) : ""},
         {"eos", config->eosTokenId >= 0 ? tok.piece(config->eosTokenId) : ""}};
     info["tokenizer"] = {{"kind", tokenizerKind(tok.sourcePath())}, {"file", baseName(tok.sourcePath())},

@@ -22,6 +22,8 @@ int runInfo(const InfoArgs &args, std::ostream &out, std::ostream &err);
 int runForward(const ForwardArgs &args, std::ostream &out, std::ostream &err);
 int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err);
 int runTokenize(const TokenizeArgs &args, std::ostream &out, std::ostream &err);
+/** Prints a conversation rendered with the model's chat template, byte for byte. */
+int runTemplate(const TemplateArgs &args, std::ostream &out, std::ostream &err);
 /** Trains; SIGINT/SIGTERM checkpoint and exit 0, SIGUSR1 exports the model and trains on. */
 int runTrain(const TrainArgs &args, const TerminalInfo &terminal, std::ostream &out, std::ostream &err);
 int runEval(const EvalArgs &args, std::ostream &out, std::ostream &err);

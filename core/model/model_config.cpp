@@ -4,6 +4,8 @@
 #include "core/base/json_reader.h"
 #include "core/model/llada_tensors.h"
 
+#include <algorithm>
+
 namespace dlm {
 
 namespace {
@@ -119,19 +121,49 @@ Result<ModelConfig> loadModelConfig(const std::string &path)
 
 std::string modelConfigToJson(const ModelConfig &config)
 {
-    // ordered_json keeps the fields in a readable order instead of sorting them alphabetically.
+    // Every field of the ModelConfig dataclass in LLaDA's published configuration_llada.py, with the values
+    // this architecture has, so that AutoModel.from_pretrained(dir, trust_remote_code=True) with LLaDA's
+    // code builds the same network: fields left out take that dataclass's GPT-2 defaults (no rope: learned
+    // position embeddings; weight tying; layer norm with bias; dropout 0.1). ordered_json keeps them readable.
     nlohmann::ordered_json j;
+    j["architectures"] = {"LLaDAModelLM"};
+    j["auto_map"] = {{"AutoConfig", "configuration_llada.LLaDAConfig"},
+        {"AutoModelForCausalLM", "modeling_llada.LLaDAModelLM"}, {"AutoModel", "modeling_llada.LLaDAModelLM"}};
     j["model_type"] = "llada";
     j["d_model"] = config.dModel;
     j["n_heads"] = config.nHeads;
     j["n_kv_heads"] = config.nKvHeads;
     j["n_layers"] = config.nLayers;
+    // Only read when mlp_hidden_size is absent; written as the nearest integer ratio for completeness.
+    j["mlp_ratio"] = std::max(1, (config.mlpHiddenSize + config.dModel / 2) / std::max(1, config.dModel));
     j["mlp_hidden_size"] = config.mlpHiddenSize;
+    j["activation_type"] = "silu";
+    j["block_type"] = "llama";
+    j["block_group_size"] = 1;
+    j["alibi"] = false;
+    j["alibi_bias_max"] = 8.0;
+    j["rope"] = true;
+    j["rope_full_precision"] = true;
+    j["rope_theta"] = config.ropeTheta;
+    j["flash_attention"] = false;
+    j["attention_dropout"] = 0.0;
+    j["multi_query_attention"] = nullptr;
+    j["attention_layer_norm"] = false;
+    j["attention_layer_norm_with_affine"] = true;
+    j["residual_dropout"] = 0.0;
+    j["embedding_dropout"] = 0.0;
+    j["input_emb_norm"] = false;
+    j["layer_norm_type"] = "rms";
+    j["layer_norm_with_affine"] = true;
+    j["rms_norm_eps"] = config.rmsNormEps;
+    j["max_sequence_length"] = config.maxSequenceLength;
+    j["include_qkv_bias"] = false;
+    j["include_bias"] = false;
+    j["bias_for_layer_norm"] = false;
+    j["scale_logits"] = false;
     j["vocab_size"] = config.vocabSize;
     j["embedding_size"] = config.embeddingSize;
-    j["max_sequence_length"] = config.maxSequenceLength;
-    j["rope_theta"] = config.ropeTheta;
-    j["rms_norm_eps"] = config.rmsNormEps;
+    j["weight_tying"] = config.weightTying;
     j["mask_token_id"] = config.maskTokenId;
     // Unset optional ids are written as null, which is what Hugging Face configs do and what the parser reads
     // back as "not given".
@@ -139,10 +171,12 @@ std::string modelConfigToJson(const ModelConfig &config)
     j["eos_token_id"] = optionalId(config.eosTokenId);
     j["pad_token_id"] = optionalId(config.padTokenId);
     j["bos_token_id"] = optionalId(config.bosTokenId);
-    j["weight_tying"] = config.weightTying;
-    j["activation_type"] = "silu";
-    j["block_type"] = "llama";
-    j["include_bias"] = false;
+    j["init_device"] = "meta";
+    j["init_fn"] = "mitchell";
+    j["init_std"] = 0.02;
+    j["init_cutoff_factor"] = nullptr;
+    j["precision"] = nullptr;
+    j["use_cache"] = false;
     return j.dump(2) + "\n";
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/sampling/generation_settings.h"
 #include "core/model/model_config.h"
+#include "core/model/special_ids.h"
 #include "core/base/result.h"
 
 #include <functional>
@@ -24,13 +25,14 @@ struct LoadedModel
     std::string dir;
     std::shared_ptr<LogitsModel> model;
     std::shared_ptr<Tokenizer> tokenizer;
-    ModelConfig config;
+    ModelConfig config; ///< eos, bos and pad filled in from specialIds where config.json leaves them out
+    SpecialIds specialIds; ///< each special id with the file it came from
     std::string storageDType; ///< dtype of the weights on disk ("F32", "BF16", ...)
     int64_t parameterCount = 0;
 };
 
 /** Loads config.json, the weights (memory-mapped) and the tokenizer of `dir`. */
-Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtype = ComputeDType::F32,
-                                       const LoadProgress &progress = {});
+Result<LoadedModel> loadModelDirectory(
+    const std::string &dir, ComputeDType dtype = ComputeDType::F32, const LoadProgress &progress = {});
 
 } // namespace dlm
