@@ -3,10 +3,7 @@
 #include "core/base/file_util.h"
 #include "core/sampling/settings_json.h"
 
-#include <cerrno>
-#include <climits>
 #include <cmath>
-#include <cstdlib>
 
 namespace dlm {
 
@@ -14,68 +11,6 @@ namespace {
 
 // generation_config.json is a few hundred bytes; anything near this limit is not one.
 constexpr size_t kMaxConfigBytes = 1u << 20;
-
-std::string normalisedKey(std::string key)
-{
-    for (char &c : key) {
-        if (c == '-')
-            c = '_';
-    }
-    return key;
-}
-
-bool parseIntText(const std::string &text, int *out)
-{
-    if (text.empty())
-        return false;
-    errno = 0;
-    char *end = nullptr;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
-    if (errno != 0 || *end != '\0' || v < INT_MIN || v > INT_MAX)
-        return false;
-    *out = static_cast<int>(v);
-    return true;
-}
-
-bool parseDoubleText(const std::string &text, double *out)
-{
-    if (text.empty())
-        return false;
-    errno = 0;
-    char *end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (errno != 0 || *end != '\0' || !std::isfinite(v))
-        return false;
-    *out = v;
-    return true;
-}
-
-bool parseUInt64Text(const std::string &text, uint64_t *out)
-{
-    // strtoull accepts "-1" and wraps it; a seed written with a sign is a mistake, not 2^64 - 1.
-    if (text.empty() || text.front() < '0' || text.front() > '9')
-        return false;
-    errno = 0;
-    char *end = nullptr;
-    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-    if (errno != 0 || *end != '\0')
-        return false;
-    *out = v;
-    return true;
-}
-
-bool parseBoolText(const std::string &text, bool *out)
-{
-    if (text == "true" || text == "on" || text == "yes" || text == "1") {
-        *out = true;
-        return true;
-    }
-    if (text == "false" || text == "off" || text == "no" || text == "0") {
-        *out = false;
-        return true;
-    }
-    return false;
-}
 
 } // namespace
 
@@ -220,82 +155,6 @@ GenerationSettings applyOverrides(GenerationSettings s, const SettingsOverrides 
     if (o.threads)
         s.threads = *o.threads;
     return s;
-}
-
-Status parseOverride(const std::string &rawKey, const std::string &value, SettingsOverrides *o)
-{
-    const std::string key = normalisedKey(rawKey);
-    auto bad = [&](const char *expected) {
-        return Status::failure(rawKey + ": expected " + expected + ", got '" + value + "'");
-    };
-    auto intField = [&](std::optional<int> *field) {
-        int v = 0;
-        if (!parseIntText(value, &v))
-            return bad("an integer");
-        *field = v;
-        return Status();
-    };
-    auto doubleField = [&](std::optional<double> *field) {
-        double v = 0.0;
-        if (!parseDoubleText(value, &v))
-            return bad("a finite number");
-        *field = v;
-        return Status();
-    };
-
-    if (key == "gen_length")
-        return intField(&o->genLength);
-    if (key == "steps")
-        return intField(&o->steps);
-    if (key == "block_length")
-        return intField(&o->blockLength);
-    if (key == "top_k")
-        return intField(&o->topK);
-    if (key == "threads")
-        return intField(&o->threads);
-    if (key == "temperature")
-        return doubleField(&o->temperature);
-    if (key == "cfg_scale")
-        return doubleField(&o->cfgScale);
-    if (key == "threshold") {
-        if (value == "off" || value == "none") {
-            o->threshold.reset();
-            o->useThreshold = false;
-            return {};
-        }
-        return doubleField(&o->threshold);
-    }
-    if (key == "use_threshold") {
-        bool v = false;
-        if (!parseBoolText(value, &v))
-            return bad("true or false");
-        o->useThreshold = v;
-        return {};
-    }
-    if (key == "seed") {
-        uint64_t v = 0;
-        if (!parseUInt64Text(value, &v))
-            return bad("a non-negative integer below 2^64");
-        o->seed = v;
-        return {};
-    }
-    if (key == "remasking") {
-        const auto m = parseMeasure(value);
-        if (!m)
-            return Status::failure(rawKey + ": " + m.error());
-        o->measure = *m;
-        return {};
-    }
-    if (key == "dtype") {
-        const auto d = parseComputeDType(value);
-        if (!d)
-            return Status::failure(rawKey + ": " + d.error());
-        o->dtype = *d;
-        return {};
-    }
-    return Status::failure("unknown setting '" + rawKey
-        + "' (expected gen_length, steps, block_length, temperature, remasking, threshold, "
-          "use_threshold, cfg_scale, seed, top_k, dtype or threads)");
 }
 
 } // namespace dlm

@@ -33,7 +33,7 @@ struct SettingsOverrides
     std::optional<int> blockLength;
     std::optional<double> temperature;
     std::optional<ConfidenceMeasure> measure;
-    std::optional<double> threshold;  ///< setting tau also turns threshold decoding on
+    std::optional<double> threshold; ///< setting tau also turns threshold decoding on
     std::optional<bool> useThreshold; ///< applied after `threshold`, so false can switch it off again
     std::optional<double> cfgScale;
     std::optional<uint64_t> seed;
@@ -46,12 +46,5 @@ struct SettingsOverrides
 
 /** `settings` with every set override applied. Does not validate: call validateSettings on the result. */
 GenerationSettings applyOverrides(GenerationSettings settings, const SettingsOverrides &overrides);
-
-/**
- * Parses one override from text, for command lines and key=value lists. `key` is a settings key in
- * snake_case or kebab-case (gen_length / gen-length, remasking, threshold, ...); `threshold` also accepts
- * "off". The message names the key and the bad value.
- */
-Status parseOverride(const std::string &key, const std::string &value, SettingsOverrides *overrides);
 
 } // namespace dlm
