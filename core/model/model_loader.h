@@ -4,6 +4,7 @@
 
 #include "core/sampling/generation_settings.h"
 #include "core/model/model_config.h"
+#include "core/model/model_family.h"
 #include "core/model/special_ids.h"
 #include "core/base/result.h"
 
@@ -23,6 +24,7 @@ using LoadProgress = std::function<void(double fraction, const std::string &what
 struct LoadedModel
 {
     std::string dir;
+    ModelFamily family = ModelFamily::Llada; ///< from config.json's architectures, then model_type
     std::shared_ptr<LogitsModel> model;
     std::shared_ptr<Tokenizer> tokenizer;
     ModelConfig config; ///< eos, bos and pad filled in from specialIds where config.json leaves them out
