@@ -299,11 +299,18 @@ private Q_SLOTS:
     {
         const QStringList base = {QStringLiteral("bench"), QStringLiteral("--model"), m_model,
             QStringLiteral("--gen-length"), QStringLiteral("8"), QStringLiteral("--steps"), QStringLiteral("4"),
-            QStringLiteral("--repeat"), QStringLiteral("2")};
+            QStringLiteral("--repeat"), QStringLiteral("2"), QStringLiteral("--matmul-probe-ms"), QStringLiteral("0")};
         const ProcessResult table = runCli(base);
         QVERIFY2(table.exitCode == 0, qPrintable(table.err));
         QVERIFY(table.out.contains(QStringLiteral("tokens per second")));
         QVERIFY(table.out.contains(QStringLiteral("recording overhead")));
+        QVERIFY(table.out.contains(QStringLiteral("peak memory")));
+
+        // The matmul probe: both dtypes measured, and the forward's share of the f32 rate reported.
+        const ProcessResult probed = runCli(QStringList(base.mid(0, base.size() - 1)) << QStringLiteral("100"));
+        QVERIFY2(probed.exitCode == 0, qPrintable(probed.err));
+        QVERIFY2(probed.out.contains(QStringLiteral("matmul f32")), qPrintable(probed.out));
+        QVERIFY(probed.out.contains(QStringLiteral("of the f32 matmul rate")));
 
         const ProcessResult json = runCli(QStringList(base) << QStringLiteral("--json"));
         QVERIFY2(json.exitCode == 0, qPrintable(json.err));
@@ -311,6 +318,9 @@ private Q_SLOTS:
         QVERIFY(j.value(QStringLiteral("tokens_per_second")).toDouble() > 0);
         QCOMPARE(j.value(QStringLiteral("steps_per_generation")).toDouble(), 4.0);
         QVERIFY(j.value(QStringLiteral("step_ms")).toObject().contains(QStringLiteral("forward")));
+        const QJsonObject memory = j.value(QStringLiteral("memory")).toObject();
+        QVERIFY(memory.value(QStringLiteral("peak_rss_bytes")).toDouble() > memory.value(QStringLiteral("weight_bytes")).toDouble());
+        QVERIFY(j.value(QStringLiteral("matmul")).isNull()); // skipped with --matmul-probe-ms 0
     }
 
     void badModelDirectory_data()

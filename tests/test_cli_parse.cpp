@@ -205,7 +205,7 @@ private Q_SLOTS:
         QTest::newRow("generate") << "generate" << L("--model --prompt --chat --timeline --show") + generation;
         QTest::newRow("info") << "info" << L("--model");
         QTest::newRow("forward") << "forward" << L("--model --prompt --ids --top-k --full-logits --dtype --threads");
-        QTest::newRow("bench") << "bench" << L("--model --prompt --repeat --json --contend") + generation;
+        QTest::newRow("bench") << "bench" << L("--model --prompt --repeat --json --contend --matmul-probe-ms") + generation;
         QTest::newRow("tokenize")
             << "tokenize" << L("--model --tokenizer --text --out --json --decode --append-eos-per-line --eos-id");
         QTest::newRow("template") << "template" << L("--model --messages --no-generation-prompt");

@@ -57,6 +57,7 @@ struct BenchArgs
     int repeat = 3;
     bool json = false;
     int contend = 0; ///< busy threads run beside the engine while measuring
+    int matmulProbeMs = 1500; ///< time spent measuring matmul throughput per dtype; 0 skips it
 };
 
 /**

@@ -146,6 +146,10 @@ void declareBench(CLI::App &app, CliArgs &result)
     addInteger(*sub, "--contend", a->contend, 0, 64,
         "run N busy threads beside the engine while measuring, to see how it shares the machine")
         ->default_str(std::to_string(a->contend));
+    addInteger(*sub, "--matmul-probe-ms", a->matmulProbeMs, 0, 600000,
+        "milliseconds spent per dtype measuring this machine's f32 and bf16 matmul speed for the model's shapes "
+        "(0 skips it)")
+        ->default_str(std::to_string(a->matmulProbeMs));
     sub->footer(kSettingsNote);
     sub->final_callback([a, &result] {
         checkGenerationOptions(a->overrides);

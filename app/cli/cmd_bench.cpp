@@ -8,6 +8,7 @@
 #include "core/base/busy_load.h"
 #include "core/base/compute_environment.h"
 #include "core/base/compute_threads.h"
+#include "core/model/matmul_probe.h"
 #include "core/session/session.h"
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,8 @@
 #include <functional>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <sys/resource.h>
 
 namespace dlm {
 
@@ -131,7 +134,33 @@ struct BenchSummary
     int promptLength = 0;
     std::map<int, int> threadUse;
     ComputeEnvironment omp;
+    int64_t weightBytes = 0; ///< the checkpoint's tensors in their stored dtype
+    int64_t peakRssBytes = 0; ///< the process's peak resident memory, loading included
+    std::optional<MatmulThroughput> matmul;
+    double forwardGflop = 0; ///< one full-canvas forward pass (two with CFG)
 };
+
+int64_t peakRssBytes()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return int64_t(usage.ru_maxrss) * 1024; // kilobytes on Linux
+}
+
+int64_t storedWeightBytes(const LoadedModel &loaded)
+{
+    const int64_t bytesPerValue = loaded.storageDType == "F32" ? 4 : 2;
+    return loaded.parameterCount * bytesPerValue;
+}
+
+/** The forward's achieved Gflop/s as a share of the probe's rate for the compute dtype, in percent. */
+double forwardSharePct(const BenchSummary &b, ComputeDType dtype)
+{
+    if (!b.matmul || b.forward.median <= 0)
+        return 0;
+    const double rate = dtype == ComputeDType::BF16 ? b.matmul->bf16Gflops : b.matmul->f32Gflops;
+    return rate > 0 ? 100.0 * (b.forwardGflop / (b.forward.median / 1000.0)) / rate : 0;
+}
 
 using SessionFactory = std::function<Result<std::unique_ptr<Session>>()>;
 
@@ -200,6 +229,12 @@ void writeJson(std::ostream &out, const BenchArgs &args, const LoadedModel &load
     j["step_ms"] = {{"forward", statsJson(b.forward)}, {"sampler", statsJson(b.sampler)},
         {"record", statsJson(b.record)}, {"total", statsJson(b.step)}};
     j["record_overhead_percent"] = b.overheadPct;
+    j["memory"] = {{"weight_bytes", b.weightBytes}, {"peak_rss_bytes", b.peakRssBytes}};
+    if (b.matmul)
+        j["matmul"] = {{"f32_gflops", b.matmul->f32Gflops}, {"bf16_gflops", b.matmul->bf16Gflops},
+            {"forward_gflop", b.forwardGflop}, {"forward_share_percent", forwardSharePct(b, s.dtype)}};
+    else
+        j["matmul"] = nullptr;
     j["generation_ms"] = statsJson(b.generation);
     j["tokens_per_second"] = b.tokensPerSecond;
     out << j.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
@@ -227,6 +262,17 @@ void writeTable(std::ostream &out, const BenchArgs &args, const LoadedModel &loa
     out << statsHeader("per generation (ms)") << statsRow("wall", b.generation) << '\n';
     out << "recording overhead  " << format("%.2f", b.overheadPct) << " % of step time\n";
     out << "tokens per second   " << format("%.2f", b.tokensPerSecond) << " (generated tokens / wall time)\n";
+    out << "peak memory         " << format("%.2f", double(b.peakRssBytes) / 1e9) << " GB resident (weights "
+        << format("%.2f", double(b.weightBytes) / 1e9) << " GB on disk)\n";
+    if (!b.matmul)
+        return;
+    out << "matmul f32 / bf16   " << format("%.1f", b.matmul->f32Gflops) << " / "
+        << format("%.1f", b.matmul->bf16Gflops) << " Gflop/s (this machine, the model's shapes, "
+        << b.promptLength + s.genLength << " positions)\n";
+    out << "forward             " << format("%.2f", b.forwardGflop) << " Gflop a step at "
+        << format("%.1f", b.forwardGflop / (b.forward.median / 1000.0))
+        << " Gflop/s = " << format("%.0f", forwardSharePct(b, s.dtype)) << " % of the " << dtypeName(s.dtype)
+        << " matmul rate\n";
 }
 
 } // namespace
@@ -266,6 +312,14 @@ int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
 
     BenchSummary summary = summariseTimes(times, settings->genLength, args.repeat);
     summary.loadMs = loadMs;
+    summary.weightBytes = storedWeightBytes(*loaded);
+    summary.peakRssBytes = peakRssBytes();
+    // Measured after the generations (and without the busy threads), so it neither warms nor slows them.
+    if (args.matmulProbeMs > 0 && args.contend == 0) {
+        const int tokens = summary.promptLength + settings->genLength;
+        summary.matmul = measureMatmulThroughput(loaded->config, tokens, args.matmulProbeMs);
+        summary.forwardGflop = lladaForwardFlops(loaded->config, tokens) * (settings->cfgScale > 0 ? 2 : 1) / 1e9;
+    }
     if (args.json)
         writeJson(out, args, *loaded, *settings, summary);
     else
