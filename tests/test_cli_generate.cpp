@@ -166,6 +166,31 @@ private Q_SLOTS:
         QCOMPARE(timeline->branch(0).last().maskedCount(m_config.maskTokenId), 0);
     }
 
+    void generateWithCacheComparesFidelity()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("cached.json"));
+        const ProcessResult r = runCli(generateArgs()
+            << QStringLiteral("--block-length") << QStringLiteral("4") << QStringLiteral("--cache")
+            << QStringLiteral("dual") << QStringLiteral("--compare-cache") << QStringLiteral("--timeline") << path);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("cache dual vs none: ")), qPrintable(r.out));
+        QVERIFY(r.out.contains(QStringLiteral("forward per step: ")));
+        // The timeline says which cache ran and how many positions each cached step computed.
+        auto timeline = loadTimeline(path.toStdString());
+        QVERIFY2(timeline.ok(), timeline.error().c_str());
+        QCOMPARE(timeline->settings.cache, CacheMode::Dual);
+        QCOMPARE(timeline->branch(0).at(1).forwardPositions, timeline->branch(0).at(1).length());
+        QCOMPARE(timeline->branch(0).at(2).forwardPositions, 4);
+
+        const ProcessResult refused = runCli(generateArgs() << QStringLiteral("--compare-cache"));
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains(QStringLiteral("--cache prefix or --cache dual")), qPrintable(refused.err));
+        const ProcessResult withCfg = runCli(generateArgs()
+            << QStringLiteral("--cache") << QStringLiteral("prefix") << QStringLiteral("--cfg") << QStringLiteral("1"));
+        QCOMPARE(withCfg.exitCode, 2);
+        QVERIFY2(withCfg.err.contains(QStringLiteral("cfg")), qPrintable(withCfg.err));
+    }
+
     void generateUsesGenerationConfig()
     {
         // Settings left out come from generation_config.json; options given win over it.
@@ -319,7 +344,8 @@ private Q_SLOTS:
         QCOMPARE(j.value(QStringLiteral("steps_per_generation")).toDouble(), 4.0);
         QVERIFY(j.value(QStringLiteral("step_ms")).toObject().contains(QStringLiteral("forward")));
         const QJsonObject memory = j.value(QStringLiteral("memory")).toObject();
-        QVERIFY(memory.value(QStringLiteral("peak_rss_bytes")).toDouble() > memory.value(QStringLiteral("weight_bytes")).toDouble());
+        QVERIFY(memory.value(QStringLiteral("peak_rss_bytes")).toDouble()
+            > memory.value(QStringLiteral("weight_bytes")).toDouble());
         QVERIFY(j.value(QStringLiteral("matmul")).isNull()); // skipped with --matmul-probe-ms 0
     }
 

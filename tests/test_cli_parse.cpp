@@ -200,9 +200,9 @@ private Q_SLOTS:
         const QStringList generation = {QStringLiteral("--gen-length"), QStringLiteral("--steps"),
             QStringLiteral("--block-length"), QStringLiteral("--temperature"), QStringLiteral("--remasking"),
             QStringLiteral("--threshold"), QStringLiteral("--cfg"), QStringLiteral("--seed"), QStringLiteral("--top-k"),
-            QStringLiteral("--dtype"), QStringLiteral("--threads")};
+            QStringLiteral("--dtype"), QStringLiteral("--threads"), QStringLiteral("--cache")};
         const auto L = [](const char *s) { return QString::fromLatin1(s).split(QLatin1Char(' ')); };
-        QTest::newRow("generate") << "generate" << L("--model --prompt --chat --timeline --show") + generation;
+        QTest::newRow("generate") << "generate" << L("--model --prompt --chat --timeline --show --compare-cache") + generation;
         QTest::newRow("info") << "info" << L("--model");
         QTest::newRow("forward") << "forward" << L("--model --prompt --ids --top-k --full-logits --dtype --threads");
         QTest::newRow("bench") << "bench" << L("--model --prompt --repeat --json --contend --matmul-probe-ms") + generation;

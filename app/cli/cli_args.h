@@ -28,6 +28,7 @@ struct GenerateArgs
     SettingsOverrides overrides;
     std::string timelinePath; ///< empty = do not save
     bool show = false;
+    bool compareCache = false; ///< also run without the cache and report what the cache changed
 };
 
 /** `info`: describe a model directory. */

@@ -59,6 +59,12 @@ void addGenerationOptions(CLI::App &app, SettingsOverrides &o)
         ->default_str(std::to_string(d.topK));
     addDType(app, o.dtype);
     addThreads(app, o.threads);
+    const std::vector<std::pair<std::string, CacheMode>> caches
+        = {{"none", CacheMode::None}, {"prefix", CacheMode::Prefix}, {"dual", CacheMode::Dual}};
+    addChoice(app, "--cache", o.cache, caches,
+        "Fast-dLLM's KV cache: keep keys/values outside the block between a block's steps (prefix: before it; "
+        "dual: before and after). Faster, approximate: outputs can differ from none")
+        ->default_str(cacheModeName(d.cache));
 }
 
 /** Checks between generation options that the value rules cannot see. */
@@ -87,9 +93,14 @@ void declareGenerate(CLI::App &app, CliArgs &result)
     addPath(
         *sub, "--timeline", a->timelinePath, "FILE", "save the whole step timeline as JSON (loadable by DLM Studio)");
     addFlag(*sub, "--show", a->show, "redraw the canvas on the terminal after every step");
+    addFlag(*sub, "--compare-cache", a->compareCache,
+        "with --cache prefix|dual: also run without the cache (same prompt, seed and settings) and report the "
+        "tokens that differ, the step where the canvases first differ, and both step times");
     sub->footer(kSettingsNote);
     sub->final_callback([a, &result] {
         checkGenerationOptions(a->overrides);
+        if (a->compareCache && (!a->overrides.cache || *a->overrides.cache == CacheMode::None))
+            throw CLI::ValidationError("--compare-cache: needs --cache prefix or --cache dual");
         result = std::move(*a);
     });
 }

@@ -7,10 +7,12 @@
 #include "app/cli/terminal_canvas.h"
 
 #include "core/session/session.h"
+#include "core/timeline/run_comparison.h"
 #include "core/timeline/timeline_json.h"
 #include "core/text/tokenizer.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 namespace dlm {
@@ -29,6 +31,49 @@ std::string finalText(
         ids.push_back(id);
     }
     return tokenizer.decode(ids);
+}
+
+double meanForwardMs(const Branch &branch)
+{
+    double sum = 0;
+    int n = 0;
+    for (const auto &r : branch.records)
+        if (r->kind == RecordKind::Denoise) {
+            sum += r->forwardMs;
+            ++n;
+        }
+    return n ? sum / n : 0.0;
+}
+
+/** Runs the same prompt and settings without the cache and prints what the cache changed. */
+int reportCacheFidelity(const LoadedModel &loaded, GenerationSettings settings, const std::string &prompt,
+    const Session &cached, std::ostream &out, std::ostream &err)
+{
+    const CacheMode mode = settings.cache;
+    settings.cache = CacheMode::None;
+    auto exact = Session::create(loaded.model, loaded.tokenizer, settings, prompt);
+    if (!exact)
+        return reportFailure(err, ExitBadInput, exact.error());
+    const Status ran = (*exact)->run({});
+    if (!ran)
+        return reportFailure(err, ExitInternal, "uncached generation failed: " + ran.error());
+    const Branch &a = cached.timeline().branch(0), &b = (*exact)->timeline().branch(0);
+    const RunComparison c = compareRuns(a.records, b.records);
+    const int generated = a.last().length() - cached.promptLength();
+    out << "cache " << cacheModeName(mode) << " vs none: " << c.differingPositions.size() << " of " << generated
+        << " generated tokens differ";
+    if (c.firstDifferentStep >= 0)
+        out << "; the canvases first differ after step " << c.firstDifferentStep << " (position "
+            << c.firstDifferentPosition << ")";
+    else
+        out << "; every step's canvas is the same";
+    char times[160];
+    std::snprintf(times, sizeof times, "\nforward per step: %.1f ms with the cache, %.1f ms without\n",
+        meanForwardMs(a), meanForwardMs(b));
+    out << times;
+    if (!c.differingPositions.empty())
+        out << "without the cache: " << (*exact)->generatedText((*exact)->current()) << '\n';
+    return ExitOk;
 }
 
 } // namespace
@@ -93,6 +138,11 @@ int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ost
         out << '\n';
     out << finalText(session.current(), session.promptLength(), eosIds, *loaded->tokenizer) << '\n';
     out.flush();
+    if (args.compareCache) {
+        const int code = reportCacheFidelity(*loaded, *settings, prompt, session, out, err);
+        if (code != ExitOk)
+            return code;
+    }
 
     if (!args.timelinePath.empty()) {
         const Status saved = saveTimeline(session.timeline(), args.timelinePath);

@@ -53,27 +53,6 @@ at::Tensor tensorFromView(const TensorView &view, at::ScalarType target)
     return t.to(target);
 }
 
-at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight, double eps)
-{
-    // LLaDA computes the norm in fp32 whatever the model dtype, then scales in the model dtype.
-    const at::Tensor xf = x.to(at::kFloat);
-    const at::Tensor normed = (xf * at::rsqrt(xf.pow(2).mean(-1, true) + eps)).to(x.scalar_type());
-    return weight * normed;
-}
-
-// NeoX "rotate half": the two halves of the head dimension are rotated against each other.
-at::Tensor rotateHalf(const at::Tensor &x)
-{
-    const int64_t half = x.size(-1) / 2;
-    return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-}
-
-at::Tensor applyRotary(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin)
-{
-    const at::Tensor xf = x.to(at::kFloat);
-    return (xf * cos + rotateHalf(xf) * sin).to(x.scalar_type());
-}
-
 std::string dtypeLabel(TensorDType d)
 {
     return tensorDTypeName(d);
@@ -218,47 +197,6 @@ std::shared_ptr<LladaModel> LladaModel::initialise(const ModelConfig &config, ui
     const int hd = config.headDim();
     model->m_invFreq = 1.0 / at::pow(config.ropeTheta, at::arange(0, hd, 2, at::kFloat) / static_cast<double>(hd));
     return model;
-}
-
-at::Tensor LladaModel::logits(const at::Tensor &ids)
-{
-    const ModelConfig &c = m_config;
-    const int64_t batch = ids.size(0), len = ids.size(1);
-    const int64_t nh = c.nHeads, nkv = c.nKvHeads, hd = c.headDim();
-    const LladaWeights &w = m_weights;
-
-    at::Tensor x = w.wte.index_select(0, ids.reshape({-1}).to(at::kLong)).view({batch, len, c.dModel});
-
-    // Rotary tables for this length, fp32: [1, 1, len, hd] with the frequencies repeated for both halves.
-    const at::Tensor freqs = at::outer(at::arange(len, at::kFloat), m_invFreq);
-    const at::Tensor angles = at::cat({freqs, freqs}, -1).unsqueeze(0).unsqueeze(0);
-    const at::Tensor cos = angles.cos(), sin = angles.sin();
-    const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
-
-    for (const auto &b : w.blocks) {
-        const at::Tensor h = rmsNorm(x, b.attnNorm, c.rmsNormEps);
-        at::Tensor q = at::linear(h, b.qProj).view({batch, len, nh, hd}).transpose(1, 2);
-        at::Tensor k = at::linear(h, b.kProj).view({batch, len, nkv, hd}).transpose(1, 2);
-        at::Tensor v = at::linear(h, b.vProj).view({batch, len, nkv, hd}).transpose(1, 2);
-        q = applyRotary(q, cos, sin);
-        k = applyRotary(k, cos, sin);
-        if (nkv != nh) { // grouped KV heads: each KV head serves nh / nkv consecutive query heads
-            k = k.repeat_interleave(nh / nkv, 1);
-            v = v.repeat_interleave(nh / nkv, 1);
-        }
-        // Bidirectional: no causal mask; every position attends to the whole canvas.
-        const at::Tensor att = at::softmax(at::matmul(q, k.transpose(-2, -1)) * scale, -1);
-        const at::Tensor y = at::matmul(att, v).transpose(1, 2).reshape({batch, len, c.dModel});
-        x = x + at::linear(y, b.attnOut);
-
-        const at::Tensor f = rmsNorm(x, b.ffNorm, c.rmsNormEps);
-        x = x + at::linear(at::silu(at::linear(f, b.ffProj)) * at::linear(f, b.upProj), b.ffOut);
-    }
-    x = rmsNorm(x, w.lnF, c.rmsNormEps);
-    at::Tensor out = at::linear(x, w.head);
-    if (out.size(-1) > c.vocabSize) // padded embedding rows are not tokens
-        out = out.narrow(-1, 0, c.vocabSize);
-    return out.to(at::kFloat);
 }
 
 Status LladaModel::save(const std::string &dir, TensorDType dtype) const

@@ -48,6 +48,12 @@ public:
     static std::shared_ptr<LladaModel> initialise(const ModelConfig &config, uint64_t seed);
 
     at::Tensor logits(const at::Tensor &ids) override;
+    /** Runs the output head on `rows` only: the same values, bit for bit, without the unused rows' cost. */
+    at::Tensor logitsAt(const at::Tensor &ids, const at::Tensor &rows) override;
+    bool supportsKvCache() const override { return true; }
+    at::Tensor logitsFillingCache(const at::Tensor &ids, const at::Tensor &rows, KvCache &cache) override;
+    at::Tensor logitsFromCache(const at::Tensor &ids, const at::Tensor &rows, KvCache &cache, CacheMode mode,
+        int64_t start, int64_t end) override;
     const ModelConfig &config() const override { return m_config; }
     std::string name() const override { return m_name; }
     std::string configHash() const override { return m_configHash; }
@@ -64,6 +70,16 @@ public:
 
 private:
     LladaModel() = default;
+    /**
+     * The transformer over canvas positions [queryStart, queryEnd) of `ids`, returning their final-normed
+     * hidden states. `cache` null: no cache. Otherwise `use` None fills it with every layer's keys and values
+     * (the queries must then cover the canvas); Prefix takes the keys/values of the positions before
+     * queryStart from it; Dual takes all others from it and writes the queried ones into it (as Fast-dLLM does).
+     */
+    at::Tensor hiddenStates(
+        const at::Tensor &ids, int64_t queryStart, int64_t queryEnd, KvCache *cache, CacheMode use) const;
+    /** The output head on hidden states: float32 logits over the vocabulary (padding rows dropped). */
+    at::Tensor head(const at::Tensor &hidden) const;
     ModelConfig m_config;
     LladaWeights m_weights;
     std::shared_ptr<WeightStore> m_store; ///< keeps memory-mapped weights alive

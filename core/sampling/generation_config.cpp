@@ -33,6 +33,8 @@ Json settingsToJson(const GenerationSettings &s)
     j["top_k"] = s.topK;
     j["dtype"] = dtypeName(s.dtype);
     j["threads"] = s.threads;
+    if (s.cache != CacheMode::None) // absent means none, so files of uncached runs stay as they were
+        j["cache"] = cacheModeName(s.cache);
     return j;
 }
 
@@ -63,6 +65,14 @@ bool applySettingsJson(const Json &object, const std::string &path, JsonReader &
         if (!dtype)
             return r.fail(JsonReader::child(path, "dtype"), dtype.error());
         s->dtype = *dtype;
+    }
+    if (r.member(object, path, "cache", Need::Optional)) {
+        if (!r.readString(object, path, "cache", &name))
+            return false;
+        const auto cache = parseCacheMode(name);
+        if (!cache)
+            return r.fail(JsonReader::child(path, "cache"), cache.error());
+        s->cache = *cache;
     }
     // threshold: a number turns threshold decoding on with that tau; null turns it off.
     if (const Json *v = r.member(object, path, "threshold", Need::Optional)) {
@@ -123,7 +133,7 @@ Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, con
 bool SettingsOverrides::empty() const
 {
     return !genLength && !steps && !blockLength && !temperature && !measure && !threshold && !useThreshold && !cfgScale
-        && !seed && !topK && !dtype && !threads;
+        && !seed && !topK && !dtype && !threads && !cache;
 }
 
 GenerationSettings applyOverrides(GenerationSettings s, const SettingsOverrides &o)
@@ -148,6 +158,8 @@ GenerationSettings applyOverrides(GenerationSettings s, const SettingsOverrides 
         s.cfgScale = *o.cfgScale;
     if (o.seed)
         s.seed = *o.seed;
+    if (o.cache)
+        s.cache = *o.cache;
     if (o.topK)
         s.topK = *o.topK;
     if (o.dtype)

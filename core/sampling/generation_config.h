@@ -40,6 +40,7 @@ struct SettingsOverrides
     std::optional<int> topK;
     std::optional<ComputeDType> dtype;
     std::optional<int> threads;
+    std::optional<CacheMode> cache;
 
     bool empty() const;
 };

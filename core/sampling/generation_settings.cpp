@@ -45,7 +45,7 @@ bool GenerationSettings::operator==(const GenerationSettings &o) const
     return genLength == o.genLength && steps == o.steps && blockLength == o.blockLength &&
            temperature == o.temperature && measure == o.measure && useThreshold == o.useThreshold &&
            threshold == o.threshold && cfgScale == o.cfgScale && seed == o.seed && topK == o.topK &&
-           dtype == o.dtype && threads == o.threads;
+           dtype == o.dtype && threads == o.threads && cache == o.cache;
 }
 
 Status validateSettings(const GenerationSettings &s)
@@ -78,6 +78,9 @@ Status validateSettings(const GenerationSettings &s)
         return Status::failure("top-k must be between 0 and 64, got " + std::to_string(s.topK));
     if (s.threads < 0 || s.threads > 1024)
         return Status::failure("threads must be between 0 (auto) and 1024");
+    if (s.cache != CacheMode::None && s.cfgScale > 0)
+        return Status::failure(std::string("cache ") + cacheModeName(s.cache)
+            + " cannot be combined with cfg (Fast-dLLM's caches keep one canvas's keys and values; guidance runs two)");
     return {};
 }
 

@@ -3,6 +3,7 @@
 // single definition (like llama.cpp's diffusion_params).
 
 #include "core/base/result.h"
+#include "core/sampling/cache_mode.h"
 
 #include <cstdint>
 #include <string>
@@ -39,6 +40,7 @@ struct GenerationSettings
     int topK = 5;              ///< alternatives recorded per position and step
     ComputeDType dtype = ComputeDType::F32;
     int threads = 0;           ///< 0 = auto: before each step, the cores no other program is using
+    CacheMode cache = CacheMode::None; ///< Fast-dLLM's approximate KV cache (none is exact)
 
     bool operator==(const GenerationSettings &o) const;
     bool operator!=(const GenerationSettings &o) const { return !(*this == o); }

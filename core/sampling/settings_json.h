@@ -3,8 +3,9 @@
 // never compiles nlohmann (generation_config.h offers the same through JSON text).
 //
 // Keys: gen_length, steps, block_length, temperature, remasking (measure name), threshold (tau, or null when
-// threshold decoding is off), cfg_scale, seed, top_k, dtype, threads. When threshold decoding is off the
-// writer also stores the idle tau as "threshold_tau", so switching it back on after a reload restores it.
+// threshold decoding is off), cfg_scale, seed, top_k, dtype, threads, cache (written only when not "none").
+// When threshold decoding is off the writer also stores the idle tau as "threshold_tau", so switching it back
+// on after a reload restores it.
 
 #include "core/sampling/generation_settings.h"
 #include "core/base/json_reader.h"

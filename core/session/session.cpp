@@ -9,6 +9,7 @@
 #include "core/sampling/remask_strategy.h"
 #include "core/sampling/schedule.h"
 #include "core/base/sha256.h"
+#include "core/session/step_forward.h"
 #include "core/text/tokenizer.h"
 
 #include <ATen/ATen.h>
@@ -61,22 +62,6 @@ StepTarget chooseTarget(const StepRecord &cur, const BlockSchedule &schedule, in
         ++t.block;
         t.stepInBlock = 0;
     }
-}
-
-// One forward pass over the canvas; with guidance, a second one in the same batch on the canvas with its prompt
-// masked (LLaDA's cfg), mixed into one logits row per position.
-at::Tensor guidedLogits(LogitsModel &model, const StepRecord &cur, double cfgScale, int32_t mask)
-{
-    at::Tensor canvas = at::tensor(std::vector<int64_t>(cur.tokens.begin(), cur.tokens.end()), at::kLong).unsqueeze(0);
-    if (cfgScale <= 0.0)
-        return model.logits(canvas)[0];
-    at::Tensor uncond = canvas.clone();
-    for (int p = 0; p < cur.length(); ++p) {
-        if (cur.states[static_cast<size_t>(p)] == PositionState::Prompt)
-            uncond[0][p] = mask;
-    }
-    const at::Tensor both = model.logits(at::cat({canvas, uncond}, 0));
-    return mixGuidance(both[0], both[1], cfgScale);
 }
 
 // Per-row values (one per scored row) spread over the whole canvas; positions not scored keep `fill`.
@@ -367,13 +352,15 @@ Status Session::computeNextStep()
         at::InferenceMode guard;
         threadsForThisStep(); // "auto" threads: the cores nobody else is using right now
         auto t0 = Clock::now();
-        const at::Tensor logits = guidedLogits(*d->model, cur, set.cfgScale, mask);
+        const StepBlock block {target.block, d->schedule.blockStart(target.block), d->schedule.blockEnd(target.block),
+            target.stepInBlock};
+        const StepForward forward = runStepForward(*d->model, cur, target.rows, block, set, mask, d->stepCache);
         rec.forwardMs = msSince(t0);
+        rec.forwardPositions = forward.forwardPositions;
 
         t0 = Clock::now();
-        const at::Tensor idx = at::tensor(std::vector<int64_t>(target.rows.begin(), target.rows.end()), at::kLong);
-        ScoredRows scored = scoreRows(
-            logits.index_select(0, idx), target.rows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask);
+        ScoredRows scored
+            = scoreRows(forward.logits, target.rows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask);
         std::vector<float> confidence
             = spreadRows(scored.confidence, target.rows, cur.length(), -std::numeric_limits<float>::infinity());
         std::vector<int32_t> candidates = spreadRows(scored.candidates, target.rows, cur.length(), int32_t(-1));

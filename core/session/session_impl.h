@@ -11,12 +11,15 @@
 
 namespace dlm {
 
+struct StepCacheState; // core/session/step_forward.h: Fast-dLLM's kept keys and values
+
 struct Session::Impl
 {
     std::shared_ptr<LogitsModel> model;
     std::shared_ptr<Tokenizer> tokenizer;
     std::unique_ptr<RemaskStrategy> strategy;
     BlockSchedule schedule {0, 1, 1, 1};
+    std::shared_ptr<StepCacheState> stepCache; ///< with settings.cache prefix/dual; refilled as needed
 
     /** The parts every session needs, from its settings: the commit strategy and the block schedule. */
     void configure(std::shared_ptr<LogitsModel> m, std::shared_ptr<Tokenizer> t, const GenerationSettings &settings,

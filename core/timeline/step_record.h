@@ -76,6 +76,7 @@ struct StepRecord
 
     EditInfo edit; ///< Edit records only
 
+    int forwardPositions = 0; ///< canvas positions the forward ran: all, or fewer with a KV cache (0: unknown)
     double forwardMs = 0.0; ///< model forward time (both passes with CFG)
     double samplerMs = 0.0; ///< candidate scoring and the commit decision
     double recordMs = 0.0;  ///< copying predictions into this record

@@ -78,6 +78,11 @@ bool RecordReader::readRecord(const json &v, const std::string &path, StepRecord
     const json *quota = m_r.member(v, path, "quota", Need::Optional);
     if (quota && !m_r.toInt(*quota, Path::child(path, "quota"), &r->quota, -1, INT32_MAX))
         return false;
+    const json *positions = m_r.member(v, path, "forward_positions", Need::Optional);
+    if (positions && !m_r.toInt(*positions, Path::child(path, "forward_positions"), &r->forwardPositions, 1, int(n)))
+        return false;
+    if (!positions && r->kind == RecordKind::Denoise)
+        r->forwardPositions = int(n);
     for (auto [key, out] : {std::pair {"threshold", &r->threshold}, std::pair {"forward_ms", &r->forwardMs},
              std::pair {"sampler_ms", &r->samplerMs}, std::pair {"record_ms", &r->recordMs}}) {
         const json *j = m_r.member(v, path, key, Need::Optional);

@@ -18,12 +18,12 @@ class TinySession
 {
 public:
     /** Writes and loads the model; returns an empty string or what went wrong. */
-    std::string open(int threads = 2)
+    std::string open(int threads = 2, const TinyModelOptions &options = {})
     {
         if (!m_tmp.isValid())
             return "no temporary folder";
         const std::string dir = m_tmp.path().toStdString();
-        if (auto c = writeTinyModel(dir); !c.ok())
+        if (auto c = writeTinyModel(dir, options); !c.ok())
             return c.error();
         auto model = LladaModel::load(dir);
         if (!model.ok())

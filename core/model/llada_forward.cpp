@@ -1,0 +1,144 @@
+// LLaDA's forward pass: the whole canvas (LLaDA's generate()), selected output rows (the head only where a
+// prediction is read), and Fast-dLLM's prefix and dual KV caches. One code path serves all of them, so the
+// uncached pass, the pass that fills a cache and the rows of logitsAt are the same arithmetic.
+#include "core/model/kv_cache.h"
+#include "core/model/llada_model.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+#include <vector>
+
+namespace dlm {
+
+namespace {
+
+at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight, double eps)
+{
+    // LLaDA computes the norm in fp32 whatever the model dtype, then scales in the model dtype.
+    const at::Tensor xf = x.to(at::kFloat);
+    const at::Tensor normed = (xf * at::rsqrt(xf.pow(2).mean(-1, true) + eps)).to(x.scalar_type());
+    return weight * normed;
+}
+
+// NeoX "rotate half": the two halves of the head dimension are rotated against each other.
+at::Tensor rotateHalf(const at::Tensor &x)
+{
+    const int64_t half = x.size(-1) / 2;
+    return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+at::Tensor applyRotary(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin)
+{
+    const at::Tensor xf = x.to(at::kFloat);
+    return (xf * cos + rotateHalf(xf) * sin).to(x.scalar_type());
+}
+
+} // namespace
+
+at::Tensor LladaModel::hiddenStates(
+    const at::Tensor &ids, int64_t queryStart, int64_t queryEnd, KvCache *cache, CacheMode use) const
+{
+    const ModelConfig &c = m_config;
+    const int64_t batch = ids.size(0), len = ids.size(1), queryLen = queryEnd - queryStart;
+    const int64_t nh = c.nHeads, nkv = c.nKvHeads, hd = c.headDim();
+    const LladaWeights &w = m_weights;
+    const bool fill = cache && use == CacheMode::None;
+    if (fill)
+        cache->keys.assign(w.blocks.size(), {}), cache->values.assign(w.blocks.size(), {});
+
+    const at::Tensor queryIds = ids.narrow(1, queryStart, queryLen).reshape({-1}).to(at::kLong);
+    at::Tensor x = w.wte.index_select(0, queryIds).view({batch, queryLen, c.dModel});
+
+    // Rotary tables for the whole canvas, fp32: [1, 1, len, hd] with the frequencies repeated for both halves.
+    // Keys always cover the canvas; queries take the rows of their positions.
+    const at::Tensor freqs = at::outer(at::arange(len, at::kFloat), m_invFreq);
+    const at::Tensor angles = at::cat({freqs, freqs}, -1).unsqueeze(0).unsqueeze(0);
+    const at::Tensor cos = angles.cos(), sin = angles.sin();
+    const at::Tensor queryCos = cos.narrow(2, queryStart, queryLen), querySin = sin.narrow(2, queryStart, queryLen);
+    const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
+
+    for (size_t layer = 0; layer < w.blocks.size(); ++layer) {
+        const auto &b = w.blocks[layer];
+        const at::Tensor h = rmsNorm(x, b.attnNorm, c.rmsNormEps);
+        at::Tensor q = at::linear(h, b.qProj).view({batch, queryLen, nh, hd}).transpose(1, 2);
+        at::Tensor k = at::linear(h, b.kProj).view({batch, queryLen, nkv, hd}).transpose(1, 2);
+        at::Tensor v = at::linear(h, b.vProj).view({batch, queryLen, nkv, hd}).transpose(1, 2);
+        // Cached keys are kept before the rotary embedding and rotated with the canvas each pass, as
+        // Fast-dLLM's LLaDA does.
+        if (fill) {
+            cache->keys[layer] = k.contiguous();
+            cache->values[layer] = v.contiguous();
+        } else if (cache && use == CacheMode::Prefix) {
+            k = at::cat({cache->keys[layer].narrow(2, 0, queryStart), k}, 2);
+            v = at::cat({cache->values[layer].narrow(2, 0, queryStart), v}, 2);
+        } else if (cache && use == CacheMode::Dual) {
+            cache->keys[layer].narrow(2, queryStart, queryLen).copy_(k);
+            cache->values[layer].narrow(2, queryStart, queryLen).copy_(v);
+            k = cache->keys[layer];
+            v = cache->values[layer];
+        }
+        q = applyRotary(q, queryCos, querySin);
+        k = applyRotary(k, cos, sin);
+        if (nkv != nh) { // grouped KV heads: each KV head serves nh / nkv consecutive query heads
+            k = k.repeat_interleave(nh / nkv, 1);
+            v = v.repeat_interleave(nh / nkv, 1);
+        }
+        // Bidirectional: no causal mask; every position attends to the whole canvas.
+        const at::Tensor att = at::softmax(at::matmul(q, k.transpose(-2, -1)) * scale, -1);
+        const at::Tensor y = at::matmul(att, v).transpose(1, 2).reshape({batch, queryLen, c.dModel});
+        x = x + at::linear(y, b.attnOut);
+
+        const at::Tensor f = rmsNorm(x, b.ffNorm, c.rmsNormEps);
+        x = x + at::linear(at::silu(at::linear(f, b.ffProj)) * at::linear(f, b.upProj), b.ffOut);
+    }
+    return rmsNorm(x, w.lnF, c.rmsNormEps);
+}
+
+at::Tensor LladaModel::head(const at::Tensor &hidden) const
+{
+    // Rows go through the head in pieces of a fixed shape (the last one zero-padded), so a row's logits are
+    // the same bits whichever rows share its pass: a matrix product's kernel, and so its rounding, depends on
+    // the shape (one row takes a matrix-vector path). That is what makes the head on the rows a step reads
+    // exactly those rows of the full head.
+    constexpr int64_t kPiece = 64;
+    const int64_t batch = hidden.size(0), n = hidden.size(1), d = hidden.size(2);
+    const int64_t rows = batch * n, pieces = (rows + kPiece - 1) / kPiece;
+    at::Tensor flat = hidden.reshape({rows, d});
+    if (pieces * kPiece != rows)
+        flat = at::cat({flat, at::zeros({pieces * kPiece - rows, d}, flat.options())});
+    std::vector<at::Tensor> parts;
+    parts.reserve(size_t(pieces));
+    for (int64_t i = 0; i < pieces; ++i) {
+        at::Tensor part = at::linear(flat.narrow(0, i * kPiece, kPiece), m_weights.head);
+        if (part.size(-1) > m_config.vocabSize) // padded embedding rows are not tokens
+            part = part.narrow(-1, 0, m_config.vocabSize);
+        parts.push_back(part.to(at::kFloat));
+    }
+    return at::cat(parts).narrow(0, 0, rows).view({batch, n, -1});
+}
+
+at::Tensor LladaModel::logits(const at::Tensor &ids)
+{
+    return head(hiddenStates(ids, 0, ids.size(1), nullptr, CacheMode::None));
+}
+
+at::Tensor LladaModel::logitsAt(const at::Tensor &ids, const at::Tensor &rows)
+{
+    return head(hiddenStates(ids, 0, ids.size(1), nullptr, CacheMode::None).index_select(1, rows));
+}
+
+at::Tensor LladaModel::logitsFillingCache(const at::Tensor &ids, const at::Tensor &rows, KvCache &cache)
+{
+    return head(hiddenStates(ids, 0, ids.size(1), &cache, CacheMode::None).index_select(1, rows));
+}
+
+at::Tensor LladaModel::logitsFromCache(
+    const at::Tensor &ids, const at::Tensor &rows, KvCache &cache, CacheMode mode, int64_t start, int64_t end)
+{
+    const int64_t queryEnd = mode == CacheMode::Dual ? end : ids.size(1);
+    const at::Tensor hidden = hiddenStates(ids, start, queryEnd, &cache, mode);
+    return head(hidden.index_select(1, rows - start));
+}
+
+} // namespace dlm
