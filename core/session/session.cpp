@@ -369,6 +369,9 @@ Status Session::computeNextStep()
         auto t0 = Clock::now();
         const at::Tensor logits = guidedLogits(*d->model, cur, set.cfgScale, mask);
         rec.forwardMs = msSince(t0);
+        // Mixture-of-experts models: the experts the canvas used (the conditional pass when guided).
+        if (const ExpertRouting *routing = d->model->lastRouting())
+            rec.experts = *routing;
 
         t0 = Clock::now();
         const at::Tensor idx = at::tensor(std::vector<int64_t>(target.rows.begin(), target.rows.end()), at::kLong);

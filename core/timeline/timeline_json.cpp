@@ -152,6 +152,8 @@ ojson recordToJson(const StepRecord &r)
         j["edit"]
             = {{"type", editTypeName(e.type)}, {"positions", e.positions}, {"tokens", e.tokens}, {"text", e.text}};
     }
+    if (!r.experts.empty())
+        j["experts"] = expertsJson(r.experts);
     if (!sameBits(r.forwardMs, 0.0))
         j["forward_ms"] = extended(r.forwardMs);
     if (!sameBits(r.samplerMs, 0.0))
