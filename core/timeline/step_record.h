@@ -12,12 +12,12 @@ namespace dlm {
 
 /** The state of one canvas position after a record. */
 enum class PositionState : uint8_t {
-    Prompt = 0, ///< part of the prompt, never changes
-    Masked = 1, ///< masked and not considered this step (right of the current block)
-    Remasked = 2, ///< masked, got a candidate this step, and was sent back to the mask
+    Prompt = 0,            ///< part of the prompt, never changes
+    Masked = 1,            ///< masked and not considered this step (right of the current block)
+    Remasked = 2,          ///< masked, got a candidate this step, and was sent back to the mask
     CommittedThisStep = 3, ///< received its candidate in this step
-    Committed = 4, ///< holds a token committed in an earlier step
-    Edited = 5, ///< holds a token a user set
+    Committed = 4,         ///< holds a token committed in an earlier step
+    Edited = 5,            ///< holds a token a user set
 };
 const char *stateName(PositionState state);
 bool parseStateName(const std::string &name, PositionState *out);
@@ -31,7 +31,7 @@ enum PositionFlag : uint8_t {
 enum class RecordKind : uint8_t {
     Initial = 0, ///< the canvas before the first step: prompt + masks
     Denoise = 1, ///< one forward pass and one sampler decision
-    Edit = 2, ///< a user edit; no forward pass
+    Edit = 2,    ///< a user edit; no forward pass
 };
 const char *recordKindName(RecordKind kind);
 
@@ -41,8 +41,8 @@ struct EditInfo
     enum class Type : uint8_t { SetTokens, Remask, Lock, Unlock };
     Type type = Type::SetTokens;
     std::vector<int32_t> positions; ///< canvas positions the edit touched
-    std::vector<int32_t> tokens; ///< new tokens for SetTokens (same length as positions)
-    std::string text; ///< typed text the tokens came from, if any
+    std::vector<int32_t> tokens;    ///< new tokens for SetTokens (same length as positions)
+    std::string text;               ///< typed text the tokens came from, if any
 };
 const char *editTypeName(EditInfo::Type type);
 
@@ -54,27 +54,27 @@ struct StepRecord
 {
     RecordKind kind = RecordKind::Initial;
     int denoiseStep = 0; ///< denoising steps done on this branch after this record (edits do not count)
-    int block = 0; ///< block the sampler worked on (or will work on next, for Initial/Edit)
+    int block = 0;       ///< block the sampler worked on (or will work on next, for Initial/Edit)
     int stepInBlock = 0; ///< denoising steps done inside `block` after this record
 
-    std::vector<int32_t> tokens; ///< canvas after the record
+    std::vector<int32_t> tokens;       ///< canvas after the record
     std::vector<PositionState> states; ///< state of each position after the record
-    std::vector<uint8_t> flags; ///< PositionFlag bits
+    std::vector<uint8_t> flags;        ///< PositionFlag bits
 
     // Predictions of this step (Denoise records only).
     std::vector<int32_t> candidates; ///< proposed token, -1 where not considered
-    std::vector<float> confidence; ///< under the active measure; -inf where not considered
-    std::vector<float> probability; ///< p(candidate) under softmax(logits)
-    std::vector<float> margin; ///< p(top1) - p(top2)
-    std::vector<float> entropy; ///< entropy of softmax(logits), in nats
+    std::vector<float> confidence;   ///< under the active measure; -inf where not considered
+    std::vector<float> probability;  ///< p(candidate) under softmax(logits)
+    std::vector<float> margin;       ///< p(top1) - p(top2)
+    std::vector<float> entropy;      ///< entropy of softmax(logits), in nats
     int topK = 0;
-    std::vector<int32_t> topIds; ///< positions x topK alternatives, -1 padded
-    std::vector<float> topProbs; ///< their probabilities
+    std::vector<int32_t> topIds;  ///< positions x topK alternatives, -1 padded
+    std::vector<float> topProbs;  ///< their probabilities
 
-    int quota = -1; ///< tokens the schedule asked to commit (-1 in threshold mode)
+    int quota = -1;         ///< tokens the schedule asked to commit (-1 in threshold mode)
     double threshold = 0.0; ///< tau in threshold mode
     std::vector<int32_t> committed; ///< positions that received their candidate, in commit order
-    std::vector<int32_t> remasked; ///< considered positions sent back to the mask
+    std::vector<int32_t> remasked;  ///< considered positions sent back to the mask
 
     EditInfo edit; ///< Edit records only
 
@@ -82,7 +82,7 @@ struct StepRecord
 
     double forwardMs = 0.0; ///< model forward time (both passes with CFG)
     double samplerMs = 0.0; ///< candidate scoring and the commit decision
-    double recordMs = 0.0; ///< copying predictions into this record
+    double recordMs = 0.0;  ///< copying predictions into this record
 
     int length() const { return static_cast<int>(tokens.size()); }
     bool considered(int pos) const { return !candidates.empty() && candidates[pos] >= 0; }
