@@ -74,15 +74,9 @@ Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool t
         return loaded;
     }
 
-    auto model = LladaModel::load(dir, dtype);
-    if (!model)
-        return failed(model.error());
-    LoadedModel loaded;
-    loaded.dir = dir;
-    loaded.config = (*model)->config();
-    loaded.storageDType = (*model)->storageDType();
-    loaded.parameterCount = loaded.config.parameterCount();
-    loaded.model = *model;
+    auto loaded = loadModelWeights(dir, dtype);
+    if (!loaded)
+        return failed(loaded.error());
     return loaded;
 }
 

@@ -123,7 +123,9 @@ void declareForward(CLI::App &app, CliArgs &result)
         "run one forward pass and print the top-k predictions per position as JSON\n\n"
         "Runs one forward pass over the given tokens (no masks are appended) and prints JSON:\n"
         "{\"ids\": [...], \"positions\": [{\"position\", \"token\", \"piece\", \"top_k\": [{\"id\", \"piece\",\n"
-        "\"logit\", \"prob\"}]}], \"logits\": [[...]] (only with --full-logits)}.");
+        "\"logit\", \"prob\"}]}], \"logits\": [[...]] (only with --full-logits)}.\n"
+        "The logits are the ones the sampler sees: for a Dream model they are already shifted (position i\n"
+        "shows the raw logits of position i - 1, position 0 its own), as Dream's generation code reads them.");
     addModelDir(*sub, a->modelDir)->required();
     CLI::Option *prompt = addText(*sub, "--prompt", a->prompt, "text to tokenise");
     addOption(*sub, "--ids", a->ids,

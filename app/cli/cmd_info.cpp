@@ -5,6 +5,7 @@
 #include "app/cli/commands.h"
 
 #include "core/base/file_util.h"
+#include "core/model/family_tensors.h"
 #include "core/model/model_config.h"
 #include "core/model/special_ids.h"
 #include "core/model/safetensors.h"
@@ -59,6 +60,10 @@ int runInfo(const InfoArgs &args, std::ostream &out, std::ostream &err)
     auto store = WeightStore::openDirectory(dir);
     if (!store)
         return reportFailure(err, ExitBadInput, "cannot read the weights of " + dir + ": " + store.error());
+    // Every tensor the family's table implies, as the loader checks them (headers only, nothing converted).
+    const Result<std::string> tensorsOk = checkTensors(**store, familyTensors(*config), dir);
+    if (!tensorsOk)
+        return reportFailure(err, ExitBadInput, tensorsOk.error());
     auto tokenizer = loadTokenizer(dir);
     if (!tokenizer)
         return reportFailure(err, ExitBadInput, "cannot load the tokenizer of " + dir + ": " + tokenizer.error());
@@ -85,7 +90,8 @@ int runInfo(const InfoArgs &args, std::ostream &out, std::ostream &err)
 
     const Tokenizer &tok = **tokenizer;
     json info;
-    info["architecture"] = "llada";
+    info["architecture"] = familyName(config->family);
+    info["family"] = familyName(config->family);
     info["name"] = modelName(dir);
     info["directory"] = dir;
     info["config"] = configJson;

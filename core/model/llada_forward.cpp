@@ -3,6 +3,7 @@
 // uncached pass, the pass that fills a cache and the rows of logitsAt are the same arithmetic.
 #include "core/model/kv_cache.h"
 #include "core/model/llada_model.h"
+#include "core/model/tensor_ops.h"
 
 #include <ATen/ATen.h>
 
@@ -10,31 +11,6 @@
 #include <vector>
 
 namespace dlm {
-
-namespace {
-
-at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight, double eps)
-{
-    // LLaDA computes the norm in fp32 whatever the model dtype, then scales in the model dtype.
-    const at::Tensor xf = x.to(at::kFloat);
-    const at::Tensor normed = (xf * at::rsqrt(xf.pow(2).mean(-1, true) + eps)).to(x.scalar_type());
-    return weight * normed;
-}
-
-// NeoX "rotate half": the two halves of the head dimension are rotated against each other.
-at::Tensor rotateHalf(const at::Tensor &x)
-{
-    const int64_t half = x.size(-1) / 2;
-    return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-}
-
-at::Tensor applyRotary(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin)
-{
-    const at::Tensor xf = x.to(at::kFloat);
-    return (xf * cos + rotateHalf(xf) * sin).to(x.scalar_type());
-}
-
-} // namespace
 
 at::Tensor LladaModel::hiddenStates(
     const at::Tensor &ids, int64_t queryStart, int64_t queryEnd, KvCache *cache, CacheMode use) const
@@ -50,18 +26,14 @@ at::Tensor LladaModel::hiddenStates(
     const at::Tensor queryIds = ids.narrow(1, queryStart, queryLen).reshape({-1}).to(at::kLong);
     at::Tensor x = w.wte.index_select(0, queryIds).view({batch, queryLen, c.dModel});
 
-    // Rotary tables for the whole canvas, fp32: [1, 1, len, hd] with the frequencies repeated for both halves.
-    // Keys always cover the canvas; queries take the rows of their positions.
-    const at::Tensor freqs = at::outer(at::arange(len, at::kFloat), m_invFreq);
-    const at::Tensor angles = at::cat({freqs, freqs}, -1).unsqueeze(0).unsqueeze(0);
-    const at::Tensor cos = angles.cos(), sin = angles.sin();
+    // Rotary tables for the whole canvas: keys always cover it; queries take the rows of their positions.
+    const auto [cos, sin] = rotaryTables(len, m_invFreq);
     const at::Tensor queryCos = cos.narrow(2, queryStart, queryLen), querySin = sin.narrow(2, queryStart, queryLen);
-    const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
 
     for (size_t layer = 0; layer < w.blocks.size(); ++layer) {
         const auto &b = w.blocks[layer];
         const at::Tensor h = rmsNorm(x, b.attnNorm, c.rmsNormEps);
-        at::Tensor q = at::linear(h, b.qProj).view({batch, queryLen, nh, hd}).transpose(1, 2);
+        const at::Tensor q = at::linear(h, b.qProj).view({batch, queryLen, nh, hd}).transpose(1, 2);
         at::Tensor k = at::linear(h, b.kProj).view({batch, queryLen, nkv, hd}).transpose(1, 2);
         at::Tensor v = at::linear(h, b.vProj).view({batch, queryLen, nkv, hd}).transpose(1, 2);
         // Cached keys are kept before the rotary embedding and rotated with the canvas each pass, as
@@ -78,19 +50,10 @@ at::Tensor LladaModel::hiddenStates(
             k = cache->keys[layer];
             v = cache->values[layer];
         }
-        q = applyRotary(q, queryCos, querySin);
-        k = applyRotary(k, cos, sin);
-        if (nkv != nh) { // grouped KV heads: each KV head serves nh / nkv consecutive query heads
-            k = k.repeat_interleave(nh / nkv, 1);
-            v = v.repeat_interleave(nh / nkv, 1);
-        }
-        // Bidirectional: no causal mask; every position attends to the whole canvas.
-        const at::Tensor att = at::softmax(at::matmul(q, k.transpose(-2, -1)) * scale, -1);
-        const at::Tensor y = at::matmul(att, v).transpose(1, 2).reshape({batch, queryLen, c.dModel});
-        x = x + at::linear(y, b.attnOut);
-
-        const at::Tensor f = rmsNorm(x, b.ffNorm, c.rmsNormEps);
-        x = x + at::linear(at::silu(at::linear(f, b.ffProj)) * at::linear(f, b.upProj), b.ffOut);
+        const at::Tensor attended
+            = bidirectionalAttention(applyRotary(q, queryCos, querySin), applyRotary(k, cos, sin), v);
+        x = x + at::linear(attended, b.attnOut);
+        x = x + swiGlu(rmsNorm(x, b.ffNorm, c.rmsNormEps), b.ffProj, b.upProj, b.ffOut);
     }
     return rmsNorm(x, w.lnF, c.rmsNormEps);
 }

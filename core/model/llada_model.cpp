@@ -3,6 +3,8 @@
 #include "core/base/file_util.h"
 #include "core/model/safetensors.h"
 #include "core/base/sha256.h"
+#include "core/model/family_tensors.h"
+#include "core/model/tensor_ops.h"
 
 #include <torch/torch.h>
 
@@ -11,54 +13,6 @@
 #include <thread>
 
 namespace dlm {
-
-namespace {
-
-at::ScalarType computeType(ComputeDType d)
-{
-    return d == ComputeDType::BF16 ? at::kBFloat16 : at::kFloat;
-}
-
-at::ScalarType storageType(TensorDType d)
-{
-    switch (d) {
-    case TensorDType::F16:
-        return at::kHalf;
-    case TensorDType::BF16:
-        return at::kBFloat16;
-    case TensorDType::I64:
-        return at::kLong;
-    case TensorDType::I32:
-        return at::kInt;
-    case TensorDType::F32:
-        break;
-    }
-    return at::kFloat;
-}
-
-// A tensor over the mapped bytes when dtype and alignment allow (no copy), else a converted copy.
-at::Tensor tensorFromView(const TensorView &view, at::ScalarType target)
-{
-    const at::ScalarType source = storageType(view.dtype);
-    const bool aligned = reinterpret_cast<uintptr_t>(view.data) % tensorDTypeSize(view.dtype) == 0;
-    if (view.elementCount() == 0)
-        return at::zeros(view.shape, at::TensorOptions().dtype(target));
-    if (aligned) {
-        // The mapping is MAP_PRIVATE: the const_cast never writes through to the file, and nothing writes.
-        at::Tensor t = at::from_blob(const_cast<uint8_t *>(view.data), view.shape, at::TensorOptions().dtype(source));
-        return source == target ? t : t.to(target);
-    }
-    at::Tensor t = at::empty(view.shape, at::TensorOptions().dtype(source));
-    std::memcpy(t.data_ptr(), view.data, view.byteSize);
-    return t.to(target);
-}
-
-std::string dtypeLabel(TensorDType d)
-{
-    return tensorDTypeName(d);
-}
-
-} // namespace
 
 at::Tensor &LladaWeights::slot(const LladaTensorSpec &spec)
 {
@@ -128,28 +82,12 @@ Result<std::shared_ptr<LladaModel>> LladaModel::load(
         return R::failure(store.error());
 
     // Check every tensor the config implies before building anything.
+    if (config->family != ModelFamily::Llada)
+        return R::failure(configPath + ": this is a " + familyName(config->family) + " model, not LLaDA");
     const std::vector<LladaTensorSpec> expected = lladaTensors(*config);
-    std::string storage;
-    for (const LladaTensorSpec &spec : expected) {
-        const std::string &name = spec.name;
-        const TensorView *view = (*store)->find(name);
-        if (!view)
-            return R::failure(dir + ": missing tensor '" + name + "' required by config.json");
-        if (view->dtype != TensorDType::F32 && view->dtype != TensorDType::F16 && view->dtype != TensorDType::BF16)
-            return R::failure(view->file + ": tensor '" + name + "' has dtype " + dtypeLabel(view->dtype)
-                + "; weights must be F32, F16 or BF16");
-        if (view->shape != spec.shape) {
-            auto fmt = [](const std::vector<int64_t> &s) {
-                std::string r = "[";
-                for (size_t i = 0; i < s.size(); ++i)
-                    r += (i ? ", " : "") + std::to_string(s[i]);
-                return r + "]";
-            };
-            return R::failure(view->file + ": tensor '" + name + "' has shape " + fmt(view->shape)
-                + " but config.json implies " + fmt(spec.shape));
-        }
-        storage = dtypeLabel(view->dtype);
-    }
+    const Result<std::string> storage = checkTensors(**store, familyTensors(*config), dir);
+    if (!storage)
+        return R::failure(storage.error());
 
     auto model = std::shared_ptr<LladaModel>(new LladaModel());
     model->m_config = *config;
@@ -157,11 +95,11 @@ Result<std::shared_ptr<LladaModel>> LladaModel::load(
     model->m_dir = dir;
     model->m_name = baseName(dir);
     model->m_dtype = dtype;
-    model->m_storageDType = storage;
+    model->m_storageDType = *storage;
     auto hash = sha256File(configPath);
     model->m_configHash = hash ? *hash : std::string();
 
-    const at::ScalarType target = computeType(dtype);
+    const at::ScalarType target = computeScalarType(dtype);
     LladaWeights &w = model->m_weights;
     w.blocks.resize(size_t(config->nLayers));
     for (const LladaTensorSpec &spec : expected) {
@@ -172,8 +110,7 @@ Result<std::shared_ptr<LladaModel>> LladaModel::load(
     if (config->weightTying)
         w.head = w.wte;
 
-    const int hd = config->headDim();
-    model->m_invFreq = 1.0 / at::pow(config->ropeTheta, at::arange(0, hd, 2, at::kFloat) / static_cast<double>(hd));
+    model->m_invFreq = rotaryInverseFrequencies(config->headDim(), config->ropeTheta);
     if (progress)
         progress(1.0, "ready");
     return model;
@@ -194,8 +131,7 @@ std::shared_ptr<LladaModel> LladaModel::initialise(const ModelConfig &config, ui
             = isNormRole(spec.role) ? at::ones(spec.shape, at::kFloat) : at::randn(spec.shape, at::kFloat) * 0.02;
     if (config.weightTying)
         w.head = w.wte;
-    const int hd = config.headDim();
-    model->m_invFreq = 1.0 / at::pow(config.ropeTheta, at::arange(0, hd, 2, at::kFloat) / static_cast<double>(hd));
+    model->m_invFreq = rotaryInverseFrequencies(config.headDim(), config.ropeTheta);
     return model;
 }
 
@@ -209,7 +145,7 @@ Status LladaModel::save(const std::string &dir, TensorDType dtype) const
         t.name = name;
         t.dtype = dtype;
         t.shape = tensor.sizes().vec();
-        const at::Tensor c = tensor.detach().to(storageType(dtype)).contiguous();
+        const at::Tensor c = tensor.detach().to(storageScalarType(dtype)).contiguous();
         t.bytes.resize(static_cast<size_t>(c.numel()) * c.element_size());
         std::memcpy(t.bytes.data(), c.data_ptr(), t.bytes.size());
         tensors.push_back(std::move(t));

@@ -1,9 +1,10 @@
 #pragma once
-// What the sampler needs from a model: logits for a batch of canvases. LLaDA's transformer implements it;
-// tests implement it with fixed logits. Include only from .cpp files: it pulls in ATen.
+// What the sampler needs from a model: logits for a batch of canvases. LLaDA's, Dream's and LLaDA-MoE's transformers
+// implement it; tests implement it with fixed logits. Include only from .cpp files: it pulls in ATen.
 
 #include "core/model/model_config.h"
 #include "core/sampling/cache_mode.h"
+#include "core/timeline/expert_routing.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -54,6 +55,8 @@ public:
     virtual std::string name() const = 0;
     /** sha256 of config.json (empty if the model has no file). */
     virtual std::string configHash() const = 0;
+    /** Mixture-of-experts models: the experts each position of batch row 0 used in the last `logits` call. */
+    virtual const ExpertRouting *lastRouting() const { return nullptr; }
 };
 
 } // namespace dlm

@@ -1,8 +1,9 @@
 #include "core/model/model_config.h"
 
 #include "core/base/file_util.h"
-#include "core/base/json_reader.h"
+#include "core/model/family_tensors.h"
 #include "core/model/llada_tensors.h"
+#include "core/model/model_config_internal.h"
 
 #include <algorithm>
 
@@ -10,43 +11,58 @@ namespace dlm {
 
 namespace {
 
-// Upper bounds well above any published checkpoint (LLaDA-8B: d_model 4096, 32 layers, vocab 126464) but low
-// enough that shape products cannot overflow and a typo like an extra zero digit is caught early.
-constexpr int64_t kMaxDModel = 65536;
-constexpr int64_t kMaxHeads = 4096;
-constexpr int64_t kMaxLayers = 1024;
-constexpr int64_t kMaxMlpHidden = 1 << 20;
-constexpr int64_t kMaxVocab = 4000000;
-constexpr int64_t kMaxEmbedding = 1 << 22; // room to pad a maximal vocabulary to a round row count
-constexpr int64_t kMaxSequence = 1 << 24;
-
-/** A finite positive number; absent keeps `*out`. */
-bool readPositive(JsonReader &r, const Json &root, const char *key, double *out)
+struct ArchitectureName
 {
-    const Json *v = r.member(root, JsonReader::root(), key, Need::Optional);
-    if (!v)
-        return !r.failed();
-    const std::string path = JsonReader::child(JsonReader::root(), key);
-    double d = 0.0;
-    if (!r.toNumber(*v, path, &d))
+    const char *name;
+    ModelFamily family;
+};
+
+// The published architectures (and their base-model names, which some converted checkpoints carry).
+constexpr ArchitectureName kArchitectures[]
+    = {{"LLaDAModelLM", ModelFamily::Llada}, {"LLaDAMoEModelLM", ModelFamily::LladaMoe},
+        {"LLaDAMoEModel", ModelFamily::LladaMoe}, {"DreamModel", ModelFamily::Dream}};
+constexpr ArchitectureName kModelTypes[]
+    = {{"llada", ModelFamily::Llada}, {"lladamoe", ModelFamily::LladaMoe}, {"Dream", ModelFamily::Dream}};
+
+/** `architectures` first (LLaDA-MoE also says model_type "llada"), then `model_type`; neither: LLaDA. */
+bool readFamily(JsonReader &r, const Json &root, ModelFamily *out)
+{
+    *out = ModelFamily::Llada;
+    const std::string top = JsonReader::root();
+    if (const Json *arch = r.member(root, top, "architectures", Need::Optional); arch && !arch->is_null()) {
+        const std::string path = JsonReader::child(top, "architectures");
+        if (!r.expectArray(*arch, path))
+            return false;
+        if (!arch->empty()) {
+            std::string name;
+            if (!r.toString((*arch)[0], JsonReader::child(path, size_t {0}), &name))
+                return false;
+            for (const ArchitectureName &a : kArchitectures) {
+                if (name == a.name) {
+                    *out = a.family;
+                    return true;
+                }
+            }
+            return r.fail(JsonReader::child(path, size_t {0}),
+                "unknown architecture '" + name + "'; supported: LLaDAModelLM, LLaDAMoEModelLM, DreamModel");
+        }
+    }
+    std::string type;
+    if (!r.readString(root, top, "model_type", &type, Need::Optional))
         return false;
-    if (!(d > 0.0))
-        return r.fail(path, "expected a positive number, got " + JsonReader::quote(*v));
-    *out = d;
-    return true;
+    if (type.empty())
+        return true;
+    for (const ArchitectureName &t : kModelTypes) {
+        if (type == t.name) {
+            *out = t.family;
+            return true;
+        }
+    }
+    return r.fail(JsonReader::child(top, "model_type"),
+        "unknown model_type '" + type + "'; supported: llada (LLaDA, LLaDA-MoE), Dream");
 }
 
-/** A token id in [0, vocab_size); null (as Hugging Face writes an unset id) or absent give -1. */
-bool readTokenId(JsonReader &r, const Json &root, const char *key, Need need, int vocab, int32_t *out)
-{
-    *out = -1;
-    const Json *v = r.member(root, JsonReader::root(), key, need);
-    if (!v || (v->is_null() && need == Need::Optional))
-        return need == Need::Optional;
-    return r.toInt(*v, JsonReader::child(JsonReader::root(), key), out, 0, vocab - 1);
-}
-
-bool readFields(JsonReader &r, const Json &root, ModelConfig *c)
+bool readLladaFields(JsonReader &r, const Json &root, ModelConfig *c)
 {
     const std::string top = JsonReader::root();
     if (!r.expectObject(root, top) || !r.readInt(root, top, "d_model", &c->dModel, Need::Required, 1, kMaxDModel)
@@ -61,16 +77,17 @@ bool readFields(JsonReader &r, const Json &root, ModelConfig *c)
     c->embeddingSize = c->vocabSize;
     return r.readInt(root, top, "embedding_size", &c->embeddingSize, Need::Optional, 1, kMaxEmbedding)
         && r.readInt(root, top, "max_sequence_length", &c->maxSequenceLength, Need::Required, 1, kMaxSequence)
-        && readPositive(r, root, "rope_theta", &c->ropeTheta) && readPositive(r, root, "rms_norm_eps", &c->rmsNormEps)
-        && readTokenId(r, root, "mask_token_id", Need::Required, c->vocabSize, &c->maskTokenId)
-        && readTokenId(r, root, "eos_token_id", Need::Optional, c->vocabSize, &c->eosTokenId)
-        && readTokenId(r, root, "pad_token_id", Need::Optional, c->vocabSize, &c->padTokenId)
-        && readTokenId(r, root, "bos_token_id", Need::Optional, c->vocabSize, &c->bosTokenId)
+        && readPositiveNumber(r, root, "rope_theta", &c->ropeTheta)
+        && readPositiveNumber(r, root, "rms_norm_eps", &c->rmsNormEps)
+        && r.readInt(root, top, "mask_token_id", &c->maskTokenId, Need::Required, 0, c->vocabSize - 1)
+        && readOptionalTokenId(r, root, "eos_token_id", c->vocabSize, &c->eosTokenId)
+        && readOptionalTokenId(r, root, "pad_token_id", c->vocabSize, &c->padTokenId)
+        && readOptionalTokenId(r, root, "bos_token_id", c->vocabSize, &c->bosTokenId)
         && r.readBool(root, top, "weight_tying", &c->weightTying);
 }
 
-/** Relations between fields, checked once every field is known to be well-formed. */
-bool checkRelations(JsonReader &r, const ModelConfig &c)
+/** Relations between LLaDA's fields, checked once every field is known to be well-formed. */
+bool checkLladaRelations(JsonReader &r, const ModelConfig &c)
 {
     const auto at = [](const char *key) { return JsonReader::child(JsonReader::root(), key); };
     const auto n = [](int v) { return std::to_string(v); };
@@ -89,12 +106,51 @@ bool checkRelations(JsonReader &r, const ModelConfig &c)
     return true;
 }
 
+bool readFields(JsonReader &r, const Json &root, ModelConfig *c)
+{
+    if (!r.expectObject(root, JsonReader::root()) || !readFamily(r, root, &c->family))
+        return false;
+    switch (c->family) {
+    case ModelFamily::Dream:
+        return readDreamConfig(r, root, c) && checkHfRelations(r, *c);
+    case ModelFamily::LladaMoe:
+        return readMoeConfig(r, root, c) && checkHfRelations(r, *c);
+    case ModelFamily::Llada:
+        break;
+    }
+    return readLladaFields(r, root, c) && checkLladaRelations(r, *c);
+}
+
 } // namespace
+
+bool readPositiveNumber(JsonReader &r, const Json &root, const char *key, double *out)
+{
+    const Json *v = r.member(root, JsonReader::root(), key, Need::Optional);
+    if (!v || v->is_null())
+        return !r.failed();
+    const std::string path = JsonReader::child(JsonReader::root(), key);
+    double d = 0.0;
+    if (!r.toNumber(*v, path, &d))
+        return false;
+    if (!(d > 0.0))
+        return r.fail(path, "expected a positive number, got " + JsonReader::quote(*v));
+    *out = d;
+    return true;
+}
+
+bool readOptionalTokenId(JsonReader &r, const Json &root, const char *key, int vocab, int32_t *out)
+{
+    *out = -1;
+    const Json *v = r.member(root, JsonReader::root(), key, Need::Optional);
+    if (!v || v->is_null())
+        return !r.failed();
+    return r.toInt(*v, JsonReader::child(JsonReader::root(), key), out, 0, vocab - 1);
+}
 
 int64_t ModelConfig::parameterCount() const
 {
     int64_t total = 0;
-    for (const LladaTensorSpec &tensor : lladaTensors(*this))
+    for (const TensorSpec &tensor : familyTensors(*this))
         total += shapeElementCount(tensor.shape);
     return total;
 }
@@ -106,7 +162,7 @@ Result<ModelConfig> parseModelConfig(const std::string &jsonText, const std::str
         return Result<ModelConfig>::failure(root.error());
     JsonReader reader(fileName);
     ModelConfig c;
-    if (!readFields(reader, *root, &c) || !checkRelations(reader, c))
+    if (!readFields(reader, *root, &c))
         return Result<ModelConfig>::failure(reader.error());
     return c;
 }
@@ -121,6 +177,8 @@ Result<ModelConfig> loadModelConfig(const std::string &path)
 
 std::string modelConfigToJson(const ModelConfig &config)
 {
+    if (config.family != ModelFamily::Llada)
+        return hfConfigToJson(config);
     // Every field of the ModelConfig dataclass in LLaDA's published configuration_llada.py, with the values
     // this architecture has, so that AutoModel.from_pretrained(dir, trust_remote_code=True) with LLaDA's
     // code builds the same network: fields left out take that dataclass's GPT-2 defaults (no rope: learned

@@ -1,16 +1,22 @@
 #pragma once
-// config.json of a LLaDA-format model directory, parsed and checked field by field.
+// config.json of a model directory (LLaDA, Dream or LLaDA-MoE), parsed and checked field by field.
 
 #include "core/base/result.h"
+#include "core/model/model_family.h"
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace dlm {
 
-/** The architecture hyper-parameters and special ids, with LLaDA's field names. */
+/**
+ * The architecture hyper-parameters and special ids of every family, with LLaDA's field names; Dream's and
+ * LLaDA-MoE's Hugging Face keys map onto them (hidden_size -> dModel, ...), see docs/model-families.md.
+ */
 struct ModelConfig
 {
+    ModelFamily family = ModelFamily::Llada; ///< from `architectures`, then `model_type`
     int dModel = 0; ///< d_model
     int nHeads = 0; ///< n_heads
     int nKvHeads = 0; ///< n_kv_heads (defaults to n_heads)
@@ -27,6 +33,20 @@ struct ModelConfig
     int32_t bosTokenId = -1; ///< optional
     bool weightTying = false;
 
+    // Dream and LLaDA-MoE (Hugging Face decoder layers). LLaDA leaves them at these values.
+    bool qkvBias = false; ///< q/k/v projections carry a bias (Dream always; MoE's attention_bias)
+    bool outBias = false; ///< o_proj carries a bias (MoE's attention_bias)
+    bool qkNorm = false; ///< per-head RMSNorm on q and k before the rotation (MoE's qk_layernorm)
+    int numExperts = 0; ///< num_experts (MoE)
+    int expertsPerToken = 0; ///< num_experts_per_tok (MoE): the router's top-k
+    int expertIntermediateSize = 0; ///< expert_intermediate_size (MoE)
+    int sharedExpertIntermediateSize = 0; ///< shared_expert_intermediate_size; 0: no shared expert
+    std::vector<uint8_t> moeLayers; ///< per layer, 1 when its MLP is the expert mixture (moe_layer_freq)
+
+    bool isMoeLayer(int layer) const
+    {
+        return layer >= 0 && size_t(layer) < moeLayers.size() && moeLayers[size_t(layer)] != 0;
+    }
     int headDim() const { return dModel / nHeads; }
     /** Parameter count implied by the shapes. */
     int64_t parameterCount() const;
@@ -36,7 +56,10 @@ struct ModelConfig
 Result<ModelConfig> parseModelConfig(const std::string &jsonText, const std::string &fileName);
 /** Reads and parses a config.json file. */
 Result<ModelConfig> loadModelConfig(const std::string &path);
-/** Writes the config as LLaDA-style JSON text (used by the trainer and test fixtures). */
+/**
+ * Writes the config as its family's JSON text: LLaDA's keys, or Dream's / LLaDA-MoE's Hugging Face keys (used
+ * by the trainer, `info` and the test fixtures).
+ */
 std::string modelConfigToJson(const ModelConfig &config);
 
 } // namespace dlm

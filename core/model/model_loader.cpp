@@ -1,10 +1,51 @@
 #include "core/model/model_loader.h"
 
+#include "core/base/file_util.h"
+#include "core/model/decoder_model.h"
 #include "core/model/llada_model.h"
 #include "core/model/special_ids.h"
 #include "core/text/tokenizer.h"
 
 namespace dlm {
+
+namespace {
+
+/** The family's model over the weights of `dir`, for a config whose special ids are known. */
+Result<LoadedModel> loadWeights(
+    const std::string &dir, const ModelConfig &config, ComputeDType dtype, const LoadProgress &progress)
+{
+    using R = Result<LoadedModel>;
+    LoadedModel out;
+    out.dir = dir;
+    out.family = config.family;
+    if (config.family == ModelFamily::Llada) {
+        auto model = LladaModel::load(dir, dtype, progress);
+        if (!model)
+            return R::failure(model.error());
+        out.config = (*model)->config();
+        out.storageDType = (*model)->storageDType();
+        out.model = *model;
+    } else {
+        auto model = DecoderModel::load(dir, config, dtype, progress);
+        if (!model)
+            return R::failure(model.error());
+        out.config = config;
+        out.storageDType = (*model)->storageDType();
+        out.model = *model;
+    }
+    out.parameterCount = out.config.parameterCount();
+    return out;
+}
+
+Result<ModelConfig> readConfig(const std::string &dir)
+{
+    const std::string path = joinPath(dir, "config.json");
+    if (!fileExists(path))
+        return Result<ModelConfig>::failure(dir + ": not a model directory (no config.json)");
+    return loadModelConfig(path);
+}
+
+} // namespace
 
 Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtype, const LoadProgress &progress)
 {
@@ -13,30 +54,42 @@ Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtyp
     auto tokenizer = loadTokenizer(dir);
     if (!tokenizer)
         return R::failure(tokenizer.error());
-    auto model = LladaModel::load(dir, dtype, progress);
-    if (!model)
-        return R::failure(model.error());
-    const ModelConfig &config = (*model)->config();
-    if ((*tokenizer)->vocabSize() > config.vocabSize)
+    if (progress)
+        progress(0.0, "reading config.json");
+    auto config = readConfig(dir);
+    if (!config)
+        return R::failure(config.error());
+    if ((*tokenizer)->vocabSize() > config->vocabSize)
         return R::failure(dir + ": the tokenizer has " + std::to_string((*tokenizer)->vocabSize())
-            + " pieces but config.json's vocab_size is " + std::to_string(config.vocabSize));
+            + " pieces but config.json's vocab_size is " + std::to_string(config->vocabSize));
     // config.json's ids stand; the ones it leaves out come from the other files, as the reference code finds
-    // them (the model itself keeps its own config, whose mask id config.json must give).
-    auto special = resolveSpecialIds(dir, config, **tokenizer);
+    // them. LLaDA's own config.json must give the mask id; LLaDA-MoE's gives none (its tokenizer names it).
+    auto special = resolveSpecialIds(dir, *config, **tokenizer);
     if (!special)
         return R::failure(special.error());
-    LoadedModel out;
-    out.dir = dir;
-    out.config = config;
-    out.config.eosTokenId = special->eos.id;
-    out.config.bosTokenId = special->bos.id;
-    out.config.padTokenId = special->pad.id;
-    out.specialIds = *special;
-    out.storageDType = (*model)->storageDType();
-    out.parameterCount = config.parameterCount();
-    out.model = *model;
-    out.tokenizer = *tokenizer;
+    if (special->mask.id < 0)
+        return R::failure(dir + ": no mask token id: config.json has no mask_token_id and the tokenizer has none of "
+            + "<|mdm_mask|>, <|mask|>, [MASK]");
+    ModelConfig resolved = *config;
+    resolved.maskTokenId = special->mask.id;
+    resolved.eosTokenId = special->eos.id;
+    resolved.bosTokenId = special->bos.id;
+    resolved.padTokenId = special->pad.id;
+    auto out = loadWeights(dir, resolved, dtype, progress);
+    if (!out)
+        return out;
+    out->config = resolved;
+    out->specialIds = *special;
+    out->tokenizer = *tokenizer;
     return out;
+}
+
+Result<LoadedModel> loadModelWeights(const std::string &dir, ComputeDType dtype, const LoadProgress &progress)
+{
+    auto config = readConfig(dir);
+    if (!config)
+        return Result<LoadedModel>::failure(config.error());
+    return loadWeights(dir, *config, dtype, progress);
 }
 
 } // namespace dlm

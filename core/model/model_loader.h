@@ -33,8 +33,14 @@ struct LoadedModel
     int64_t parameterCount = 0;
 };
 
-/** Loads config.json, the weights (memory-mapped) and the tokenizer of `dir`. */
+/**
+ * Loads config.json, the weights (memory-mapped) and the tokenizer of `dir`, with the model class of the
+ * family config.json names (LLaDA; Dream and LLaDA-MoE share the decoder model).
+ */
 Result<LoadedModel> loadModelDirectory(
+    const std::string &dir, ComputeDType dtype = ComputeDType::F32, const LoadProgress &progress = {});
+/** The weights alone, without a tokenizer (special ids only as config.json gives them): `forward --ids`. */
+Result<LoadedModel> loadModelWeights(
     const std::string &dir, ComputeDType dtype = ComputeDType::F32, const LoadProgress &progress = {});
 
 } // namespace dlm

@@ -357,6 +357,9 @@ Status Session::computeNextStep()
         const StepForward forward = runStepForward(*d->model, cur, target.rows, block, set, mask, d->stepCache);
         rec.forwardMs = msSince(t0);
         rec.forwardPositions = forward.forwardPositions;
+        // Mixture-of-experts models: the experts the canvas used (the conditional pass when guided).
+        if (const ExpertRouting *routing = d->model->lastRouting())
+            rec.experts = *routing;
 
         t0 = Clock::now();
         ScoredRows scored

@@ -2,6 +2,8 @@
 // What one denoising step (or one user edit) did to the canvas: everything a view or an export needs, so the
 // whole run can be replayed from a saved timeline with no model loaded.
 
+#include "core/timeline/expert_routing.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -77,6 +79,8 @@ struct StepRecord
     EditInfo edit; ///< Edit records only
 
     int forwardPositions = 0; ///< canvas positions the forward ran: all, or fewer with a KV cache (0: unknown)
+    ExpertRouting experts; ///< mixture-of-experts models: the experts of this step's forward pass (else empty)
+
     double forwardMs = 0.0; ///< model forward time (both passes with CFG)
     double samplerMs = 0.0; ///< candidate scoring and the commit decision
     double recordMs = 0.0;  ///< copying predictions into this record

@@ -155,6 +155,8 @@ ojson recordToJson(const StepRecord &r)
     // Only a cached step runs fewer positions than the canvas; absent means the whole canvas.
     if (r.kind == RecordKind::Denoise && r.forwardPositions > 0 && r.forwardPositions != r.length())
         j["forward_positions"] = r.forwardPositions;
+    if (!r.experts.empty())
+        j["experts"] = expertsJson(r.experts);
     if (!sameBits(r.forwardMs, 0.0))
         j["forward_ms"] = extended(r.forwardMs);
     if (!sameBits(r.samplerMs, 0.0))

@@ -67,6 +67,11 @@ private:
     int64_t m_expanded = 0;
 };
 
+/** A record's expert routing as the optional "experts" object (timeline_experts_json.cpp). */
+ojson expertsJson(const ExpertRouting &routing);
+/** Reads an "experts" object at `path` for a canvas of `n` positions; a failure names the key. */
+bool readExperts(JsonReader &r, const json &v, const std::string &path, size_t n, ExpertRouting *out);
+
 /** Reads a parsed timeline document and checks everything; stops at the first problem. */
 Result<Timeline> readTimelineDocument(const json &root, const std::string &fileName);
 

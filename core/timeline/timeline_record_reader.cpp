@@ -94,6 +94,9 @@ bool RecordReader::readRecord(const json &v, const std::string &path, StepRecord
         if (j && !readPositions(*j, Path::child(path, key), n, out))
             return false;
     }
+    const json *experts = m_r.member(v, path, "experts", Need::Optional);
+    if (experts && !readExperts(m_r, *experts, Path::child(path, "experts"), n, &r->experts))
+        return false;
     const json *edit = m_r.member(v, path, "edit", Need::Optional);
     return !edit || readEdit(*edit, Path::child(path, "edit"), n, &r->edit);
 }
