@@ -190,6 +190,33 @@ private Q_SLOTS:
         QCOMPARE(QByteArray::fromStdString(timelineToJson(*t)), expected);
     }
 
+    // v2 (Dream's sampler): `dlmstudio-cli generate --model <dlm-make-tiny-model output> --prompt "the cat"
+    // --sampler dream --alg maskgit_plus --max-new-tokens 8 --steps 4 --temperature 0.5 --seed 7 --top-k 3`.
+    void writtenVersion2StillLoads()
+    {
+        const QString path = qEnvironmentVariable("DLM_SOURCE_DIR") + QStringLiteral("/tests/data/timeline-v2.json");
+        const auto t = loadTimeline(path.toStdString());
+        QVERIFY2(t.ok(), t.error().c_str());
+        QCOMPARE(t->settings.sampler, SamplerKind::Dream);
+        QCOMPARE(t->settings.alg, DreamAlg::MaskgitPlus);
+        QCOMPARE(t->settings.genLength, 8);
+        QCOMPARE(t->model.family, std::string("llada"));
+        const Branch &b = t->branch(0);
+        QCOMPARE(b.size(), 5);
+        // linspace(1, 1e-3, 5) = 1, .75025, .5005, .25075, .001 over 8 masks: int(8 * .24975) = 1, then
+        // int(7 * .3329) = 2, int(5 * .499) = 2, and the 3 left.
+        const int counts[] = {1, 2, 2, 3};
+        for (int i = 1; i < b.size(); ++i) {
+            const StepRecord &r = b.at(i);
+            QCOMPARE(r.sampler, SamplerKind::Dream);
+            QCOMPARE(r.dreamAlg, DreamAlg::MaskgitPlus);
+            QCOMPARE(r.transferCount, counts[i - 1]);
+            QCOMPARE(static_cast<int>(r.committed.size()), counts[i - 1]);
+            QCOMPARE(r.scheduleT, i == 1 ? 1.0 : b.at(i - 1).scheduleS);
+        }
+        QCOMPARE(QByteArray::fromStdString(timelineToJson(*t)), readFile(path));
+    }
+
     void reloadSharesParentRecords()
     {
         const auto back = timelineFromJson(timelineToJson(makeTimeline()), "run.json");
