@@ -69,6 +69,11 @@ QString recordDifference(const StepRecord &a, const StepRecord &b)
     DLM_SAME(threshold, sameBits(a.threshold, b.threshold))
     DLM_SAME(committed, a.committed == b.committed)
     DLM_SAME(remasked, a.remasked == b.remasked)
+    DLM_SAME(sampler, a.sampler == b.sampler)
+    DLM_SAME(dreamAlg, a.dreamAlg == b.dreamAlg)
+    DLM_SAME(scheduleT, sameBits(a.scheduleT, b.scheduleT))
+    DLM_SAME(scheduleS, sameBits(a.scheduleS, b.scheduleS))
+    DLM_SAME(transferCount, a.transferCount == b.transferCount)
     DLM_SAME(edit.type, a.edit.type == b.edit.type)
     DLM_SAME(edit.positions, a.edit.positions == b.edit.positions)
     DLM_SAME(edit.tokens, a.edit.tokens == b.edit.tokens)
@@ -87,7 +92,7 @@ QString timelineDifference(const Timeline &a, const Timeline &b)
         return QStringLiteral("settings");
     if (a.model.name != b.model.name || a.model.configHash != b.model.configHash
         || a.model.tokenizerHash != b.model.tokenizerHash || a.model.maskId != b.model.maskId
-        || a.model.eosId != b.model.eosId || a.model.vocabSize != b.model.vocabSize)
+        || a.model.eosId != b.model.eosId || a.model.vocabSize != b.model.vocabSize || a.model.family != b.model.family)
         return QStringLiteral("model");
     if (a.promptIds != b.promptIds || a.promptText != b.promptText)
         return QStringLiteral("prompt");
@@ -178,7 +183,37 @@ private Q_SLOTS:
             if (i > 0)
                 QCOMPARE(r.topK, 3);
         }
-        // Read, then written by this build: the same bytes (the JSON -> app -> JSON round trip).
+        // Read, then written by this build: the same bytes (the JSON -> app -> JSON round trip), apart from the
+        // version this build writes (2 added optional keys only: sampler, family, Dream's decision).
+        QByteArray expected = readFile(path);
+        expected.replace("\"version\":1,", "\"version\":" + QByteArray::number(kTimelineFormatVersion) + ",");
+        QCOMPARE(QByteArray::fromStdString(timelineToJson(*t)), expected);
+    }
+
+    // v2 (Dream's sampler): `dlmstudio-cli generate --model <dlm-make-tiny-model output> --prompt "the cat"
+    // --sampler dream --alg maskgit_plus --max-new-tokens 8 --steps 4 --temperature 0.5 --seed 7 --top-k 3`.
+    void writtenVersion2StillLoads()
+    {
+        const QString path = qEnvironmentVariable("DLM_SOURCE_DIR") + QStringLiteral("/tests/data/timeline-v2.json");
+        const auto t = loadTimeline(path.toStdString());
+        QVERIFY2(t.ok(), t.error().c_str());
+        QCOMPARE(t->settings.sampler, SamplerKind::Dream);
+        QCOMPARE(t->settings.alg, DreamAlg::MaskgitPlus);
+        QCOMPARE(t->settings.genLength, 8);
+        QCOMPARE(t->model.family, std::string("llada"));
+        const Branch &b = t->branch(0);
+        QCOMPARE(b.size(), 5);
+        // linspace(1, 1e-3, 5) = 1, .75025, .5005, .25075, .001 over 8 masks: int(8 * .24975) = 1, then
+        // int(7 * .3329) = 2, int(5 * .499) = 2, and the 3 left.
+        const int counts[] = {1, 2, 2, 3};
+        for (int i = 1; i < b.size(); ++i) {
+            const StepRecord &r = b.at(i);
+            QCOMPARE(r.sampler, SamplerKind::Dream);
+            QCOMPARE(r.dreamAlg, DreamAlg::MaskgitPlus);
+            QCOMPARE(r.transferCount, counts[i - 1]);
+            QCOMPARE(static_cast<int>(r.committed.size()), counts[i - 1]);
+            QCOMPARE(r.scheduleT, i == 1 ? 1.0 : b.at(i - 1).scheduleS);
+        }
         QCOMPARE(QByteArray::fromStdString(timelineToJson(*t)), readFile(path));
     }
 
@@ -198,11 +233,49 @@ private Q_SLOTS:
         QVERIFY(back->branch(3).records[3] == root.records[3]);
     }
 
+    /** A Dream run: its settings, the family and every step's decision in Dream's terms survive a save. */
+    void dreamRunRoundTrip()
+    {
+        Timeline t = makeTimeline();
+        t.settings = dreamDefaults();
+        t.settings.alg = DreamAlg::Entropy;
+        t.settings.algTemp = 0.5;
+        t.settings.topP = 0.9;
+        t.settings.sampleTopK = 12;
+        t.settings.eps = 0.002;
+        t.model.family = "dream";
+        StepRecord step = t.branch(0).at(1);
+        step.sampler = SamplerKind::Dream;
+        step.dreamAlg = DreamAlg::Entropy;
+        step.scheduleT = 0.6242857f;
+        step.scheduleS = 0.5;
+        step.transferCount = 3;
+        t.append(0, step);
+        const std::string text = timelineToJson(t);
+        QVERIFY(text.find("\"family\":\"dream\"") != std::string::npos);
+        QVERIFY(text.find("\"dream\":{\"alg\":\"entropy\"") != std::string::npos);
+        const auto back = timelineFromJson(text, "run.json");
+        QVERIFY2(back.ok(), back.error().c_str());
+        const QString diff = timelineDifference(t, *back);
+        QVERIFY2(diff.isEmpty(), qPrintable(diff));
+        const StepRecord &last = back->branch(0).at(back->branch(0).size() - 1);
+        QCOMPARE(last.transferCount, 3);
+        QCOMPARE(back->settings.sampleTopK, 12);
+        QCOMPARE(back->branch(0).at(1).sampler, SamplerKind::Llada); // records without the key are LLaDA's
+
+        std::string bad = text;
+        const std::string key = "\"dream\":{\"alg\":";
+        bad.replace(bad.find(key + "\"entropy\"") + key.size(), 9, "\"greedy\"");
+        const auto refused = timelineFromJson(bad, "run.json");
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().find(".dream.alg") != std::string::npos, refused.error().c_str());
+    }
+
     void fileLayout()
     {
         const nlohmann::json j = nlohmann::json::parse(timelineToJson(makeTimeline()));
         QCOMPARE(QString::fromStdString(j["format"].get<std::string>()), QStringLiteral("dlmstudio-timeline"));
-        QCOMPARE(j["version"].get<int>(), 1);
+        QCOMPARE(j["version"].get<int>(), 2);
         const auto &root = j["branches"][0]["records"];
         QCOMPARE(root.size(), size_t(4));
         // Branches store only their own records.

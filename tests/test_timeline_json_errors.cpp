@@ -60,8 +60,8 @@ private Q_SLOTS:
         row("no format", "remove", "/format", "", "not a DLM Studio timeline (no \"format\" field)");
         row("wrong format", "set", "/format", "\"dlmstudio-project\"",
             "run.json: $.format: expected \"dlmstudio-timeline\"");
-        row("newer version", "set", "/version", "2",
-            "run.json: $: written by a newer DLM Studio (version 2); this build reads up to 1");
+        row("newer version", "set", "/version", "3",
+            "run.json: $: written by a newer DLM Studio (version 3); this build reads up to 2");
         row("version zero", "set", "/version", "0", "$.version: unsupported version 0");
         row("version as string", "set", "/version", "\"1\"", "$.version: expected an integer, got \"1\"");
         row("missing settings", "remove", "/settings", "", "run.json: $.settings: the required field is missing");

@@ -1,4 +1,5 @@
 #include "app/cli/cli_common.h"
+#include "app/cli/cli_sampler_options.h"
 #include "core/base/compute_threads.h"
 
 #include "core/base/file_util.h"
@@ -41,19 +42,36 @@ Status checkModelDirectory(const std::string &dir)
     return {};
 }
 
-Result<GenerationSettings> resolveSettings(const std::string &modelDir, const SettingsOverrides &overrides)
+Result<GenerationSettings> resolveSettings(
+    const std::string &modelDir, const SettingsOverrides &overrides, ModelFamily family)
 {
     const Status exists = checkModelDirectory(modelDir);
     if (!exists)
         return Result<GenerationSettings>::failure(exists.error());
-    auto base = loadGenerationConfig(modelDir, GenerationSettings {});
+    const SamplerKind sampler = overrides.sampler.value_or(defaultSampler(family));
+    const Status applies = checkSamplerOptions(overrides, sampler, family);
+    if (!applies)
+        return Result<GenerationSettings>::failure(applies.error());
+    // generation_config.json belongs to the model: it is read with its family's meanings (Dream's top_k
+    // filters, LLaDA's counts alternatives) over the family's defaults, whichever sampler then runs.
+    auto base = loadGenerationConfig(modelDir, samplerDefaults(defaultSampler(family)));
     if (!base)
         return Result<GenerationSettings>::failure(base.error());
+    base->sampler = sampler;
     const GenerationSettings settings = applyCliSettings(overrides, *base);
     const Status valid = validateSettings(settings);
     if (!valid)
         return Result<GenerationSettings>::failure(valid.error());
     return settings;
+}
+
+ComputeDType loadingDType(const std::string &modelDir, const SettingsOverrides &overrides)
+{
+    if (overrides.dtype)
+        return *overrides.dtype;
+    // A file this cannot read is reported when the settings are resolved; loading only needs a dtype.
+    const auto config = loadGenerationConfig(modelDir, GenerationSettings {});
+    return config ? config->dtype : ComputeDType::F32;
 }
 
 Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool tokenizerOptional)

@@ -21,9 +21,14 @@ Status checkModelDirectory(const std::string &dir);
 
 /**
  * The settings of a run: the command's explicit options over the model's generation_config.json (when it
- * has one) over GenerationSettings' defaults. Validated; the message names the setting.
+ * has one) over the defaults of the sampler in use (--sampler, else the family's own). Refuses an option the
+ * sampler in use does not read, naming the sampler that does. Validated; the message names the setting.
  */
-Result<GenerationSettings> resolveSettings(const std::string &modelDir, const SettingsOverrides &overrides);
+Result<GenerationSettings> resolveSettings(
+    const std::string &modelDir, const SettingsOverrides &overrides, ModelFamily family = ModelFamily::Llada);
+
+/** The dtype to load a model in before its settings can be resolved: --dtype, else generation_config's, else f32. */
+ComputeDType loadingDType(const std::string &modelDir, const SettingsOverrides &overrides);
 
 /**
  * Loads `dir` in `dtype` (core's loadModelDirectory); every message names the directory. With

@@ -15,7 +15,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 const char *const kSettingsNote
     = "Settings left out come from the model's generation_config.json when it has them, else the defaults.\n"
-      "When --gen-length is smaller than the default block length or steps, those shrink to it unless given.";
+      "When --gen-length is smaller than the default block length or steps, those shrink to it unless given.\n"
+      "The model's family picks the sampler (Dream models: Dream's, with 512 steps by default); options of the\n"
+      "other sampler are refused.";
 
 std::vector<std::pair<std::string, ComputeDType>> dtypeChoices()
 {
@@ -34,12 +36,38 @@ template<typename T> CLI::Option *addThreads(CLI::App &app, T &target)
     return addInteger(app, "--threads", target, 0, 1024, "compute threads, 0 = one per core")->default_str("0");
 }
 
+/** Which sampler runs, and Dream's own knobs under Dream's names (refused for LLaDA's sampler). */
+void addSamplerOptions(CLI::App &app, SettingsOverrides &o)
+{
+    const GenerationSettings d = dreamDefaults();
+    addChoice(app, "--sampler", o.sampler,
+        std::vector<std::pair<std::string, SamplerKind>> {{"llada", SamplerKind::Llada}, {"dream", SamplerKind::Dream}},
+        "sampling loop: LLaDA's generate() or Dream's diffusion_generate(); default: the model family's");
+    addChoice(app, "--alg", o.alg,
+        std::vector<std::pair<std::string, DreamAlg>> {{"origin", DreamAlg::Origin},
+            {"maskgit_plus", DreamAlg::MaskgitPlus}, {"topk_margin", DreamAlg::TopkMargin},
+            {"entropy", DreamAlg::Entropy}},
+        "Dream: which masks a step reveals (origin: each with probability 1 - s/t; the others: the k most "
+        "confident by top-1 probability, top-1 minus top-2, or minus the entropy)")
+        ->default_str(dreamAlgName(d.alg));
+    addNumber(app, "--alg-temp", o.algTemp, 0.0, kInf,
+        "Dream: 0 reveals the k most confident; > 0 samples k positions from softmax(confidence / F)")
+        ->default_str(shown(d.algTemp));
+    addNumber(app, "--top-p", o.topP, 0.0, 1.0, "Dream: nucleus filtering before sampling, 1 = off", true)
+        ->default_str(shown(d.topP));
+    addInteger(app, "--sample-top-k", o.sampleTopK, 0, 1 << 30,
+        "Dream: keep the N most likely tokens before sampling, 0 = off (--top-k is what is recorded)")
+        ->default_str(std::to_string(d.sampleTopK));
+    addNumber(app, "--eps", o.eps, 0.0, 1.0, "Dream: the time grid runs from 1 down to F")->default_str(shown(d.eps));
+}
+
 /** The generation settings, each optional so that one left out can come from generation_config.json. */
 void addGenerationOptions(CLI::App &app, SettingsOverrides &o)
 {
     const GenerationSettings d;
     addInteger(app, "--gen-length", o.genLength, 1, 65536, "masked positions to generate")
         ->default_str(std::to_string(d.genLength));
+    addInteger(app, "--max-new-tokens", o.genLength, 1, 65536, "the same as --gen-length (Dream's name for it)");
     addInteger(app, "--steps", o.steps, 1, 1000000, "denoising steps in total, spread over blocks")
         ->default_str(std::to_string(d.steps));
     addInteger(app, "--block-length", o.blockLength, 1, 65536, "semi-autoregressive block size")
@@ -65,6 +93,7 @@ void addGenerationOptions(CLI::App &app, SettingsOverrides &o)
         "Fast-dLLM's KV cache: keep keys/values outside the block between a block's steps (prefix: before it; "
         "dual: before and after). Faster, approximate: outputs can differ from none")
         ->default_str(cacheModeName(d.cache));
+    addSamplerOptions(app, o);
 }
 
 /** Checks between generation options that the value rules cannot see. */

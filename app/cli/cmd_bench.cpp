@@ -279,16 +279,18 @@ void writeTable(std::ostream &out, const BenchArgs &args, const LoadedModel &loa
 
 int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
 {
-    auto settings = resolveSettings(args.modelDir, args.overrides);
-    if (!settings)
-        return reportFailure(err, ExitBadInput, settings.error());
-    setThreads(settings->threads);
-
+    const Status exists = checkModelDirectory(args.modelDir);
+    if (!exists)
+        return reportFailure(err, ExitBadInput, exists.error());
     const auto loadStart = Clock::now();
-    auto loaded = loadModel(args.modelDir, settings->dtype);
+    auto loaded = loadModel(args.modelDir, loadingDType(args.modelDir, args.overrides));
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
     const double loadMs = msSince(loadStart);
+    auto settings = resolveSettings(args.modelDir, args.overrides, loaded->family);
+    if (!settings)
+        return reportFailure(err, ExitBadInput, settings.error());
+    setThreads(settings->threads);
 
     const SessionFactory newSession
         = [&]() { return Session::create(loaded->model, loaded->tokenizer, *settings, args.prompt); };

@@ -80,9 +80,9 @@ int reportCacheFidelity(const LoadedModel &loaded, GenerationSettings settings, 
 
 int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ostream &out, std::ostream &err)
 {
-    auto settings = resolveSettings(args.modelDir, args.overrides);
-    if (!settings)
-        return reportFailure(err, ExitBadInput, settings.error());
+    const Status exists = checkModelDirectory(args.modelDir);
+    if (!exists)
+        return reportFailure(err, ExitBadInput, exists.error());
 
     // Refuse an unwritable timeline path now rather than after a long generation.
     if (!args.timelinePath.empty()) {
@@ -101,21 +101,28 @@ int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ost
         prompt = std::move(*rendered);
     }
 
-    setThreads(settings->threads);
-    auto loaded = loadModel(args.modelDir, settings->dtype);
+    // The family decides the sampler, its defaults and which options apply, so the model loads first.
+    auto loaded = loadModel(args.modelDir, loadingDType(args.modelDir, args.overrides));
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
+    auto settings = resolveSettings(args.modelDir, args.overrides, loaded->family);
+    if (!settings)
+        return reportFailure(err, ExitBadInput, settings.error());
+    setThreads(settings->threads);
 
     auto created = Session::create(loaded->model, loaded->tokenizer, *settings, prompt);
     if (!created)
         return reportFailure(err, ExitBadInput, created.error());
     Session &session = **created;
+    session.setModelFamily(familyName(loaded->family));
 
     CanvasOptions canvas;
     canvas.width = terminal.width;
     canvas.color = terminal.stdoutIsTerminal && std::getenv("NO_COLOR") == nullptr;
     canvas.totalSteps = settings->useThreshold ? 0 : settings->steps;
-    canvas.blockCount = (settings->genLength + settings->blockLength - 1) / settings->blockLength;
+    canvas.blockCount = settings->sampler == SamplerKind::Dream
+        ? 1
+        : (settings->genLength + settings->blockLength - 1) / settings->blockLength;
     CanvasPrinter printer(out, terminal.stdoutIsTerminal, terminal.width);
     const PieceLookup pieces = [&session](int32_t id) { return session.piece(id); };
 

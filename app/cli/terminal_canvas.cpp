@@ -1,5 +1,7 @@
 #include "app/cli/terminal_canvas.h"
 
+#include "core/sampling/dream_schedule.h"
+
 #include "core/text/piece_text.h"
 
 #include <algorithm>
@@ -125,7 +127,9 @@ std::string header(const StepRecord &r, const CanvasOptions &o)
     h += "  masked " + std::to_string(masked);
     if (r.kind == RecordKind::Denoise)
         h += "  +" + std::to_string(r.committed.size()) + " committed";
-    if (r.kind == RecordKind::Denoise && r.quota < 0)
+    if (r.kind == RecordKind::Denoise && r.sampler == SamplerKind::Dream)
+        h += "  (" + dreamDecisionText(r) + ")";
+    else if (r.kind == RecordKind::Denoise && r.quota < 0)
         h += "  (threshold)";
     return h;
 }

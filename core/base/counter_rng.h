@@ -7,7 +7,13 @@
 
 namespace dlm {
 
-enum class RngStream : uint64_t { Gumbel = 1, RandomConfidence = 2 };
+enum class RngStream : uint64_t {
+    Gumbel = 1,
+    RandomConfidence = 2,
+    DreamToken = 3, ///< Dream: sampling a token from the filtered distribution (index = token id)
+    DreamReveal = 4, ///< Dream origin: whether a mask is revealed this step
+    DreamSelect = 5, ///< Dream alg_temp > 0: which positions are chosen
+};
 
 /** SplitMix64 finaliser: a well-mixed 64-bit hash. */
 inline uint64_t mix64(uint64_t x)

@@ -35,12 +35,85 @@ Json settingsToJson(const GenerationSettings &s)
     j["threads"] = s.threads;
     if (s.cache != CacheMode::None) // absent means none, so files of uncached runs stay as they were
         j["cache"] = cacheModeName(s.cache);
+    if (s.sampler == SamplerKind::Dream) { // absent means LLaDA's sampler, so LLaDA runs write what they always did
+        j["sampler"] = samplerName(s.sampler);
+        j["alg"] = dreamAlgName(s.alg);
+        j["alg_temp"] = s.algTemp;
+        j["top_p"] = s.topP;
+        j["sample_top_k"] = s.sampleTopK;
+        j["eps"] = s.eps;
+    }
     return j;
 }
 
-bool applySettingsJson(const Json &object, const std::string &path, JsonReader &r, GenerationSettings *s)
+namespace {
+
+// The keys only Dream's sampler reads, under this project's names (timelines, presets).
+bool applyDreamJson(const Json &object, const std::string &path, JsonReader &r, GenerationSettings *s)
+{
+    std::string name;
+    if (r.member(object, path, "sampler", Need::Optional)) {
+        if (!r.readString(object, path, "sampler", &name))
+            return false;
+        const auto sampler = parseSamplerName(name);
+        if (!sampler)
+            return r.fail(JsonReader::child(path, "sampler"), sampler.error());
+        s->sampler = *sampler;
+    }
+    if (r.member(object, path, "alg", Need::Optional)) {
+        if (!r.readString(object, path, "alg", &name))
+            return false;
+        const auto alg = parseDreamAlg(name);
+        if (!alg)
+            return r.fail(JsonReader::child(path, "alg"), alg.error());
+        s->alg = *alg;
+    }
+    return r.readNumber(object, path, "alg_temp", &s->algTemp) && r.readNumber(object, path, "top_p", &s->topP)
+        && r.readInt(object, path, "sample_top_k", &s->sampleTopK) && r.readNumber(object, path, "eps", &s->eps);
+}
+
+// A key of Dream's generation_config.json that may be null (Python's None: Dream's default applies).
+bool present(const Json &object, const std::string &path, JsonReader &r, const char *key)
+{
+    const Json *v = r.member(object, path, key, Need::Optional);
+    return v && !v->is_null();
+}
+
+// Dream's generation_config.json, with Dream's meanings: top_k filters the distribution (sampleTopK here),
+// max_new_tokens is the generation length; null keeps Dream's default.
+bool applyDreamGenerationConfig(const Json &object, const std::string &path, JsonReader &r, GenerationSettings *s)
 {
     if (!r.expectObject(object, path))
+        return false;
+    const std::pair<const char *, double *> numbers[]
+        = {{"temperature", &s->temperature}, {"top_p", &s->topP}, {"alg_temp", &s->algTemp}, {"eps", &s->eps}};
+    for (const auto &[key, out] : numbers) {
+        if (present(object, path, r, key) && !r.readNumber(object, path, key, out))
+            return false;
+    }
+    const std::pair<const char *, int *> ints[]
+        = {{"steps", &s->steps}, {"top_k", &s->sampleTopK}, {"max_new_tokens", &s->genLength}};
+    for (const auto &[key, out] : ints) {
+        if (present(object, path, r, key) && !r.readInt(object, path, key, out))
+            return false;
+    }
+    if (present(object, path, r, "alg")) {
+        std::string name;
+        if (!r.readString(object, path, "alg", &name))
+            return false;
+        const auto alg = parseDreamAlg(name);
+        if (!alg)
+            return r.fail(JsonReader::child(path, "alg"), alg.error());
+        s->alg = *alg;
+    }
+    return true;
+}
+
+} // namespace
+
+bool applySettingsJson(const Json &object, const std::string &path, JsonReader &r, GenerationSettings *s)
+{
+    if (!r.expectObject(object, path) || !applyDreamJson(object, path, r, s))
         return false;
     if (!r.readInt(object, path, "gen_length", &s->genLength) || !r.readInt(object, path, "steps", &s->steps)
         || !r.readInt(object, path, "block_length", &s->blockLength)
@@ -125,7 +198,9 @@ Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, con
         return Result<GenerationSettings>::failure(j.error());
     JsonReader reader(path);
     GenerationSettings s = base;
-    if (!applySettingsJson(*j, JsonReader::root(), reader, &s))
+    const bool ok = base.sampler == SamplerKind::Dream ? applyDreamGenerationConfig(*j, JsonReader::root(), reader, &s)
+                                                       : applySettingsJson(*j, JsonReader::root(), reader, &s);
+    if (!ok)
         return Result<GenerationSettings>::failure(reader.error());
     return s;
 }
@@ -133,7 +208,8 @@ Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, con
 bool SettingsOverrides::empty() const
 {
     return !genLength && !steps && !blockLength && !temperature && !measure && !threshold && !useThreshold && !cfgScale
-        && !seed && !topK && !dtype && !threads && !cache;
+        && !seed && !topK && !dtype && !threads && !cache && !sampler && !alg && !algTemp && !topP && !sampleTopK
+        && !eps;
 }
 
 GenerationSettings applyOverrides(GenerationSettings s, const SettingsOverrides &o)
@@ -166,6 +242,18 @@ GenerationSettings applyOverrides(GenerationSettings s, const SettingsOverrides 
         s.dtype = *o.dtype;
     if (o.threads)
         s.threads = *o.threads;
+    if (o.sampler)
+        s.sampler = *o.sampler;
+    if (o.alg)
+        s.alg = *o.alg;
+    if (o.algTemp)
+        s.algTemp = *o.algTemp;
+    if (o.topP)
+        s.topP = *o.topP;
+    if (o.sampleTopK)
+        s.sampleTopK = *o.sampleTopK;
+    if (o.eps)
+        s.eps = *o.eps;
     return s;
 }
 

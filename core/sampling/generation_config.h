@@ -15,7 +15,9 @@ namespace dlm {
 
 /**
  * Reads `generation_config.json` from a model directory. Only the keys present override `base`; unknown keys
- * (Hugging Face's own, such as "bos_token_id") are ignored. An absent file returns `base` unchanged. The
+ * (Hugging Face's own, such as "bos_token_id") are ignored. An absent file returns `base` unchanged. When
+ * `base.sampler` is Dream the file is read with Dream's keys and meanings (steps, temperature, top_p, top_k as
+ * the filtering k, alg, alg_temp, max_new_tokens as the generation length, eps; null keeps the default). The
  * result is not validated: command-line overrides may still fix it, so callers validate the final settings.
  */
 Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, const GenerationSettings &base);
@@ -41,6 +43,12 @@ struct SettingsOverrides
     std::optional<ComputeDType> dtype;
     std::optional<int> threads;
     std::optional<CacheMode> cache;
+    std::optional<SamplerKind> sampler;
+    std::optional<DreamAlg> alg;
+    std::optional<double> algTemp;
+    std::optional<double> topP;
+    std::optional<int> sampleTopK;
+    std::optional<double> eps;
 
     bool empty() const;
 };

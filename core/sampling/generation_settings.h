@@ -4,6 +4,7 @@
 
 #include "core/base/result.h"
 #include "core/sampling/cache_mode.h"
+#include "core/sampling/sampler_kind.h"
 
 #include <cstdint>
 #include <string>
@@ -25,10 +26,15 @@ enum class ComputeDType { F32, BF16 };
 const char *dtypeName(ComputeDType dtype);
 Result<ComputeDType> parseComputeDType(const std::string &name);
 
-/** All settings of one generation. Defaults match LLaDA's generate.py where it has one. */
+/**
+ * All settings of one generation. Defaults match LLaDA's generate.py where it has one; `dreamDefaults()`
+ * gives Dream's. The Dream fields are used only when `sampler` is Dream; Dream runs have no blocks (one block
+ * over the generation), no threshold and no guidance.
+ */
 struct GenerationSettings
 {
-    int genLength = 128;   ///< masked positions appended to the prompt
+    SamplerKind sampler = SamplerKind::Llada;
+    int genLength = 128;   ///< masked positions appended to the prompt (Dream's max_new_tokens)
     int steps = 128;       ///< denoising steps in total (quota mode); spread over blocks
     int blockLength = 128; ///< semi-autoregressive block size; == genLength means one block
     double temperature = 0.0;
@@ -42,9 +48,19 @@ struct GenerationSettings
     int threads = 0;           ///< 0 = auto: before each step, the cores no other program is using
     CacheMode cache = CacheMode::None; ///< Fast-dLLM's approximate KV cache (none is exact)
 
+    // Dream's knobs (generation_utils.py's names in brackets).
+    DreamAlg alg = DreamAlg::Origin; ///< [alg]
+    double algTemp = 0.0;            ///< [alg_temp] 0: the k most confident; > 0: sample positions
+    double topP = 1.0;               ///< [top_p] nucleus filtering; 1 = off
+    int sampleTopK = 0;              ///< [top_k] top-k filtering of the distribution; 0 = off
+    double eps = 1e-3;               ///< [eps] the time grid ends at eps
+
     bool operator==(const GenerationSettings &o) const;
     bool operator!=(const GenerationSettings &o) const { return !(*this == o); }
 };
+
+/** Dream's own defaults (DreamGenerationConfig): 512 steps, eps 1e-3, alg origin, temperature 0. */
+GenerationSettings dreamDefaults();
 
 /** Checks that the settings are possible; the message names the setting and the reason. */
 Status validateSettings(const GenerationSettings &settings);

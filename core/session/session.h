@@ -44,6 +44,8 @@ public:
         std::shared_ptr<LogitsModel> model, std::shared_ptr<Tokenizer> tokenizer, Timeline timeline);
 
     const Timeline &timeline() const { return m_timeline; }
+    /** Records the model's family ("llada", "llada-moe", "dream") in the timeline; the loader knows it. */
+    void setModelFamily(const std::string &family) { m_timeline.model.family = family; }
     const GenerationSettings &settings() const { return m_timeline.settings; }
     int branchId() const { return m_branch; }
     int index() const { return m_index; }
@@ -104,6 +106,7 @@ private:
     int m_index = 0;
     Status appendEdit(StepRecord record);
     Status computeNextStep();
+    Status computeDreamStep(); // session_dream.cpp
     void rememberPieces(const StepRecord &record);
 };
 

@@ -2,6 +2,7 @@
 // Session's private state, shared by session.cpp (creating, stepping; LibTorch) and session_edits.cpp
 // (edits and taking them back; no tensors). Not part of the public API.
 
+#include "core/sampling/dream_schedule.h"
 #include "core/sampling/remask_strategy.h"
 #include "core/sampling/schedule.h"
 #include "core/session/session.h"
@@ -20,6 +21,7 @@ struct Session::Impl
     std::unique_ptr<RemaskStrategy> strategy;
     BlockSchedule schedule {0, 1, 1, 1};
     std::shared_ptr<StepCacheState> stepCache; ///< with settings.cache prefix/dual; refilled as needed
+    std::vector<float> dreamGrid; ///< Dream's linspace(1, eps, steps + 1); empty for LLaDA's sampler
 
     /** The parts every session needs, from its settings: the commit strategy and the block schedule. */
     void configure(std::shared_ptr<LogitsModel> m, std::shared_ptr<Tokenizer> t, const GenerationSettings &settings,
@@ -31,7 +33,12 @@ struct Session::Impl
             strategy = std::make_unique<ThresholdStrategy>();
         else
             strategy = std::make_unique<QuotaStrategy>();
-        schedule = BlockSchedule(promptLength, settings.genLength, settings.blockLength, settings.steps);
+        if (settings.sampler == SamplerKind::Dream) { // one block over the generation, Dream's time grid
+            schedule = BlockSchedule(promptLength, settings.genLength, settings.genLength, settings.steps);
+            dreamGrid = dreamTimesteps(settings.steps, settings.eps);
+        } else {
+            schedule = BlockSchedule(promptLength, settings.genLength, settings.blockLength, settings.steps);
+        }
     }
 };
 

@@ -3,6 +3,7 @@
 // whole run can be replayed from a saved timeline with no model loaded.
 
 #include "core/timeline/expert_routing.h"
+#include "core/sampling/sampler_kind.h"
 
 #include <cstdint>
 #include <string>
@@ -75,6 +76,13 @@ struct StepRecord
     double threshold = 0.0; ///< tau in threshold mode
     std::vector<int32_t> committed; ///< positions that received their candidate, in commit order
     std::vector<int32_t> remasked;  ///< considered positions sent back to the mask
+
+    // Dream's decision, in its own terms (Denoise records of sampler Dream only; LLaDA's use quota/threshold).
+    SamplerKind sampler = SamplerKind::Llada;
+    DreamAlg dreamAlg = DreamAlg::Origin;
+    double scheduleT = 0.0;  ///< t of the time grid at this step
+    double scheduleS = 0.0;  ///< s, the next grid point: the step goes from t to s
+    int transferCount = -1;  ///< k = int(masked * (1 - s/t)) (all on the last step); origin: how many revealed
 
     EditInfo edit; ///< Edit records only
 

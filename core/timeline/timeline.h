@@ -20,6 +20,7 @@ struct ModelIdentity
     int32_t maskId = -1;
     int32_t eosId = -1;
     int vocabSize = 0;
+    std::string family; ///< "llada", "llada-moe", "dream"; empty when unknown (files before version 2)
 };
 
 /** One line of history. Records [0, forkIndex] are shared with the parent branch. */

@@ -142,6 +142,10 @@ ojson recordToJson(const StepRecord &r)
         j["quota"] = r.quota;
     if (!sameBits(r.threshold, 0.0))
         j["threshold"] = extended(r.threshold);
+    if (r.sampler == SamplerKind::Dream) {
+        j["dream"] = {{"alg", dreamAlgName(r.dreamAlg)}, {"t", extended(r.scheduleT)}, {"s", extended(r.scheduleS)},
+            {"k", r.transferCount}};
+    }
     if (!r.committed.empty())
         j["committed"] = r.committed;
     if (!r.remasked.empty())
@@ -190,6 +194,8 @@ std::string timelineToJson(const Timeline &t)
     ojson model
         = {{"name", t.model.name}, {"config_sha256", t.model.configHash}, {"tokenizer_sha256", t.model.tokenizerHash},
             {"mask_id", t.model.maskId}, {"eos_id", t.model.eosId}, {"vocab_size", t.model.vocabSize}};
+    if (!t.model.family.empty())
+        model["family"] = t.model.family;
     out += "\"model\":" + dumpText(model) + ",\n";
     out += "\"prompt\":" + dumpText(ojson {{"text", t.promptText}, {"ids", t.promptIds}}) + ",\n";
     ojson pieces = ojson::array();

@@ -14,7 +14,7 @@ namespace dlm {
 /** The value of the top-level "format" field. */
 inline constexpr const char *kTimelineFormatName = "dlmstudio-timeline";
 /** The newest format version this build writes and reads. */
-inline constexpr int kTimelineFormatVersion = 1;
+inline constexpr int kTimelineFormatVersion = 2;
 
 // Limits the reader enforces before allocating, so a damaged or hostile file fails with a message instead
 // of exhausting memory. They are far above what any real run produces.

@@ -53,6 +53,7 @@ private:
     bool readPredictions(const json &v, const std::string &path, size_t n, StepRecord *r);
     bool expandPredictions(const json &v, const std::string &path, StepRecord *r);
     bool readEdit(const json &v, const std::string &path, size_t n, EditInfo *e);
+    bool readDream(const json &v, const std::string &path, StepRecord *r);
     bool lengthMismatch(const std::string &path, size_t got, size_t expected, const char *what);
     bool readPosition(const json &e, const std::string &path, size_t n, int32_t *out);
     bool readPositions(const json &a, const std::string &path, size_t n, std::vector<int32_t> *out);

@@ -78,7 +78,7 @@ private:
                 return false;
         }
         for (auto [key, out] : {std::pair {"name", &m->name}, std::pair {"config_sha256", &m->configHash},
-                 std::pair {"tokenizer_sha256", &m->tokenizerHash}}) {
+                 std::pair {"tokenizer_sha256", &m->tokenizerHash}, std::pair {"family", &m->family}}) {
             const json *s = m_r.member(*v, "$.model", key, Need::Optional);
             if (s && !m_r.toString(*s, Path::child("$.model", key), out))
                 return false;

@@ -97,8 +97,32 @@ bool RecordReader::readRecord(const json &v, const std::string &path, StepRecord
     const json *experts = m_r.member(v, path, "experts", Need::Optional);
     if (experts && !readExperts(m_r, *experts, Path::child(path, "experts"), n, &r->experts))
         return false;
+    const json *dream = m_r.member(v, path, "dream", Need::Optional);
+    if (dream && !readDream(*dream, Path::child(path, "dream"), r))
+        return false;
     const json *edit = m_r.member(v, path, "edit", Need::Optional);
     return !edit || readEdit(*edit, Path::child(path, "edit"), n, &r->edit);
+}
+
+// Dream's decision (version 2): {"alg": name, "t": t, "s": s, "k": transfer count}.
+bool RecordReader::readDream(const json &v, const std::string &path, StepRecord *r)
+{
+    if (!m_r.expectObject(v, path))
+        return false;
+    std::string name;
+    if (!m_r.readString(v, path, "alg", &name, Need::Required))
+        return false;
+    const auto alg = parseDreamAlg(name);
+    if (!alg)
+        return m_r.fail(Path::child(path, "alg"), alg.error());
+    r->sampler = SamplerKind::Dream;
+    r->dreamAlg = *alg;
+    for (auto [key, out] : {std::pair {"t", &r->scheduleT}, std::pair {"s", &r->scheduleS}}) {
+        const json *j = m_r.member(v, path, key, Need::Required);
+        if (!j || !m_r.toExtendedDouble(*j, Path::child(path, key), out))
+            return false;
+    }
+    return m_r.readInt(v, path, "k", &r->transferCount, Need::Required, -1, INT32_MAX);
 }
 
 bool RecordReader::readStates(const json &v, const std::string &path, size_t n, std::vector<PositionState> *out)

@@ -84,7 +84,9 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
         info.maskId = loaded->config.maskTokenId;
         info.maxSequenceLength = loaded->config.maxSequenceLength;
         info.tokenizer = loaded->tokenizer;
-        auto defaults = loadGenerationConfig(path, GenerationSettings {});
+        // The family's sampler decides the defaults and how generation_config.json is read.
+        GenerationSettings base = loaded->family == ModelFamily::Dream ? dreamDefaults() : GenerationSettings {};
+        auto defaults = loadGenerationConfig(path, base);
         if (defaults)
             info.defaults = *defaults;
         else
@@ -110,6 +112,7 @@ void EngineWorker::startSession(const QString &prompt, const GenerationSettings 
             Q_EMIT failed(fromStd(session.error()));
             return;
         }
+        (*session)->setModelFamily(familyName(m_loaded.family));
         takeSession(std::move(*session));
     });
 }

@@ -101,6 +101,7 @@ SamplerForm::SamplerForm(QWidget *parent)
     seedRow->addWidget(newSeed);
     auto *sampling = new QGroupBox(tr("Sampling"));
     auto *form = new QFormLayout(sampling);
+    m_samplingForm = form;
     form->addRow(tr("Gen length"), m_genLength);
     form->addRow(tr("Block length"), m_blockLength);
     form->addRow(tr("Steps"), m_steps);
@@ -134,6 +135,7 @@ SamplerForm::SamplerForm(QWidget *parent)
     m_advancedToggle->setToolTip(tr("Guidance, recorded top-k and threads"));
     m_advanced = new QWidget;
     auto *advancedForm = new QFormLayout(m_advanced);
+    m_advancedForm = advancedForm;
     advancedForm->setContentsMargins(0, 0, 0, 0);
     advancedForm->addRow(tr("CFG scale"), m_cfgScale);
     advancedForm->addRow(tr("Top-k recorded"), m_topK);
@@ -143,6 +145,7 @@ SamplerForm::SamplerForm(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(sampling);
+    layout->addWidget(buildDreamRows());
     layout->addWidget(m_advancedToggle);
     layout->addWidget(m_advanced);
 
@@ -186,6 +189,7 @@ GenerationSettings SamplerForm::settings() const
     s.cfgScale = m_cfgScale->value();
     s.topK = m_topK->value();
     s.threads = m_threads->value();
+    readDreamRows(&s);
     return s;
 }
 
@@ -204,6 +208,7 @@ void SamplerForm::setSettings(const GenerationSettings &s)
     m_cfgScale->setValue(s.cfgScale);
     m_topK->setValue(s.topK);
     m_threads->setValue(s.threads);
+    showDreamRows(s);
     m_updating = false;
     updateModeFields();
 }
@@ -245,6 +250,84 @@ void SamplerForm::pickRandomSeed()
 {
     // Below 2^31 so the seed stays short enough to read aloud and type into the CLI.
     m_seed->setText(QString::number(QRandomGenerator::global()->bounded(0x7fffffff)));
+}
+
+QWidget *SamplerForm::buildDreamRows()
+{
+    m_alg = new QComboBox;
+    m_alg->setObjectName(QStringLiteral("alg"));
+    for (DreamAlg a : {DreamAlg::Origin, DreamAlg::MaskgitPlus, DreamAlg::TopkMargin, DreamAlg::Entropy})
+        m_alg->addItem(QString::fromUtf8(dreamAlgName(a)), static_cast<int>(a));
+    m_alg->setToolTip(tr("Which masks a step reveals (Dream's alg): origin reveals each one with probability "
+                         "1 − s/t; the others reveal the k most confident by top-1 probability (maskgit_plus), "
+                         "top-1 minus top-2 (topk_margin) or minus the entropy (entropy)."));
+    m_algTemp = doubleBox("algTemp", 0.0, 100.0, 0.05, 3,
+        tr("0 reveals the k most confident positions; above 0 draws k positions from "
+           "softmax(confidence / alg temp) (Dream's alg_temp)."));
+    m_topP = doubleBox("topP", 0.0, 1.0, 0.05, 3,
+        tr("Nucleus filtering before sampling: keep the most likely tokens up to this mass; 1 = off "
+           "(Dream's top_p)."));
+    m_sampleTopK = spinBox("sampleTopK", 0, kIntMax,
+        tr("Keep only the k most likely tokens before sampling; 0 = off (Dream's top_k). \"Top-k recorded\" "
+           "is what the timeline keeps for the inspector."));
+    m_eps = doubleBox("eps", 0.0, 1.0, 0.001, 4,
+        tr("The time grid runs from 1 down to eps over the steps; each step reveals about 1 − s/t of the "
+           "masks left (Dream's eps)."));
+    m_dream = new QGroupBox(tr("Dream"));
+    m_dream->setObjectName(QStringLiteral("dreamRows"));
+    auto *form = new QFormLayout(m_dream);
+    form->addRow(tr("Alg"), m_alg);
+    form->addRow(tr("Alg temp"), m_algTemp);
+    form->addRow(tr("Top p"), m_topP);
+    form->addRow(tr("Top k filter"), m_sampleTopK);
+    form->addRow(tr("Eps"), m_eps);
+    const auto changed = [this] {
+        if (!m_updating)
+            Q_EMIT edited();
+    };
+    for (QDoubleSpinBox *box : {m_algTemp, m_topP, m_eps}) {
+        installWheelGuard(box);
+        connect(box, &QDoubleSpinBox::valueChanged, this, changed);
+    }
+    installWheelGuard(m_sampleTopK);
+    installWheelGuard(m_alg);
+    connect(m_sampleTopK, &QSpinBox::valueChanged, this, changed);
+    connect(m_alg, &QComboBox::currentIndexChanged, this, changed);
+    return m_dream;
+}
+
+void SamplerForm::readDreamRows(GenerationSettings *s) const
+{
+    s->sampler = m_sampler;
+    s->alg = static_cast<DreamAlg>(m_alg->currentData().toInt());
+    s->algTemp = m_algTemp->value();
+    s->topP = m_topP->value();
+    s->sampleTopK = m_sampleTopK->value();
+    s->eps = m_eps->value();
+}
+
+void SamplerForm::showDreamRows(const GenerationSettings &s)
+{
+    m_sampler = s.sampler;
+    m_alg->setCurrentIndex(m_alg->findData(static_cast<int>(s.alg)));
+    m_algTemp->setValue(s.algTemp);
+    m_topP->setValue(s.topP);
+    m_sampleTopK->setValue(s.sampleTopK);
+    m_eps->setValue(s.eps);
+    showSamplerRows();
+}
+
+// The loaded family's options only: LLaDA's rows or Dream's, never both.
+void SamplerForm::showSamplerRows()
+{
+    const bool dream = m_sampler == SamplerKind::Dream;
+    for (QWidget *lladaOnly : std::initializer_list<QWidget *> {m_blockLength, m_useThreshold, m_tau, m_measure})
+        m_samplingForm->setRowVisible(lladaOnly, !dream);
+    m_advancedForm->setRowVisible(m_cfgScale, !dream);
+    m_dream->setVisible(dream);
+    m_genLength->setToolTip(dream ? tr("Tokens to generate after the prompt (Dream's max_new_tokens).")
+                                  : tr("Masked positions appended to the prompt for the model to fill (LLaDA's "
+                                       "gen_length)."));
 }
 
 } // namespace dlm

@@ -10,6 +10,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLineEdit;
 class QSpinBox;
 class QToolButton;
@@ -20,7 +21,8 @@ namespace dlm {
  * Edits every field of GenerationSettings except the precision, which belongs to model loading. The spin
  * boxes allow more than the engine does on purpose: an out-of-range value is explained by the panel instead
  * of being clamped silently. Steps is disabled in threshold mode (the model's confidence sets the step count)
- * and tau outside it.
+ * and tau outside it. Only the rows of the sampler in use are shown: LLaDA's (blocks, threshold, remasking,
+ * guidance) or Dream's (alg, alg temp, top p, top k filter, eps); setSettings() says which.
  */
 class SamplerForm : public QWidget
 {
@@ -46,6 +48,10 @@ Q_SIGNALS:
 private:
     void updateModeFields();
     void pickRandomSeed();
+    QWidget *buildDreamRows();
+    void readDreamRows(GenerationSettings *s) const;
+    void showDreamRows(const GenerationSettings &s);
+    void showSamplerRows();
 
     QSpinBox *m_genLength = nullptr;
     QSpinBox *m_blockLength = nullptr;
@@ -60,6 +66,15 @@ private:
     QDoubleSpinBox *m_cfgScale = nullptr;
     QSpinBox *m_topK = nullptr;
     QSpinBox *m_threads = nullptr;
+    QFormLayout *m_samplingForm = nullptr;
+    QFormLayout *m_advancedForm = nullptr;
+    SamplerKind m_sampler = SamplerKind::Llada; ///< the loaded family's; chooses which rows are shown
+    QWidget *m_dream = nullptr; ///< Dream's rows, in their own group
+    QComboBox *m_alg = nullptr;
+    QDoubleSpinBox *m_algTemp = nullptr;
+    QDoubleSpinBox *m_topP = nullptr;
+    QSpinBox *m_sampleTopK = nullptr;
+    QDoubleSpinBox *m_eps = nullptr;
     uint64_t m_lastSeed = 0; ///< reported while the seed text is not a number, which inputProblem() explains
     bool m_updating = false; ///< true inside setSettings, so programmatic changes do not count as edits
 };

@@ -1,5 +1,7 @@
 #include "ui/panels/settings_explainer.h"
 
+#include "core/sampling/dream_schedule.h"
+
 #include "core/sampling/schedule.h"
 
 #include <QCoreApplication>
@@ -54,10 +56,34 @@ QString limitsSummary(const ModelLimits &limits, int genLength)
     return text + QLatin1Char('.');
 }
 
+namespace {
+
+// Dream's schedule in its own words, with the first step's count from the engine's own grid.
+QString dreamScheduleSummary(const GenerationSettings &s)
+{
+    const std::vector<float> grid = dreamTimesteps(s.steps, s.eps);
+    if (s.alg == DreamAlg::Origin)
+        return tr("Dream's schedule: %1 steps on the time grid 1 \u2192 %2; each step reveals every mask "
+                  "independently with probability 1 \u2212 s/t, the last step all that remain.")
+            .arg(s.steps)
+            .arg(s.eps);
+    return tr("Dream's schedule: %1 steps on the time grid 1 \u2192 %2; a step with n masks left "
+              "reveals int(n (1 \u2212 s/t)) of them (%3 of %4 at the first step), the last step all "
+              "that remain.")
+        .arg(s.steps)
+        .arg(s.eps)
+        .arg(dreamStepPlan(grid, 0, s.genLength).transferCount)
+        .arg(s.genLength);
+}
+
+} // namespace
+
 QString scheduleSummary(const GenerationSettings &s)
 {
     if (!validateSettings(s))
         return {};
+    if (s.sampler == SamplerKind::Dream)
+        return dreamScheduleSummary(s);
     // Ask the engine's own schedule, so the words cannot drift from what the sampler does.
     const BlockSchedule schedule(0, s.genLength, s.blockLength, s.steps);
     const int blocks = schedule.blockCount();

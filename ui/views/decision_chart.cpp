@@ -22,6 +22,21 @@ namespace dlm {
 
 namespace {
 
+// The axis Dream's confidence is drawn on: its algorithms measure what LLaDA's measures of the same name do.
+ConfidenceMeasure dreamMeasure(DreamAlg alg)
+{
+    switch (alg) {
+    case DreamAlg::TopkMargin:
+        return ConfidenceMeasure::Margin;
+    case DreamAlg::Entropy:
+        return ConfidenceMeasure::Entropy;
+    case DreamAlg::Origin:
+    case DreamAlg::MaskgitPlus:
+        return ConfidenceMeasure::LowConfidence;
+    }
+    return ConfidenceMeasure::LowConfidence;
+}
+
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
 QString fateName(DecisionChart::Fate fate)
@@ -119,6 +134,22 @@ void DecisionChart::setCurrentIndex(int index)
     rebuild();
 }
 
+QString DecisionChart::dreamSummary(const StepRecord &r) const
+{
+    const QString grid = tr("t=%1 \u2192 s=%2").arg(r.scheduleT, 0, 'g', 3).arg(r.scheduleS, 0, 'g', 3);
+    if (r.dreamAlg == DreamAlg::Origin) {
+        const double p = r.scheduleT > 0 ? 1.0 - r.scheduleS / r.scheduleT : 1.0;
+        return tr("origin: independent reveals with p = 1 \u2212 s/t = %1 (%2)").arg(p, 0, 'g', 3).arg(grid);
+    }
+    const QString how = m_settings.algTemp > 0
+        ? tr(", positions drawn from softmax(confidence / %1)").arg(m_settings.algTemp, 0, 'g', 3)
+        : QString();
+    return tr("%1: k = %2 from the schedule at %3%4")
+        .arg(QString::fromUtf8(dreamAlgName(r.dreamAlg)))
+        .arg(r.transferCount)
+        .arg(grid, how);
+}
+
 void DecisionChart::rebuild()
 {
     m_bars.clear();
@@ -141,7 +172,9 @@ void DecisionChart::rebuild()
                                  .arg(record->block)
                                  .arg(committedCount())
                                  .arg(barCount());
-        if (m_cutMode == CutMode::Threshold)
+        if (record->sampler == SamplerKind::Dream)
+            m_summary = head + QStringLiteral(" \u2014 ") + dreamSummary(*record);
+        else if (m_cutMode == CutMode::Threshold)
             m_summary = head + tr(" (confidence \u2265 \u03C4 = %1, at least one)").arg(m_threshold, 0, 'f', 2);
         else
             m_summary = head + tr(" (quota %1)").arg(record->quota);
@@ -166,7 +199,9 @@ void DecisionChart::rebuild()
 
     const int n = barCount();
     m_plot->xAxis->setRange(0.4, std::max(n, 1) + 0.6);
-    setAxisTitles(m_plot->yAxis, measureTitle(m_settings.measure), measureBriefTitle(m_settings.measure));
+    const ConfidenceMeasure shown
+        = m_settings.sampler == SamplerKind::Dream ? dreamMeasure(m_settings.alg) : m_settings.measure;
+    setAxisTitles(m_plot->yAxis, measureTitle(shown), measureBriefTitle(shown));
     // Probabilities and margins keep a fixed [0, 1] axis so steps compare at a glance.
     double lo = 0.0, hi = 1.0;
     for (const Bar &b : m_bars) {
@@ -191,7 +226,8 @@ void DecisionChart::rebuild()
         // Keep the label inside the plot when the cut sits near the right edge.
         m_cutLabel->setPositionAlignment(
             quotaCut() * 2 > n ? (Qt::AlignRight | Qt::AlignVCenter) : (Qt::AlignLeft | Qt::AlignVCenter));
-        m_cutLabel->setText(tr("quota %1").arg(m_quota));
+        m_cutLabel->setText(
+            record && record->sampler == SamplerKind::Dream ? tr("k = %1").arg(m_quota) : tr("quota %1").arg(m_quota));
     } else if (m_cutMode == CutMode::Threshold) {
         m_cutLine->point1->setCoords(0.0, m_threshold);
         m_cutLine->point2->setCoords(1.0, m_threshold);
@@ -229,7 +265,10 @@ void DecisionChart::collectBars(const StepRecord &record)
 
 void DecisionChart::placeCut(const StepRecord &record)
 {
-    if (record.quota >= 0) {
+    if (record.sampler == SamplerKind::Dream) { // origin reveals independently of confidence: no cut to draw
+        m_cutMode = record.dreamAlg == DreamAlg::Origin ? CutMode::None : CutMode::Quota;
+        m_quota = record.transferCount;
+    } else if (record.quota >= 0) {
         m_cutMode = CutMode::Quota;
         m_quota = record.quota;
     } else {

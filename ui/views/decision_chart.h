@@ -21,7 +21,8 @@ namespace dlm {
 /**
  * The remasking decision of the current record. Bars are sorted by confidence, most confident first; in
  * quota mode a vertical line falls after the quota-th bar, in threshold mode a horizontal line marks tau.
- * Committed bars are solid, remasked bars hatched (colour is never the only cue).
+ * Committed bars are solid, remasked bars hatched (colour is never the only cue). Dream's steps draw the line
+ * after k (the schedule's count) and say t -> s; origin's independent reveals have no cut.
  */
 class DecisionChart : public QWidget
 {
@@ -85,6 +86,8 @@ private:
     void rebuild();
     void collectBars(const StepRecord &record);
     void placeCut(const StepRecord &record);
+    /** Dream's decision in its own terms: "k = 3 from the schedule at t=0.62 -> s=0.55", or origin's reveals. */
+    QString dreamSummary(const StepRecord &record) const;
     void onMousePress(QMouseEvent *event);
     void onMouseMove(QMouseEvent *event);
     QCPBars *barsFor(Fate fate) const;
