@@ -62,7 +62,7 @@ bool readFields(JsonReader &r, const Json &root, ModelConfig *c)
     return r.readInt(root, top, "embedding_size", &c->embeddingSize, Need::Optional, 1, kMaxEmbedding)
         && r.readInt(root, top, "max_sequence_length", &c->maxSequenceLength, Need::Required, 1, kMaxSequence)
         && readPositive(r, root, "rope_theta", &c->ropeTheta) && readPositive(r, root, "rms_norm_eps", &c->rmsNormEps)
-        && readTokenId(r, root, "mask_token_id", Need::Required, c->vocabSize, &c->maskTokenId)
+        && readTokenId(r, root, "mask_token_id", Need::Optional, c->vocabSize, &c->maskTokenId)
         && readTokenId(r, root, "eos_token_id", Need::Optional, c->vocabSize, &c->eosTokenId)
         && readTokenId(r, root, "pad_token_id", Need::Optional, c->vocabSize, &c->padTokenId)
         && readTokenId(r, root, "bos_token_id", Need::Optional, c->vocabSize, &c->bosTokenId)
@@ -164,10 +164,10 @@ std::string modelConfigToJson(const ModelConfig &config)
     j["vocab_size"] = config.vocabSize;
     j["embedding_size"] = config.embeddingSize;
     j["weight_tying"] = config.weightTying;
-    j["mask_token_id"] = config.maskTokenId;
     // Unset optional ids are written as null, which is what Hugging Face configs do and what the parser reads
     // back as "not given".
     auto optionalId = [](int32_t id) { return id >= 0 ? nlohmann::ordered_json(id) : nlohmann::ordered_json(); };
+    j["mask_token_id"] = optionalId(config.maskTokenId);
     j["eos_token_id"] = optionalId(config.eosTokenId);
     j["pad_token_id"] = optionalId(config.padTokenId);
     j["bos_token_id"] = optionalId(config.bosTokenId);

@@ -6,6 +6,32 @@
 
 namespace dlm {
 
+namespace {
+
+/**
+ * The special ids of `dir` as the reference code finds them: config.json's stand, the ones it leaves out come
+ * from generation_config.json, tokenizer_config.json, then the mask piece by name. A model without a mask
+ * cannot denoise, so that is refused here, naming every place that was looked at.
+ */
+Result<SpecialIds> resolveModelSpecialIds(const std::string &dir, const ModelConfig &config, const Tokenizer &tokenizer)
+{
+    auto special = resolveSpecialIds(dir, config, tokenizer);
+    if (!special)
+        return special;
+    if (special->mask.id < 0) {
+        std::string names;
+        for (const char *name : kMaskPieceNames)
+            names += std::string(names.empty() ? "" : ", ") + name;
+        return Result<SpecialIds>::failure(dir
+            + ": no mask token: config.json and generation_config.json give no mask_token_id, "
+              "tokenizer_config.json no mask_token, and the tokenizer has none of "
+            + names);
+    }
+    return special;
+}
+
+} // namespace
+
 Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtype, const LoadProgress &progress)
 {
     using R = Result<LoadedModel>;
@@ -16,21 +42,18 @@ Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtyp
     auto model = LladaModel::load(dir, dtype, progress);
     if (!model)
         return R::failure(model.error());
-    const ModelConfig &config = (*model)->config();
-    if ((*tokenizer)->vocabSize() > config.vocabSize)
+    if ((*tokenizer)->vocabSize() > (*model)->config().vocabSize)
         return R::failure(dir + ": the tokenizer has " + std::to_string((*tokenizer)->vocabSize())
-            + " pieces but config.json's vocab_size is " + std::to_string(config.vocabSize));
-    // config.json's ids stand; the ones it leaves out come from the other files, as the reference code finds
-    // them (the model itself keeps its own config, whose mask id config.json must give).
-    auto special = resolveSpecialIds(dir, config, **tokenizer);
+            + " pieces but config.json's vocab_size is " + std::to_string((*model)->config().vocabSize));
+    auto special = resolveModelSpecialIds(dir, (*model)->config(), **tokenizer);
     if (!special)
         return R::failure(special.error());
+    // The model carries the resolved ids, so the session's mask is the one found here.
+    (*model)->setSpecialIds(*special);
+    const ModelConfig &config = (*model)->config();
     LoadedModel out;
     out.dir = dir;
     out.config = config;
-    out.config.eosTokenId = special->eos.id;
-    out.config.bosTokenId = special->bos.id;
-    out.config.padTokenId = special->pad.id;
     out.specialIds = *special;
     out.storageDType = (*model)->storageDType();
     out.parameterCount = config.parameterCount();

@@ -44,6 +44,8 @@ public:
         std::shared_ptr<LogitsModel> model, std::shared_ptr<Tokenizer> tokenizer, Timeline timeline);
 
     const Timeline &timeline() const { return m_timeline; }
+    /** Records the conversation a chat prompt was rendered from, so an opened file shows it again. */
+    void setChatMessages(std::vector<ChatMessage> messages) { m_timeline.chatMessages = std::move(messages); }
     const GenerationSettings &settings() const { return m_timeline.settings; }
     int branchId() const { return m_branch; }
     int index() const { return m_index; }

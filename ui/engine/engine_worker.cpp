@@ -3,6 +3,7 @@
 
 #include "core/sampling/generation_config.h"
 #include "core/session/session.h"
+#include "core/text/chat_template.h"
 
 #include <QDir>
 #include <QFile>
@@ -84,6 +85,11 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
         info.maskId = loaded->config.maskTokenId;
         info.maxSequenceLength = loaded->config.maxSequenceLength;
         info.tokenizer = loaded->tokenizer;
+        auto chat = ChatTemplate::findInModelDirectory(path);
+        if (!chat)
+            info.chatTemplateError = fromStd(chat.error());
+        else if (*chat)
+            info.chatTemplate = std::make_shared<const ChatTemplate>(std::move(**chat));
         auto defaults = loadGenerationConfig(path, GenerationSettings {});
         if (defaults)
             info.defaults = *defaults;
@@ -98,7 +104,8 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
     });
 }
 
-void EngineWorker::startSession(const QString &prompt, const GenerationSettings &settings)
+void EngineWorker::startSession(
+    const QString &prompt, const GenerationSettings &settings, const std::vector<ChatMessage> &chat)
 {
     guarded("starting the session", [&] {
         if (!m_loaded.model) {
@@ -110,6 +117,7 @@ void EngineWorker::startSession(const QString &prompt, const GenerationSettings 
             Q_EMIT failed(fromStd(session.error()));
             return;
         }
+        (*session)->setChatMessages(chat);
         takeSession(std::move(*session));
     });
 }
