@@ -136,6 +136,12 @@ private Q_SLOTS:
         plain.special = false;
         QVERIFY(painter.chipWidth(*canvas->chip(1)) > painter.chipWidth(plain));
         QCOMPARE(canvas->maskedCount(), w.document()->currentRecord()->maskedCount(kLladaMask));
+        // The random head's 126,464 rows mostly have no token: a committed one shows as "<unused N>".
+        const StepRecord &r = *w.document()->currentRecord();
+        const int committed = committedPosition(r, kLladaMask);
+        QVERIFY(committed >= 0);
+        const int32_t id = r.tokens[static_cast<size_t>(committed)];
+        QCOMPARE(canvas->chip(committed)->text, QStringLiteral("<unused %1>").arg(id));
 
         // Saved and opened again, the run shows its conversation in Chat mode.
         const QString saved = m_tmp.filePath(QStringLiteral("chat-run.json"));
