@@ -226,6 +226,77 @@ private Q_SLOTS:
             broken);
     }
 
+    void badTokenizerFilesAreOneLine_data()
+    {
+        QTest::addColumn<QByteArray>("from");
+        QTest::addColumn<QByteArray>("to");
+        QTest::addColumn<QString>("mention");
+        const QByteArray json = dlm::testing::kTinyHfTokenizerJson;
+        QTest::newRow("truncated JSON") << json << json.left(json.size() / 2) << QStringLiteral("tokenizer.json");
+        QTest::newRow("unknown model type") << QByteArray("\"type\": \"BPE\"") << QByteArray("\"type\": \"Unigram\"")
+                                            << QStringLiteral("model type 'Unigram' is not supported");
+        QTest::newRow("merge of an unknown token") << QByteArray("\"merges\": [\"\\u0120 a\"")
+                                                   << QByteArray("\"merges\": [\"\\u0120 q\"")
+                                                   << QStringLiteral("'q' is not in the vocabulary");
+        // A property PCRE2 does not know, and an unclosed group.
+        QTest::newRow("regex that does not compile")
+            << QByteArray("\"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, "
+                          "\"trim_offsets\": true, \"use_regex\": true}")
+            << QByteArray("\"pre_tokenizer\": {\"type\": \"Split\", \"pattern\": {\"Regex\": \"(a|\\\\p{Q\"}, "
+                          "\"behavior\": \"Isolated\", \"invert\": false}")
+            << QStringLiteral("does not compile");
+    }
+
+    void badTokenizerFilesAreOneLine()
+    {
+        QFETCH(QByteArray, from);
+        QFETCH(QByteArray, to);
+        QFETCH(QString, mention);
+        QByteArray bytes = dlm::testing::kTinyHfTokenizerJson;
+        QVERIFY(bytes.contains(from));
+        bytes.replace(from, to);
+        const QString dir = m_dir.filePath(QStringLiteral("bad-tokenizer"));
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(writeInto(dir, QStringLiteral("tokenizer.json"), bytes));
+        const QString text = writeFile(QStringLiteral("bad-tokenizer.txt"), "ab");
+        const ProcessResult r = runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), dir,
+            QStringLiteral("--text"), text, QStringLiteral("--json")});
+        checkBadInput(r, mention);
+        QVERIFY2(r.err.contains(QStringLiteral("tokenizer.json")), qPrintable(r.err));
+    }
+
+    void badVocabMergesAndTemplateAreOneLine()
+    {
+        // vocab.json + merges.txt whose merge names a token the vocabulary lacks.
+        const QString dir = m_dir.filePath(QStringLiteral("bad-merges"));
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(writeInto(dir, QStringLiteral("vocab.json"), R"({"a": 0, "b": 1, "ab": 2})"));
+        QVERIFY(writeInto(dir, QStringLiteral("merges.txt"), "#version: 0.2\na b\na q\n"));
+        const QString text = writeFile(QStringLiteral("merges-text.txt"), "ab");
+        ProcessResult r = runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), dir,
+            QStringLiteral("--text"), text, QStringLiteral("--json")});
+        checkBadInput(r, QStringLiteral("merges.txt"));
+        QVERIFY2(r.err.contains(QStringLiteral("'q'")), qPrintable(r.err));
+
+        // A chat template with a syntax error: `template` and `generate --chat` name the file and the line.
+        const QString model = m_dir.filePath(QStringLiteral("bad-template"));
+        QVERIFY(QDir().mkpath(model));
+        QVERIFY(writeInto(
+            model, QStringLiteral("chat_template.jinja"), "{{ bos_token }}\n{% for m in messages %}{{ m.content }"));
+        const QString messages
+            = writeFile(QStringLiteral("bad-template.json"), R"([{"role": "user", "content": "Hi"}])");
+        r = runCli(
+            {QStringLiteral("template"), QStringLiteral("--model"), model, QStringLiteral("--messages"), messages});
+        checkBadInput(r, QStringLiteral("chat_template.jinja"));
+        QVERIFY2(r.err.contains(QStringLiteral("line 2")), qPrintable(r.err));
+        auto written = dlm::testing::writeTinyModel(model.toStdString());
+        QVERIFY2(written.ok(), written.error().c_str());
+        r = runCli({QStringLiteral("generate"), QStringLiteral("--model"), model, QStringLiteral("--prompt"),
+            QStringLiteral("Hi"), QStringLiteral("--chat")});
+        checkBadInput(r, QStringLiteral("--chat: "));
+        QVERIFY2(r.err.contains(QStringLiteral("line 2")), qPrintable(r.err));
+    }
+
     void tokenizeSentencepieceJson()
     {
         const QString model = m_dir.filePath(QStringLiteral("tiny-model"));

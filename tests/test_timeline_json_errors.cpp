@@ -162,6 +162,38 @@ private Q_SLOTS:
         QVERIFY2(QString::fromStdString(r.error()).contains(fragment), r.error().c_str());
     }
 
+    void chatMessagesAndSpecialIds()
+    {
+        // Optional keys: written only when set, read back as written, named in messages when malformed.
+        Timeline t = makeSampleTimeline();
+        QVERIFY(timelineToJson(t).find("special_ids") == std::string::npos);
+        QVERIFY(timelineToJson(t).find("messages") == std::string::npos);
+        t.chatMessages = {{"system", "Be brief."}, {"user", "Hi \u2713"}};
+        t.specialIds = {t.pieces.front().first};
+        auto back = timelineFromJson(timelineToJson(t), "run.json");
+        QVERIFY2(back.ok(), back.error().c_str());
+        QVERIFY(back->chatMessages == t.chatMessages);
+        QCOMPARE(back->specialIds, t.specialIds);
+        QVERIFY(back->isSpecial(t.pieces.front().first));
+        QVERIFY(!back->isSpecial(t.pieces.back().first));
+
+        const std::pair<const char *, const char *> bad[] = {
+            {"/prompt/messages", "7"},
+            {"/prompt/messages", "[{\"role\": \"user\"}]"},
+            {"/special_ids", "[100]"},
+        };
+        const char *fragments[] = {"run.json: $.prompt.messages: expected an array, got 7",
+            "$.prompt.messages[0].content: the required field is missing",
+            "$.special_ids[0]: id 100 is outside the vocabulary"};
+        for (size_t i = 0; i < std::size(bad); ++i) {
+            nlohmann::json j = nlohmann::json::parse(timelineToJson(t));
+            j[nlohmann::json::json_pointer(bad[i].first)] = nlohmann::json::parse(bad[i].second);
+            const auto r = timelineFromJson(j.dump(), "run.json");
+            QVERIFY(!r.ok());
+            QVERIFY2(r.error().find(fragments[i]) != std::string::npos, r.error().c_str());
+        }
+    }
+
     void deeplyNestedValues()
     {
         // Hostile nesting is refused before parsing, so nothing that walks the document can overflow the stack.

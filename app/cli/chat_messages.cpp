@@ -39,10 +39,8 @@ Result<std::string> renderChat(
     auto chat = ChatTemplate::fromModelDirectory(modelDir);
     if (!chat)
         return Result<std::string>::failure(chat.error());
-    auto rendered = chat->render(messages, addGenerationPrompt);
-    if (!rendered)
-        return Result<std::string>::failure(chat->origin() + ": " + rendered.error());
-    return rendered;
+    // The render's message already starts with the template's origin (file and field) and names its line.
+    return chat->render(messages, addGenerationPrompt);
 }
 
 } // namespace dlm

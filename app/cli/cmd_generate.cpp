@@ -94,8 +94,10 @@ int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ost
     // The rendered conversation is the prompt; special-token strings in it (<|eot_id|>, ...) become their ids
     // because the tokenizer matches added tokens before its model.
     std::string prompt = args.prompt;
+    std::vector<ChatMessage> chat;
     if (args.chat) {
-        auto rendered = renderChat(args.modelDir, {ChatMessage {"user", args.prompt}}, true);
+        chat = {ChatMessage {"user", args.prompt}};
+        auto rendered = renderChat(args.modelDir, chat, true);
         if (!rendered)
             return reportFailure(err, ExitBadInput, "--chat: " + rendered.error());
         prompt = std::move(*rendered);
@@ -115,6 +117,7 @@ int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ost
         return reportFailure(err, ExitBadInput, created.error());
     Session &session = **created;
     session.setModelFamily(familyName(loaded->family));
+    session.setChatMessages(chat);
 
     CanvasOptions canvas;
     canvas.width = terminal.width;

@@ -111,8 +111,9 @@ int runInfo(const InfoArgs &args, std::ostream &out, std::ostream &err)
     };
     info["special_id_sources"] = {{"mask_token_id", source(resolved->mask)}, {"eos_token_id", source(resolved->eos)},
         {"bos_token_id", source(resolved->bos)}, {"pad_token_id", source(resolved->pad)}};
-    info["special_pieces"] = {{"mask", config->maskTokenId >= 0 ? tok.piece(config->maskTokenId) : ""},
-        {"eos", config->eosTokenId >= 0 ? tok.piece(config->eosTokenId) : ""}};
+    // The pieces of the ids the model will use, wherever they were found.
+    info["special_pieces"] = {{"mask", resolved->mask.id >= 0 ? tok.piece(resolved->mask.id) : ""},
+        {"eos", resolved->eos.id >= 0 ? tok.piece(resolved->eos.id) : ""}};
     info["tokenizer"] = {{"kind", tokenizerKind(tok.sourcePath())}, {"file", baseName(tok.sourcePath())},
         {"vocab_size", tok.vocabSize()}, {"bos", idOrNull(tok.bosId())}, {"eos", idOrNull(tok.eosId())},
         {"unk", idOrNull(tok.unkId())}};

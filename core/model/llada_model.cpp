@@ -59,6 +59,14 @@ std::vector<std::pair<std::string, at::Tensor>> LladaWeights::named(const ModelC
     return out;
 }
 
+void LladaModel::setSpecialIds(const SpecialIds &ids)
+{
+    m_config.maskTokenId = ids.mask.id;
+    m_config.eosTokenId = ids.eos.id;
+    m_config.bosTokenId = ids.bos.id;
+    m_config.padTokenId = ids.pad.id;
+}
+
 Result<std::shared_ptr<LladaModel>> LladaModel::load(
     const std::string &dir, ComputeDType dtype, const LoadProgress &progress)
 {

@@ -62,6 +62,12 @@ public:
     /** Source dtype of the checkpoint ("F32", "BF16", ...). */
     std::string storageDType() const { return m_storageDType; }
 
+    /**
+     * Takes the special ids resolved from the whole directory (special_ids.h): config.json may leave the mask
+     * out (LLaDA-MoE), and the session reads every id from config().
+     */
+    void setSpecialIds(const SpecialIds &ids);
+
     LladaWeights &weights() { return m_weights; }
     const LladaWeights &weights() const { return m_weights; }
 

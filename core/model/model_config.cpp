@@ -79,7 +79,7 @@ bool readLladaFields(JsonReader &r, const Json &root, ModelConfig *c)
         && r.readInt(root, top, "max_sequence_length", &c->maxSequenceLength, Need::Required, 1, kMaxSequence)
         && readPositiveNumber(r, root, "rope_theta", &c->ropeTheta)
         && readPositiveNumber(r, root, "rms_norm_eps", &c->rmsNormEps)
-        && r.readInt(root, top, "mask_token_id", &c->maskTokenId, Need::Required, 0, c->vocabSize - 1)
+        && readOptionalTokenId(r, root, "mask_token_id", c->vocabSize, &c->maskTokenId)
         && readOptionalTokenId(r, root, "eos_token_id", c->vocabSize, &c->eosTokenId)
         && readOptionalTokenId(r, root, "pad_token_id", c->vocabSize, &c->padTokenId)
         && readOptionalTokenId(r, root, "bos_token_id", c->vocabSize, &c->bosTokenId)
@@ -222,10 +222,10 @@ std::string modelConfigToJson(const ModelConfig &config)
     j["vocab_size"] = config.vocabSize;
     j["embedding_size"] = config.embeddingSize;
     j["weight_tying"] = config.weightTying;
-    j["mask_token_id"] = config.maskTokenId;
     // Unset optional ids are written as null, which is what Hugging Face configs do and what the parser reads
     // back as "not given".
     auto optionalId = [](int32_t id) { return id >= 0 ? nlohmann::ordered_json(id) : nlohmann::ordered_json(); };
+    j["mask_token_id"] = optionalId(config.maskTokenId);
     j["eos_token_id"] = optionalId(config.eosTokenId);
     j["pad_token_id"] = optionalId(config.padTokenId);
     j["bos_token_id"] = optionalId(config.bosTokenId);

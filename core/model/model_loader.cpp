@@ -45,6 +45,28 @@ Result<ModelConfig> readConfig(const std::string &dir)
     return loadModelConfig(path);
 }
 
+/**
+ * The special ids of `dir` as the reference code finds them: config.json's stand, the ones it leaves out come
+ * from generation_config.json, tokenizer_config.json, then the mask piece by name. A model without a mask
+ * cannot denoise, so that is refused here, naming every place that was looked at.
+ */
+Result<SpecialIds> resolveModelSpecialIds(const std::string &dir, const ModelConfig &config, const Tokenizer &tokenizer)
+{
+    auto special = resolveSpecialIds(dir, config, tokenizer);
+    if (!special)
+        return special;
+    if (special->mask.id < 0) {
+        std::string names;
+        for (const char *name : kMaskPieceNames)
+            names += std::string(names.empty() ? "" : ", ") + name;
+        return Result<SpecialIds>::failure(dir
+            + ": no mask token: config.json and generation_config.json give no mask_token_id, "
+              "tokenizer_config.json no mask_token, and the tokenizer has none of "
+            + names);
+    }
+    return special;
+}
+
 } // namespace
 
 Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtype, const LoadProgress &progress)
@@ -63,13 +85,10 @@ Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtyp
         return R::failure(dir + ": the tokenizer has " + std::to_string((*tokenizer)->vocabSize())
             + " pieces but config.json's vocab_size is " + std::to_string(config->vocabSize));
     // config.json's ids stand; the ones it leaves out come from the other files, as the reference code finds
-    // them. LLaDA's own config.json must give the mask id; LLaDA-MoE's gives none (its tokenizer names it).
-    auto special = resolveSpecialIds(dir, *config, **tokenizer);
+    // them (LLaDA-MoE's config.json gives no mask id: its tokenizer names it).
+    auto special = resolveModelSpecialIds(dir, *config, **tokenizer);
     if (!special)
         return R::failure(special.error());
-    if (special->mask.id < 0)
-        return R::failure(dir + ": no mask token id: config.json has no mask_token_id and the tokenizer has none of "
-            + "<|mdm_mask|>, <|mask|>, [MASK]");
     ModelConfig resolved = *config;
     resolved.maskTokenId = special->mask.id;
     resolved.eosTokenId = special->eos.id;
@@ -78,6 +97,9 @@ Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtyp
     auto out = loadWeights(dir, resolved, dtype, progress);
     if (!out)
         return out;
+    // The model carries the resolved ids, so the session's mask is the one found here.
+    if (auto llada = std::dynamic_pointer_cast<LladaModel>(out->model))
+        llada->setSpecialIds(*special);
     out->config = resolved;
     out->specialIds = *special;
     out->tokenizer = *tokenizer;

@@ -27,7 +27,7 @@ struct LoadedModel
     ModelFamily family = ModelFamily::Llada; ///< from config.json's architectures, then model_type
     std::shared_ptr<LogitsModel> model;
     std::shared_ptr<Tokenizer> tokenizer;
-    ModelConfig config; ///< eos, bos and pad filled in from specialIds where config.json leaves them out
+    ModelConfig config; ///< mask, eos, bos and pad filled in from specialIds where config.json leaves them out
     SpecialIds specialIds; ///< each special id with the file it came from
     std::string storageDType; ///< dtype of the weights on disk ("F32", "BF16", ...)
     int64_t parameterCount = 0;

@@ -352,8 +352,13 @@ void Session::rememberPieces(const StepRecord &record)
             return;
         auto it = std::lower_bound(pieces.begin(), pieces.end(), id,
             [](const std::pair<int32_t, std::string> &p, int32_t v) { return p.first < v; });
-        if (it == pieces.end() || it->first != id)
-            pieces.insert(it, {id, d->tokenizer->piece(id)});
+        if (it != pieces.end() && it->first == id)
+            return;
+        pieces.insert(it, {id, d->tokenizer->piece(id)});
+        if (d->tokenizer->isSpecial(id)) {
+            auto &special = m_timeline.specialIds;
+            special.insert(std::lower_bound(special.begin(), special.end(), id), id);
+        }
     };
     for (int32_t id : record.tokens)
         note(id);

@@ -46,6 +46,8 @@ public:
     const Timeline &timeline() const { return m_timeline; }
     /** Records the model's family ("llada", "llada-moe", "dream") in the timeline; the loader knows it. */
     void setModelFamily(const std::string &family) { m_timeline.model.family = family; }
+    /** Records the conversation a chat prompt was rendered from, so an opened file shows it again. */
+    void setChatMessages(std::vector<ChatMessage> messages) { m_timeline.chatMessages = std::move(messages); }
     const GenerationSettings &settings() const { return m_timeline.settings; }
     int branchId() const { return m_branch; }
     int index() const { return m_index; }

@@ -117,38 +117,54 @@ Result<ChatTemplate> ChatTemplate::fromSource(
     return t;
 }
 
-Result<ChatTemplate> ChatTemplate::fromModelDirectory(const std::string &dir)
+Result<std::optional<ChatTemplate>> ChatTemplate::findInModelDirectory(const std::string &dir)
 {
+    using R = Result<std::optional<ChatTemplate>>;
     const std::string configPath = joinPath(dir, "tokenizer_config.json");
     const std::string jinjaPath = joinPath(dir, "chat_template.jinja");
     nlohmann::json config = nlohmann::json::object();
     if (fileExists(configPath)) {
         auto text = readTextFile(configPath);
         if (!text)
-            return Result<ChatTemplate>::failure(text.error());
+            return R::failure(text.error());
         auto parsed = parseJson(*text, configPath);
         if (!parsed)
-            return Result<ChatTemplate>::failure(parsed.error());
+            return R::failure(parsed.error());
         config = std::move(*parsed);
         if (!config.is_object())
-            return Result<ChatTemplate>::failure(configPath + ": expected a JSON object");
+            return R::failure(configPath + ": expected a JSON object");
     }
     jinja::Dict tokens = specialTokensOf(config);
+    Result<ChatTemplate> found = Result<ChatTemplate>::failure(std::string());
     if (fileExists(jinjaPath)) {
         auto text = readTextFile(jinjaPath);
         if (!text)
-            return Result<ChatTemplate>::failure(text.error());
-        return fromSource(*text, jinjaPath, std::move(tokens));
+            return R::failure(text.error());
+        found = fromSource(*text, jinjaPath, std::move(tokens));
+    } else {
+        const auto field = config.find("chat_template");
+        if (field == config.end() || field->is_null())
+            return std::optional<ChatTemplate>();
+        auto source = templateField(*field, configPath);
+        if (!source)
+            return R::failure(source.error());
+        found = fromSource(*source, configPath + ": chat_template", std::move(tokens));
     }
-    const auto field = config.find("chat_template");
-    if (field == config.end() || field->is_null())
+    if (!found)
+        return R::failure(found.error());
+    return std::optional<ChatTemplate>(std::move(*found));
+}
+
+Result<ChatTemplate> ChatTemplate::fromModelDirectory(const std::string &dir)
+{
+    auto found = findInModelDirectory(dir);
+    if (!found)
+        return Result<ChatTemplate>::failure(found.error());
+    if (!*found)
         return Result<ChatTemplate>::failure(dir
             + ": no chat template (neither chat_template.jinja nor a "
               "chat_template in tokenizer_config.json)");
-    auto source = templateField(*field, configPath);
-    if (!source)
-        return Result<ChatTemplate>::failure(source.error());
-    return fromSource(*source, configPath + ": chat_template", std::move(tokens));
+    return std::move(**found);
 }
 
 Result<std::string> ChatTemplate::renderWith(const jinja::Dict &variables) const

@@ -3,22 +3,17 @@
 // read from the model directory and rendered exactly as transformers' apply_chat_template(tokenize=False).
 
 #include "core/base/result.h"
+#include "core/text/chat_message.h"
 #include "core/text/jinja_template.h"
 #include "core/text/jinja_value.h"
 
 #include <ctime>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace dlm {
-
-/** One turn of a conversation. */
-struct ChatMessage
-{
-    std::string role; // "system", "user", "assistant", ...
-    std::string content;
-};
 
 /** The clock behind `strftime_now`; tests inject a fixed date. */
 using ChatClock = std::function<std::tm()>;
@@ -40,6 +35,8 @@ public:
      * string or a {content: ...} object. Fails naming the file and field when there is no template or it is bad.
      */
     static Result<ChatTemplate> fromModelDirectory(const std::string &dir);
+    /** As fromModelDirectory(), but a directory without any template gives nullopt instead of a failure. */
+    static Result<std::optional<ChatTemplate>> findInModelDirectory(const std::string &dir);
 
     /** Parses template text; `origin` names where it came from in error messages. */
     static Result<ChatTemplate> fromSource(

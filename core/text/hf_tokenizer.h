@@ -55,7 +55,7 @@ public:
     std::string sourcePath() const override { return m_path; }
 
     /** Whether `id` is an added token marked special (<|endoftext|>, <|mdm_mask|>). */
-    bool isSpecial(int32_t id) const { return m_specialIds.count(id) > 0; }
+    bool isSpecial(int32_t id) const override { return m_specialIds.count(id) > 0; }
 
 private:
     HfTokenizer() = default;

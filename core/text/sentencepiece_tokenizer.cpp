@@ -232,6 +232,11 @@ int32_t SentencePieceTokenizer::eosId() const
     return m_eosId;
 }
 
+bool SentencePieceTokenizer::isSpecial(int32_t id) const
+{
+    return id >= 0 && (id == m_bosId || id == m_eosId);
+}
+
 int32_t SentencePieceTokenizer::unkId() const
 {
     return m_unkId;

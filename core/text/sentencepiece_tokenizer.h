@@ -35,6 +35,8 @@ public:
     int vocabSize() const override;
     int32_t bosId() const override;
     int32_t eosId() const override;
+    /** bos and eos: sentencepiece's control pieces (user-defined pieces such as the mask are text to it). */
+    bool isSpecial(int32_t id) const override;
     int32_t unkId() const override;
     std::string sourcePath() const override;
 

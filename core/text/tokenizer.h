@@ -32,6 +32,11 @@ public:
     virtual int32_t bosId() const = 0; ///< -1 when the tokenizer has none
     virtual int32_t eosId() const = 0; ///< -1 when the tokenizer has none
     virtual int32_t unkId() const = 0;
+    /**
+     * Whether `id` is a special token (bos, eos, a chat template's <|eot_id|>, the mask): markup the model reads
+     * but people do not write, which views show in a style of their own.
+     */
+    virtual bool isSpecial(int32_t id) const = 0;
     /** Path of the file it was loaded from (used to hash it into timelines). */
     virtual std::string sourcePath() const = 0;
 };

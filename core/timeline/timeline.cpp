@@ -33,7 +33,8 @@ int Timeline::fork(int from, int atIndex)
 
 void Timeline::append(int branchId, StepRecord record)
 {
-    m_branches.at(static_cast<size_t>(branchId)).records.push_back(std::make_shared<const StepRecord>(std::move(record)));
+    m_branches.at(static_cast<size_t>(branchId))
+        .records.push_back(std::make_shared<const StepRecord>(std::move(record)));
 }
 
 void Timeline::truncate(int branchId, int keepUpTo)
@@ -62,6 +63,13 @@ void Timeline::clear()
     pieces.clear();
     promptIds.clear();
     promptText.clear();
+    chatMessages.clear();
+    specialIds.clear();
+}
+
+bool Timeline::isSpecial(int32_t id) const
+{
+    return std::binary_search(specialIds.begin(), specialIds.end(), id);
 }
 
 std::string Timeline::pieceOf(int32_t id) const

@@ -3,6 +3,7 @@
 // at record s copies s pointers, never the records themselves.
 
 #include "core/sampling/generation_settings.h"
+#include "core/text/chat_message.h"
 #include "core/timeline/step_record.h"
 
 #include <memory>
@@ -44,9 +45,13 @@ public:
     GenerationSettings settings;
     ModelIdentity model;
     std::vector<int32_t> promptIds; ///< prompt tokens, masks included (infilling)
-    std::string promptText;
+    std::string promptText; ///< what the tokenizer was given: the rendered conversation in chat mode
+    /// The conversation promptText was rendered from with the model's chat template; empty for a raw prompt.
+    std::vector<ChatMessage> chatMessages;
     /// Pieces of every token id that occurs in the timeline, so text can be shown without the tokenizer.
     std::vector<std::pair<int32_t, std::string>> pieces;
+    /// The ids among `pieces` that are special tokens (bos, <|eot_id|>, ...), sorted, so views style them apart.
+    std::vector<int32_t> specialIds;
 
     /** Starts the root branch from an initial record; returns its id (0). */
     int start(StepRecord initial);
@@ -68,6 +73,8 @@ public:
 
     /** Looks a piece up in `pieces`; empty if unknown. */
     std::string pieceOf(int32_t id) const;
+    /** Whether `id` is in specialIds. */
+    bool isSpecial(int32_t id) const;
 
 private:
     std::vector<Branch> m_branches;

@@ -197,11 +197,22 @@ std::string timelineToJson(const Timeline &t)
     if (!t.model.family.empty())
         model["family"] = t.model.family;
     out += "\"model\":" + dumpText(model) + ",\n";
-    out += "\"prompt\":" + dumpText(ojson {{"text", t.promptText}, {"ids", t.promptIds}}) + ",\n";
+    ojson prompt = {{"text", t.promptText}, {"ids", t.promptIds}};
+    // Optional keys, written only when there is something to say, so files of raw prompts stay as they were.
+    if (!t.chatMessages.empty()) {
+        ojson messages = ojson::array();
+        for (const ChatMessage &m : t.chatMessages)
+            messages.push_back({{"role", m.role}, {"content", m.content}});
+        prompt["messages"] = messages;
+    }
+    out += "\"prompt\":" + dumpText(prompt) + ",\n";
     ojson pieces = ojson::array();
     for (const auto &p : t.pieces)
         pieces.push_back(ojson::array({p.first, p.second}));
-    out += "\"pieces\":" + dumpText(pieces) + ",\n\"branches\":[";
+    out += "\"pieces\":" + dumpText(pieces) + ",\n";
+    if (!t.specialIds.empty())
+        out += "\"special_ids\":" + dumpText(ojson(t.specialIds)) + ",\n";
+    out += "\"branches\":[";
     for (int bi = 0; bi < t.branchCount(); ++bi) {
         const Branch &b = t.branch(bi);
         ojson head = {{"id", bi}, {"parent", b.parent}, {"fork_index", b.forkIndex}, {"label", b.label}};

@@ -31,7 +31,7 @@ public:
     {
         Timeline t;
         if (!readHeader(root) || !readModel(root, &t.model) || !readSettings(root, &t.settings) || !readPrompt(root, &t)
-            || !readPieces(root, &t) || !readBranches(root, &t))
+            || !readPieces(root, &t) || !readSpecialIds(root, &t) || !readBranches(root, &t))
             return Result<Timeline>::failure(m_r.error());
         return t;
     }
@@ -104,7 +104,39 @@ private:
                 return false;
         }
         const json *ids = m_r.member(*v, "$.prompt", "ids", Need::Optional);
-        return !ids || m_records.readIds(*ids, "$.prompt.ids", false, &t->promptIds);
+        if (ids && !m_records.readIds(*ids, "$.prompt.ids", false, &t->promptIds))
+            return false;
+        const json *messages = m_r.member(*v, "$.prompt", "messages", Need::Optional);
+        return !messages || readMessages(*messages, t);
+    }
+
+    /** The conversation a chat prompt was rendered from: [{"role": ..., "content": ...}, ...]. */
+    bool readMessages(const json &v, Timeline *t)
+    {
+        if (!m_r.expectArray(v, "$.prompt.messages"))
+            return false;
+        for (size_t i = 0; i < v.size(); ++i) {
+            const std::string path = Path::child("$.prompt.messages", i);
+            ChatMessage m;
+            if (!m_r.expectObject(v[i], path) || !m_r.readString(v[i], path, "role", &m.role, Need::Required)
+                || !m_r.readString(v[i], path, "content", &m.content, Need::Required))
+                return false;
+            t->chatMessages.push_back(std::move(m));
+        }
+        return true;
+    }
+
+    bool readSpecialIds(const json &root, Timeline *t)
+    {
+        const json *v = m_r.member(root, "$", "special_ids", Need::Optional);
+        if (!v)
+            return true;
+        if (!m_records.readIds(*v, "$.special_ids", false, &t->specialIds))
+            return false;
+        // Timeline::isSpecial searches the list.
+        std::sort(t->specialIds.begin(), t->specialIds.end());
+        t->specialIds.erase(std::unique(t->specialIds.begin(), t->specialIds.end()), t->specialIds.end());
+        return true;
     }
 
     bool readPieces(const json &root, Timeline *t)

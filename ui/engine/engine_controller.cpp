@@ -65,10 +65,11 @@ void EngineController::loadModel(const QString &dir, ComputeDType dtype)
     post([w = m_worker, dir, dtype] { w->loadModel(dir, dtype); });
 }
 
-void EngineController::startSession(const QString &prompt, const GenerationSettings &settings)
+void EngineController::startSession(
+    const QString &prompt, const GenerationSettings &settings, const std::vector<ChatMessage> &chat)
 {
     stop();
-    post([w = m_worker, prompt, settings] { w->startSession(prompt, settings); });
+    post([w = m_worker, prompt, settings, chat] { w->startSession(prompt, settings, chat); });
 }
 
 void EngineController::adoptTimeline(const Timeline &timeline, int branch, int index)

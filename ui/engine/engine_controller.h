@@ -27,7 +27,9 @@ public:
 
     void loadModel(const QString &dir, ComputeDType dtype = ComputeDType::F32);
     /** Cancels queued work and starts a new session on the loaded model. */
-    void startSession(const QString &prompt, const GenerationSettings &settings);
+    /** `chat`: the conversation `prompt` was rendered from with the model's template, empty for a raw prompt. */
+    void startSession(
+        const QString &prompt, const GenerationSettings &settings, const std::vector<ChatMessage> &chat = {});
     /** Continues a saved timeline on the loaded model; sessionStarted follows, or failed with the reason. */
     void adoptTimeline(const Timeline &timeline, int branch, int index);
 

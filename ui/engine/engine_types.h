@@ -3,6 +3,7 @@
 // only torch-free data; records are shared, immutable StepRecords, so sending one costs a pointer copy.
 
 #include "core/sampling/generation_settings.h"
+#include "core/text/chat_message.h"
 #include "core/timeline/step_record.h"
 #include "core/timeline/timeline.h"
 
@@ -17,6 +18,7 @@
 
 namespace dlm {
 
+class ChatTemplate;
 class Tokenizer;
 struct DetachedHistory;
 
@@ -35,6 +37,8 @@ struct ModelInfo
     /// The model's tokenizer, for counting prompt tokens on the GUI thread. Encoding is const and
     /// sentencepiece's processor is safe to use from several threads, so sharing it with the engine is fine.
     std::shared_ptr<const Tokenizer> tokenizer;
+    std::shared_ptr<const ChatTemplate> chatTemplate; ///< null when the model has none
+    QString chatTemplateError; ///< the model's template exists but cannot be read
 };
 
 /**

@@ -3,6 +3,7 @@
 
 #include "core/sampling/generation_config.h"
 #include "core/session/session.h"
+#include "core/text/chat_template.h"
 
 #include <QDir>
 #include <QFile>
@@ -84,7 +85,12 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
         info.maskId = loaded->config.maskTokenId;
         info.maxSequenceLength = loaded->config.maxSequenceLength;
         info.tokenizer = loaded->tokenizer;
-        // The family's sampler decides the defaults and how generation_config.json is read.
+        auto chat = ChatTemplate::findInModelDirectory(path);
+        if (!chat)
+            info.chatTemplateError = fromStd(chat.error());
+        else if (*chat)
+            info.chatTemplate = std::make_shared<const ChatTemplate>(std::move(**chat));
+                // The family's sampler decides the defaults and how generation_config.json is read.
         GenerationSettings base = loaded->family == ModelFamily::Dream ? dreamDefaults() : GenerationSettings {};
         auto defaults = loadGenerationConfig(path, base);
         if (defaults)
@@ -100,7 +106,8 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
     });
 }
 
-void EngineWorker::startSession(const QString &prompt, const GenerationSettings &settings)
+void EngineWorker::startSession(
+    const QString &prompt, const GenerationSettings &settings, const std::vector<ChatMessage> &chat)
 {
     guarded("starting the session", [&] {
         if (!m_loaded.model) {
@@ -113,6 +120,7 @@ void EngineWorker::startSession(const QString &prompt, const GenerationSettings 
             return;
         }
         (*session)->setModelFamily(familyName(m_loaded.family));
+        (*session)->setChatMessages(chat);
         takeSession(std::move(*session));
     });
 }

@@ -38,7 +38,9 @@ public:
 
 public Q_SLOTS:
     void loadModel(const QString &dir, dlm::ComputeDType dtype);
-    void startSession(const QString &prompt, const dlm::GenerationSettings &settings);
+    /** Starts a session on `prompt`; `chat`, the conversation it was rendered from, goes into the timeline. */
+    void startSession(
+        const QString &prompt, const dlm::GenerationSettings &settings, const std::vector<dlm::ChatMessage> &chat = {});
     /** Continues a saved timeline on the loaded model at record (branch, index); emits stateChanged (Started). */
     void adoptTimeline(const dlm::Timeline &timeline, int branch, int index);
 

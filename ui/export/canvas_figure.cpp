@@ -38,6 +38,7 @@ CanvasFigure::CanvasFigure(const Timeline &timeline, int branch)
     m_view->setPieceText(
         [doc](int32_t id) { return doc->displayText(id); }, [doc](int32_t id) { return doc->rawPiece(id); });
     m_view->setMaskId(timeline.model.maskId);
+    m_view->setSpecialTest([doc](int32_t id) { return doc->timeline().isSpecial(id); });
     m_titleFont = m_view->font();
     m_titleFont.setBold(true);
     // The planned count, as the step controls show it; threshold runs decide their count as they go, so

@@ -1,5 +1,6 @@
 #include "ui/panels/generation_panel.h"
 
+#include "ui/panels/prompt_editor.h"
 #include "ui/panels/wheel_guard.h"
 
 #include "ui/views/color_maps.h"
@@ -13,7 +14,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
@@ -113,11 +113,7 @@ QGroupBox *GenerationPanel::createModelBox()
 QGroupBox *GenerationPanel::createPromptBox()
 {
     auto *promptBox = new QGroupBox(tr("Prompt"));
-    m_prompt = new QPlainTextEdit;
-    m_prompt->setObjectName(QStringLiteral("prompt"));
-    m_prompt->setPlaceholderText(tr("Prompt. Write [MASK] where the model should fill in."));
-    m_prompt->setTabChangesFocus(true);
-    m_prompt->setFixedHeight(m_prompt->fontMetrics().lineSpacing() * 5 + 12);
+    m_prompt = new PromptEditor;
     auto *promptLayout = new QVBoxLayout(promptBox);
     promptLayout->addWidget(m_prompt);
     return promptBox;
@@ -168,10 +164,8 @@ void GenerationPanel::connectFields()
     connect(m_start, &QPushButton::clicked, this, &GenerationPanel::startRequested);
     connect(m_form, &SamplerForm::edited, this, &GenerationPanel::refresh);
     connect(m_dtype, &QComboBox::currentIndexChanged, this, &GenerationPanel::refresh);
-    connect(m_prompt, &QPlainTextEdit::textChanged, this, [this] {
-        if (m_countTokens)
-            refresh();
-    });
+    // The template's verdict and the token count follow every keystroke.
+    connect(m_prompt, &PromptEditor::changed, this, &GenerationPanel::refresh);
 }
 
 GenerationPanel::~GenerationPanel() = default;
@@ -193,12 +187,22 @@ ComputeDType GenerationPanel::dtype() const
 
 QString GenerationPanel::prompt() const
 {
-    return m_prompt->toPlainText();
+    return m_prompt->modelPrompt();
 }
 
 void GenerationPanel::setPrompt(const QString &prompt)
 {
-    m_prompt->setPlainText(prompt);
+    m_prompt->setText(prompt);
+}
+
+std::vector<ChatMessage> GenerationPanel::chatMessages() const
+{
+    return m_prompt->messages();
+}
+
+void GenerationPanel::setChatTemplate(std::shared_ptr<const ChatTemplate> chatTemplate, const QString &error)
+{
+    m_prompt->setChatTemplate(std::move(chatTemplate), error);
 }
 
 GenerationSettings GenerationPanel::settings() const
@@ -219,12 +223,13 @@ void GenerationPanel::setSettings(const GenerationSettings &settings)
     refresh();
 }
 
-void GenerationPanel::setRun(const QString &prompt, const GenerationSettings &settings)
+void GenerationPanel::setRun(
+    const QString &prompt, const GenerationSettings &settings, const std::vector<ChatMessage> &chatMessages)
 {
     GenerationSettings run = settings;
     run.dtype = m_modelDType;
     m_form->setSettings(run);
-    setPrompt(prompt);
+    m_prompt->showRun(prompt, chatMessages);
     refresh();
 }
 
@@ -283,7 +288,9 @@ void GenerationPanel::saveState(QSettings &settings) const
     GenerationSettings s = this->settings();
     s.dtype = dtype();
     settings.beginGroup(kGroup);
-    settings.setValue(QStringLiteral("prompt"), prompt());
+    // The typed text, not the rendered chat: restoring it under another model renders it with that template.
+    settings.setValue(QStringLiteral("prompt"), m_prompt->text());
+    settings.setValue(QStringLiteral("systemMessage"), m_prompt->systemMessage());
     settings.setValue(QStringLiteral("settings"), QString::fromStdString(settingsToJsonText(s)));
     settings.setValue(QStringLiteral("advancedOpen"), m_form->isAdvancedOpen());
     settings.endGroup();
@@ -294,6 +301,8 @@ void GenerationPanel::restoreState(QSettings &settings)
     settings.beginGroup(kGroup);
     if (settings.contains(QStringLiteral("prompt")))
         setPrompt(settings.value(QStringLiteral("prompt")).toString());
+    if (settings.contains(QStringLiteral("systemMessage")))
+        m_prompt->setSystemMessage(settings.value(QStringLiteral("systemMessage")).toString());
     if (settings.contains(QStringLiteral("settings"))) {
         const std::string text = settings.value(QStringLiteral("settings")).toString().toStdString();
         // A file from another version or edited by hand may not parse; the fields then keep their values.
@@ -335,6 +344,8 @@ void GenerationPanel::refresh()
     const GenerationSettings s = settings();
     const ModelLimits modelLimits = limits();
     m_problem = m_form->inputProblem();
+    if (m_problem.isEmpty())
+        m_problem = m_prompt->problem();
     if (m_problem.isEmpty())
         m_problem = settingsProblem(s, modelLimits);
 

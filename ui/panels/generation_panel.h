@@ -2,6 +2,7 @@
 // The left-hand panel: which model to load, the prompt, and the settings of the next generation.
 
 #include "core/sampling/generation_settings.h"
+#include "core/text/chat_message.h"
 #include "ui/panels/settings_explainer.h"
 
 #include <QString>
@@ -10,16 +11,18 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 class QComboBox;
 class QGroupBox;
 class QLabel;
-class QPlainTextEdit;
 class QPushButton;
 class QSettings;
 
 namespace dlm {
 
+class ChatTemplate;
+class PromptEditor;
 class RecentModels;
 class SamplerForm;
 
@@ -45,8 +48,15 @@ public:
     void setModelDirectory(const QString &dir);
     /** The precision chosen for the next Load; it takes effect only by (re)loading the model. */
     ComputeDType dtype() const;
+    /** What the model is fed: the typed text in Raw mode, the rendered conversation in Chat mode. */
     QString prompt() const;
+    /** Sets the typed text (the user message in Chat mode). */
     void setPrompt(const QString &prompt);
+    /** The conversation the prompt is rendered from in Chat mode; empty in Raw mode. */
+    std::vector<ChatMessage> chatMessages() const;
+    /** The loaded model's chat template (null: none, Raw only); `error`: it exists but cannot be read. */
+    void setChatTemplate(std::shared_ptr<const ChatTemplate> chatTemplate, const QString &error = {});
+    PromptEditor *promptEditor() const { return m_prompt; }
 
     /** The fields as settings. `dtype` is the precision of the loaded model as given by setSettings(), since a
      *  changed but not yet loaded choice does not change how this generation computes. */
@@ -57,7 +67,8 @@ public:
      * Shows the prompt and settings of an opened timeline, so Start reruns what is on screen. The precision
      * stays the loaded model's: it is how the model was loaded, not a setting of the run.
      */
-    void setRun(const QString &prompt, const GenerationSettings &settings);
+    void setRun(
+        const QString &prompt, const GenerationSettings &settings, const std::vector<ChatMessage> &chatMessages = {});
     /** The model's max_sequence_length, checked against prompt + gen length; 0 = no model, no check. */
     void setMaxSequenceLength(int length);
     /** Counts the prompt's tokens, so the length check includes the prompt; unset, only gen length is checked. */
@@ -112,7 +123,7 @@ private:
     QPushButton *m_load = nullptr;
     QLabel *m_dtypeNote = nullptr;
     QLabel *m_modelStatus = nullptr;
-    QPlainTextEdit *m_prompt = nullptr;
+    PromptEditor *m_prompt = nullptr;
     SamplerForm *m_form = nullptr;
     QLabel *m_schedule = nullptr;
     QLabel *m_limits = nullptr;

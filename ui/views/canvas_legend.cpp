@@ -27,6 +27,8 @@ CanvasLegend::CanvasLegend(QWidget *parent) : QWidget(parent), m_painter(font())
 {
     m_painter.setPalette(palette());
     TokenChip prompt = sample(TokenChip::Kind::Prompt, tr("prompt"));
+    TokenChip special = sample(TokenChip::Kind::Prompt, QStringLiteral("<|…|>"));
+    special.special = true;
     TokenChip masked = sample(TokenChip::Kind::Mask, QString());
     TokenChip remasked = sample(TokenChip::Kind::Mask, tr("cand."));
     remasked.remasked = true;
@@ -38,8 +40,8 @@ CanvasLegend::CanvasLegend(QWidget *parent) : QWidget(parent), m_painter(font())
     TokenChip locked = sample(TokenChip::Kind::Token, tr("tok"));
     locked.locked = true;
     locked.tint = 0.5f;
-    m_entries = {{prompt, QString()},          {masked, tr("masked")}, {remasked, tr("sent back")},
-                 {fresh, tr("new this step")}, {edited, tr("edited")}, {locked, tr("locked")}};
+    m_entries = {{prompt, QString()}, {special, tr("special token")}, {masked, tr("masked")},
+        {remasked, tr("sent back")}, {fresh, tr("new this step")}, {edited, tr("edited")}, {locked, tr("locked")}};
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
 }
 

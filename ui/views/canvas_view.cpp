@@ -78,6 +78,12 @@ void CanvasView::setMaskId(int32_t maskId)
     rebuildChips();
 }
 
+void CanvasView::setSpecialTest(std::function<bool(int32_t)> isSpecial)
+{
+    m_isSpecial = std::move(isSpecial);
+    rebuildChips();
+}
+
 void CanvasView::setRecord(RecordPtr record, std::vector<float> committedProbability)
 {
     m_record = std::move(record);
@@ -143,6 +149,7 @@ void CanvasView::rebuildChips()
                 ++m_maskedChips;
             } else {
                 chip.kind = state == PositionState::Prompt ? TokenChip::Kind::Prompt : TokenChip::Kind::Token;
+                chip.special = chip.kind == TokenChip::Kind::Prompt && m_isSpecial && m_isSpecial(token);
                 chip.newThisStep = state == PositionState::CommittedThisStep;
                 chip.edited = state == PositionState::Edited;
                 shown = spelled[i].isEmpty() ? text(token) : spelled[i];
@@ -178,8 +185,8 @@ int CanvasView::layoutChips(int width, bool store) const
         const TokenChip &c = m_chips[i];
         const qreal w = m_chipWidths[i];
         // Prompt text is plain, so pieces of one word join up; chips keep a hairline apart to stay boxes.
-        const bool plainJoin
-            = c.kind == TokenChip::Kind::Prompt && i > 0 && m_chips[i - 1].kind == TokenChip::Kind::Prompt;
+        const bool plainJoin = c.kind == TokenChip::Kind::Prompt && !c.special && i > 0
+            && m_chips[i - 1].kind == TokenChip::Kind::Prompt && !m_chips[i - 1].special;
         qreal gap = lineStart ? 0.0 : (c.wordStart ? kWordGap : (plainJoin ? 0.0 : kPieceGap));
         if (!lineStart && x + gap + w > right) {
             x = kMargin;
@@ -312,6 +319,8 @@ QString CanvasView::details(int pos, bool rich) const
 
     QStringList lines;
     QString state = stateText(r.states[i]);
+    if (r.tokens[i] != m_maskId && m_isSpecial && m_isSpecial(r.tokens[i]))
+        state += tr(", special token");
     if (r.flags[i] & FlagLocked)
         state += tr(", locked");
     lines << (rich ? QStringLiteral("<b>%1</b>") : QStringLiteral("%1")).arg(tr("position %1").arg(pos))

@@ -43,6 +43,8 @@ public:
      */
     void setPieceText(PieceText pieceText, PieceText rawPiece = {});
     void setMaskId(int32_t maskId);
+    /** Tells which ids are special tokens (bos, <|eot_id|>, ...): prompt chips of those get the special style. */
+    void setSpecialTest(std::function<bool(int32_t)> isSpecial);
     /**
      * Shows `record`. `committedProbability` holds p(token) at commit time per position (NaN: none); when
      * empty, only this step's commits are tinted, from the record itself.
@@ -97,6 +99,7 @@ private:
     PieceText m_pieceText;
     PieceText m_rawPiece;
     int32_t m_maskId = -1;
+    std::function<bool(int32_t)> m_isSpecial;
     RecordPtr m_record;
     std::vector<float> m_committedProbability;
     QString m_placeholder;

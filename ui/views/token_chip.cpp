@@ -45,6 +45,7 @@ void TokenChipPainter::setPalette(const QPalette &palette)
     m_maskFill = blend(base, text, 0.07);
     m_maskBorder = blend(base, text, 0.45);
     m_candidateText = blend(base, text, 0.5);
+    m_specialFill = blend(base, text, 0.04);
     m_maskBoxes.clear();
 }
 
@@ -70,6 +71,12 @@ const QPixmap &TokenChipPainter::maskBox(const QSize &size, qreal dpr) const
 qreal TokenChipPainter::chipHeight() const
 {
     return std::ceil(m_metrics.height() + 2 * kPadY);
+}
+
+qreal TokenChipPainter::padX(const TokenChip &chip)
+{
+    // Plain prompt text runs together; a special token is boxed, so it gets a token's padding.
+    return chip.kind == TokenChip::Kind::Prompt && !chip.special ? 1.0 : kPadX;
 }
 
 int TokenChipPainter::glyphCount(const TokenChip &chip) const
@@ -108,8 +115,7 @@ qreal TokenChipPainter::chipWidth(const TokenChip &chip) const
     const int glyphs = glyphCount(chip);
     if (glyphs > 0)
         w += glyphs * (kGlyph + kGlyphGap);
-    const qreal pad = chip.kind == TokenChip::Kind::Prompt ? 1.0 : kPadX;
-    return std::ceil(w + 2 * pad);
+    return std::ceil(w + 2 * padX(chip));
 }
 
 void TokenChipPainter::paint(QPainter *p, const TokenChip &chip) const
@@ -122,12 +128,20 @@ void TokenChipPainter::paint(QPainter *p, const TokenChip &chip) const
     const qreal radius = 3.0;
     const int glyphs = glyphCount(chip);
     const qreal glyphSpace = glyphs * (kGlyph + kGlyphGap);
-    QRectF textRect = chip.rect.adjusted(chip.kind == TokenChip::Kind::Prompt ? 1.0 : kPadX, 0,
-                                         -(chip.kind == TokenChip::Kind::Prompt ? 1.0 : kPadX) - glyphSpace, 0);
+    const qreal pad = padX(chip);
+    QRectF textRect = chip.rect.adjusted(pad, 0, -pad - glyphSpace, 0);
     QColor textColor = m_promptText;
 
     switch (chip.kind) {
     case TokenChip::Kind::Prompt:
+        if (chip.special) {
+            // Markup the model reads but nobody wrote: a faint solid box and muted text, distinct from the
+            // dashed mask box and from the confidence fills of generated tokens.
+            p->setPen(QPen(m_maskBorder, 1.0));
+            p->setBrush(m_specialFill);
+            p->drawRoundedRect(r, radius, radius);
+            textColor = m_candidateText;
+        }
         break;
     case TokenChip::Kind::Mask: {
         // The mask is a dashed box. In one-block runs every mask the step did not commit is sent back, so
@@ -164,7 +178,7 @@ void TokenChipPainter::paint(QPainter *p, const TokenChip &chip) const
     const QPointF topLeft(textRect.center().x() - t.advance / 2, textRect.center().y() - fm.height() / 2);
     p->drawStaticText(topLeft, t.text);
 
-    qreal gx = chip.rect.right() - (chip.kind == TokenChip::Kind::Prompt ? 1.0 : kPadX) - glyphSpace + kGlyphGap;
+    qreal gx = chip.rect.right() - pad - glyphSpace + kGlyphGap;
     const qreal gy = chip.rect.center().y() - kGlyph / 2;
     const bool onFill = chip.kind == TokenChip::Kind::Token;
     auto nextBox = [&] {

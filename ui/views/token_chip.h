@@ -33,6 +33,7 @@ struct TokenChip
     bool newThisStep = false; ///< committed by this step
     bool edited = false;      ///< set by the user
     bool locked = false;      ///< pinned: no strategy may change it
+    bool special = false;     ///< a prompt chip of a special token (bos, <|eot_id|>): markup, drawn muted
     float tint = std::numeric_limits<float>::quiet_NaN(); ///< p(token) when committed; NaN: no fill
     QRectF rect;              ///< where the chip sits after layout
 };
@@ -59,6 +60,7 @@ public:
     static void drawPin(QPainter *painter, const QRectF &box, const QColor &color);
 
 private:
+    static qreal padX(const TokenChip &chip);
     int glyphCount(const TokenChip &chip) const;
     QString shownText(const TokenChip &chip) const;
 
@@ -78,6 +80,7 @@ private:
     QColor m_maskFill{0xEE, 0xEE, 0xEE};
     QColor m_maskBorder{0x8C, 0x8C, 0x8C};
     QColor m_candidateText{0x80, 0x80, 0x80};
+    QColor m_specialFill{0xF4, 0xF4, 0xF4};
     QFontMetricsF m_metrics;
     QFontMetricsF m_candidateMetrics;
     mutable QHash<quint64, QPixmap> m_maskBoxes;

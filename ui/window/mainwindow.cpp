@@ -96,6 +96,7 @@ void MainWindow::createCentralArea()
     m_canvas = new CanvasView;
     m_canvas->setPieceText([doc = m_document](int32_t id) { return doc->displayText(id); },
         [doc = m_document](int32_t id) { return doc->rawPiece(id); });
+    m_canvas->setSpecialTest([doc = m_document](int32_t id) { return doc->timeline().isSpecial(id); });
     m_canvas->setPlaceholder(noModelHint());
     m_canvas->setMenuBuilder([this](QMenu &menu, int pos) { m_edits->populateMenu(menu, pos, this); });
     m_scroll = new QScrollArea;
@@ -138,7 +139,10 @@ void MainWindow::connectEngine()
     connect(m_edits, &EditController::message, this, &MainWindow::showStatus);
     connect(m_files, &SessionFiles::message, this, &MainWindow::showStatus);
     connect(m_files, &SessionFiles::fileChanged, this, &MainWindow::updateTitle);
-    connect(m_files, &SessionFiles::runOpened, m_panel, &GenerationPanel::setRun);
+    // An opened chat run shows its conversation again, not only the prompt it was rendered to.
+    connect(m_files, &SessionFiles::runOpened, this, [this](const QString &prompt, const GenerationSettings &s) {
+        m_panel->setRun(prompt, s, m_document->timeline().chatMessages);
+    });
     connect(m_edits->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
 }
 
@@ -380,7 +384,7 @@ void MainWindow::startSession()
     if (!m_files->confirmDiscard(tr("Start a new session")))
         return;
     showStatus(tr("Starting…"));
-    m_engine->startSession(m_panel->prompt(), m_panel->settings());
+    m_engine->startSession(m_panel->prompt(), m_panel->settings(), m_panel->chatMessages());
 }
 
 QString MainWindow::statusText() const
@@ -417,6 +421,7 @@ void MainWindow::onModelLoaded(const ModelInfo &info)
             return ids ? static_cast<int>(ids->size()) : 0;
         });
     }
+    m_panel->setChatTemplate(info.chatTemplate, info.chatTemplateError);
     m_panel->setSettings(info.defaults);
     m_panel->setModelStatus(tr("%1: %2").arg(info.name, info.summary), false);
     m_panel->setStartEnabled(true);
