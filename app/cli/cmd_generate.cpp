@@ -6,6 +6,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/terminal_canvas.h"
 
+#include "core/model/memory_estimate.h"
 #include "core/session/session.h"
 #include "core/timeline/timeline_json.h"
 #include "core/text/tokenizer.h"
@@ -57,6 +58,7 @@ int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ost
     }
 
     setThreads(settings->threads);
+    warnAboutModelLinks(args.modelDir, err);
     auto loaded = loadModel(args.modelDir, settings->dtype);
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
@@ -65,6 +67,10 @@ int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ost
     if (!created)
         return reportFailure(err, ExitBadInput, created.error());
     Session &session = **created;
+    const int canvasLength = session.current().length();
+    if (const Status fits = checkFitsMemory(loaded->config, settings->dtype, canvasLength, physicalMemoryBytes());
+        !fits)
+        return reportFailure(err, ExitBadInput, "cannot generate with " + args.modelDir + ": " + fits.error());
 
     CanvasOptions canvas;
     canvas.width = terminal.width;

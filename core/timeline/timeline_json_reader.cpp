@@ -88,10 +88,13 @@ private:
 
     bool readSettings(const json &root, GenerationSettings *s)
     {
-        // Types are checked, limits are not: a run is replayed from its records, and a later build with
-        // stricter limits must still open old files. Continuing a loaded run validates them as usual.
+        // Validated as a run's settings are: a file saying gen_length -1 or threshold -1e39 was not written
+        // by a run, and exports and views that trust the settings (planned steps, block marks) must not see it.
         const json *v = m_r.member(root, "$", "settings", Need::Required);
-        return v && applySettingsJson(*v, "$.settings", m_r, s);
+        if (!v || !applySettingsJson(*v, "$.settings", m_r, s))
+            return false;
+        const Status valid = validateSettings(*s);
+        return valid || m_r.fail("$.settings", valid.error());
     }
 
     bool readPrompt(const json &root, Timeline *t)
@@ -228,6 +231,12 @@ private:
             StepRecord r;
             if (!m_records.readRecord((*records)[i], Path::child(recordsPath, i), &r))
                 return false;
+            // Checked at the first record, when the canvas length is known, before the rest are read.
+            if (i == 0 && m_recordCount * r.length() > kMaxStoredPositions)
+                return m_r.fail(recordsPath,
+                    "the file claims " + std::to_string(m_recordCount) + " records of " + std::to_string(r.length())
+                        + " positions, more than the limit of " + std::to_string(kMaxStoredPositions)
+                        + " positions (records x canvas length) for timelines");
             b.records.push_back(std::make_shared<const StepRecord>(std::move(r)));
         }
         t->addBranch(std::move(b));
