@@ -76,7 +76,7 @@ private:
     QString m_cli;
     QString m_saveLoop;
     QString m_model;
-    QString m_timeline; ///< a 33-record run, the input of the exports
+    QString m_timeline; ///< a 9-record run, the input of the exports (small: 140 processes start)
     std::mt19937 m_rng {20261127};
 
     QString path(const QString &name) const { return m_tmp.filePath(name); }
@@ -148,9 +148,9 @@ private Q_SLOTS:
         m_timeline = path(QStringLiteral("run.json"));
         QVERIFY(runToEnd(m_cli,
                     {QStringLiteral("generate"), QStringLiteral("--model"), m_model, QStringLiteral("--prompt"),
-                        QStringLiteral("the cat"), QStringLiteral("--gen-length"), QStringLiteral("32"),
-                        QStringLiteral("--steps"), QStringLiteral("32"), QStringLiteral("--block-length"),
-                        QStringLiteral("32"), QStringLiteral("--timeline"), m_timeline})
+                        QStringLiteral("the cat"), QStringLiteral("--gen-length"), QStringLiteral("16"),
+                        QStringLiteral("--steps"), QStringLiteral("8"), QStringLiteral("--block-length"),
+                        QStringLiteral("16"), QStringLiteral("--timeline"), m_timeline})
             >= 0);
     }
 
@@ -160,8 +160,9 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(m_timeline, dest)); // an old file to keep
         killRepeatedly(m_cli,
             {QStringLiteral("generate"), QStringLiteral("--model"), m_model, QStringLiteral("--prompt"),
-                QStringLiteral("a dog"), QStringLiteral("--gen-length"), QStringLiteral("32"),
-                QStringLiteral("--steps"), QStringLiteral("16"), QStringLiteral("--timeline"), dest},
+                QStringLiteral("a dog"), QStringLiteral("--gen-length"), QStringLiteral("16"),
+                QStringLiteral("--steps"), QStringLiteral("8"), QStringLiteral("--block-length"), QStringLiteral("16"),
+                QStringLiteral("--timeline"), dest},
             dest, Kind::Timeline);
     }
 
