@@ -16,6 +16,33 @@ namespace dlm::timeline_json_detail {
 
 namespace {
 
+/** Why settings cannot be a run's (outside the values' domains, not today's limits); empty when they can. */
+std::string impossibleSetting(const GenerationSettings &s)
+{
+    if (s.genLength < 1)
+        return "gen-length must be at least 1, got " + std::to_string(s.genLength);
+    if (s.blockLength < 1)
+        return "block-length must be at least 1, got " + std::to_string(s.blockLength);
+    if (!s.useThreshold && s.steps < 1)
+        return "steps must be at least 1, got " + std::to_string(s.steps);
+    if (!std::isfinite(s.temperature) || s.temperature < 0)
+        return "temperature must be a finite number >= 0";
+    if (!std::isfinite(s.cfgScale) || s.cfgScale < 0)
+        return "cfg scale must be a finite number >= 0";
+    if (s.useThreshold && !std::isfinite(s.threshold))
+        return "threshold must be a finite number";
+    // Probabilities and margins lie in [0, 1] and minus an entropy is <= 0: a tau outside never decides.
+    if (s.useThreshold && s.measure != ConfidenceMeasure::Entropy && (s.threshold < 0 || s.threshold > 1))
+        return "threshold must be between 0 and 1 for the " + std::string(measureName(s.measure)) + " measure";
+    if (s.useThreshold && s.measure == ConfidenceMeasure::Entropy && s.threshold > 0)
+        return "threshold must be <= 0 for the entropy measure";
+    if (s.topK < 0)
+        return "top-k must be at least 0, got " + std::to_string(s.topK);
+    if (s.threads < 0)
+        return "threads must be at least 0 (auto), got " + std::to_string(s.threads);
+    return {};
+}
+
 /** Reads a parsed timeline document and checks everything; stops at the first problem. */
 class TimelineReader
 {
@@ -88,13 +115,15 @@ private:
 
     bool readSettings(const json &root, GenerationSettings *s)
     {
-        // Validated as a run's settings are: a file saying gen_length -1 or threshold -1e39 was not written
-        // by a run, and exports and views that trust the settings (planned steps, block marks) must not see it.
+        // Values no run can have are refused (a file saying gen_length -1 or threshold -1e39 was not written
+        // by a run, and exports and views trust the settings: planned steps, block marks). Today's upper
+        // limits are not applied: replay needs only the records, and a file must stay readable when they
+        // tighten later.
         const json *v = m_r.member(root, "$", "settings", Need::Required);
         if (!v || !applySettingsJson(*v, "$.settings", m_r, s))
             return false;
-        const Status valid = validateSettings(*s);
-        return valid || m_r.fail("$.settings", valid.error());
+        const std::string impossible = impossibleSetting(*s);
+        return impossible.empty() || m_r.fail("$.settings", impossible);
     }
 
     bool readPrompt(const json &root, Timeline *t)
