@@ -3,6 +3,9 @@
 #include "core/base/compute_threads.h"
 
 #include "core/base/file_util.h"
+#include "core/model/memory_estimate.h"
+#include "core/model/model_config.h"
+#include "core/model/model_paths.h"
 #include "core/sampling/generation_config.h"
 #include "core/model/llada_model.h"
 #include "core/text/tokenizer.h"
@@ -85,6 +88,12 @@ Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool t
     const auto failed = [&dir](const std::string &error) {
         return R::failure(error.find(dir) == std::string::npos ? "cannot load model " + dir + ": " + error : error);
     };
+    // A config claiming more than the machine holds is refused before any weight is mapped or converted.
+    // A config this reader cannot parse is left to the loader, whose message is the one to show.
+    if (const auto config = loadModelConfig(joinPath(dir, "config.json")); config) {
+        if (const Status fits = checkFitsMemory(*config, dtype, 0, physicalMemoryBytes()); !fits)
+            return failed(fits.error());
+    }
     if (!tokenizerOptional || loadTokenizer(dir).ok()) {
         auto loaded = loadModelDirectory(dir, dtype);
         if (!loaded)
@@ -96,6 +105,12 @@ Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool t
     if (!loaded)
         return failed(loaded.error());
     return loaded;
+}
+
+void warnAboutModelLinks(const std::string &dir, std::ostream &err)
+{
+    for (const std::string &warning : symlinksLeavingDirectory(dir))
+        err << "dlmstudio-cli: warning: " << dir << ": " << warning << '\n';
 }
 
 int setThreads(int threads)
@@ -110,6 +125,9 @@ Status checkWritableFile(const std::string &path, const std::string &what)
     const fs::path p(path);
     if (fs::is_directory(p, ec))
         return Status::failure("cannot write " + what + " to " + path + ": it is a directory");
+    // A device, FIFO or socket is refused before a long run, not replaced by a file at its end.
+    if (const Status regular = checkOutputPath(path); !regular)
+        return Status::failure("cannot write " + what + " to " + regular.error());
     fs::path folder = p.parent_path();
     if (folder.empty())
         folder = ".";

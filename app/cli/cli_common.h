@@ -36,6 +36,9 @@ ComputeDType loadingDType(const std::string &modelDir, const SettingsOverrides &
  */
 Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool tokenizerOptional = false);
 
+/** Prints "dlmstudio-cli: warning: ..." for each file of `dir` that links outside it (followed anyway). */
+void warnAboutModelLinks(const std::string &dir, std::ostream &err);
+
 /** Sets the compute thread count (0 = one per core) and returns the count in effect. */
 int setThreads(int threads);
 

@@ -111,6 +111,7 @@ int runForward(const ForwardArgs &args, std::ostream &out, std::ostream &err)
     // Before loading: LibTorch starts with a single thread on small machines.
     setThreads(args.threads);
     // Ids alone need no tokenizer; pieces are then left empty.
+    warnAboutModelLinks(args.modelDir, err);
     auto loaded = loadModel(args.modelDir, args.dtype, args.ids.has_value());
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());

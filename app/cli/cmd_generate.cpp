@@ -6,6 +6,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/terminal_canvas.h"
 
+#include "core/model/memory_estimate.h"
 #include "core/session/session.h"
 #include "core/timeline/run_comparison.h"
 #include "core/timeline/timeline_json.h"
@@ -104,6 +105,7 @@ int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ost
     }
 
     // The family decides the sampler, its defaults and which options apply, so the model loads first.
+    warnAboutModelLinks(args.modelDir, err);
     auto loaded = loadModel(args.modelDir, loadingDType(args.modelDir, args.overrides));
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
@@ -118,6 +120,10 @@ int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ost
     Session &session = **created;
     session.setModelFamily(familyName(loaded->family));
     session.setChatMessages(chat);
+    const int canvasLength = session.current().length();
+    if (const Status fits = checkFitsMemory(loaded->config, settings->dtype, canvasLength, physicalMemoryBytes());
+        !fits)
+        return reportFailure(err, ExitBadInput, "cannot generate with " + args.modelDir + ": " + fits.error());
 
     CanvasOptions canvas;
     canvas.width = terminal.width;

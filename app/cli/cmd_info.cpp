@@ -46,6 +46,7 @@ int runInfo(const InfoArgs &args, std::ostream &out, std::ostream &err)
     if (!exists)
         return reportFailure(err, ExitBadInput, exists.error());
 
+    warnAboutModelLinks(dir, err);
     const std::string configPath = joinPath(dir, "config.json");
     auto configText = readTextFile(configPath);
     if (!configText)

@@ -31,7 +31,7 @@ int machineCores()
 void setComputeThreads(int threads)
 {
     g_auto.store(threads <= 0);
-    at::set_num_threads(threads > 0 ? threads : machineCores());
+    at::set_num_threads(threads > 0 ? std::min(threads, machineCores()) : machineCores());
 }
 
 bool computeThreadsAuto()

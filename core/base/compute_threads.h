@@ -8,7 +8,8 @@
 
 namespace dlm {
 
-/** Sets the engine's thread count for the calling thread: N > 0 fixed, 0 = auto. */
+/** Sets the engine's thread count for the calling thread: N > 0 fixed (capped at the machine's cores: more
+ *  threads than cores only make every step slower, `--threads 1024` by minutes), 0 = auto. */
 void setComputeThreads(int threads);
 
 /** True when the count is chosen per step. */

@@ -62,6 +62,10 @@ template<typename Document>
 Result<Document> parseDocument(std::string_view text, const std::string &file, const char *what)
 {
     const std::string prefix = file + ": " + (what ? std::string(what) + " is " : std::string()) + "not valid JSON: ";
+    // nlohmann stops at a NUL as at the end, so "{...}\0garbage" would pass; JSON text never holds a raw NUL.
+    if (const size_t nul = text.find('\0'); nul != std::string_view::npos)
+        return Result<Document>::failure(
+            prefix + "a NUL byte at byte " + std::to_string(nul) + " (JSON text cannot contain one)");
     size_t where = 0;
     if (!checkDepth(text, &where))
         return Result<Document>::failure(prefix + "arrays and objects nest deeper than "

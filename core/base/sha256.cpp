@@ -1,5 +1,7 @@
 #include "core/base/sha256.h"
 
+#include "core/base/file_util.h"
+
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
@@ -142,9 +144,10 @@ std::string sha256Hex(const std::string &bytes)
 
 Result<std::string> sha256File(const std::string &path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return Result<std::string>::failure(path + ": cannot open for hashing: " + std::strerror(errno));
+    const Result<int> opened = openRegularFile(path); // never blocks on a FIFO, never reads /dev/zero
+    if (!opened)
+        return Result<std::string>::failure(opened.error());
+    const int fd = *opened;
     Sha256 hash;
     std::vector<char> buffer(1 << 20);
     for (;;) {

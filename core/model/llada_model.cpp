@@ -67,6 +67,30 @@ void LladaModel::setSpecialIds(const SpecialIds &ids)
     m_config.padTokenId = ids.pad.id;
 }
 
+namespace {
+
+/** Refuses weights config.json does not use, naming the first few: with `n_layers: 1` over two layers'
+ *  weights the model would otherwise run as a different (broken) network without a word. */
+Status checkUnusedTensors(
+    const std::vector<LladaTensorSpec> &expected, const WeightStore &store, const std::string &dir)
+{
+    std::vector<std::string> present;
+    for (const auto &entry : store.tensors())
+        present.push_back(entry.first);
+    const std::vector<std::string> unused = unusedTensorNames(expected, present);
+    if (unused.empty())
+        return {};
+    std::string names;
+    for (size_t i = 0; i < unused.size() && i < 3; ++i)
+        names += (i ? ", '" : "'") + unused[i] + "'";
+    if (unused.size() > 3)
+        names += " and " + std::to_string(unused.size() - 3) + " more";
+    return Status::failure(dir + ": " + std::to_string(unused.size()) + " tensor" + (unused.size() == 1 ? "" : "s")
+        + " that config.json does not use (" + names + "); does n_layers match the weights?");
+}
+
+} // namespace
+
 Result<std::shared_ptr<LladaModel>> LladaModel::load(
     const std::string &dir, ComputeDType dtype, const LoadProgress &progress)
 {
@@ -96,6 +120,9 @@ Result<std::shared_ptr<LladaModel>> LladaModel::load(
     const Result<std::string> storage = checkTensors(**store, familyTensors(*config), dir);
     if (!storage)
         return R::failure(storage.error());
+
+    if (const Status unused = checkUnusedTensors(expected, **store, dir); !unused)
+        return R::failure(unused.error());
 
     auto model = std::shared_ptr<LladaModel>(new LladaModel());
     model->m_config = *config;

@@ -1,5 +1,7 @@
 #include "core/model/llada_tensors.h"
 
+#include <set>
+
 #include <algorithm>
 
 namespace dlm {
@@ -83,6 +85,23 @@ int64_t shapeElementCount(const std::vector<int64_t> &shape)
     for (int64_t dim : shape)
         count *= dim;
     return count;
+}
+
+std::vector<std::string> unusedTensorNames(
+    const std::vector<LladaTensorSpec> &expected, const std::vector<std::string> &present)
+{
+    std::set<std::string> used;
+    for (const LladaTensorSpec &spec : expected)
+        used.insert(spec.name);
+    const std::string buffer = "inv_freq";
+    std::vector<std::string> unused;
+    for (const std::string &name : present) {
+        const bool isBuffer
+            = name.size() >= buffer.size() && name.compare(name.size() - buffer.size(), buffer.size(), buffer) == 0;
+        if (!isBuffer && !used.count(name))
+            unused.push_back(name);
+    }
+    return unused;
 }
 
 } // namespace dlm

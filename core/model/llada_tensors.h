@@ -45,6 +45,14 @@ std::vector<LladaTensorSpec> lladaTensors(const ModelConfig &config);
 /** Whether a role is an RMSNorm gain (a vector initialised to ones, excluded from weight decay). */
 bool isNormRole(LladaTensorRole role);
 
+/**
+ * The names in `present` (a checkpoint's tensors) that `expected` does not use, except rotary-frequency
+ * buffers ("...inv_freq"), which some exporters save and every loader recomputes. A config whose n_layers
+ * is smaller than the weights' would otherwise load half a model without a word.
+ */
+std::vector<std::string> unusedTensorNames(
+    const std::vector<LladaTensorSpec> &expected, const std::vector<std::string> &present);
+
 /** Elements in a shape. */
 int64_t shapeElementCount(const std::vector<int64_t> &shape);
 

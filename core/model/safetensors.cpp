@@ -121,15 +121,16 @@ struct Mapping
 Result<Mapping> mapFile(const std::string &path)
 {
     using R = Result<Mapping>;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return R::failure(path + ": cannot open: " + std::strerror(errno));
+    const Result<int> opened = openRegularFile(path); // a FIFO or device is refused without blocking
+    if (!opened)
+        return R::failure(opened.error());
+    const int fd = *opened;
     struct stat st
     {
     };
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (::fstat(fd, &st) != 0) {
         ::close(fd);
-        return R::failure(path + ": not a regular file");
+        return R::failure(path + ": cannot stat: " + std::strerror(errno));
     }
     const uint64_t fileSize = uint64_t(st.st_size);
     if (fileSize == 0) {
@@ -157,6 +158,12 @@ Status readHeader(const Json &header, const std::string &path, uint64_t dataSize
     JsonReader reader(path);
     if (!reader.expectObject(header, JsonReader::root()))
         return Status::failure(reader.error());
+    // An 8B checkpoint has ~300 tensors and a large mixture of experts some tens of thousands; a header of
+    // millions of tiny entries would cost far more memory in the tables built from it than on disk.
+    constexpr size_t kMaxTensors = size_t(1) << 18;
+    if (header.size() > kMaxTensors)
+        return Status::failure(path + ": header lists " + std::to_string(header.size())
+            + " tensors, more than the limit of " + std::to_string(kMaxTensors));
     for (auto it = header.begin(); it != header.end(); ++it) {
         const std::string at = JsonReader::child(JsonReader::root(), it.key());
         if (it.key() == "__metadata__") {

@@ -70,6 +70,11 @@ BpeModel::BpeModel(const nlohmann::json &model, const std::string &path)
 
     const nlohmann::json &merges = hfArray(model, path, "merges");
     const std::string mergesPath = hfPath(path, "merges");
+    // Real tokenizers have a few hundred thousand merges at most; refuse before reserving the table.
+    constexpr size_t kMaxMerges = 2000000;
+    if (merges.size() > kMaxMerges)
+        hfFail(mergesPath,
+            "has " + std::to_string(merges.size()) + " merges, more than the limit of " + std::to_string(kMaxMerges));
     m_merges.reserve(merges.size());
     for (size_t rank = 0; rank < merges.size(); ++rank) {
         const std::string where = mergesPath + "[" + std::to_string(rank) + "]";

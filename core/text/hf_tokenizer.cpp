@@ -1,5 +1,7 @@
 #include "core/text/hf_tokenizer.h"
 
+#include "core/base/file_util.h"
+
 #include "core/text/hf_json.h"
 #include "core/base/utf8.h"
 
@@ -34,6 +36,8 @@ std::string unusedPiece(int32_t id)
 
 Result<nlohmann::json> readJsonFile(const std::string &path)
 {
+    if (const Status regular = checkRegularFile(path); !regular)
+        return Result<nlohmann::json>::failure(regular.error());
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return Result<nlohmann::json>::failure(path + ": cannot be read");
@@ -52,7 +56,7 @@ Result<std::shared_ptr<HfTokenizer>> HfTokenizer::loadFile(const std::string &pa
     const size_t slash = path.rfind('/');
     const std::string configPath
         = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + "tokenizer_config.json";
-    if (std::ifstream(configPath).good()) {
+    if (fileExists(configPath)) { // not an ifstream probe: opening a FIFO would block
         Result<nlohmann::json> parsed = readJsonFile(configPath);
         if (!parsed)
             return R::failure(parsed.error());

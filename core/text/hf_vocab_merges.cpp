@@ -21,12 +21,18 @@ nlohmann::json byteLevel(bool useRegex)
 /** merges.txt as a list of "left right" strings; a line without two parts is an error naming the line. */
 Result<nlohmann::json> readMerges(const std::string &path, const nlohmann::json &vocab)
 {
+    if (const Status regular = checkRegularFile(path); !regular)
+        return Result<nlohmann::json>::failure(regular.error());
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return Result<nlohmann::json>::failure(path + ": cannot be read");
     nlohmann::json merges = nlohmann::json::array();
     std::string line;
+    constexpr size_t kMaxMerges = 2000000; // as for tokenizer.json: real files have a few hundred thousand
     for (size_t number = 1; std::getline(in, line); ++number) {
+        if (merges.size() >= kMaxMerges)
+            return Result<nlohmann::json>::failure(
+                path + ": more than " + std::to_string(kMaxMerges) + " merges, the limit for merges.txt");
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
         if (line.empty() || (number == 1 && line.rfind("#version", 0) == 0))

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 
 namespace dlm {
 
@@ -133,6 +134,16 @@ Result<std::shared_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::load(con
     using R = Result<std::shared_ptr<SentencePieceTokenizer>>;
     if (!fileExists(modelPath))
         return R::failure(modelPath + ": tokenizer file not found");
+    // sentencepiece opens and reads the whole file itself: a FIFO would block it, a huge file fill memory.
+    if (const Status regular = checkRegularFile(modelPath); !regular)
+        return R::failure(regular.error());
+    struct stat st
+    {
+    };
+    constexpr off_t kMaxModelBytes = off_t(256) << 20; // real models are a few MB
+    if (::stat(modelPath.c_str(), &st) == 0 && st.st_size > kMaxModelBytes)
+        return R::failure(modelPath + ": file is " + std::to_string(st.st_size) + " bytes, more than the "
+            + std::to_string(kMaxModelBytes) + "-byte limit for sentencepiece models");
 
     auto api = loadPlugin();
     if (!api)

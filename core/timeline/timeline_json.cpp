@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <new>
 #include <cstring>
 #include <limits>
 
@@ -245,10 +246,18 @@ Result<Timeline> timelineFromJson(const std::string &text, const std::string &fi
     if (text.size() > kTimelineMaxFileBytes)
         return Result<Timeline>::failure(fileName + ": the file is " + std::to_string(text.size())
             + " bytes, more than the " + std::to_string(kTimelineMaxFileBytes) + "-byte limit for timelines");
-    const Result<json> root = parseJson(text, fileName);
-    if (!root)
-        return Result<Timeline>::failure(root.error());
-    return timeline_json_detail::readTimelineDocument(*root, fileName);
+    // Parsed JSON costs ~16 bytes a value however short the text ("0,0,0..." is 2 bytes a value), and a
+    // value the reader never looks at (an unknown key) costs the same; a file that does not fit in memory
+    // is refused with this message, not an allocator abort.
+    try {
+        const Result<json> root = parseJson(text, fileName);
+        if (!root)
+            return Result<Timeline>::failure(root.error());
+        return timeline_json_detail::readTimelineDocument(*root, fileName);
+    } catch (const std::bad_alloc &) {
+        return Result<Timeline>::failure(
+            fileName + ": not enough memory to read this timeline (" + std::to_string(text.size()) + " bytes of JSON)");
+    }
 }
 
 Result<Timeline> loadTimeline(const std::string &path)

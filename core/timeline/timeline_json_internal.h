@@ -19,6 +19,9 @@ using ojson = nlohmann::ordered_json; // the writer keeps keys in a readable ord
 // cannot ask for billions of pointers. Records stored in "considered" layout expand on reading; cap that too.
 constexpr int64_t kMaxRecordRefs = int64_t(1) << 24;
 constexpr int64_t kMaxExpandedValues = int64_t(1) << 29;
+// Records x canvas length: what the views, exports and the reader itself hold per position (~60 bytes each),
+// so 2^25 positions stay near 2 GB. 100,000 records of 64 positions pass; a million do not.
+constexpr int64_t kMaxStoredPositions = int64_t(1) << 25;
 
 constexpr char kStateCodes[] = {'p', 'm', 'r', 'n', 'c', 'e'}; // indexed by PositionState
 

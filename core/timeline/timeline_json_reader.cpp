@@ -16,6 +16,33 @@ namespace dlm::timeline_json_detail {
 
 namespace {
 
+/** Why settings cannot be a run's (outside the values' domains, not today's limits); empty when they can. */
+std::string impossibleSetting(const GenerationSettings &s)
+{
+    if (s.genLength < 1)
+        return "gen-length must be at least 1, got " + std::to_string(s.genLength);
+    if (s.blockLength < 1)
+        return "block-length must be at least 1, got " + std::to_string(s.blockLength);
+    if (!s.useThreshold && s.steps < 1)
+        return "steps must be at least 1, got " + std::to_string(s.steps);
+    if (!std::isfinite(s.temperature) || s.temperature < 0)
+        return "temperature must be a finite number >= 0";
+    if (!std::isfinite(s.cfgScale) || s.cfgScale < 0)
+        return "cfg scale must be a finite number >= 0";
+    if (s.useThreshold && !std::isfinite(s.threshold))
+        return "threshold must be a finite number";
+    // Probabilities and margins lie in [0, 1] and minus an entropy is <= 0: a tau outside never decides.
+    if (s.useThreshold && s.measure != ConfidenceMeasure::Entropy && (s.threshold < 0 || s.threshold > 1))
+        return "threshold must be between 0 and 1 for the " + std::string(measureName(s.measure)) + " measure";
+    if (s.useThreshold && s.measure == ConfidenceMeasure::Entropy && s.threshold > 0)
+        return "threshold must be <= 0 for the entropy measure";
+    if (s.topK < 0)
+        return "top-k must be at least 0, got " + std::to_string(s.topK);
+    if (s.threads < 0)
+        return "threads must be at least 0 (auto), got " + std::to_string(s.threads);
+    return {};
+}
+
 /** Reads a parsed timeline document and checks everything; stops at the first problem. */
 class TimelineReader
 {
@@ -88,10 +115,15 @@ private:
 
     bool readSettings(const json &root, GenerationSettings *s)
     {
-        // Types are checked, limits are not: a run is replayed from its records, and a later build with
-        // stricter limits must still open old files. Continuing a loaded run validates them as usual.
+        // Values no run can have are refused (a file saying gen_length -1 or threshold -1e39 was not written
+        // by a run, and exports and views trust the settings: planned steps, block marks). Today's upper
+        // limits are not applied: replay needs only the records, and a file must stay readable when they
+        // tighten later.
         const json *v = m_r.member(root, "$", "settings", Need::Required);
-        return v && applySettingsJson(*v, "$.settings", m_r, s);
+        if (!v || !applySettingsJson(*v, "$.settings", m_r, s))
+            return false;
+        const std::string impossible = impossibleSetting(*s);
+        return impossible.empty() || m_r.fail("$.settings", impossible);
     }
 
     bool readPrompt(const json &root, Timeline *t)
@@ -260,6 +292,12 @@ private:
             StepRecord r;
             if (!m_records.readRecord((*records)[i], Path::child(recordsPath, i), &r))
                 return false;
+            // Checked at the first record, when the canvas length is known, before the rest are read.
+            if (i == 0 && m_recordCount * r.length() > kMaxStoredPositions)
+                return m_r.fail(recordsPath,
+                    "the file claims " + std::to_string(m_recordCount) + " records of " + std::to_string(r.length())
+                        + " positions, more than the limit of " + std::to_string(kMaxStoredPositions)
+                        + " positions (records x canvas length) for timelines");
             b.records.push_back(std::make_shared<const StepRecord>(std::move(r)));
         }
         t->addBranch(std::move(b));

@@ -43,6 +43,8 @@ Result<TokenData> readTokenData(const std::string &path)
         return R::failure(path + ": cannot open: " + std::strerror(errno));
     if (S_ISDIR(st.st_mode))
         return R::failure(path + ": is a directory, expected a token file");
+    if (const Status regular = checkRegularFile(path); !regular)
+        return R::failure(regular.error());
     std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
     if (!file)
         return R::failure(path + ": cannot open: " + std::strerror(errno));
@@ -64,6 +66,9 @@ Result<TokenData> readTokenData(const std::string &path)
     data.vocabSize = readU32(header + 8);
     if (data.vocabSize == 0)
         return R::failure(path + ": header gives a vocabulary size of 0");
+    if (data.vocabSize > kTokenDataMaxVocab)
+        return R::failure(path + ": header gives a vocabulary size of " + std::to_string(data.vocabSize)
+            + ", more than the limit of " + std::to_string(kTokenDataMaxVocab));
     const uint64_t count = (size - kTokenDataHeaderSize) / 4;
     data.ids.resize(count);
     // Read straight into the id vector, then fix the byte order in place: a corpus can be hundreds of MB.
@@ -110,6 +115,8 @@ Result<EncodedText> encodeTextFile(const Tokenizer &tokenizer, const std::string
         return R::failure(path + ": cannot open: " + std::strerror(errno));
     if (S_ISDIR(st.st_mode))
         return R::failure(path + ": is a directory, expected a text file");
+    if (const Status regular = checkRegularFile(path); !regular)
+        return R::failure(regular.error());
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return R::failure(path + ": cannot open: " + std::strerror(errno));

@@ -25,6 +25,9 @@ struct TokenData
 /** The 8 magic bytes at the start of every token file. */
 inline constexpr char kTokenDataMagic[] = "DLMIDS01";
 inline constexpr size_t kTokenDataHeaderSize = 16;
+/** The largest vocabulary a token file may claim (16M; real ones stay under 300k). Ids are int32 and the
+ *  evaluator allocates a count per vocabulary entry, so a header's 4294967295 must not pass. */
+inline constexpr uint32_t kTokenDataMaxVocab = 1u << 24;
 
 /** Reads and validates a token file: magic, size a whole number of ids, every id below the vocabulary size. */
 Result<TokenData> readTokenData(const std::string &path);

@@ -4,6 +4,7 @@
 #include "core/train/trainer_impl.h"
 
 #include "core/base/compute_threads.h"
+#include "core/model/memory_estimate.h"
 #include "core/model/safetensors.h"
 #include "core/text/sentencepiece_tokenizer.h"
 #include "core/train/token_data.h"
@@ -103,7 +104,10 @@ Status applyTokenizer(TrainConfig &config, const Tokenizer &tokenizer, bool resu
         config.bosTokenId = tokenizer.bosId();
     if (config.padTokenId < 0)
         config.padTokenId = config.eosTokenId;
-    return validateTrainConfig(config);
+    if (const Status valid = validateTrainConfig(config); !valid)
+        return valid;
+    // Before any tensor exists: impossible sizes get this message and exit 2, not an allocator's exit 1.
+    return checkTrainingFitsMemory(modelConfigOf(config), config.batchSize, config.seqLen, physicalMemoryBytes());
 }
 
 } // namespace

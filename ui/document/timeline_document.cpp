@@ -1,4 +1,5 @@
 #include "ui/document/timeline_document.h"
+#include "ui/document/committed_probabilities.h"
 
 #include "core/text/piece_text.h"
 
@@ -181,20 +182,8 @@ std::vector<float> TimelineDocument::committedProbabilities(int index) const
     // for long runs, so it is cheaper than keeping a per-record copy.
     for (int i = 0; i <= index; ++i) {
         const StepRecord &r = *recordAt(i);
-        if (r.length() != target->length())
-            continue;
-        for (int32_t pos : r.committed) {
-            const size_t at = static_cast<size_t>(pos);
-            p[at] = at < r.probability.size() ? r.probability[at] : nan;
-        }
-        for (int32_t pos : r.remasked)
-            p[static_cast<size_t>(pos)] = nan;
-        if (r.kind == RecordKind::Edit) {
-            for (int32_t pos : r.edit.positions) {
-                if (r.edit.type == EditInfo::Type::SetTokens || r.edit.type == EditInfo::Type::Remask)
-                    p[static_cast<size_t>(pos)] = nan;
-            }
-        }
+        if (r.length() == target->length())
+            applyCommittedProbabilities(r, p);
     }
     return p;
 }

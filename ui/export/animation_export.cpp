@@ -1,6 +1,7 @@
 #include "ui/export/animation_export.h"
 
 #include "ui/export/canvas_figure.h"
+#include "core/base/atomic_file.h"
 #include "ui/views/color_maps.h"
 #include "ui/export/export_file.h"
 #include "core/export/export_util.h"
@@ -13,10 +14,12 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QPainter>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+
+#include <unistd.h>
 
 namespace dlm {
 
@@ -58,10 +61,11 @@ Status writeGif(CanvasFigure &figure, const QSize &size, const AnimationOptions 
     const ExportProgress &progress, bool *cancelled)
 {
     // Opened before the first frame is drawn, so a bad path fails at once rather than after minutes of work.
-    // QSaveFile writes a temporary file beside the target and removes it unless commit() is reached.
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return Status::failure(writeFailureMessage(path, file));
+    // The temporary file beside the target is removed unless commit() is reached, and one left by a killed
+    // export is removed by the next export to the same name.
+    AtomicFile file;
+    if (const Status opened = file.open(QFile::encodeName(path).toStdString()); !opened)
+        return Status::failure(writeFailureMessage(path, opened));
     PaletteMapper mapper(animationPalette());
     GifWriter gif(size.width(), size.height(), mapper.palette());
     const int delay = gifDelayFromFps(o.fps);
@@ -72,16 +76,36 @@ Status writeGif(CanvasFigure &figure, const QSize &size, const AnimationOptions 
         gif.addFrame(mapper.map(renderFrame(figure, size)), i + 1 == total ? lastDelay : delay);
         if (i + 1 == total)
             gif.finish();
-        const std::string bytes = gif.takeBytes();
-        if (file.write(bytes.data(), static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size()))
-            return Status::failure(writeFailureMessage(path, file));
+        if (const Status written = file.write(gif.takeBytes()); !written)
+            return Status::failure(writeFailureMessage(path, written));
         if (progress && !progress(i + 1, total)) {
-            file.cancelWriting();
+            file.cancel();
             return cancelledStatus(cancelled);
         }
     }
-    if (!file.commit())
-        return Status::failure(writeFailureMessage(path, file));
+    if (const Status committed = file.commit(); !committed)
+        return Status::failure(writeFailureMessage(path, committed));
+    return {};
+}
+
+/** Moves the finished frames from the temporary folder into `path`: the whole folder in one rename when
+ *  `path` did not exist (so a killed export leaves nothing or everything), else frame by frame, each
+ *  rename atomic. */
+Status placeFrames(const QString &tmp, const QString &path, const QStringList &names)
+{
+    if (!QFileInfo::exists(path)) {
+        if (::rename(QFile::encodeName(tmp).constData(), QFile::encodeName(path).constData()) != 0)
+            return Status::failure("cannot write " + path.toStdString() + ": cannot rename the temporary folder");
+        return {};
+    }
+    const QDir from(tmp);
+    const QDir to(path);
+    for (const QString &name : names) {
+        const QByteArray source = QFile::encodeName(from.filePath(name));
+        if (::rename(source.constData(), QFile::encodeName(to.filePath(name)).constData()) != 0)
+            return Status::failure("cannot write " + to.filePath(name).toStdString() + ": cannot move the frame");
+    }
+    QDir().rmdir(tmp);
     return {};
 }
 
@@ -91,19 +115,18 @@ Status writeFrames(
     const QFileInfo info(path);
     if (info.exists() && !info.isDir())
         return Status::failure("cannot write " + path.toStdString() + ": it is a file, expected a folder");
-    const bool madeFolder = !info.exists();
-    if (!QDir().mkpath(path))
+    const std::string target = QFile::encodeName(info.absoluteFilePath()).toStdString();
+    removeStaleTemporaries(target);
+    // The frames are drawn into ".NAME.dlmtmp-PID" beside the target folder; the next export removes it if
+    // this process is killed, and a failure or cancel removes it at once.
+    const QString tmp = info.absolutePath() + QLatin1Char('/')
+        + QFile::decodeName(QByteArray::fromStdString(temporaryPrefix(target))) + QString::number(::getpid());
+    QDir(tmp).removeRecursively();
+    if (!QDir().mkpath(tmp))
         return Status::failure("cannot write " + path.toStdString() + ": cannot create the folder");
-    const QDir dir(path);
+    auto removeTmp = [&tmp] { QDir(tmp).removeRecursively(); };
+    const QDir dir(tmp);
     QStringList written;
-    // Frames are separate files, so "nothing left behind" means removing the ones this export made (and
-    // the folder, if it made that too and nothing else has appeared in it).
-    auto removeWritten = [&] {
-        for (const QString &name : std::as_const(written))
-            QFile::remove(dir.filePath(name));
-        if (madeFolder)
-            QDir().rmdir(path);
-    };
     const int total = figure.recordCount();
     for (int i = 0; i < total; ++i) {
         figure.setRecord(i);
@@ -113,18 +136,25 @@ Status writeFrames(
             buffer.open(QIODevice::WriteOnly);
             renderFrame(figure, size).save(&buffer, "PNG");
         }
+        // The folder is this export's own until it is placed, so plain writes suffice (an atomic write per
+        // frame would scan the growing folder for stale temporaries each time).
         const QString name = animationFrameName(i);
-        if (const Status ok = writeFileAtomically(dir.filePath(name), png); !ok) {
-            removeWritten();
-            return ok;
+        QFile frame(dir.filePath(name));
+        if (!frame.open(QIODevice::WriteOnly) || frame.write(png) != png.size() || !frame.flush()) {
+            const std::string message = writeFailureMessage(frame.fileName(), frame);
+            removeTmp();
+            return Status::failure(message);
         }
+        frame.close();
         written << name;
         if (progress && !progress(i + 1, total)) {
-            removeWritten();
+            removeTmp();
             return cancelledStatus(cancelled);
         }
     }
-    return {};
+    const Status placed = placeFrames(tmp, path, written);
+    removeTmp();
+    return placed;
 }
 
 } // namespace

@@ -55,6 +55,8 @@ private:
     QFont m_titleFont;
     int m_plannedSteps = 0;
     int m_index = 0;
+    std::vector<float> m_probabilities; ///< committedProbabilities() of record m_probabilitiesIndex
+    int m_probabilitiesIndex = -2;
 };
 
 } // namespace dlm

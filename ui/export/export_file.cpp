@@ -1,7 +1,9 @@
 #include "ui/export/export_file.h"
 
+#include "core/base/atomic_file.h"
+
+#include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace dlm {
 
@@ -16,13 +18,21 @@ std::string writeFailureMessage(const QString &path, const QFileDevice &file)
     return "cannot write " + path.toStdString() + ": " + reason.toStdString();
 }
 
+std::string writeFailureMessage(const QString &path, const Status &failed)
+{
+    const std::string name = QFile::encodeName(path).toStdString();
+    std::string reason = failed.error();
+    if (reason.compare(0, name.size() + 2, name + ": ") == 0)
+        reason.erase(0, name.size() + 2);
+    return "cannot write " + path.toStdString() + ": " + reason;
+}
+
 Status writeFileAtomically(const QString &path, const QByteArray &bytes)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return Status::failure(writeFailureMessage(path, file));
-    if (file.write(bytes) != bytes.size() || !file.commit())
-        return Status::failure(writeFailureMessage(path, file));
+    const Status written
+        = writeFileAtomic(QFile::encodeName(path).toStdString(), std::string(bytes.constData(), size_t(bytes.size())));
+    if (!written)
+        return Status::failure(writeFailureMessage(path, written));
     return {};
 }
 
