@@ -102,6 +102,19 @@ Result<GenerationSettings> settingsFromJsonText(const std::string &text, const s
     return settingsFromJson(*j, where);
 }
 
+Result<GenerationSettings> parseGenerationConfig(
+    const std::string &text, const std::string &path, const GenerationSettings &base)
+{
+    const Result<Json> j = parseJson(text, path);
+    if (!j)
+        return Result<GenerationSettings>::failure(j.error());
+    JsonReader reader(path);
+    GenerationSettings s = base;
+    if (!applySettingsJson(*j, JsonReader::root(), reader, &s))
+        return Result<GenerationSettings>::failure(reader.error());
+    return s;
+}
+
 Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, const GenerationSettings &base)
 {
     const std::string path = joinPath(modelDir, "generation_config.json");
@@ -110,14 +123,7 @@ Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, con
     auto text = readTextFile(path, kMaxConfigBytes);
     if (!text)
         return Result<GenerationSettings>::failure(text.error());
-    const Result<Json> j = parseJson(*text, path);
-    if (!j)
-        return Result<GenerationSettings>::failure(j.error());
-    JsonReader reader(path);
-    GenerationSettings s = base;
-    if (!applySettingsJson(*j, JsonReader::root(), reader, &s))
-        return Result<GenerationSettings>::failure(reader.error());
-    return s;
+    return parseGenerationConfig(*text, path, base);
 }
 
 bool SettingsOverrides::empty() const
