@@ -7,6 +7,7 @@
 #include "core/text/hf_pre_tokenizer.h"
 #include "core/text/hf_tokenizer.h"
 #include "core/text/hf_vocab_merges.h"
+#include "core/base/utf8.h"
 
 #include <QtTest>
 
@@ -262,6 +263,42 @@ private Q_SLOTS:
         QVERIFY(!tok.ok());
         const std::string merges = dir.filePath(QStringLiteral("merges.txt")).toStdString();
         QCOMPARE(tok.error(), merges + ": line 3: 'zz' is not in vocab.json");
+    }
+
+    // Raw bytes of merges.txt went into the message (found by fuzz_vocab_merges, corpus/vocab_merges/crash-*);
+    // a non-string added token content threw out of the loader (found while writing the target).
+    void badVocabMergesTexts_data()
+    {
+        QTest::addColumn<QByteArray>("merges");
+        QTest::addColumn<QByteArray>("config");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("raw byte") << QByteArray("a \x8e\x01\n") << QByteArray()
+                                  << QString::fromUtf8("merges.txt: line 1: '\xEF\xBF\xBD ' is not in vocab.json");
+        QTest::newRow("content not a string")
+            << QByteArray("a b\n") << QByteArray(R"({"added_tokens_decoder": {"7": {"content": 7}}})")
+            << QStringLiteral("$.added_tokens_decoder[\"7\"]: expected {\"content\"");
+        QTest::newRow("key not an id") << QByteArray("a b\n")
+                                       << QByteArray(R"({"added_tokens_decoder": {"x7": {"content": "<x>"}}})")
+                                       << QStringLiteral("$.added_tokens_decoder.x7: the key is not a token id");
+        QTest::newRow("config not an object")
+            << QByteArray("a b\n") << QByteArray("[1]") << QStringLiteral("tokenizer_config.json: expected an object");
+    }
+
+    void badVocabMergesTexts()
+    {
+        QFETCH(QByteArray, merges);
+        QFETCH(QByteArray, config);
+        QFETCH(QString, expected);
+        VocabMergesTexts texts;
+        texts.dir = "model";
+        texts.vocab = R"({"a": 0, "b": 1, "ab": 2})";
+        texts.merges = merges.toStdString();
+        if (!config.isEmpty())
+            texts.tokenizerConfig = config.toStdString();
+        const auto j = vocabMergesFromTexts(texts, nullptr);
+        QVERIFY(!j.ok());
+        QVERIFY2(QString::fromStdString(j.error()).contains(expected), j.error().c_str());
+        QVERIFY2(j.error().find('\n') == std::string::npos && isValidUtf8(j.error()), j.error().c_str());
     }
 
     void gpt2VocabMerges()

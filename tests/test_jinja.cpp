@@ -4,6 +4,7 @@
 #include "core/text/chat_template.h"
 #include "core/text/jinja_json.h"
 #include "core/text/jinja_template.h"
+#include "core/base/utf8.h"
 #include "jinja_reference.h"
 
 #include <QTest>
@@ -323,6 +324,10 @@ private slots:
         row("macro arguments", "{% macro m() %}{% endmacro %}\n{{ m(1) }}",
             "line 2: macro 'm' takes not more than 0 argument(s)");
         row("list mutation", "{% set l = [] %}\n{{ l.append(1) }}", "line 2: access to attribute 'append'");
+        // Found by fuzz_chat_template (corpus/chat_template/crash-*): messages quoted raw bytes and line breaks.
+        row("character", "{{ 1 \xe2\x82\xac 2 }}", "line 1, column 6: unexpected character U+20AC");
+        row("line break in a raised error", "{{ raise_exception('two\nlines') }}",
+            "line 1: the template raised an error: two lines");
     }
 
     void errorsNameTheLine()
@@ -332,6 +337,19 @@ private slots:
         const auto out = renderCase(templateText.toStdString(), "{}");
         QVERIFY2(!out.ok(), out.ok() ? out->c_str() : "");
         QVERIFY2(QString::fromStdString(out.error()).startsWith(expected), out.error().c_str());
+    }
+
+    // Found by fuzz_chat_template (corpus/chat_template/crash-*): a raw byte went into the message as it was.
+    void rawBytesAreNamedNotCopied()
+    {
+        for (const auto &[source, expected] : {std::pair(std::string("{% for m\x9f in x %}"), "byte 0x9F"),
+                 std::pair(std::string("{{ 1 \0 2 }}", 11), "U+0000")}) {
+            const auto t = JinjaTemplate::parse(source);
+            QVERIFY(!t.ok());
+            QVERIFY2(t.error().find(std::string("unexpected character ") + expected) != std::string::npos,
+                t.error().c_str());
+            QVERIFY2(isValidUtf8(t.error()) && t.error().find('\0') == std::string::npos, t.error().c_str());
+        }
     }
 
     // Jinja2 rejects the same templates (so none of these is an interpreter gap passed off as an error).
@@ -365,6 +383,10 @@ private slots:
             "template output exceeds the limit of 100000 bytes");
         row("recursion", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
             "macro calls nest deeper than the limit of 64");
+        // Found by fuzz_chat_template: depth alone allows 2^64 calls of a macro that calls itself twice.
+        row("macro call tree",
+            "{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}",
+            "the template calls macros more often than the limit of 100000");
         row("self-containing namespace", "{% set ns = namespace() %}{% set ns.me = ns %}{{ ns }}",
             "a namespace cannot be stored in a namespace here");
         row("deeply nested list",
@@ -388,6 +410,16 @@ private slots:
         const auto out = renderCase(templateText.toStdString(), "{}", limits);
         QVERIFY(!out.ok());
         QVERIFY2(QString::fromStdString(out.error()).contains(expected), out.error().c_str());
+    }
+
+    void timeLimit()
+    {
+        JinjaLimits limits;
+        limits.maxSeconds = 0;
+        const auto out = renderCase("{% for i in range(100) %}x{% endfor %}", "{}", limits);
+        QVERIFY(!out.ok());
+        QVERIFY2(QString::fromStdString(out.error()).contains(QStringLiteral("exceeds the time limit of 0 s")),
+            out.error().c_str());
     }
 
     void limitsLeaveOrdinaryTemplatesAlone()

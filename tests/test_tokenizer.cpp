@@ -2,6 +2,7 @@
 // special ids the tiny model relies on, prompt markers, display of pieces, and load errors.
 
 #include "core/base/plugin_path.h"
+#include "core/base/utf8.h"
 #include "core/text/piece_text.h"
 #include "core/text/prompt.h"
 #include "core/text/sentencepiece_tokenizer.h"
@@ -339,6 +340,19 @@ private Q_SLOTS:
         auto tok = loadTokenizer(dir);
         QVERIFY(!tok.ok());
         QVERIFY2(tok.error().find(dir) != std::string::npos, tok.error().c_str());
+    }
+
+    // Found by fuzz_spm_model (its corpus keeps the input): sentencepiece quotes raw bytes of a damaged model
+    // ("byte piece <0x..> is invalid"), which reached the message unchanged.
+    void damagedModelMessageIsText()
+    {
+        const QString input = qEnvironmentVariable("DLM_SOURCE_DIR")
+            + QStringLiteral("/tests/fuzz/corpus/spm_model/crash-message-not-utf8");
+        QVERIFY2(QFile::exists(input), qPrintable(input));
+        auto tok = SentencePieceTokenizer::load(input.toStdString());
+        QVERIFY(!tok.ok());
+        QVERIFY2(tok.error().find("not a valid sentencepiece model: ") != std::string::npos, tok.error().c_str());
+        QVERIFY2(isValidUtf8(tok.error()) && tok.error().find('\n') == std::string::npos, tok.error().c_str());
     }
 
     void directoryWithoutTokenizer()

@@ -260,34 +260,53 @@ Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
         return R::failure(mapped.error());
     // Owned by the file object from here on, so every failure below unmaps it.
     std::shared_ptr<SafetensorsFile> file(new SafetensorsFile);
-    file->m_path = path;
     file->m_map = mapped->data;
     file->m_mapSize = mapped->size;
-    const uint64_t fileSize = mapped->size;
-    const uint8_t *base = static_cast<const uint8_t *>(mapped->data);
+    const Status parsed = file->parse(static_cast<const uint8_t *>(mapped->data), mapped->size, path);
+    if (!parsed)
+        return R::failure(parsed.error());
+    return file;
+}
 
+Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::fromBytes(
+    const uint8_t *bytes, size_t size, const std::string &name)
+{
+    using R = Result<std::shared_ptr<SafetensorsFile>>;
+    if (size < 8)
+        return R::failure(
+            name + ": file is " + std::to_string(size) + " bytes, too short to hold the 8-byte header length");
+    std::shared_ptr<SafetensorsFile> file(new SafetensorsFile);
+    const Status parsed = file->parse(bytes, size, name);
+    if (!parsed)
+        return R::failure(parsed.error());
+    return file;
+}
+
+Status SafetensorsFile::parse(const uint8_t *base, uint64_t fileSize, const std::string &path)
+{
+    m_path = path;
     uint64_t headerSize = 0;
     for (int i = 7; i >= 0; --i)
         headerSize = (headerSize << 8) | base[i];
     if (headerSize > fileSize - 8)
-        return R::failure(path + ": header length " + std::to_string(headerSize) + " is larger than the file ("
+        return Status::failure(path + ": header length " + std::to_string(headerSize) + " is larger than the file ("
             + std::to_string(fileSize) + " bytes)");
     if (headerSize > kMaxHeaderBytes)
-        return R::failure(path + ": header length " + std::to_string(headerSize) + " exceeds the "
+        return Status::failure(path + ": header length " + std::to_string(headerSize) + " exceeds the "
             + std::to_string(kMaxHeaderBytes) + "-byte limit");
 
     const Result<Json> header
         = parseJson(std::string_view(reinterpret_cast<const char *>(base + 8), size_t(headerSize)), path, "header");
     if (!header)
-        return R::failure(header.error());
+        return Status::failure(header.error());
     const uint64_t dataStart = 8 + headerSize;
     std::vector<Entry> entries;
-    Status read = readHeader(*header, path, fileSize - dataStart, file->m_metadata, entries);
+    Status read = readHeader(*header, path, fileSize - dataStart, m_metadata, entries);
     if (!read)
-        return R::failure(read.error());
+        return read;
     read = checkDisjoint(path, entries);
     if (!read)
-        return R::failure(read.error());
+        return read;
 
     for (const Entry &e : entries) {
         TensorView view;
@@ -297,9 +316,9 @@ Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
         view.data = base + dataStart + e.begin;
         view.byteSize = size_t(e.end - e.begin);
         view.file = path;
-        file->m_tensors.emplace(e.name, std::move(view));
+        m_tensors.emplace(e.name, std::move(view));
     }
-    return file;
+    return {};
 }
 
 Status writeSafetensors(const std::string &path, const std::vector<TensorToWrite> &tensors,

@@ -42,6 +42,10 @@ public:
     /** Maps and validates a file: header bounds, JSON, dtypes, shapes vs byte sizes, offsets inside the data
      *  region and not overlapping. */
     static Result<std::shared_ptr<SafetensorsFile>> open(const std::string &path);
+    /** Validates a safetensors file held in memory as open() does; the tensors point into `bytes`, which
+     *  must outlive the result. `name` stands for the file in messages. (Fuzzing and tests.) */
+    static Result<std::shared_ptr<SafetensorsFile>> fromBytes(
+        const uint8_t *bytes, size_t size, const std::string &name);
 
     const std::string &path() const { return m_path; }
     const std::map<std::string, TensorView> &tensors() const { return m_tensors; }
@@ -49,6 +53,7 @@ public:
 
 private:
     SafetensorsFile() = default;
+    Status parse(const uint8_t *base, uint64_t fileSize, const std::string &path);
     std::string m_path;
     void *m_map = nullptr;
     size_t m_mapSize = 0;
@@ -74,6 +79,12 @@ private:
     std::map<std::string, TensorView> m_tensors;
 };
 
+/**
+ * Parses model.safetensors.index.json text: its `weight_map` (tensor name -> shard file name), each shard a
+ * plain file name inside the model directory. `indexPath` starts every message.
+ */
+Result<std::map<std::string, std::string>> parseShardIndex(const std::string &text, const std::string &indexPath);
+
 /** A tensor to write: raw little-endian bytes of `dtype`. */
 struct TensorToWrite
 {
@@ -86,7 +97,7 @@ struct TensorToWrite
 /** Writes a safetensors file atomically (temporary file, then rename). Tensors are stored in the given
  *  order; the header is padded with spaces to a multiple of 8 bytes. */
 Status writeSafetensors(const std::string &path, const std::vector<TensorToWrite> &tensors,
-                        const std::map<std::string, std::string> &metadata = {});
+    const std::map<std::string, std::string> &metadata = {});
 
 /** Converts IEEE half / bfloat16 bit patterns to float. */
 float halfToFloat(uint16_t h);

@@ -22,6 +22,36 @@ bool isPlainFileName(const std::string &name)
 
 } // namespace
 
+Result<std::map<std::string, std::string>> parseShardIndex(const std::string &text, const std::string &indexPath)
+{
+    using R = Result<std::map<std::string, std::string>>;
+    const Result<Json> index = parseJson(text, indexPath);
+    if (!index)
+        return R::failure(index.error());
+    JsonReader reader(indexPath);
+    const std::string mapPath = JsonReader::child(JsonReader::root(), "weight_map");
+    const Json *map = nullptr;
+    if (!reader.expectObject(*index, JsonReader::root())
+        || !(map = reader.member(*index, JsonReader::root(), "weight_map", Need::Required))
+        || !reader.expectObject(*map, mapPath))
+        return R::failure(reader.error());
+    if (map->empty())
+        return R::failure(indexPath + ": " + mapPath + ": is empty, expected tensor names mapped to shard files");
+
+    std::map<std::string, std::string> weightMap;
+    for (auto it = map->begin(); it != map->end(); ++it) {
+        const std::string at = JsonReader::child(mapPath, it.key());
+        std::string shard;
+        if (!reader.toString(*it, at, &shard))
+            return R::failure(reader.error());
+        if (!isPlainFileName(shard))
+            return R::failure(
+                indexPath + ": " + at + ": shard name '" + shard + "' must be a plain file name (no '/' or '..')");
+        weightMap.emplace(it.key(), shard);
+    }
+    return weightMap;
+}
+
 Result<std::shared_ptr<WeightStore>> WeightStore::openDirectory(const std::string &dir)
 {
     using R = Result<std::shared_ptr<WeightStore>>;
@@ -43,30 +73,13 @@ Result<std::shared_ptr<WeightStore>> WeightStore::openDirectory(const std::strin
     const Result<std::string> text = readTextFile(indexPath, 64u << 20);
     if (!text)
         return R::failure(text.error());
-    const Result<Json> index = parseJson(*text, indexPath);
-    if (!index)
-        return R::failure(index.error());
-    JsonReader reader(indexPath);
+    const Result<std::map<std::string, std::string>> weightMap = parseShardIndex(*text, indexPath);
+    if (!weightMap)
+        return R::failure(weightMap.error());
     const std::string mapPath = JsonReader::child(JsonReader::root(), "weight_map");
-    const Json *map = nullptr;
-    if (!reader.expectObject(*index, JsonReader::root())
-        || !(map = reader.member(*index, JsonReader::root(), "weight_map", Need::Required))
-        || !reader.expectObject(*map, mapPath))
-        return R::failure(reader.error());
-    if (map->empty())
-        return R::failure(indexPath + ": " + mapPath + ": is empty, expected tensor names mapped to shard files");
-
     std::map<std::string, std::string> firstEntry; // shard -> path of the first entry naming it, for messages
-    for (auto it = map->begin(); it != map->end(); ++it) {
-        const std::string at = JsonReader::child(mapPath, it.key());
-        std::string shard;
-        if (!reader.toString(*it, at, &shard))
-            return R::failure(reader.error());
-        if (!isPlainFileName(shard))
-            return R::failure(
-                indexPath + ": " + at + ": shard name '" + shard + "' must be a plain file name (no '/' or '..')");
-        firstEntry.emplace(shard, at);
-    }
+    for (const auto &[tensor, shard] : *weightMap)
+        firstEntry.emplace(shard, JsonReader::child(mapPath, tensor));
 
     for (const auto &[shard, at] : firstEntry) {
         const std::string shardPath = joinPath(dir, shard);
@@ -84,11 +97,10 @@ Result<std::shared_ptr<WeightStore>> WeightStore::openDirectory(const std::strin
         store->m_files.push_back(*file);
     }
 
-    for (auto it = map->begin(); it != map->end(); ++it) {
-        const std::string &shard = it->get_ref<const std::string &>();
-        const auto found = store->m_tensors.find(it.key());
+    for (const auto &[tensor, shard] : *weightMap) {
+        const auto found = store->m_tensors.find(tensor);
         if (found == store->m_tensors.end() || baseName(found->second.file) != shard)
-            return R::failure(indexPath + ": " + JsonReader::child(mapPath, it.key()) + ": shard '" + shard
+            return R::failure(indexPath + ": " + JsonReader::child(mapPath, tensor) + ": shard '" + shard
                 + "' does not contain this tensor");
     }
     return store;

@@ -185,6 +185,22 @@ Result<GenerationSettings> settingsFromJsonText(const std::string &text, const s
     return settingsFromJson(*j, where);
 }
 
+Result<GenerationSettings> parseGenerationConfig(
+    const std::string &text, const std::string &path, const GenerationSettings &base)
+{
+    const Result<Json> j = parseJson(text, path);
+    if (!j)
+        return Result<GenerationSettings>::failure(j.error());
+    JsonReader reader(path);
+    GenerationSettings s = base;
+    // Dream's generation_config.json means other things by some keys (top_k filters, max_new_tokens).
+    const bool ok = base.sampler == SamplerKind::Dream ? applyDreamGenerationConfig(*j, JsonReader::root(), reader, &s)
+                                                       : applySettingsJson(*j, JsonReader::root(), reader, &s);
+    if (!ok)
+        return Result<GenerationSettings>::failure(reader.error());
+    return s;
+}
+
 Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, const GenerationSettings &base)
 {
     const std::string path = joinPath(modelDir, "generation_config.json");
@@ -193,16 +209,7 @@ Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, con
     auto text = readTextFile(path, kMaxConfigBytes);
     if (!text)
         return Result<GenerationSettings>::failure(text.error());
-    const Result<Json> j = parseJson(*text, path);
-    if (!j)
-        return Result<GenerationSettings>::failure(j.error());
-    JsonReader reader(path);
-    GenerationSettings s = base;
-    const bool ok = base.sampler == SamplerKind::Dream ? applyDreamGenerationConfig(*j, JsonReader::root(), reader, &s)
-                                                       : applySettingsJson(*j, JsonReader::root(), reader, &s);
-    if (!ok)
-        return Result<GenerationSettings>::failure(reader.error());
-    return s;
+    return parseGenerationConfig(*text, path, base);
 }
 
 bool SettingsOverrides::empty() const

@@ -22,6 +22,10 @@ namespace dlm {
  */
 Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, const GenerationSettings &base);
 
+/** loadGenerationConfig() on text already read; `path` starts every message. */
+Result<GenerationSettings> parseGenerationConfig(
+    const std::string &text, const std::string &path, const GenerationSettings &base);
+
 /** The settings as a JSON object text with snake_case keys (the same keys generation_config.json uses). */
 std::string settingsToJsonText(const GenerationSettings &settings);
 /** Parses settings JSON text; absent keys keep their defaults. `where` (a file name) starts every message. */

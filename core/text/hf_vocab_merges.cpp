@@ -1,9 +1,11 @@
 #include "core/text/hf_vocab_merges.h"
 
 #include "core/base/file_util.h"
+#include "core/base/message_quote.h"
 #include "core/text/hf_json.h"
 
-#include <fstream>
+#include <sstream>
+#include <climits>
 #include <set>
 
 namespace dlm {
@@ -19,13 +21,9 @@ nlohmann::json byteLevel(bool useRegex)
 }
 
 /** merges.txt as a list of "left right" strings; a line without two parts is an error naming the line. */
-Result<nlohmann::json> readMerges(const std::string &path, const nlohmann::json &vocab)
+Result<nlohmann::json> readMerges(const std::string &text, const std::string &path, const nlohmann::json &vocab)
 {
-    if (const Status regular = checkRegularFile(path); !regular)
-        return Result<nlohmann::json>::failure(regular.error());
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Result<nlohmann::json>::failure(path + ": cannot be read");
+    std::istringstream in(text);
     nlohmann::json merges = nlohmann::json::array();
     std::string line;
     constexpr size_t kMaxMerges = 2000000; // as for tokenizer.json: real files have a few hundred thousand
@@ -44,67 +42,116 @@ Result<nlohmann::json> readMerges(const std::string &path, const nlohmann::json 
                 path + ": line " + std::to_string(number) + ": expected two tokens separated by one space");
         for (const std::string &part : {line.substr(0, space), line.substr(space + 1)})
             if (!vocab.contains(part))
-                return Result<nlohmann::json>::failure(
-                    path + ": line " + std::to_string(number) + ": '" + part + "' is not in vocab.json");
+                return Result<nlohmann::json>::failure(path + ": line " + std::to_string(number) + ": '"
+                    + messageQuote(part, 80) + "' is not in vocab.json");
         merges.push_back(line);
     }
     return merges;
+}
+
+/** A decimal token id in [0, INT32_MAX] ("12"), as the keys of added_tokens_decoder spell them. */
+std::optional<int32_t> parseTokenId(const std::string &text)
+{
+    if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    const int64_t value = std::stoll(text);
+    return value <= INT32_MAX ? std::optional<int32_t>(int32_t(value)) : std::nullopt;
+}
+
+/** A file's text, or nothing (and no error) when it is absent. */
+Result<std::optional<std::string>> readOptional(const std::string &path)
+{
+    if (!fileExists(path))
+        return std::optional<std::string>();
+    Result<std::string> text = readTextFile(path);
+    if (!text)
+        return Result<std::optional<std::string>>::failure(text.error());
+    return std::optional<std::string>(std::move(*text));
 }
 
 } // namespace
 
 Result<nlohmann::json> vocabMergesToTokenizerJson(const std::string &dir, nlohmann::json *configOut)
 {
+    VocabMergesTexts texts;
+    texts.dir = dir;
+    for (auto [name, out] : {std::pair("vocab.json", &texts.vocab), std::pair("merges.txt", &texts.merges)}) {
+        Result<std::string> text = readTextFile(joinPath(dir, name));
+        if (!text)
+            return Result<nlohmann::json>::failure(text.error());
+        *out = std::move(*text);
+    }
+    for (auto [name, out] : {std::pair("tokenizer_config.json", &texts.tokenizerConfig),
+             std::pair("added_tokens.json", &texts.addedTokens)}) {
+        Result<std::optional<std::string>> text = readOptional(joinPath(dir, name));
+        if (!text)
+            return Result<nlohmann::json>::failure(text.error());
+        *out = std::move(*text);
+    }
+    return vocabMergesFromTexts(texts, configOut);
+}
+
+Result<nlohmann::json> vocabMergesFromTexts(const VocabMergesTexts &texts, nlohmann::json *configOut)
+{
     using R = Result<nlohmann::json>;
+    const std::string &dir = texts.dir;
     const std::string vocabPath = joinPath(dir, "vocab.json");
-    Result<nlohmann::json> vocab = readJsonFile(vocabPath);
+    Result<nlohmann::json> vocab = parseJson(texts.vocab, vocabPath);
     if (!vocab)
         return vocab;
     if (!vocab->is_object())
         return R::failure(vocabPath + ": expected an object of token: id");
-    Result<nlohmann::json> merges = readMerges(joinPath(dir, "merges.txt"), *vocab);
+    Result<nlohmann::json> merges = readMerges(texts.merges, joinPath(dir, "merges.txt"), *vocab);
     if (!merges)
         return merges;
 
     nlohmann::json config = nlohmann::json::object();
     const std::string configPath = joinPath(dir, "tokenizer_config.json");
-    if (fileExists(configPath)) {
-        Result<nlohmann::json> parsed = readJsonFile(configPath);
+    if (texts.tokenizerConfig) {
+        Result<nlohmann::json> parsed = parseJson(*texts.tokenizerConfig, configPath);
         if (!parsed)
             return parsed;
         config = std::move(*parsed);
+        if (!config.is_object())
+            return R::failure(configPath + ": expected an object, got " + JsonReader::typeName(config));
     }
-    const std::string tokenizerClass = config.is_object() ? config.value("tokenizer_class", std::string()) : "";
+    const auto classIt = config.find("tokenizer_class");
+    const std::string tokenizerClass
+        = classIt != config.end() && classIt->is_string() ? classIt->get<std::string>() : std::string();
     const bool qwen2 = tokenizerClass.find("Qwen2") != std::string::npos;
 
     // Added tokens: tokenizer_config.json's added_tokens_decoder says how each is matched; added_tokens.json
     // only lists names and ids, which are then special and matched as typed.
     nlohmann::json added = nlohmann::json::array();
     std::set<std::string> seen;
-    if (config.is_object() && config.contains("added_tokens_decoder") && config["added_tokens_decoder"].is_object()) {
+    if (config.contains("added_tokens_decoder") && config["added_tokens_decoder"].is_object()) {
+        const std::string decoderPath = JsonReader::child(JsonReader::root(), "added_tokens_decoder");
         for (const auto &[id, token] : config["added_tokens_decoder"].items()) {
-            if (!token.is_object() || !token.contains("content"))
-                return R::failure(configPath + ": added_tokens_decoder." + id + ": expected {\"content\": ...}");
+            const std::string at = JsonReader::child(decoderPath, id);
+            // A content that is not a string threw out of the loader (nlohmann type_error).
+            if (!token.is_object() || !token.contains("content") || !token["content"].is_string())
+                return R::failure(configPath + ": " + at + ": expected {\"content\": \"...\"}");
             nlohmann::json entry = token;
-            try {
-                entry["id"] = std::stoll(id);
-            } catch (const std::exception &) {
-                return R::failure(configPath + ": added_tokens_decoder." + id + ": the key is not an id");
-            }
+            const std::optional<int32_t> value = parseTokenId(id);
+            if (!value)
+                return R::failure(configPath + ": " + at + ": the key is not a token id");
+            entry["id"] = *value;
             seen.insert(token["content"].get<std::string>());
             added.push_back(entry);
         }
     }
     const std::string addedPath = joinPath(dir, "added_tokens.json");
-    if (fileExists(addedPath)) {
-        Result<nlohmann::json> list = readJsonFile(addedPath);
+    if (texts.addedTokens) {
+        Result<nlohmann::json> list = parseJson(*texts.addedTokens, addedPath);
         if (!list)
             return list;
+        if (!list->is_object())
+            return R::failure(addedPath + ": expected an object of token: id, got " + JsonReader::typeName(*list));
         for (const auto &[content, id] : list->items()) {
             int64_t value = -1;
             if (!JsonReader::asInteger(id, &value) || value < 0)
-                return R::failure(addedPath + ": " + JsonReader::child(JsonReader::root(), content) +
-                                  ": expected a token id, got " + JsonReader::quote(id));
+                return R::failure(addedPath + ": " + JsonReader::child(JsonReader::root(), content)
+                    + ": expected a token id, got " + JsonReader::quote(id));
             if (seen.insert(content).second)
                 added.push_back({{"id", id}, {"content", content}, {"special", true}, {"normalized", false}});
         }

@@ -6,6 +6,9 @@
 
 #include "core/text/hf_tokenizer.h"
 
+#include <optional>
+#include <string>
+
 namespace dlm {
 
 /** Loads the vocab.json + merges.txt tokenizer of directory `dir`; the message names the file at fault. */
@@ -13,5 +16,18 @@ Result<std::shared_ptr<HfTokenizer>> loadVocabMergesTokenizer(const std::string 
 
 /** The tokenizer.json equivalent of such a directory (exposed for tests). */
 Result<nlohmann::json> vocabMergesToTokenizerJson(const std::string &dir, nlohmann::json *config);
+
+/** The files of such a directory, already read; an absent optional file is nullopt. */
+struct VocabMergesTexts
+{
+    std::string dir; ///< names the files in messages
+    std::string vocab; ///< vocab.json
+    std::string merges; ///< merges.txt
+    std::optional<std::string> tokenizerConfig; ///< tokenizer_config.json
+    std::optional<std::string> addedTokens; ///< added_tokens.json
+};
+
+/** vocabMergesToTokenizerJson() on texts already read (the reader behind it, and the fuzz target's entry). */
+Result<nlohmann::json> vocabMergesFromTexts(const VocabMergesTexts &texts, nlohmann::json *config);
 
 } // namespace dlm

@@ -3,6 +3,7 @@
 #include "core/text/jinja_value.h"
 #include "core/base/utf8.h"
 
+#include <cstdio>
 #include <cstring>
 
 namespace dlm::jinja {
@@ -294,6 +295,21 @@ private:
         return p + 1 + width;
     }
 
+    /** The character at the cursor for a message: quoted when printable ASCII, else U+XXXX or its byte (a
+     *  raw control or ill-formed byte would break the one-line, valid-UTF-8 message; found by fuzzing). */
+    std::string describeCharacter() const
+    {
+        const unsigned char c = static_cast<unsigned char>(m_src[m_pos]);
+        char text[32];
+        if (c >= 0x20 && c < 0x7f)
+            std::snprintf(text, sizeof text, "'%c'", c);
+        else if (utf8WellFormedLength(reinterpret_cast<const unsigned char *>(m_src.data()), m_src.size(), m_pos) > 0)
+            std::snprintf(text, sizeof text, "U+%04X", unsigned(utf8Decode(m_src, m_pos)));
+        else
+            std::snprintf(text, sizeof text, "byte 0x%02X", c);
+        return text;
+    }
+
     int lexOperator()
     {
         static const char *two[] = {"//", "**", "==", "!=", "<=", ">="};
@@ -304,8 +320,8 @@ private:
                 return 0;
             }
         const char c = m_src[m_pos];
-        if (std::strchr("+-*/%~<>=()[]{},.:|", c) == nullptr)
-            fail(std::string("unexpected character '") + c + "'");
+        if (c == '\0' || std::strchr("+-*/%~<>=()[]{},.:|", c) == nullptr)
+            fail("unexpected character " + describeCharacter());
         m_tokens.push_back(Token {Token::Type::Operator, std::string(1, c), m_line, column()});
         advanceTo(m_pos + 1);
         return (c == '(' || c == '[' || c == '{') ? 1 : (c == ')' || c == ']' || c == '}') ? -1 : 0;

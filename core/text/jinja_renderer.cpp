@@ -1,10 +1,18 @@
 #include "core/text/jinja_renderer.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace dlm::jinja {
 
 namespace {
+
+std::string formatSeconds(double seconds)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s", seconds);
+    return text;
+}
 
 // Errors from builtins carry no position; the statement or expression that ran them adds its line.
 [[noreturn]] void rethrowAt(const Error &e, int line)
@@ -20,6 +28,9 @@ Renderer::Renderer(const Dict &variables, const JinjaLimits &limits)
     : m_root(std::make_shared<Scope>())
     , m_limits(limits)
 {
+    m_deadline = std::chrono::steady_clock::now()
+        + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(std::max(0.0, std::min(limits.maxSeconds, 1e6))));
     m_operationLimits.maxStringBytes = limits.maxOutputBytes;
     m_operationLimits.maxListItems = static_cast<size_t>(std::max<int64_t>(0, limits.maxLoopIterations));
     const Dict globals = defaultGlobals(m_operationLimits);
@@ -50,6 +61,13 @@ void Renderer::countIteration()
 {
     if (++m_iterations > m_limits.maxLoopIterations)
         throw Error("template loops exceed the limit of " + std::to_string(m_limits.maxLoopIterations) + " iterations");
+    checkTime();
+}
+
+void Renderer::checkTime()
+{
+    if (std::chrono::steady_clock::now() > m_deadline)
+        throw Error("rendering the template exceeds the time limit of " + formatSeconds(m_limits.maxSeconds));
 }
 
 Renderer::Flow Renderer::execute(const NodeList &nodes, const ScopePtr &scope, std::string &out)
@@ -195,6 +213,9 @@ Value Renderer::callMacro(
 {
     if (m_callDepth >= m_limits.maxCallDepth)
         throw Error("macro calls nest deeper than the limit of " + std::to_string(m_limits.maxCallDepth));
+    if (++m_macroCalls > m_limits.maxMacroCalls)
+        throw Error("the template calls macros more often than the limit of " + std::to_string(m_limits.maxMacroCalls));
+    checkTime();
     auto parent = defining.lock();
     if (!parent)
         throw Error("macro '" + node.name + "' is called outside the block it was defined in");

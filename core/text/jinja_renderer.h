@@ -1,11 +1,12 @@
 #pragma once
 // Runs a parsed template: statements, scopes (a for loop's body has its own, as in Jinja2), macros and
-// expressions, counting output bytes, loop iterations and call depth against the limits.
+// expressions, counting output bytes, loop iterations, macro calls, call depth and time against the limits.
 
 #include "core/text/jinja_ast.h"
 #include "core/text/jinja_builtins.h"
 #include "core/text/jinja_template.h"
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -46,6 +47,7 @@ private:
 
     void emit(std::string &out, const std::string &text);
     void countIteration();
+    void checkTime();
 
     ScopePtr m_root;
     JinjaLimits m_limits;
@@ -53,6 +55,8 @@ private:
     size_t m_bytes = 0;
     int64_t m_iterations = 0;
     int m_callDepth = 0;
+    int64_t m_macroCalls = 0;
+    std::chrono::steady_clock::time_point m_deadline;
 };
 
 } // namespace dlm::jinja

@@ -3,19 +3,23 @@
 #include "core/text/jinja_lexer.h"
 #include "core/text/jinja_parser.h"
 #include "core/text/jinja_renderer.h"
+#include "core/base/message_quote.h"
 
 namespace dlm {
 
 namespace {
 
+/** "line L, column C: what", one line of valid UTF-8 whatever the template put in it (raise_exception's text,
+ *  a quoted name): fuzzing found raw bytes and line breaks of the source in messages. */
 std::string describe(const jinja::Error &e)
 {
+    const std::string what = messageQuote(e.what(), 400);
     if (e.line() <= 0)
-        return e.what();
+        return what;
     std::string where = "line " + std::to_string(e.line());
     if (e.column() > 0)
         where += ", column " + std::to_string(e.column());
-    return where + ": " + e.what();
+    return where + ": " + what;
 }
 
 } // namespace

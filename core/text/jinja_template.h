@@ -25,6 +25,8 @@ struct JinjaLimits
     size_t maxOutputBytes = 4u << 20; // the rendered text and every string value on the way
     int64_t maxLoopIterations = 100000; // all for-loop iterations of one render together; also list sizes
     int maxCallDepth = 64; // nested macro calls
+    int64_t maxMacroCalls = 100000; // all macro calls of one render: depth alone allows 2^64 calls
+    double maxSeconds = 10.0; // wall time of one render; each step is bounded, their number may still be huge
 };
 
 /** A parsed Jinja2 template; copies share the parsed tree, rendering does not change it. */

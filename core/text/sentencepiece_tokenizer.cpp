@@ -1,5 +1,7 @@
 #include "core/text/sentencepiece_tokenizer.h"
 
+#include "core/base/message_quote.h"
+
 #include "plugins/sentencepiece/spm_plugin_api.h"
 #include "core/base/file_util.h"
 #include "core/base/plugin_path.h"
@@ -43,7 +45,13 @@ constexpr int kErrorCapacity = 2048;
 
 // AddressSanitizer refuses RTLD_DEEPBIND (it would bypass its malloc interposition), so sanitizer builds
 // load without it; they then rely on RTLD_LOCAL alone, which suffices while LibTorch is not in the process.
-#if defined(__SANITIZE_ADDRESS__)
+// (GCC says so with __SANITIZE_ADDRESS__, clang only through __has_feature.)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DLM_ADDRESS_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(DLM_ADDRESS_SANITIZER)
 constexpr int kDlopenFlags = RTLD_NOW | RTLD_LOCAL;
 #else
 constexpr int kDlopenFlags = RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND;
@@ -152,7 +160,8 @@ Result<std::shared_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::load(con
     char err[kErrorCapacity] = {};
     dlm_spm *handle = (*api)->load(modelPath.c_str(), err, kErrorCapacity);
     if (!handle) {
-        const std::string why = err[0] ? std::string(err) : std::string("unknown error");
+        // sentencepiece quotes bytes of the file in its messages (found by fuzz_spm_model).
+        const std::string why = err[0] ? messageQuote(err, 400) : std::string("unknown error");
         return R::failure(modelPath + ": not a valid sentencepiece model: " + why);
     }
     return std::shared_ptr<SentencePieceTokenizer>(new SentencePieceTokenizer(*api, handle, modelPath));

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dlm {
@@ -31,6 +32,9 @@ inline constexpr uint32_t kTokenDataMaxVocab = 1u << 24;
 
 /** Reads and validates a token file: magic, size a whole number of ids, every id below the vocabulary size. */
 Result<TokenData> readTokenData(const std::string &path);
+
+/** readTokenData() on bytes held in memory; `name` stands for the file in messages. */
+Result<TokenData> parseTokenData(std::string_view bytes, const std::string &name);
 
 /** Writes a token file atomically (temporary file, then rename). Ids must be in [0, vocabSize). */
 Status writeTokenData(const std::string &path, const std::vector<int32_t> &ids, uint32_t vocabSize);
