@@ -88,7 +88,9 @@ TokenInspector::TokenInspector(QWidget *parent)
     m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height()
         + 5 * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth()
         + style()->pixelMetric(QStyle::PM_ScrollBarExtent));
-    m_plot->setMinimumHeight(140);
+    // An explicit width: QCustomPlot's own minimum is its legend in two columns, wider than a side dock, and
+    // keepReadable re-flows the legend into one column when the dock is narrower.
+    m_plot->setMinimumSize(220, 140);
     keepReadable(m_plot);
     m_plot->xAxis->setLabel(tr("record"));
     setAxisTitles(m_plot->yAxis, tr("p(final token)"), tr("p"));

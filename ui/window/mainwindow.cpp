@@ -121,7 +121,7 @@ void MainWindow::createCentralArea()
     m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
-    layout->addWidget(m_controls);
+    addToolBar(Qt::TopToolBarArea, m_controls);
     layout->addWidget(m_legend);
     layout->addWidget(m_scroll, 1);
     setCentralWidget(central);
