@@ -116,7 +116,9 @@ QGroupBox *GenerationPanel::createPromptBox()
     auto *promptBox = new QGroupBox(tr("Prompt"));
     m_prompt = new QPlainTextEdit;
     m_prompt->setObjectName(QStringLiteral("prompt"));
-    m_prompt->setPlaceholderText(tr("Prompt. Write [MASK] where the model should fill in."));
+    m_prompt->setPlaceholderText(tr("Prompt. [MASK] is one token for the model to fill in; [MASK:5] is five."));
+    m_prompt->setToolTip(tr("Infilling: each [MASK] is exactly one masked token (a word may take several), "
+                            "[MASK:N] is N of them in a row. Text right after a mask continues its word."));
     m_prompt->setTabChangesFocus(true);
     m_prompt->setFixedHeight(m_prompt->fontMetrics().lineSpacing() * 5 + 12);
     auto *promptLayout = new QVBoxLayout(promptBox);

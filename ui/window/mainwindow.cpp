@@ -314,10 +314,11 @@ void MainWindow::onModelLoaded(const ModelInfo &info)
     m_panel->setMaxSequenceLength(info.maxSequenceLength);
     if (info.tokenizer) {
         // The length check under the fields counts the prompt as the engine will encode it, masks included.
-        m_panel->setPromptTokenCounter([tok = info.tokenizer, mask = info.maskId](const QString &text) {
-            auto ids = encodePrompt(*tok, text.toStdString(), mask, tok->piece(mask));
-            return ids ? static_cast<int>(ids->size()) : 0;
-        });
+        m_panel->setPromptTokenCounter(
+            [tok = info.tokenizer, mask = info.maskId, limit = info.maxSequenceLength](const QString &text) {
+                auto ids = encodePrompt(*tok, text.toStdString(), mask, tok->piece(mask), std::max(1, limit));
+                return ids ? static_cast<int>(ids->size()) : 0;
+            });
     }
     m_panel->setSettings(info.defaults);
     m_panel->setModelStatus(tr("%1: %2").arg(info.name, info.summary), false);
