@@ -41,7 +41,6 @@ void openOn(MainWindow &w, QScreen *screen)
 {
     w.setScreen(screen);
     w.fitToScreen(true);
-    w.dockLayout()->resetLayout();
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QCoreApplication::processEvents();
@@ -144,7 +143,9 @@ private Q_SLOTS:
                            .arg(w.frameGeometry().width())
                            .arg(w.frameGeometry().height())
                            .arg(screen.width())
-                           .arg(screen.height())));
+                           .arg(screen.height())
+                + QStringLiteral("; minimum %1x%2: ").arg(w.minimumSizeHint().width()).arg(w.minimumSizeHint().height())
+                + minimumSizes(w)));
         const QString cramped = crampedDock(w);
         QVERIFY2(cramped.isEmpty(), qPrintable(cramped));
         const QString clipped = clippedLegend(w);

@@ -13,6 +13,7 @@
 #include "core/text/prompt.h"
 #include "core/text/tokenizer.h"
 #include "ui/views/run_plots.h"
+#include "ui/views/text_view.h"
 #include "ui/document/session_files.h"
 #include "ui/panels/step_controls.h"
 #include "ui/window/dock_layout.h"
@@ -67,7 +68,6 @@ MainWindow::MainWindow(QWidget *parent)
     createStatusBar();
     m_menus = new WindowMenus(this, m_docks);
     fitToScreen(true);
-    m_docks->resetLayout();
     connectEngine();
     connectDocument();
     connectPlayback();
@@ -86,6 +86,12 @@ void MainWindow::fitToScreen(bool preferred)
     const QSize wanted = preferred ? QSize(1400, 900) : size();
     const QSize fitted = wanted.boundedTo(available.size()).expandedTo(minimumSizeHint().boundedTo(available.size()));
     resize(fitted);
+    if (preferred) {
+        // The arrangement depends on the size (a small window tabs some docks) and the smallest size on the
+        // arrangement: arrange for the size wanted, then take it, since the old arrangement may not allow it.
+        m_docks->resetLayout();
+        resize(fitted);
+    }
     QRect placed(geometry().topLeft(), fitted);
     if (preferred || !available.contains(placed)) {
         placed.moveCenter(available.center());
@@ -205,6 +211,7 @@ void MainWindow::createDocks()
     m_inspector = new TokenInspector;
     m_plots = new RunPlots;
     m_branches = new BranchList(m_document);
+    m_text = new TextView(m_document);
 
     m_docks = new DockLayout(this);
     const QString panel = QStringLiteral("generationDock");
@@ -218,6 +225,7 @@ void MainWindow::createDocks()
     m_docks->addDock(DockPlacement::splitFrom(
                          tr("Remasking decisions"), QStringLiteral("decisionDock"), inspector, Qt::Vertical, 0.5, true),
         m_decisions);
+    m_docks->addDock(DockPlacement::tabOf(tr("Text"), QStringLiteral("textDock"), inspector), m_text);
     m_docks->addDock(DockPlacement::inArea(tr("Confidence heatmap"), heatmap, Qt::BottomDockWidgetArea), m_heatmap);
     m_docks->addDock(
         DockPlacement::splitFrom(tr("Run plots"), QStringLiteral("plotsDock"), heatmap, Qt::Horizontal, 0.4, true),
@@ -231,8 +239,12 @@ void MainWindow::restoreSettings(QSettings &settings)
     const QByteArray geometry = settings.value(QStringLiteral("geometry")).toByteArray();
     if (!geometry.isEmpty())
         restoreGeometry(geometry);
-    fitToScreen(false);
     m_docks->restoreState(settings);
+    fitToScreen(false);
+    // A saved arrangement too big for this screen (saved on a bigger one) gives way to the default.
+    const QSize room = screen()->availableGeometry().size();
+    if (minimumSizeHint().width() > room.width() || minimumSizeHint().height() > room.height())
+        fitToScreen(true);
     settings.endGroup();
     m_theme->setMode(ThemeController::modeFromName(settings.value(QStringLiteral("appearance/theme")).toString()));
     m_controls->setSpeed(settings.value(QStringLiteral("playback/speed"), 0.0).toDouble());

@@ -28,6 +28,7 @@ class RunPlots;
 class SessionFiles;
 class StepControls;
 class ThemeController;
+class TextView;
 class TimelineDocument;
 class TokenInspector;
 class ViewSync;
@@ -66,6 +67,7 @@ public:
     TokenInspector *tokenInspector() const { return m_inspector; }
     RunPlots *runPlots() const { return m_plots; }
     BranchList *branchList() const { return m_branches; }
+    TextView *textView() const { return m_text; }
     /** The docks: add a view with dockLayout()->addDock(placement, widget) (see dock_layout.h). */
     DockLayout *dockLayout() const { return m_docks; }
     /** The menus: add entries to menus()->viewMenu() etc., or a menu with menus()->addMenu(title). */
@@ -116,6 +118,7 @@ private:
     TokenInspector *m_inspector = nullptr;
     RunPlots *m_plots = nullptr;
     BranchList *m_branches = nullptr;
+    TextView *m_text = nullptr;
     DockLayout *m_docks = nullptr;
     WindowMenus *m_menus = nullptr;
     QLabel *m_status = nullptr;
