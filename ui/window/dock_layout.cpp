@@ -147,7 +147,7 @@ void DockLayout::applyExtents()
         if (!placement.besides.isEmpty())
             continue;
         if (placement.area == Qt::LeftDockWidgetArea || placement.area == Qt::RightDockWidgetArea) {
-            const double share = placement.area == Qt::LeftDockWidgetArea ? 0.22 : 0.25;
+            const double share = placement.area == Qt::LeftDockWidgetArea ? 0.22 : 0.27;
             across << dock;
             widths << clampedShare(size.width(), share, dock->widget()->minimumSizeHint().width(), 440);
         } else {

@@ -222,8 +222,8 @@ void MainWindow::createDocks()
         DockPlacement::splitFrom(tr("Branches"), QStringLiteral("branchDock"), panel, Qt::Vertical, 0.2, true),
         m_branches);
     m_docks->addDock(DockPlacement::inArea(tr("Token inspector"), inspector, Qt::RightDockWidgetArea), m_inspector);
-    m_docks->addDock(DockPlacement::splitFrom(
-                         tr("Remasking decisions"), QStringLiteral("decisionDock"), inspector, Qt::Vertical, 0.5, true),
+    m_docks->addDock(DockPlacement::splitFrom(tr("Remasking decisions"), QStringLiteral("decisionDock"), inspector,
+                         Qt::Vertical, 0.45, true),
         m_decisions);
     m_docks->addDock(DockPlacement::tabOf(tr("Text"), QStringLiteral("textDock"), inspector), m_text);
     m_docks->addDock(DockPlacement::inArea(tr("Confidence heatmap"), heatmap, Qt::BottomDockWidgetArea), m_heatmap);
