@@ -2,7 +2,10 @@
 // tokenizer spells them, newlines as line breaks, each mask as the mask glyph), following the cursor, and
 // Copy putting exactly that text on the clipboard.
 #include "ui/document/timeline_document.h"
+#include "ui/views/canvas_view.h"
 #include "ui/views/text_view.h"
+
+#include "core/text/piece_text.h"
 
 #include <QClipboard>
 #include <QGuiApplication>
@@ -78,6 +81,30 @@ private Q_SLOTS:
         doc.clear();
         QVERIFY(view.currentText().isEmpty());
         QVERIFY(!view.copyFinalButton()->isEnabled());
+    }
+
+    void canvasTextMode()
+    {
+        // The same record as chips and as text: the newline piece breaks the line in both, but only chip
+        // mode shows the stand-in and turns the word-start into a gap.
+        const Timeline t = makeTimeline();
+        CanvasView canvas;
+        canvas.setPieceText([&t](int32_t id) { return QString::fromStdString(pieceText(t.pieceOf(id))); },
+            [&t](int32_t id) { return QString::fromStdString(t.pieceOf(id)); });
+        canvas.setMaskId(kMask);
+        canvas.setRecord(std::make_shared<const StepRecord>(t.branch(0).at(2)));
+        QCOMPARE(canvas.chip(1)->text, QStringLiteral("upon"));
+        QVERIFY(canvas.chip(1)->wordStart);
+        QCOMPARE(canvas.chip(3)->text, QString(QChar(0x21B5)));
+        QVERIFY(canvas.chip(3)->breakAfter);
+        canvas.setTextMode(true);
+        QCOMPARE(canvas.chip(1)->text, QStringLiteral(" upon"));
+        QVERIFY(!canvas.chip(1)->wordStart);
+        QVERIFY(canvas.chip(3)->breakAfter);
+        QCOMPARE(canvas.chip(4)->text, QStringLiteral("time"));
+        // The chip after the break starts a new line.
+        canvas.resize(600, 200);
+        QVERIFY(canvas.chipRect(4).top() > canvas.chipRect(3).top());
     }
 };
 

@@ -7,6 +7,7 @@
 #include "ui/engine/engine_controller.h"
 #include "ui/export/export_dialog.h"
 #include "ui/panels/generation_panel.h"
+#include "ui/views/canvas_view.h"
 #include "ui/window/dock_layout.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/theme_controller.h"
@@ -121,6 +122,11 @@ void WindowMenus::createViewMenu()
     m_resetLayout->setToolTip(tr("Put every panel back where it was at the first start, sized for this window"));
     connect(m_resetLayout, &QAction::triggered, m_docks, &DockLayout::resetLayout);
     m_view->addSeparator();
+    m_chipsAsText = m_view->addAction(tr("Chips as &text"));
+    m_chipsAsText->setCheckable(true);
+    m_chipsAsText->setToolTip(tr("Show the canvas as the decoded text reads: spaces as typed, newlines as line "
+                                 "breaks"));
+    connect(m_chipsAsText, &QAction::toggled, m_window->canvasView(), &CanvasView::setTextMode);
     createThemeMenu();
 }
 

@@ -30,6 +30,8 @@ public:
     QMenu *addMenu(const QString &title);
     /** View > Reset layout. */
     QAction *resetLayoutAction() const { return m_resetLayout; }
+    /** View > Chips as text (the canvas' text mode). */
+    QAction *chipsAsTextAction() const { return m_chipsAsText; }
 
 private:
     void createFileMenu();
@@ -47,6 +49,7 @@ private:
     QMenu *m_view = nullptr;
     QAction *m_dockSection = nullptr; ///< the separator below the dock toggles; later docks go above it
     QAction *m_resetLayout = nullptr;
+    QAction *m_chipsAsText = nullptr;
 };
 
 } // namespace dlm
