@@ -240,11 +240,8 @@ void MainWindow::restoreSettings(QSettings &settings)
     if (!geometry.isEmpty())
         restoreGeometry(geometry);
     m_docks->restoreState(settings);
+    // The user's arrangement is kept even when it is too big for this screen: View > Reset layout fits it.
     fitToScreen(false);
-    // A saved arrangement too big for this screen (saved on a bigger one) gives way to the default.
-    const QSize room = screen()->availableGeometry().size();
-    if (minimumSizeHint().width() > room.width() || minimumSizeHint().height() > room.height())
-        fitToScreen(true);
     settings.endGroup();
     m_theme->setMode(ThemeController::modeFromName(settings.value(QStringLiteral("appearance/theme")).toString()));
     m_controls->setSpeed(settings.value(QStringLiteral("playback/speed"), 0.0).toDouble());
