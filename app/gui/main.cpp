@@ -1,6 +1,7 @@
 // dlmstudio: the GUI. `dlmstudio [--model DIR] [--prompt TEXT] [--steps-to N] [--screenshot OUT.png]`.
 #include "core/base/compute_environment.h"
 #include "ui/window/gui_options.h"
+#include "ui/window/dock_layout.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/startup_driver.h"
 #include "ui/window/theme_controller.h"
@@ -55,10 +56,16 @@ int main(int argc, char **argv)
         app.exit(code);
     });
     if (screenshot) {
-        window.resize(1500, 940); // a fixed layout, independent of what the user saved
+        // A fixed layout, independent of what the user saved.
+        window.resize(options.windowSize.isValid() ? options.windowSize : dlm::kScreenshotSize);
+        window.dockLayout()->resetLayout();
     } else {
         QSettings settings;
         window.restoreSettings(settings);
+        if (options.windowSize.isValid()) {
+            window.resize(options.windowSize);
+            window.dockLayout()->resetLayout();
+        }
     }
     if (!options.theme.isEmpty())
         window.theme()->setMode(dlm::ThemeController::modeFromName(options.theme));

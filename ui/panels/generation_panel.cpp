@@ -5,6 +5,7 @@
 
 #include "ui/views/color_maps.h"
 #include "core/sampling/generation_config.h"
+#include "ui/panels/panel_scroll_area.h"
 #include "ui/panels/recent_models.h"
 #include "ui/panels/sampler_form.h"
 
@@ -141,11 +142,8 @@ void GenerationPanel::createLayout(QGroupBox *modelBox, QGroupBox *promptBox)
     contentLayout->addWidget(m_schedule);
     contentLayout->addWidget(m_limits);
     contentLayout->addStretch(1);
-    auto *scroll = new QScrollArea;
+    auto *scroll = new PanelScrollArea;
     scroll->setWidget(content);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

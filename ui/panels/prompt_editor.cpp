@@ -157,7 +157,10 @@ void PromptEditor::refresh()
     const bool chat = isChat();
     m_system->setVisible(chat);
     m_text->setPlaceholderText(chat ? tr("Message to the model, rendered with its chat template")
-                                    : tr("Prompt. Write [MASK] where the model should fill in."));
+                                    : tr("Prompt. [MASK] is one token for the model to fill in; [MASK:5] is five."));
+    m_text->setToolTip(chat ? QString()
+                            : tr("Infilling: each [MASK] is exactly one masked token (a word may take several), "
+                                 "[MASK:N] is N of them in a row. Text right after a mask continues its word."));
     m_rendered.clear();
     m_problem.clear();
     if (chat && m_template) {

@@ -5,7 +5,6 @@
 
 #include <QComboBox>
 #include <QEvent>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalBlocker>
@@ -30,8 +29,10 @@ QPushButton *button(const QString &text, const QString &tip)
 } // namespace
 
 StepControls::StepControls(QWidget *parent)
-    : QWidget(parent)
+    : QToolBar(tr("Playback"), parent)
 {
+    setObjectName(QStringLiteral("playbackBar")); // saveState() identifies tool bars by object name
+    setMovable(false);
     // Drawn icons: the skip glyphs (U+23EE/U+23ED) are missing from many desktop fonts, and the style's
     // pictures do not follow a dark palette.
     m_first = button(QString(), tr("First record: the canvas before any step (Home)"));
@@ -41,6 +42,9 @@ StepControls::StepControls(QWidget *parent)
     updateIcons();
     m_speed = new QComboBox;
     m_speed->setFocusPolicy(Qt::NoFocus);
+    // As wide as its longest entry: a squeezed box would read "max sp".
+    m_speed->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_speed->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     // It never has focus, so the wheel never changes the speed: only a click and a choice do.
     installWheelGuard(m_speed);
     m_speed->setToolTip(tr("How fast Run plays: records per second, or as fast as the model computes"));
@@ -60,20 +64,18 @@ StepControls::StepControls(QWidget *parent)
     m_position->setTextInteractionFlags(Qt::TextSelectableByMouse);
     // Wide enough for "step 1000 / 1000, masked 1000" so the slider does not jump as the text changes.
     m_position->setMinimumWidth(
-        m_position->fontMetrics().horizontalAdvance(QStringLiteral("step 0000 / 0000, masked 0000")));
+        m_position->fontMetrics().horizontalAdvance(QStringLiteral("step 0000 / 0000, masked 0000")) + 16);
 
-    auto *layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_first);
-    layout->addWidget(m_back);
-    layout->addWidget(m_forward);
-    layout->addWidget(m_step);
-    layout->addWidget(m_run);
-    layout->addWidget(m_stop);
-    layout->addWidget(m_last);
-    layout->addWidget(m_speed);
-    layout->addWidget(m_slider, 1);
-    layout->addWidget(m_position);
+    m_position->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
+    // The label keeps its distance from the slider, so the handle at the end never sits on the text.
+    m_position->setContentsMargins(12, 0, 4, 0);
+    m_slider->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+
+    // In order of importance: a narrow window moves the last ones behind the extension button first.
+    const QList<QWidget *> order
+        = {m_first, m_back, m_forward, m_step, m_run, m_stop, m_last, m_slider, m_position, m_speed};
+    for (QWidget *w : order)
+        addWidget(w);
 
     connect(m_first, &QPushButton::clicked, this, &StepControls::firstRequested);
     connect(m_last, &QPushButton::clicked, this, &StepControls::lastRequested);
@@ -133,7 +135,7 @@ void StepControls::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
         updateIcons();
-    QWidget::changeEvent(event);
+    QToolBar::changeEvent(event);
 }
 
 void StepControls::updateIcons()

@@ -3,7 +3,7 @@
 
 #include "ui/document/playback_controller.h"
 
-#include <QWidget>
+#include <QToolBar>
 
 class QComboBox;
 class QLabel;
@@ -12,8 +12,11 @@ class QSlider;
 
 namespace dlm {
 
-/** Shows a PlaybackState and turns clicks into requests; it changes nothing itself. */
-class StepControls : public QWidget
+/**
+ * Shows a PlaybackState and turns clicks into requests; it changes nothing itself. A tool bar, so that in a
+ * narrow window what does not fit goes behind the bar's extension button instead of widening the window.
+ */
+class StepControls : public QToolBar
 {
     Q_OBJECT
 

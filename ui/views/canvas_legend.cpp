@@ -6,6 +6,8 @@
 #include <QEvent>
 #include <QPainter>
 
+#include <algorithm>
+
 namespace dlm {
 
 namespace {
@@ -23,7 +25,9 @@ TokenChip sample(TokenChip::Kind kind, const QString &text)
 
 } // namespace
 
-CanvasLegend::CanvasLegend(QWidget *parent) : QWidget(parent), m_painter(font())
+CanvasLegend::CanvasLegend(QWidget *parent)
+    : QWidget(parent)
+    , m_painter(font())
 {
     m_painter.setPalette(palette());
     TokenChip prompt = sample(TokenChip::Kind::Prompt, tr("prompt"));
@@ -42,36 +46,83 @@ CanvasLegend::CanvasLegend(QWidget *parent) : QWidget(parent), m_painter(font())
     locked.tint = 0.5f;
     m_entries = {{prompt, QString()}, {special, tr("special token")}, {masked, tr("masked")},
         {remasked, tr("sent back")}, {fresh, tr("new this step")}, {edited, tr("edited")}, {locked, tr("locked")}};
-    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    // Preferred, not Fixed: a fixed height would be the one-line sizeHint, whatever heightForWidth says.
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
+}
+
+qreal CanvasLegend::rowHeight() const
+{
+    return m_painter.chipHeight() + 8;
+}
+
+std::vector<qreal> CanvasLegend::pieceWidths() const
+{
+    const QFontMetricsF fm(font());
+    std::vector<qreal> widths;
+    widths.push_back(fm.horizontalAdvance(tr("p when committed")) + 6 + fm.horizontalAdvance(QStringLiteral("0")) + 3
+        + kBarWidth + 3 + fm.horizontalAdvance(QStringLiteral("1")));
+    for (const Entry &e : m_entries)
+        widths.push_back(m_painter.chipWidth(e.chip) + 4 + fm.horizontalAdvance(e.label));
+    return widths;
+}
+
+std::vector<QPointF> CanvasLegend::placements(int width) const
+{
+    // A piece never splits: when the next does not fit on the line it starts a new one, so every label
+    // ("edited", "locked") stays whole however narrow the window.
+    std::vector<QPointF> at;
+    qreal x = 4;
+    qreal y = 0;
+    for (qreal w : pieceWidths()) {
+        if (x > 4 && x + w > width - 4) {
+            x = 4;
+            y += rowHeight();
+        }
+        at.emplace_back(x, y);
+        x += w + kSpacing;
+    }
+    return at;
 }
 
 QSize CanvasLegend::sizeHint() const
 {
-    int w = kBarWidth + fontMetrics().horizontalAdvance(tr("p when committed  0  1")) + kSpacing;
-    for (const Entry &e : m_entries)
-        w += static_cast<int>(m_painter.chipWidth(e.chip)) + fontMetrics().horizontalAdvance(e.label) + kSpacing + 4;
-    return {w, static_cast<int>(m_painter.chipHeight()) + 8};
+    qreal w = 4;
+    for (qreal piece : pieceWidths())
+        w += piece + kSpacing;
+    return {static_cast<int>(w), static_cast<int>(rowHeight())};
 }
 
 QSize CanvasLegend::minimumSizeHint() const
 {
-    return {100, sizeHint().height()};
+    // The widest single piece: narrower than that a label would be cut.
+    const std::vector<qreal> widths = pieceWidths();
+    return {static_cast<int>(*std::max_element(widths.begin(), widths.end())) + 8, static_cast<int>(rowHeight())};
+}
+
+int CanvasLegend::heightForWidth(int width) const
+{
+    const std::vector<QPointF> at = placements(width);
+    return static_cast<int>(at.back().y() + rowHeight());
 }
 
 void CanvasLegend::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     const qreal h = m_painter.chipHeight();
-    const qreal top = (height() - h) / 2;
     const QFontMetrics fm = fontMetrics();
-    const int textY = static_cast<int>(top + h / 2 + fm.ascent() / 2.0 - 1);
-    qreal x = 4;
+    const std::vector<QPointF> at = placements(width());
+    const auto textY
+        = [&](const QPointF &corner) { return static_cast<int>(corner.y() + 4 + h / 2 + fm.ascent() / 2.0 - 1); };
 
+    qreal x = at[0].x();
+    const qreal top = at[0].y() + 4;
     const QString title = tr("p when committed");
     p.setPen(palette().color(QPalette::WindowText));
-    p.drawText(QPointF(x, textY), title);
+    p.drawText(QPointF(x, textY(at[0])), title);
     x += fm.horizontalAdvance(title) + 6;
-    p.drawText(QPointF(x, textY), QStringLiteral("0"));
+    p.drawText(QPointF(x, textY(at[0])), QStringLiteral("0"));
     x += fm.horizontalAdvance(QStringLiteral("0")) + 3;
     QLinearGradient gradient(x, 0, x + kBarWidth, 0);
     for (int i = 0; i <= 10; ++i)
@@ -82,20 +133,18 @@ void CanvasLegend::paintEvent(QPaintEvent *)
     p.drawRect(bar);
     x += kBarWidth + 3;
     p.setPen(palette().color(QPalette::WindowText));
-    p.drawText(QPointF(x, textY), QStringLiteral("1"));
-    x += fm.horizontalAdvance(QStringLiteral("1")) + kSpacing;
+    p.drawText(QPointF(x, textY(at[0])), QStringLiteral("1"));
 
-    for (Entry &e : m_entries) {
+    for (size_t i = 0; i < m_entries.size(); ++i) {
+        Entry &e = m_entries[i];
+        const QPointF corner = at[i + 1];
         const qreal w = m_painter.chipWidth(e.chip);
-        e.chip.rect = QRectF(x, top, w, h);
+        e.chip.rect = QRectF(corner.x(), corner.y() + 4, w, h);
         m_painter.paint(&p, e.chip);
-        x += w + 4;
         if (!e.label.isEmpty()) {
             p.setPen(palette().color(QPalette::WindowText));
-            p.drawText(QPointF(x, textY), e.label);
-            x += fm.horizontalAdvance(e.label);
+            p.drawText(QPointF(corner.x() + w + 4, textY(corner)), e.label);
         }
-        x += kSpacing;
     }
 }
 

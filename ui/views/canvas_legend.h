@@ -10,7 +10,7 @@
 
 namespace dlm {
 
-/** A one-line legend strip for CanvasView. */
+/** A legend strip for CanvasView: one line when the window is wide, wrapped onto more when it is not. */
 class CanvasLegend : public QWidget
 {
     Q_OBJECT
@@ -20,6 +20,8 @@ public:
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -31,6 +33,12 @@ private:
         TokenChip chip;
         QString label;
     };
+    /** Where each piece goes at `width`: the colour bar first, then one per entry (top-left corners). */
+    std::vector<QPointF> placements(int width) const;
+    /** Widths of the pieces placements() lays out, in the same order. */
+    std::vector<qreal> pieceWidths() const;
+    qreal rowHeight() const;
+
     std::vector<Entry> m_entries;
     TokenChipPainter m_painter;
 };

@@ -124,6 +124,25 @@ std::vector<QString> CanvasView::spellSequence(const StepRecord &r) const
     return out;
 }
 
+void CanvasView::setTextMode(bool on)
+{
+    if (on == m_textMode)
+        return;
+    m_textMode = on;
+    rebuildChips();
+}
+
+void CanvasView::setTextModeText(TokenChip &chip, QString shown)
+{
+    // Newlines end the line (a piece that is nothing but newlines keeps ↵ so it can still be clicked);
+    // spaces stay inside the chip, as the text has them.
+    chip.breakAfter = shown.endsWith(QLatin1Char('\n'));
+    while (shown.endsWith(QLatin1Char('\n')))
+        shown.chop(1);
+    bool unused = false;
+    chip.text = shown.isEmpty() ? QString(QChar(0x21B5)) : visibleText(shown, &unused);
+}
+
 void CanvasView::rebuildChips()
 {
     m_chips.clear();
@@ -158,12 +177,16 @@ void CanvasView::rebuildChips()
                 else if (chip.newThisStep && i < r.probability.size())
                     chip.tint = r.probability[i];
             }
-            chip.wordStart = shown.startsWith(QLatin1Char(' '));
-            if (chip.wordStart && shown.size() > 1)
-                shown.remove(0, 1);
-            else if (chip.wordStart)
-                shown = QChar(0x2423); // a lone space piece: show the open-box space sign
-            chip.text = visibleText(shown, &chip.breakAfter);
+            if (m_textMode) {
+                setTextModeText(chip, shown);
+            } else {
+                chip.wordStart = shown.startsWith(QLatin1Char(' '));
+                if (chip.wordStart && shown.size() > 1)
+                    shown.remove(0, 1);
+                else if (chip.wordStart)
+                    shown = QChar(0x2423); // a lone space piece: show the open-box space sign
+                chip.text = visibleText(shown, &chip.breakAfter);
+            }
             m_chips.push_back(chip);
             m_chipWidths.push_back(m_painter.chipWidth(chip));
         }

@@ -46,6 +46,12 @@ public:
     /** Tells which ids are special tokens (bos, <|eot_id|>, ...): prompt chips of those get the special style. */
     void setSpecialTest(std::function<bool(int32_t)> isSpecial);
     /**
+     * Text mode: chips read as the decoded text does, spaces kept where the text has them and newlines as
+     * line breaks (no ↵ stand-in), instead of word gaps and visible stand-ins.
+     */
+    void setTextMode(bool on);
+    bool textMode() const { return m_textMode; }
+    /**
      * Shows `record`. `committedProbability` holds p(token) at commit time per position (NaN: none); when
      * empty, only this step's commits are tinted, from the record itself.
      */
@@ -88,6 +94,8 @@ protected:
 
 private:
     void rebuildChips();
+    /** Text mode's spelling of a chip: `shown` as the text has it, newlines as a break after the chip. */
+    static void setTextModeText(TokenChip &chip, QString shown);
     /** Wraps the chips into `width`; stores their rects when `store`. Returns the height needed. */
     int layoutChips(int width, bool store) const;
     void ensureLayout() const;
@@ -100,6 +108,7 @@ private:
     PieceText m_rawPiece;
     int32_t m_maskId = -1;
     std::function<bool(int32_t)> m_isSpecial;
+    bool m_textMode = false;
     RecordPtr m_record;
     std::vector<float> m_committedProbability;
     QString m_placeholder;

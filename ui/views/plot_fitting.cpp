@@ -85,20 +85,43 @@ QString wrapped(const QString &text, const QFontMetricsF &fm, double width)
 /** Columns for the legend: as many as fit side by side in `width` (items fill it row by row). */
 int fittingLegendColumns(QCPLegend *legend, double width)
 {
-    const int n = legend->itemCount();
+    // itemCount() counts the grid's cells, empty ones too (a re-flow leaves some): measure the items only.
+    QList<double> widths;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        if (const QCPAbstractLegendItem *item = legend->item(i))
+            widths << item->minimumOuterSizeHint().width();
+    }
+    const int n = static_cast<int>(widths.size());
     const double spacing = legend->columnSpacing();
     for (int columns = n; columns > 1; --columns) {
         double total = -spacing;
         for (int c = 0; c < columns; ++c) {
             double widest = 0.0;
             for (int i = c; i < n; i += columns)
-                widest = std::max(widest, static_cast<double>(legend->item(i)->minimumOuterSizeHint().width()));
+                widest = std::max(widest, widths[i]);
             total += widest + spacing;
         }
         if (total <= width - 8)
             return columns;
     }
     return 1;
+}
+
+/**
+ * Puts the legend's items into `columns` columns. The wrap applies to elements added later, and re-adding
+ * them into the old grid would fill the same cells again: the grid is emptied and shrunk first.
+ */
+void reflowLegend(QCPLegend *legend, int columns)
+{
+    legend->setWrap(columns);
+    QList<QCPLayoutElement *> items;
+    for (int i = 0; i < legend->elementCount(); ++i) {
+        if (QCPLayoutElement *item = legend->takeAt(i))
+            items << item;
+    }
+    legend->simplify();
+    for (QCPLayoutElement *item : items)
+        legend->addElement(item);
 }
 
 /** The width the legend's column of the top-level layout can have: the plot's, less the other columns. */
@@ -154,10 +177,9 @@ void fit(QCustomPlot *plot)
     }
     if (plot->legend && plot->legend->visible()) {
         const int columns = fittingLegendColumns(plot->legend, legendRoom(plot));
-        if (plot->legend->wrap() != columns) {
-            plot->legend->setWrap(columns);
-            // The wrap applies to elements added later; this re-flows the ones already there.
-            plot->legend->setFillOrder(plot->legend->fillOrder(), true);
+        // The grid, not only the wrap: a wrap set after the items were added has not been applied to them.
+        if (plot->legend->wrap() != columns || plot->legend->columnCount() > columns) {
+            reflowLegend(plot->legend, columns);
             relayout = true;
         }
     }

@@ -77,7 +77,8 @@ TokenInspector::TokenInspector(QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(ColToken, QHeaderView::Stretch);
+    // The token is what the row is about: it keeps its width, and the note (also in its tooltip) gives way.
+    m_table->horizontalHeader()->setSectionResizeMode(ColNote, QHeaderView::Stretch);
     m_table->setToolTip(tr("Double-click a candidate to use it as a replacement"));
     connect(m_table, &QTableWidget::cellDoubleClicked, this, &TokenInspector::onCellDoubleClicked);
 
@@ -88,7 +89,9 @@ TokenInspector::TokenInspector(QWidget *parent)
     m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height()
         + 5 * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth()
         + style()->pixelMetric(QStyle::PM_ScrollBarExtent));
-    m_plot->setMinimumHeight(140);
+    // An explicit width: QCustomPlot's own minimum is its legend in two columns, wider than a side dock, and
+    // keepReadable re-flows the legend into one column when the dock is narrower.
+    m_plot->setMinimumSize(220, 165); // room for the axes and a legend in two rows
     keepReadable(m_plot);
     m_plot->xAxis->setLabel(tr("record"));
     setAxisTitles(m_plot->yAxis, tr("p(final token)"), tr("p"));
@@ -306,6 +309,8 @@ void TokenInspector::rebuildTable()
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             if (c == ColBar)
                 item->setForeground(colors::kOkabeBlue);
+            if (c == ColNote || c == ColToken)
+                item->setToolTip(cells[c]); // the column may be too narrow for the whole text
             if (id == m_finalToken) {
                 QFont f = item->font();
                 f.setBold(true);

@@ -7,35 +7,35 @@
 #include "ui/views/decision_chart.h"
 #include "ui/document/edit_controller.h"
 #include "ui/engine/engine_controller.h"
-#include "ui/export/export_dialog.h"
 #include "ui/panels/generation_panel.h"
 #include "ui/views/heatmap_view.h"
 #include "ui/document/playback_controller.h"
 #include "core/text/prompt.h"
 #include "core/text/tokenizer.h"
 #include "ui/views/run_plots.h"
+#include "ui/views/text_view.h"
 #include "ui/document/session_files.h"
 #include "ui/panels/step_controls.h"
+#include "ui/window/dock_layout.h"
 #include "ui/window/theme_controller.h"
+#include "ui/window/window_menus.h"
 #include "ui/document/timeline_document.h"
 #include "ui/views/token_inspector.h"
 #include "ui/views/view_sync.h"
 
-#include <QAction>
-#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDockWidget>
 #include <QFileInfo>
-#include <QKeySequence>
 #include <QLabel>
-#include <QMenuBar>
 #include <QProgressBar>
 #include <QScrollArea>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace dlm {
 
@@ -47,16 +47,12 @@ QString noModelHint()
                           "or start with  dlmstudio --model DIR.\nThe small demo model lives in models/demo.");
 }
 
-// Bumped when the set of docks changes, so an old saved layout is not applied to different docks.
-constexpr int kLayoutVersion = 2;
-
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
 {
     setWindowTitle(tr("DLM Studio"));
-    setDockNestingEnabled(true);
     createControllers();
     createCentralArea();
     createDocks();
@@ -70,12 +66,39 @@ MainWindow::MainWindow(QWidget *parent)
     m_sync = new ViewSync(m_document, m_playback, m_engine, m_edits, views, this);
 
     createStatusBar();
-    createMenus();
-    resize(1400, 900);
+    m_menus = new WindowMenus(this, m_docks);
+    fitToScreen(true);
     connectEngine();
     connectDocument();
     connectPlayback();
     showStatus(tr("Pick a model directory to begin."));
+}
+
+void MainWindow::fitToScreen(bool preferred)
+{
+    // Before the first show the window manager's frame is unknown: assume a common title bar and border.
+    const bool framed = isVisible() && frameGeometry() != geometry();
+    const QMargins frame = framed
+        ? QMargins(geometry().left() - frameGeometry().left(), geometry().top() - frameGeometry().top(),
+            frameGeometry().right() - geometry().right(), frameGeometry().bottom() - geometry().bottom())
+        : QMargins(4, 30, 4, 4);
+    const QRect available = screen()->availableGeometry().marginsRemoved(frame);
+    const QSize wanted = preferred ? QSize(1400, 900) : size();
+    const QSize fitted = wanted.boundedTo(available.size()).expandedTo(minimumSizeHint().boundedTo(available.size()));
+    resize(fitted);
+    if (preferred) {
+        // The arrangement depends on the size (a small window tabs some docks) and the smallest size on the
+        // arrangement: arrange for the size wanted, then take it, since the old arrangement may not allow it.
+        m_docks->resetLayout();
+        resize(fitted);
+    }
+    QRect placed(geometry().topLeft(), fitted);
+    if (preferred || !available.contains(placed)) {
+        placed.moveCenter(available.center());
+        placed.moveTopLeft(QPoint(std::max(placed.left(), available.left()), std::max(placed.top(), available.top())));
+    }
+    // move() places the frame, not the client area.
+    move(placed.topLeft() - QPoint(frame.left(), frame.top()));
 }
 
 void MainWindow::createControllers()
@@ -105,7 +128,7 @@ void MainWindow::createCentralArea()
     m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
-    layout->addWidget(m_controls);
+    addToolBar(Qt::TopToolBarArea, m_controls);
     layout->addWidget(m_legend);
     layout->addWidget(m_scroll, 1);
     setCentralWidget(central);
@@ -184,145 +207,33 @@ MainWindow::~MainWindow()
     m_engine = nullptr;
 }
 
-QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWidget *widget, Qt::DockWidgetArea area)
-{
-    auto *dock = new QDockWidget(title, this);
-    dock->setObjectName(name); // saveState() identifies docks by object name
-    dock->setWidget(widget);
-    addDockWidget(area, dock);
-    return dock;
-}
-
 void MainWindow::createDocks()
 {
     m_panel = new GenerationPanel;
-    m_panel->setMinimumWidth(260); // the form's labels and fields stay readable whatever the dock layout
     m_heatmap = new HeatmapView;
     m_decisions = new DecisionChart;
     m_inspector = new TokenInspector;
     m_plots = new RunPlots;
     m_branches = new BranchList(m_document);
+    m_text = new TextView(m_document);
 
-    QDockWidget *panel = addDock(tr("Generation"), QStringLiteral("generationDock"), m_panel, Qt::LeftDockWidgetArea);
-    QDockWidget *branches = addDock(tr("Branches"), QStringLiteral("branchDock"), m_branches, Qt::LeftDockWidgetArea);
-    splitDockWidget(panel, branches, Qt::Vertical);
-    QDockWidget *inspector
-        = addDock(tr("Token inspector"), QStringLiteral("inspectorDock"), m_inspector, Qt::RightDockWidgetArea);
-    QDockWidget *decisions
-        = addDock(tr("Remasking decisions"), QStringLiteral("decisionDock"), m_decisions, Qt::RightDockWidgetArea);
-    splitDockWidget(inspector, decisions, Qt::Vertical);
-    QDockWidget *heatmap
-        = addDock(tr("Confidence heatmap"), QStringLiteral("heatmapDock"), m_heatmap, Qt::BottomDockWidgetArea);
-    QDockWidget *plots = addDock(tr("Run plots"), QStringLiteral("plotsDock"), m_plots, Qt::BottomDockWidgetArea);
-    splitDockWidget(heatmap, plots, Qt::Horizontal);
-    resizeDocks({panel, inspector}, {320, 380}, Qt::Horizontal);
-    resizeDocks({heatmap, plots}, {620, 380}, Qt::Horizontal);
-    resizeDocks({heatmap}, {300}, Qt::Vertical);
-    resizeDocks({panel, branches}, {560, 140}, Qt::Vertical);
-}
-
-void MainWindow::createMenus()
-{
-    createFileMenu();
-    createEditMenu();
-    createPlaybackMenu();
-    createViewMenu();
-}
-
-void MainWindow::createFileMenu()
-{
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *openModel = file->addAction(tr("Open &model directory…"));
-    openModel->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    connect(openModel, &QAction::triggered, m_panel, &GenerationPanel::browse);
-    QAction *open = file->addAction(tr("&Open timeline…"));
-    open->setShortcut(QKeySequence::Open);
-    open->setToolTip(tr("Replay a saved timeline; it continues once the model it was made with is loaded"));
-    connect(open, &QAction::triggered, m_files, &SessionFiles::open);
-    QAction *attach = file->addAction(tr("&Continue with the loaded model"));
-    connect(attach, &QAction::triggered, m_files, &SessionFiles::attachModel);
-    file->addSeparator();
-    QAction *save = file->addAction(tr("&Save timeline"));
-    save->setShortcut(QKeySequence::Save);
-    connect(save, &QAction::triggered, m_files, &SessionFiles::save);
-    QAction *saveAs = file->addAction(tr("Save timeline &as…"));
-    saveAs->setShortcut(QKeySequence::SaveAs);
-    connect(saveAs, &QAction::triggered, m_files, &SessionFiles::saveAs);
-    QAction *exportAction = file->addAction(tr("&Export…"));
-    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    exportAction->setToolTip(tr("JSON, CSV, HTML player, Markdown/LaTeX, PNG/SVG/PDF figures, GIF or frames"));
-    connect(exportAction, &QAction::triggered, this,
-        [this] { ExportDialog::run(this, m_document->timeline(), m_document->branch(), m_document->index()); });
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"));
-    quit->setShortcut(QKeySequence::Quit);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
-    auto refreshFileActions = [this, attach, save, saveAs, exportAction] {
-        const bool has = !m_document->isEmpty();
-        exportAction->setEnabled(has);
-        save->setEnabled(has);
-        saveAs->setEnabled(has);
-        attach->setEnabled(has && !m_document->isLive() && m_engine->isModelLoaded());
-    };
-    connect(m_document, &TimelineDocument::timelineReset, this, refreshFileActions);
-    connect(m_engine, &EngineController::modelLoaded, this, refreshFileActions);
-    refreshFileActions();
-}
-
-void MainWindow::createEditMenu()
-{
-    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    edit->addAction(m_edits->undoAction());
-    edit->addAction(m_edits->redoAction());
-    edit->addSeparator();
-    QAction *hint = edit->addAction(tr("Right-click a token to replace, remask or lock it"));
-    hint->setEnabled(false);
-}
-
-void MainWindow::createPlaybackMenu()
-{
-    // Window-wide shortcuts: text fields still get Space and the arrows, because they claim those keys
-    // through ShortcutOverride before a shortcut fires.
-    QMenu *play = menuBar()->addMenu(tr("&Playback"));
-    auto add = [&](const QString &text, const QKeySequence &key, void (PlaybackController::*slot)()) {
-        QAction *a = play->addAction(text);
-        a->setShortcut(key);
-        a->setShortcutContext(Qt::WindowShortcut);
-        connect(a, &QAction::triggered, m_playback, slot);
-        return a;
-    };
-    add(tr("Run / Pause"), QKeySequence(Qt::Key_Space), &PlaybackController::toggleRun);
-    add(tr("Step forward"), QKeySequence(Qt::Key_Right), &PlaybackController::step);
-    add(tr("Step back"), QKeySequence(Qt::Key_Left), &PlaybackController::back);
-    add(tr("First record"), QKeySequence(Qt::Key_Home), &PlaybackController::first);
-    add(tr("Last record"), QKeySequence(Qt::Key_End), &PlaybackController::last);
-    add(tr("Stop"), QKeySequence(Qt::Key_Escape), &PlaybackController::stop);
-}
-
-void MainWindow::createViewMenu()
-{
-    // Every dock exists by now (createDocks), so each gets its show/hide entry.
-    m_viewMenu = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget *dock : findChildren<QDockWidget *>())
-        m_viewMenu->addAction(dock->toggleViewAction());
-    m_viewMenu->addSeparator();
-    QMenu *themes = m_viewMenu->addMenu(tr("&Theme"));
-    auto *group = new QActionGroup(this);
-    const std::pair<ThemeController::Mode, QString> modes[]
-        = {{ThemeController::Mode::System, tr("Follow the &system")}, {ThemeController::Mode::Light, tr("&Light")},
-            {ThemeController::Mode::Dark, tr("&Dark")}};
-    for (const auto &[mode, label] : modes) {
-        QAction *a = themes->addAction(label);
-        a->setCheckable(true);
-        a->setChecked(mode == m_theme->mode());
-        a->setData(ThemeController::modeName(mode));
-        group->addAction(a);
-        connect(a, &QAction::triggered, m_theme, [this, mode = mode] { m_theme->setMode(mode); });
-    }
-    connect(m_theme, &ThemeController::modeChanged, group, [group](ThemeController::Mode mode) {
-        for (QAction *a : group->actions())
-            a->setChecked(a->data().toString() == ThemeController::modeName(mode));
-    });
+    m_docks = new DockLayout(this);
+    const QString panel = QStringLiteral("generationDock");
+    const QString inspector = QStringLiteral("inspectorDock");
+    const QString heatmap = QStringLiteral("heatmapDock");
+    m_docks->addDock(DockPlacement::inArea(tr("Generation"), panel, Qt::LeftDockWidgetArea), m_panel);
+    m_docks->addDock(
+        DockPlacement::splitFrom(tr("Branches"), QStringLiteral("branchDock"), panel, Qt::Vertical, 0.2, true),
+        m_branches);
+    m_docks->addDock(DockPlacement::inArea(tr("Token inspector"), inspector, Qt::RightDockWidgetArea), m_inspector);
+    m_docks->addDock(DockPlacement::splitFrom(tr("Remasking decisions"), QStringLiteral("decisionDock"), inspector,
+                         Qt::Vertical, 0.45, true),
+        m_decisions);
+    m_docks->addDock(DockPlacement::tabOf(tr("Text"), QStringLiteral("textDock"), inspector), m_text);
+    m_docks->addDock(DockPlacement::inArea(tr("Confidence heatmap"), heatmap, Qt::BottomDockWidgetArea), m_heatmap);
+    m_docks->addDock(
+        DockPlacement::splitFrom(tr("Run plots"), QStringLiteral("plotsDock"), heatmap, Qt::Horizontal, 0.4, true),
+        m_plots);
 }
 
 void MainWindow::restoreSettings(QSettings &settings)
@@ -332,8 +243,9 @@ void MainWindow::restoreSettings(QSettings &settings)
     const QByteArray geometry = settings.value(QStringLiteral("geometry")).toByteArray();
     if (!geometry.isEmpty())
         restoreGeometry(geometry);
-    if (settings.value(QStringLiteral("layoutVersion")).toInt() == kLayoutVersion)
-        restoreState(settings.value(QStringLiteral("state")).toByteArray(), kLayoutVersion);
+    m_docks->restoreState(settings);
+    // The user's arrangement is kept even when it is too big for this screen: View > Reset layout fits it.
+    fitToScreen(false);
     settings.endGroup();
     m_theme->setMode(ThemeController::modeFromName(settings.value(QStringLiteral("appearance/theme")).toString()));
     m_controls->setSpeed(settings.value(QStringLiteral("playback/speed"), 0.0).toDouble());
@@ -346,8 +258,7 @@ void MainWindow::saveSettings(QSettings &settings) const
 {
     settings.beginGroup(QStringLiteral("window"));
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("state"), saveState(kLayoutVersion));
-    settings.setValue(QStringLiteral("layoutVersion"), kLayoutVersion);
+    m_docks->saveState(settings);
     settings.endGroup();
     settings.setValue(QStringLiteral("appearance/theme"), ThemeController::modeName(m_theme->mode()));
     settings.setValue(QStringLiteral("playback/speed"), m_controls->speed());
@@ -416,10 +327,11 @@ void MainWindow::onModelLoaded(const ModelInfo &info)
     m_panel->setMaxSequenceLength(info.maxSequenceLength);
     if (info.tokenizer) {
         // The length check under the fields counts the prompt as the engine will encode it, masks included.
-        m_panel->setPromptTokenCounter([tok = info.tokenizer, mask = info.maskId](const QString &text) {
-            auto ids = encodePrompt(*tok, text.toStdString(), mask, tok->piece(mask));
-            return ids ? static_cast<int>(ids->size()) : 0;
-        });
+        m_panel->setPromptTokenCounter(
+            [tok = info.tokenizer, mask = info.maskId, limit = info.maxSequenceLength](const QString &text) {
+                auto ids = encodePrompt(*tok, text.toStdString(), mask, tok->piece(mask), std::max(1, limit));
+                return ids ? static_cast<int>(ids->size()) : 0;
+            });
     }
     m_panel->setChatTemplate(info.chatTemplate, info.chatTemplateError);
     m_panel->setSettings(info.defaults);

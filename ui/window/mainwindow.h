@@ -7,7 +7,6 @@
 #include <QMainWindow>
 #include <QString>
 
-class QDockWidget;
 class QLabel;
 class QProgressBar;
 class QScrollArea;
@@ -19,6 +18,7 @@ class BranchList;
 class CanvasLegend;
 class CanvasView;
 class DecisionChart;
+class DockLayout;
 class EditController;
 class EngineController;
 class GenerationPanel;
@@ -28,9 +28,11 @@ class RunPlots;
 class SessionFiles;
 class StepControls;
 class ThemeController;
+class TextView;
 class TimelineDocument;
 class TokenInspector;
 class ViewSync;
+class WindowMenus;
 
 /** DLM Studio's window. */
 class MainWindow : public QMainWindow
@@ -65,6 +67,17 @@ public:
     TokenInspector *tokenInspector() const { return m_inspector; }
     RunPlots *runPlots() const { return m_plots; }
     BranchList *branchList() const { return m_branches; }
+    TextView *textView() const { return m_text; }
+    /** The docks: add a view with dockLayout()->addDock(placement, widget) (see dock_layout.h). */
+    DockLayout *dockLayout() const { return m_docks; }
+    /** The menus: add entries to menus()->viewMenu() etc., or a menu with menus()->addMenu(title). */
+    WindowMenus *menus() const { return m_menus; }
+
+    /**
+     * Sizes the window to fit the available area of its screen (frame included) and moves it inside.
+     * `preferred`: take the default size, shrunk to fit; otherwise keep the current size where it fits.
+     */
+    void fitToScreen(bool preferred);
     /** The status bar's message (errors included). */
     QString statusText() const;
 
@@ -77,15 +90,9 @@ private:
     void createCentralArea();
     void createDocks();
     void createStatusBar();
-    void createMenus();
-    void createFileMenu();
-    void createEditMenu();
-    void createPlaybackMenu();
-    void createViewMenu();
     void connectEngine();
     void connectDocument();
     void connectPlayback();
-    QDockWidget *addDock(const QString &title, const QString &name, QWidget *widget, Qt::DockWidgetArea area);
     void showStatus(const QString &text, bool error = false);
     void onModelLoaded(const ModelInfo &info);
     void onFailed(const QString &message);
@@ -111,7 +118,9 @@ private:
     TokenInspector *m_inspector = nullptr;
     RunPlots *m_plots = nullptr;
     BranchList *m_branches = nullptr;
-    QMenu *m_viewMenu = nullptr;
+    TextView *m_text = nullptr;
+    DockLayout *m_docks = nullptr;
+    WindowMenus *m_menus = nullptr;
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;
     QString m_settingsFile; ///< where closeEvent saves; empty until restoreSettings (tests, screenshots)
