@@ -1,6 +1,7 @@
 #include "ui/panels/settings_explainer.h"
 
 #include "core/sampling/schedule.h"
+#include "ui/help/field_labels.h"
 
 #include <QCoreApplication>
 
@@ -18,7 +19,7 @@ QString tr(const char *text)
 
 } // namespace
 
-QString settingsProblem(const GenerationSettings &s, const ModelLimits &limits)
+static QString problemInSettingNames(const GenerationSettings &s, const ModelLimits &limits)
 {
     const Status status = validateSettings(s);
     if (!status)
@@ -39,6 +40,12 @@ QString settingsProblem(const GenerationSettings &s, const ModelLimits &limits)
             .arg(limits.maxSequenceLength);
     }
     return {};
+}
+
+// Core says "block-length", the panel "Block length": the message names the field the user sees.
+QString settingsProblem(const GenerationSettings &s, const ModelLimits &limits)
+{
+    return withFieldLabels(problemInSettingNames(s, limits));
 }
 
 QString limitsSummary(const ModelLimits &limits, int genLength)

@@ -1,10 +1,13 @@
 #include "ui/views/canvas_legend.h"
 
+#include "ui/help/glossary_text.h"
 #include "ui/views/color_maps.h"
 
 #include <QLinearGradient>
 #include <QEvent>
+#include <QHelpEvent>
 #include <QPainter>
+#include <QToolTip>
 
 namespace dlm {
 
@@ -23,7 +26,9 @@ TokenChip sample(TokenChip::Kind kind, const QString &text)
 
 } // namespace
 
-CanvasLegend::CanvasLegend(QWidget *parent) : QWidget(parent), m_painter(font())
+CanvasLegend::CanvasLegend(QWidget *parent)
+    : QWidget(parent)
+    , m_painter(font())
 {
     m_painter.setPalette(palette());
     TokenChip prompt = sample(TokenChip::Kind::Prompt, tr("prompt"));
@@ -38,8 +43,12 @@ CanvasLegend::CanvasLegend(QWidget *parent) : QWidget(parent), m_painter(font())
     TokenChip locked = sample(TokenChip::Kind::Token, tr("tok"));
     locked.locked = true;
     locked.tint = 0.5f;
-    m_entries = {{prompt, QString()},          {masked, tr("masked")}, {remasked, tr("sent back")},
-                 {fresh, tr("new this step")}, {edited, tr("edited")}, {locked, tr("locked")}};
+    m_entries = {{prompt, QString(), QStringLiteral("legend.prompt"), {}},
+        {masked, tr("masked"), QStringLiteral("legend.masked"), {}},
+        {remasked, tr("sent back"), QStringLiteral("legend.sentBack"), {}},
+        {fresh, tr("new this step"), QStringLiteral("legend.newThisStep"), {}},
+        {edited, tr("edited"), QStringLiteral("legend.edited"), {}},
+        {locked, tr("locked"), QStringLiteral("legend.locked"), {}}};
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
 }
 
@@ -65,6 +74,7 @@ void CanvasLegend::paintEvent(QPaintEvent *)
     const int textY = static_cast<int>(top + h / 2 + fm.ascent() / 2.0 - 1);
     qreal x = 4;
 
+    const qreal barStart = x;
     const QString title = tr("p when committed");
     p.setPen(palette().color(QPalette::WindowText));
     p.drawText(QPointF(x, textY), title);
@@ -81,9 +91,12 @@ void CanvasLegend::paintEvent(QPaintEvent *)
     x += kBarWidth + 3;
     p.setPen(palette().color(QPalette::WindowText));
     p.drawText(QPointF(x, textY), QStringLiteral("1"));
-    x += fm.horizontalAdvance(QStringLiteral("1")) + kSpacing;
+    x += fm.horizontalAdvance(QStringLiteral("1"));
+    m_barRect = QRectF(barStart, 0, x - barStart, height()).toAlignedRect();
+    x += kSpacing;
 
     for (Entry &e : m_entries) {
+        const qreal entryStart = x;
         const qreal w = m_painter.chipWidth(e.chip);
         e.chip.rect = QRectF(x, top, w, h);
         m_painter.paint(&p, e.chip);
@@ -93,8 +106,49 @@ void CanvasLegend::paintEvent(QPaintEvent *)
             p.drawText(QPointF(x, textY), e.label);
             x += fm.horizontalAdvance(e.label);
         }
+        e.rect = QRectF(entryStart, 0, x - entryStart, height()).toAlignedRect();
         x += kSpacing;
     }
+}
+
+QRect CanvasLegend::entryRect(int i) const
+{
+    if (i == 0)
+        return m_barRect;
+    return i > 0 && i < entryCount() ? m_entries[static_cast<size_t>(i - 1)].rect : QRect();
+}
+
+QString CanvasLegend::entryToolTip(int i) const
+{
+    if (i == 0)
+        return helpText(QStringLiteral("legend.confidenceBar"));
+    return i > 0 && i < entryCount() ? helpText(m_entries[static_cast<size_t>(i - 1)].helpKey) : QString();
+}
+
+QString CanvasLegend::toolTipAt(const QPoint &point) const
+{
+    for (int i = 0; i < entryCount(); ++i) {
+        if (entryRect(i).contains(point))
+            return entryToolTip(i);
+    }
+    return {};
+}
+
+bool CanvasLegend::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        for (int i = 0; i < entryCount(); ++i) {
+            if (entryRect(i).contains(help->pos())) {
+                // The rect keeps the tip up while the mouse stays on the same key.
+                QToolTip::showText(help->globalPos(), entryToolTip(i), this, entryRect(i));
+                return true;
+            }
+        }
+        QToolTip::hideText();
+        return true;
+    }
+    return QWidget::event(event);
 }
 
 void CanvasLegend::changeEvent(QEvent *event)

@@ -9,6 +9,7 @@
 #include "ui/engine/engine_controller.h"
 #include "ui/export/export_dialog.h"
 #include "ui/panels/generation_panel.h"
+#include "ui/help/help_menu.h"
 #include "ui/views/heatmap_view.h"
 #include "ui/document/playback_controller.h"
 #include "core/text/prompt.h"
@@ -71,6 +72,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     createStatusBar();
     createMenus();
+    m_help = HelpMenu::install(*this);
     resize(1400, 900);
     connectEngine();
     connectDocument();

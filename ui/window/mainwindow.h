@@ -23,6 +23,7 @@ class EditController;
 class EngineController;
 class GenerationPanel;
 class HeatmapView;
+class HelpMenu;
 class PlaybackController;
 class RunPlots;
 class SessionFiles;
@@ -65,6 +66,7 @@ public:
     TokenInspector *tokenInspector() const { return m_inspector; }
     RunPlots *runPlots() const { return m_plots; }
     BranchList *branchList() const { return m_branches; }
+    HelpMenu *help() const { return m_help; }
     /** The status bar's message (errors included). */
     QString statusText() const;
 
@@ -112,6 +114,7 @@ private:
     RunPlots *m_plots = nullptr;
     BranchList *m_branches = nullptr;
     QMenu *m_viewMenu = nullptr;
+    HelpMenu *m_help = nullptr;
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;
     QString m_settingsFile; ///< where closeEvent saves; empty until restoreSettings (tests, screenshots)
