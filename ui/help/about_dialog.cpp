@@ -13,7 +13,8 @@ namespace dlm {
 QUrl modelCardUrl(const AboutModel &model)
 {
     if (!model.dir.isEmpty()) {
-        for (const QString &name : {QStringLiteral("README.md"), QStringLiteral("README")}) {
+        for (const QString &name :
+            {QStringLiteral("README.md"), QStringLiteral("MODEL_CARD.md"), QStringLiteral("README")}) {
             const QFileInfo readme(QDir(model.dir).filePath(name));
             if (readme.isFile())
                 return QUrl::fromLocalFile(readme.absoluteFilePath());

@@ -16,8 +16,8 @@ struct AboutModel
 };
 
 /**
- * Where to read about the model: its README.md (a Hugging Face model card) when the directory has one, else
- * the model's page on the Hugging Face hub when `name` looks like "owner/model"; empty otherwise.
+ * Where to read about the model: its README.md (a Hugging Face model card) or MODEL_CARD.md when the directory has one,
+ * else the model's page on the Hugging Face hub when `name` looks like "owner/model"; empty otherwise.
  */
 QUrl modelCardUrl(const AboutModel &model);
 /** About's text as HTML: versions (buildVersions) and the model. */

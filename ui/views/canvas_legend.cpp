@@ -156,6 +156,11 @@ void CanvasLegend::changeEvent(QEvent *event)
     if (event->type() == QEvent::PaletteChange) {
         m_painter.setPalette(palette());
         update();
+    } else if (event->type() == QEvent::FontChange) {
+        m_painter = TokenChipPainter(font()); // presentation mode's larger text
+        m_painter.setPalette(palette());
+        updateGeometry();
+        update();
     }
     QWidget::changeEvent(event);
 }

@@ -10,6 +10,7 @@
 #include "ui/export/export_dialog.h"
 #include "ui/panels/generation_panel.h"
 #include "ui/help/help_menu.h"
+#include "ui/help/presentation_mode.h"
 #include "ui/views/heatmap_view.h"
 #include "ui/document/playback_controller.h"
 #include "core/text/prompt.h"
@@ -73,6 +74,8 @@ MainWindow::MainWindow(QWidget *parent)
     createStatusBar();
     createMenus();
     m_help = HelpMenu::install(*this);
+    m_presentation = PresentationMode::install(*this);
+    m_viewMenu->addAction(m_presentation->action());
     resize(1400, 900);
     connectEngine();
     connectDocument();

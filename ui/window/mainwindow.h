@@ -24,6 +24,7 @@ class EngineController;
 class GenerationPanel;
 class HeatmapView;
 class HelpMenu;
+class PresentationMode;
 class PlaybackController;
 class RunPlots;
 class SessionFiles;
@@ -67,6 +68,7 @@ public:
     RunPlots *runPlots() const { return m_plots; }
     BranchList *branchList() const { return m_branches; }
     HelpMenu *help() const { return m_help; }
+    PresentationMode *presentation() const { return m_presentation; }
     /** The status bar's message (errors included). */
     QString statusText() const;
 
@@ -115,6 +117,7 @@ private:
     BranchList *m_branches = nullptr;
     QMenu *m_viewMenu = nullptr;
     HelpMenu *m_help = nullptr;
+    PresentationMode *m_presentation = nullptr;
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;
     QString m_settingsFile; ///< where closeEvent saves; empty until restoreSettings (tests, screenshots)
