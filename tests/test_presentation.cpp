@@ -95,6 +95,28 @@ private Q_SLOTS:
         }
     }
 
+    void playbackKeysWorkWhilePresenting()
+    {
+        // The menu bar (where the playback actions live) is hidden while presenting; their keys still work.
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.document()->loadReplay(testing::smallRun(), QStringLiteral("small.json"));
+        w.playback()->goTo(0);
+        w.presentation()->setFullScreen(false);
+        QTest::keyClick(&w, Qt::Key_F5);
+        QVERIFY(w.presentation()->isActive());
+        QTest::keyClick(w.canvasView(), Qt::Key_Right);
+        QCOMPARE(w.document()->index(), 1);
+        QTest::keyClick(w.canvasView(), Qt::Key_End);
+        QCOMPARE(w.document()->index(), w.document()->count() - 1);
+        QTest::keyClick(w.canvasView(), Qt::Key_Escape);
+        QVERIFY(!w.presentation()->isActive());
+        // Back in the normal window the keys belong to the menu bar's actions alone (no ambiguity).
+        QTest::keyClick(w.canvasView(), Qt::Key_Home);
+        QCOMPARE(w.document()->index(), 0);
+    }
+
     void scoreOfAKnownGuess()
     {
         const Timeline t = testing::smallRun();
