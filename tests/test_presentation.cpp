@@ -2,6 +2,7 @@
 // decision chart and the step controls show, larger. "Predict, then reveal" scores guesses against the
 // records of a hand-made timeline. Set DLM_PRESENT_SCREENSHOT to a PNG path to also write a screenshot of
 // presentation mode at 1366x768 with the demo model (for docs/, not checked).
+#include "ui/document/edit_controller.h"
 #include "ui/document/playback_controller.h"
 #include "ui/document/timeline_document.h"
 #include "ui/help/predict_reveal.h"
@@ -108,6 +109,9 @@ private Q_SLOTS:
         QVERIFY(w.presentation()->isActive());
         QTest::keyClick(w.canvasView(), Qt::Key_Right);
         QCOMPARE(w.document()->index(), 1);
+        // Undo and Redo belong to the edit controller, not the menu bar, and are kept too.
+        QVERIFY(w.actions().contains(w.edits()->undoAction()));
+        QVERIFY(w.actions().contains(w.edits()->redoAction()));
         QTest::keyClick(w.canvasView(), Qt::Key_End);
         QCOMPARE(w.document()->index(), w.document()->count() - 1);
         QTest::keyClick(w.canvasView(), Qt::Key_Escape);
@@ -115,6 +119,7 @@ private Q_SLOTS:
         // Back in the normal window the keys belong to the menu bar's actions alone (no ambiguity).
         QTest::keyClick(w.canvasView(), Qt::Key_Home);
         QCOMPARE(w.document()->index(), 0);
+        QVERIFY(!w.actions().contains(w.edits()->undoAction()));
     }
 
     void scoreOfAKnownGuess()

@@ -136,8 +136,13 @@ void PresentationMode::enter()
     m_centralFont = central->font();
 
     // Keep the menu bar's shortcuts (Space, arrows, Ctrl+Z...) working while it is hidden.
-    for (QAction *a : m_window.menuBar()->findChildren<QAction *>()) {
-        if (!a->shortcut().isEmpty() && !m_window.actions().contains(a)) {
+    // Walked through the menus, not found as children: some (Undo, Redo) belong to other objects.
+    QList<QAction *> pending = m_window.menuBar()->actions();
+    while (!pending.isEmpty()) {
+        QAction *a = pending.takeLast();
+        if (QMenu *menu = a->menu())
+            pending += menu->actions();
+        else if (!a->shortcut().isEmpty() && !m_window.actions().contains(a)) {
             m_window.addAction(a);
             m_liftedActions.emplace_back(a);
         }
