@@ -127,7 +127,7 @@ private Q_SLOTS:
         field<QSpinBox>(panel, "steps")->setValue(12);
         field<QDoubleSpinBox>(panel, "temperature")->setValue(0.5);
         QComboBox *measure = field<QComboBox>(panel, "remasking");
-        measure->setCurrentIndex(measure->findText(QStringLiteral("entropy")));
+        measure->setCurrentIndex(measure->findData(static_cast<int>(ConfidenceMeasure::Entropy)));
         field<QCheckBox>(panel, "useThreshold")->setChecked(true);
         field<QDoubleSpinBox>(panel, "tau")->setValue(-1.25);
         field<QDoubleSpinBox>(panel, "cfgScale")->setValue(2.0);
@@ -161,11 +161,13 @@ private Q_SLOTS:
         // Block length beyond gen length: refused by validateSettings, so explained under the fields.
         field<QSpinBox>(panel, "blockLength")->setValue(100);
         QVERIFY(!problemLabel(panel)->isHidden());
-        QVERIFY2(problemLabel(panel)->text().contains(QStringLiteral("block-length")),
+        // In the panel's words ("Block length", "Gen length"), not the CLI's ("block-length").
+        QVERIFY2(problemLabel(panel)->text().contains(QStringLiteral("Block length (100) cannot exceed Gen length (64)")),
             qPrintable(problemLabel(panel)->text()));
+        QVERIFY(!problemLabel(panel)->text().contains(QStringLiteral("block-length")));
         QVERIFY(problemLabel(panel)->text().contains(QStringLiteral("Cannot start")));
         QVERIFY(!startButton(panel)->isEnabled());
-        QVERIFY(startButton(panel)->toolTip().contains(QStringLiteral("block-length")));
+        QVERIFY(startButton(panel)->toolTip().contains(QStringLiteral("Block length")));
         QVERIFY(field<QLabel>(panel, "scheduleHint")->isHidden());
 
         // Fixing it re-enables Start, live.
@@ -184,14 +186,16 @@ private Q_SLOTS:
         // Tau out of range for the measure.
         field<QCheckBox>(panel, "useThreshold")->setChecked(true);
         field<QDoubleSpinBox>(panel, "tau")->setValue(1.5);
-        QVERIFY(panel.settingsProblemText().contains(QStringLiteral("threshold")));
+        QVERIFY2(panel.settingsProblemText().startsWith(QStringLiteral("Threshold τ must be between 0 and 1")),
+            qPrintable(panel.settingsProblemText()));
         QVERIFY(!startButton(panel)->isEnabled());
         field<QDoubleSpinBox>(panel, "tau")->setValue(0.9);
         QVERIFY(startButton(panel)->isEnabled());
 
         // Top-k beyond what is recorded.
         field<QSpinBox>(panel, "topK")->setValue(65);
-        QVERIFY(panel.settingsProblemText().contains(QStringLiteral("top-k")));
+        QVERIFY2(panel.settingsProblemText().startsWith(QStringLiteral("Top-k recorded must be between 0 and 64")),
+            qPrintable(panel.settingsProblemText()));
         field<QSpinBox>(panel, "topK")->setValue(5);
 
         // A seed that is not a number.
@@ -275,7 +279,8 @@ private Q_SLOTS:
 
         field<QCheckBox>(panel, "useThreshold")->setChecked(false);
         QVERIFY(steps->isEnabled());
-        QVERIFY(panel.settingsProblemText().contains(QStringLiteral("steps")));
+        QVERIFY2(panel.settingsProblemText().startsWith(QStringLiteral("Steps (1) must be at least")),
+            qPrintable(panel.settingsProblemText()));
     }
 
     void scheduleIsDescribed()

@@ -1,5 +1,6 @@
 // dlmstudio: the GUI. `dlmstudio [--model DIR] [--prompt TEXT] [--steps-to N] [--screenshot OUT.png]`.
 #include "core/base/compute_environment.h"
+#include "ui/help/help_menu.h"
 #include "ui/window/gui_options.h"
 #include "ui/window/dock_layout.h"
 #include "ui/window/mainwindow.h"
@@ -66,6 +67,7 @@ int main(int argc, char **argv)
             window.resize(options.windowSize);
             window.dockLayout()->resetLayout();
         }
+        window.help()->showTourOnFirstRun(settings); // starts once the window is up, the first time only
     }
     if (!options.theme.isEmpty())
         window.theme()->setMode(dlm::ThemeController::modeFromName(options.theme));

@@ -1,5 +1,6 @@
 #include "ui/panels/sampler_form.h"
 
+#include "ui/help/field_labels.h"
 #include "ui/panels/wheel_guard.h"
 #include "core/base/compute_environment.h"
 
@@ -82,7 +83,7 @@ SamplerForm::SamplerForm(QWidget *parent)
     m_measure = new QComboBox;
     m_measure->setObjectName(QStringLiteral("remasking"));
     for (const MeasureText &m : kMeasures) {
-        m_measure->addItem(QString::fromUtf8(measureName(m.measure)), static_cast<int>(m.measure));
+        m_measure->addItem(measureLabel(m.measure), static_cast<int>(m.measure));
         m_measure->setItemData(m_measure->count() - 1, tr(m.tip), Qt::ToolTipRole);
     }
     m_measure->setToolTip(tr("How masked positions are ranked to choose which predictions to keep; the rest go "

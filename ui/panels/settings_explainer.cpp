@@ -3,6 +3,7 @@
 #include "core/sampling/dream_schedule.h"
 
 #include "core/sampling/schedule.h"
+#include "ui/help/field_labels.h"
 
 #include <QCoreApplication>
 
@@ -20,7 +21,7 @@ QString tr(const char *text)
 
 } // namespace
 
-QString settingsProblem(const GenerationSettings &s, const ModelLimits &limits)
+static QString problemInSettingNames(const GenerationSettings &s, const ModelLimits &limits)
 {
     const Status status = validateSettings(s);
     if (!status)
@@ -41,6 +42,12 @@ QString settingsProblem(const GenerationSettings &s, const ModelLimits &limits)
             .arg(limits.maxSequenceLength);
     }
     return {};
+}
+
+// Core says "block-length", the panel "Block length": the message names the field the user sees.
+QString settingsProblem(const GenerationSettings &s, const ModelLimits &limits)
+{
+    return withFieldLabels(problemInSettingNames(s, limits));
 }
 
 QString limitsSummary(const ModelLimits &limits, int genLength)

@@ -1,10 +1,13 @@
 #include "ui/views/canvas_legend.h"
 
+#include "ui/help/glossary_text.h"
 #include "ui/views/color_maps.h"
 
 #include <QLinearGradient>
 #include <QEvent>
+#include <QHelpEvent>
 #include <QPainter>
+#include <QToolTip>
 
 #include <algorithm>
 
@@ -44,8 +47,13 @@ CanvasLegend::CanvasLegend(QWidget *parent)
     TokenChip locked = sample(TokenChip::Kind::Token, tr("tok"));
     locked.locked = true;
     locked.tint = 0.5f;
-    m_entries = {{prompt, QString()}, {special, tr("special token")}, {masked, tr("masked")},
-        {remasked, tr("sent back")}, {fresh, tr("new this step")}, {edited, tr("edited")}, {locked, tr("locked")}};
+    m_entries = {{prompt, QString(), QStringLiteral("legend.prompt"), {}},
+        {special, tr("special token"), QStringLiteral("legend.special"), {}},
+        {masked, tr("masked"), QStringLiteral("legend.masked"), {}},
+        {remasked, tr("sent back"), QStringLiteral("legend.sentBack"), {}},
+        {fresh, tr("new this step"), QStringLiteral("legend.newThisStep"), {}},
+        {edited, tr("edited"), QStringLiteral("legend.edited"), {}},
+        {locked, tr("locked"), QStringLiteral("legend.locked"), {}}};
     // Preferred, not Fixed: a fixed height would be the one-line sizeHint, whatever heightForWidth says.
     QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     policy.setHeightForWidth(true);
@@ -116,6 +124,10 @@ void CanvasLegend::paintEvent(QPaintEvent *)
     const auto textY
         = [&](const QPointF &corner) { return static_cast<int>(corner.y() + 4 + h / 2 + fm.ascent() / 2.0 - 1); };
 
+    const std::vector<qreal> widths = pieceWidths();
+    const auto pieceRect
+        = [&](size_t i) { return QRectF(at[i], QSizeF(widths[i], rowHeight())).toAlignedRect(); };
+    m_barRect = pieceRect(0);
     qreal x = at[0].x();
     const qreal top = at[0].y() + 4;
     const QString title = tr("p when committed");
@@ -145,13 +157,59 @@ void CanvasLegend::paintEvent(QPaintEvent *)
             p.setPen(palette().color(QPalette::WindowText));
             p.drawText(QPointF(corner.x() + w + 4, textY(corner)), e.label);
         }
+        e.rect = pieceRect(i + 1);
     }
+}
+
+QRect CanvasLegend::entryRect(int i) const
+{
+    if (i == 0)
+        return m_barRect;
+    return i > 0 && i < entryCount() ? m_entries[static_cast<size_t>(i - 1)].rect : QRect();
+}
+
+QString CanvasLegend::entryToolTip(int i) const
+{
+    if (i == 0)
+        return helpText(QStringLiteral("legend.confidenceBar"));
+    return i > 0 && i < entryCount() ? helpText(m_entries[static_cast<size_t>(i - 1)].helpKey) : QString();
+}
+
+QString CanvasLegend::toolTipAt(const QPoint &point) const
+{
+    for (int i = 0; i < entryCount(); ++i) {
+        if (entryRect(i).contains(point))
+            return entryToolTip(i);
+    }
+    return {};
+}
+
+bool CanvasLegend::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        for (int i = 0; i < entryCount(); ++i) {
+            if (entryRect(i).contains(help->pos())) {
+                // The rect keeps the tip up while the mouse stays on the same key.
+                QToolTip::showText(help->globalPos(), entryToolTip(i), this, entryRect(i));
+                return true;
+            }
+        }
+        QToolTip::hideText();
+        return true;
+    }
+    return QWidget::event(event);
 }
 
 void CanvasLegend::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::PaletteChange) {
         m_painter.setPalette(palette());
+        update();
+    } else if (event->type() == QEvent::FontChange) {
+        m_painter = TokenChipPainter(font()); // presentation mode's larger text
+        m_painter.setPalette(palette());
+        updateGeometry();
         update();
     }
     QWidget::changeEvent(event);

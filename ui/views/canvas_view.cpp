@@ -413,6 +413,11 @@ void CanvasView::changeEvent(QEvent *event)
     if (event->type() == QEvent::PaletteChange) {
         m_painter.setPalette(palette());
         update();
+    } else if (event->type() == QEvent::FontChange) {
+        // Presentation mode enlarges the text: chips are measured with the painter's font.
+        m_painter = TokenChipPainter(font());
+        m_painter.setPalette(palette());
+        rebuildChips();
     }
     QWidget::changeEvent(event);
 }

@@ -8,6 +8,8 @@
 #include "ui/document/edit_controller.h"
 #include "ui/engine/engine_controller.h"
 #include "ui/panels/generation_panel.h"
+#include "ui/help/help_menu.h"
+#include "ui/help/presentation_mode.h"
 #include "ui/views/heatmap_view.h"
 #include "ui/document/playback_controller.h"
 #include "core/text/prompt.h"
@@ -67,6 +69,9 @@ MainWindow::MainWindow(QWidget *parent)
 
     createStatusBar();
     m_menus = new WindowMenus(this, m_docks);
+    m_help = HelpMenu::install(*this);
+    m_presentation = PresentationMode::install(*this);
+    m_menus->viewMenu()->addAction(m_presentation->action());
     fitToScreen(true);
     connectEngine();
     connectDocument();

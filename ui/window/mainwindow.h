@@ -23,6 +23,8 @@ class EditController;
 class EngineController;
 class GenerationPanel;
 class HeatmapView;
+class HelpMenu;
+class PresentationMode;
 class PlaybackController;
 class RunPlots;
 class SessionFiles;
@@ -78,6 +80,8 @@ public:
      * `preferred`: take the default size, shrunk to fit; otherwise keep the current size where it fits.
      */
     void fitToScreen(bool preferred);
+    HelpMenu *help() const { return m_help; }
+    PresentationMode *presentation() const { return m_presentation; }
     /** The status bar's message (errors included). */
     QString statusText() const;
 
@@ -121,6 +125,8 @@ private:
     TextView *m_text = nullptr;
     DockLayout *m_docks = nullptr;
     WindowMenus *m_menus = nullptr;
+    HelpMenu *m_help = nullptr;
+    PresentationMode *m_presentation = nullptr;
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;
     QString m_settingsFile; ///< where closeEvent saves; empty until restoreSettings (tests, screenshots)
