@@ -17,6 +17,7 @@ struct Session::Impl
     std::shared_ptr<Tokenizer> tokenizer;
     std::unique_ptr<RemaskStrategy> strategy;
     BlockSchedule schedule {0, 1, 1, 1};
+    GenerationSettings configured; ///< the settings strategy and schedule were made for
 
     /** The parts every session needs, from its settings: the commit strategy and the block schedule. */
     void configure(std::shared_ptr<LogitsModel> m, std::shared_ptr<Tokenizer> t, const GenerationSettings &settings,
@@ -24,11 +25,18 @@ struct Session::Impl
     {
         model = std::move(m);
         tokenizer = std::move(t);
+        configureSampler(settings, promptLength);
+    }
+
+    /** Strategy and schedule for `settings`; branches run again with other settings switch them per step. */
+    void configureSampler(const GenerationSettings &settings, int promptLength)
+    {
         if (settings.useThreshold)
             strategy = std::make_unique<ThresholdStrategy>();
         else
             strategy = std::make_unique<QuotaStrategy>();
         schedule = BlockSchedule(promptLength, settings.genLength, settings.blockLength, settings.steps);
+        configured = settings;
     }
 };
 
