@@ -18,6 +18,7 @@ namespace dlm {
 class BranchList;
 class CanvasLegend;
 class CanvasView;
+class CompareActions;
 class DecisionChart;
 class EditController;
 class EngineController;
@@ -65,6 +66,7 @@ public:
     TokenInspector *tokenInspector() const { return m_inspector; }
     RunPlots *runPlots() const { return m_plots; }
     BranchList *branchList() const { return m_branches; }
+    CompareActions *compareActions() const { return m_compare; }
     /** The status bar's message (errors included). */
     QString statusText() const;
 
@@ -111,6 +113,7 @@ private:
     TokenInspector *m_inspector = nullptr;
     RunPlots *m_plots = nullptr;
     BranchList *m_branches = nullptr;
+    CompareActions *m_compare = nullptr;
     QMenu *m_viewMenu = nullptr;
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;
