@@ -3,7 +3,9 @@
 // model in a window: "Run again with" makes a branch with the new settings from the same prompt and seed; the
 // inspector shows a committed token's alternatives from the record that committed it, and for a prompt
 // position the one-pass prediction, equal to a direct forward pass. Set DLM_COMPARE_SCREENSHOT (and
-// DLM_COMPARE_MODEL for another model than the tiny one) to keep the 1366x768 screenshot.
+// DLM_COMPARE_MODEL for another model than the tiny one) to keep the 1366x768 screenshot; docs'
+// screenshot-compare.png is  DLM_COMPARE_MODEL=models/demo DLM_COMPARE_SCREENSHOT=docs/screenshot-compare.png
+// test_compare screenshotAtLaptopSize.
 #pragma push_macro("slots")
 #undef slots
 #include "core/model/llada_model.h"
@@ -22,6 +24,7 @@
 #include "window_driver.h"
 
 #include <QComboBox>
+#include <QLayout>
 #include <QDockWidget>
 #include <QPushButton>
 #include <QTableWidget>
@@ -197,6 +200,19 @@ private Q_SLOTS:
         QVERIFY(waitIdle(w));
         QTRY_VERIFY(w.compareActions()->dock()->isVisible());
         QCOMPARE(w.compareActions()->view()->markedPositions(), diffBranches(w.document()->timeline(), 0, 1).differing);
+        // Compare mode for the picture: the settings panel and the decision chart make room. (Until the window
+        // itself fits 1366x768 with every dock, issue 13 item 1, they also decide whether it can be that small.)
+        for (const char *name : {"generationDock", "branchDock", "decisionDock", "plotsDock"})
+            if (auto *dock = w.findChild<QDockWidget *>(QLatin1String(name)))
+                dock->hide();
+        QTest::qWait(50); // the layout takes the hidden docks' room away before the window can shrink
+        w.resize(1366, 768);
+        QTest::qWait(100);
+        // More room for the comparison, and the inspector on the first position that differs.
+        w.resizeDocks({w.compareActions()->dock()}, {430}, Qt::Vertical);
+        const std::vector<int> differing = w.compareActions()->view()->markedPositions();
+        if (!differing.empty())
+            w.viewSync()->selectPosition(differing.front());
         w.viewSync()->flush();
         QTest::qWait(200);
         const QImage shot = w.grab().toImage();

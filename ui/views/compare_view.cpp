@@ -9,7 +9,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSignalBlocker>
-#include <QResizeEvent>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -112,12 +111,9 @@ void CompareView::setBranches(int a, int b)
     rebuild();
 }
 
-void CompareView::resizeEvent(QResizeEvent *event)
+void CompareView::setPlotsOrientation(Qt::Orientation orientation)
 {
-    QWidget::resizeEvent(event);
-    const Qt::Orientation want = width() > 2 * height() ? Qt::Horizontal : Qt::Vertical;
-    if (m_split->orientation() != want)
-        m_split->setOrientation(want);
+    m_split->setOrientation(orientation);
 }
 
 void CompareView::clear()

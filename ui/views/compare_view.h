@@ -38,6 +38,8 @@ public:
     /** Compares branch `a` with branch `b`. */
     void setBranches(int a, int b);
     void clear();
+    /** Qt::Horizontal puts the plots beside the table (a wide dock), Qt::Vertical under it (a tall one). */
+    void setPlotsOrientation(Qt::Orientation orientation);
 
     int branchA() const { return m_a; }
     int branchB() const { return m_b; }
@@ -50,10 +52,6 @@ public:
     ComparePlot *plots() const { return m_plot; }
     QComboBox *pickerA() const { return m_pickA; }
     QComboBox *pickerB() const { return m_pickB; }
-
-protected:
-    /** Table beside the plots in a wide dock, above them in a tall one. */
-    void resizeEvent(QResizeEvent *event) override;
 
 Q_SIGNALS:
     /** A user double-clicked a row: show that position (and branch A) in the main views. */

@@ -39,6 +39,12 @@ CompareActions::CompareActions(QMainWindow *window, const Parts &parts)
     if (auto *heatmap = window->findChild<QDockWidget *>(QStringLiteral("heatmapDock")))
         window->tabifyDockWidget(heatmap, m_dock);
     m_dock->hide();
+    auto orient = [this](Qt::DockWidgetArea area) {
+        const bool wide = area == Qt::BottomDockWidgetArea || area == Qt::TopDockWidgetArea;
+        m_view->setPlotsOrientation(wide ? Qt::Horizontal : Qt::Vertical);
+    };
+    orient(window->dockWidgetArea(m_dock));
+    connect(m_dock, &QDockWidget::dockLocationChanged, this, orient);
 
     m_refresh.setSingleShot(true);
     m_refresh.setInterval(kRefreshMs);
