@@ -169,7 +169,14 @@ private Q_SLOTS:
         QCOMPARE(view->branchA(), 0);
         QCOMPARE(view->branchB(), 1);
         QCOMPARE(view->markedPositions(), diffBranches(t, 0, 1).differing);
-        QVERIFY(view->divergenceText().contains(QStringLiteral("First diverge")) || view->markedPositions().empty());
+        // 6 steps commit 2 positions first, 3 steps commit 4: the canvases part at the first step.
+        const Divergence d = diffBranches(t, 0, 1).divergence;
+        QVERIFY(d.found);
+        QCOMPARE(d.record, 1);
+        QVERIFY2(view->divergenceText().contains(
+                     QStringLiteral("First diverge at record 1 / denoise step 1, position %1").arg(d.position)),
+            qPrintable(view->divergenceText()));
+        QVERIFY(view->settingsText().contains(QStringLiteral("steps: 6 vs 3")));
 
         // "Compare with current" from the branch list compares the branch on screen with the chosen one.
         Q_EMIT w.branchList()->compareRequested(0);
