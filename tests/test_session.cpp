@@ -239,8 +239,10 @@ private Q_SLOTS:
         QCOMPARE((*adopted)->index(), 3);
         QVERIFY((*adopted)->run(nullptr).ok());
         QVERIFY(first->run(nullptr).ok());
-        // Same records as the session that never left memory.
-        const Branch &a = (*adopted)->timeline().branch(0), &b = first->timeline().branch(0);
+        // Same records as the session that never left memory. `a` is a copy: the fork below reallocates the
+        // branch list, which would leave a reference dangling.
+        const Branch a = (*adopted)->timeline().branch(0);
+        const Branch &b = first->timeline().branch(0);
         QCOMPARE(a.size(), b.size());
         for (int i = 0; i < a.size(); ++i)
             QVERIFY2(sameRecords(a.at(i), b.at(i)), qPrintable(QString::number(i)));

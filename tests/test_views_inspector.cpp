@@ -94,9 +94,17 @@ void TestViewsInspector::inspectorTopKTable()
     QCOMPARE(inspector.table()->item(0, 5)->text(), QStringLiteral("candidate"));
     inspector.setCurrentIndex(2);
     QCOMPARE(inspector.table()->item(0, 5)->text(), QStringLiteral("candidate, final"));
-    inspector.setCurrentIndex(3); // the edit: no prediction, and the caption says why
+    // The edit record predicts nothing: a committed token shows the alternatives of the step that committed it.
+    inspector.setCurrentIndex(3);
+    QCOMPARE(inspector.shownRecord(), 2);
+    QCOMPARE(inspector.topKId(0), 24);
+    QVERIFY(inspector.tableCaption().startsWith(QStringLiteral("Committed at record 2 (step 2)")));
+    // A token an edit set has no prediction behind it, and the caption says why.
+    inspector.setPosition(6);
     QCOMPARE(inspector.topKRowCount(), 0);
     QVERIFY(inspector.tableCaption().contains(QStringLiteral("edit")));
+    QVERIFY(inspector.historyText().contains(QStringLiteral("edited to")));
+    inspector.setPosition(5);
 
     QSignalSpy activated(&inspector, &TokenInspector::candidateActivated);
     inspector.setCurrentIndex(1);

@@ -182,6 +182,10 @@ Result<std::unique_ptr<Session>> Session::adopt(
         return R::failure("the timeline's canvas (" + std::to_string(length) + " positions) exceeds the model's "
             + "max_sequence_length (" + std::to_string(config.maxSequenceLength) + ")");
     for (int b = 0; b < timeline.branchCount(); ++b) {
+        const GenerationSettings &own = timeline.settingsFor(b);
+        if (Status ok = validateSettings(own); !ok || own.genLength != settings.genLength)
+            return R::failure("branch " + std::to_string(b)
+                + "'s settings: " + (ok ? std::string("gen length differs from the timeline's") : ok.error()));
         for (const auto &record : timeline.branch(b).records) {
             if (!record || record->length() != length)
                 return R::failure("branch " + std::to_string(b) + " has a record of "
@@ -263,8 +267,10 @@ Status Session::switchBranch(int branchId, int index)
 Status Session::computeNextStep()
 {
     const StepRecord &cur = current();
-    const GenerationSettings &set = m_timeline.settings;
+    const GenerationSettings &set = branchSettings();
     const int32_t mask = maskId();
+    if (set != d->configured)
+        d->configureSampler(set, promptLength());
     if (set.sampler == SamplerKind::Dream)
         return computeDreamStep();
 

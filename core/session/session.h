@@ -18,6 +18,16 @@ class LogitsModel;
 class Tokenizer;
 struct DetachedHistory;
 
+/** What the model would say at one position of a canvas: one forward pass, no step, nothing recorded. */
+struct PositionPrediction
+{
+    int position = -1;
+    std::vector<int32_t> topIds; ///< most probable first
+    std::vector<float> topProbs; ///< softmax(logits) at the position, without guidance or noise
+    std::vector<std::string> pieces; ///< the tokenizer's piece of each top id (empty without a tokenizer)
+    float entropy = 0.0f; ///< of that distribution, in nats
+};
+
 /** Progress callback: called after every new record; return false to stop. */
 using StepCallback = std::function<bool(const StepRecord &)>;
 
@@ -49,6 +59,8 @@ public:
     /** Records the conversation a chat prompt was rendered from, so an opened file shows it again. */
     void setChatMessages(std::vector<ChatMessage> messages) { m_timeline.chatMessages = std::move(messages); }
     const GenerationSettings &settings() const { return m_timeline.settings; }
+    /** The settings the current branch runs with (its own after runAgainWith, else the timeline's). */
+    const GenerationSettings &branchSettings() const { return m_timeline.settingsFor(m_branch); }
     int branchId() const { return m_branch; }
     int index() const { return m_index; }
     const StepRecord &current() const;
@@ -94,6 +106,18 @@ public:
      * history changed where it would go (for example a step was computed at that point since the undo).
      */
     Status restoreEdit(const DetachedHistory &detached);
+
+    /**
+     * Starts a new branch from the initial record (same prompt; the seed stays the timeline's) that runs with
+     * `settings`, and moves the cursor to it; stepping then fills it. Refused, naming the setting, when the
+     * settings are invalid or change the canvas length (gen length), which the shared initial record fixes.
+     */
+    Status runAgainWith(const GenerationSettings &settings);
+    /**
+     * One forward pass of the model on `record`'s canvas; the top-`topK` tokens at `position` and the
+     * entropy there. Changes nothing: no record, no cursor move (session_predict.cpp).
+     */
+    Result<PositionPrediction> predictPosition(const StepRecord &record, int position, int topK) const;
 
     /** Text of the generation region of a record (masks shown as the mask piece). */
     std::string generatedText(const StepRecord &record) const;

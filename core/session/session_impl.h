@@ -22,6 +22,7 @@ struct Session::Impl
     BlockSchedule schedule {0, 1, 1, 1};
     std::shared_ptr<StepCacheState> stepCache; ///< with settings.cache prefix/dual; refilled as needed
     std::vector<float> dreamGrid; ///< Dream's linspace(1, eps, steps + 1); empty for LLaDA's sampler
+    GenerationSettings configured; ///< the settings strategy and schedule were made for
 
     /** The parts every session needs, from its settings: the commit strategy and the block schedule. */
     void configure(std::shared_ptr<LogitsModel> m, std::shared_ptr<Tokenizer> t, const GenerationSettings &settings,
@@ -29,6 +30,12 @@ struct Session::Impl
     {
         model = std::move(m);
         tokenizer = std::move(t);
+        configureSampler(settings, promptLength);
+    }
+
+    /** Strategy and schedule for `settings`; branches run again with other settings switch them per step. */
+    void configureSampler(const GenerationSettings &settings, int promptLength)
+    {
         if (settings.useThreshold)
             strategy = std::make_unique<ThresholdStrategy>();
         else
@@ -39,6 +46,7 @@ struct Session::Impl
         } else {
             schedule = BlockSchedule(promptLength, settings.genLength, settings.blockLength, settings.steps);
         }
+        configured = settings;
     }
 };
 

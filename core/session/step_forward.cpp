@@ -14,7 +14,7 @@ struct StepCacheState
 {
     KvCache kv;
     CacheMode mode = CacheMode::None;
-    int block = -1;
+    int block = -1, start = 0, end = 0; ///< the block the keys and values were kept for
     std::vector<int32_t> canvas; ///< the canvas the keys and values were computed from
 };
 
@@ -51,7 +51,8 @@ at::Tensor uncachedLogits(
 bool cacheUsable(const StepCacheState *cache, const StepRecord &cur, const std::vector<int32_t> &rows,
     const StepBlock &block, CacheMode mode)
 {
-    if (!cache || cache->mode != mode || cache->block != block.index || block.stepInBlock == 0
+    if (!cache || cache->mode != mode || cache->block != block.index || cache->start != block.start
+        || cache->end != block.end || block.stepInBlock == 0
         || cache->canvas.size() != cur.tokens.size())
         return false;
     // A row before the block cannot come from a pass that starts at the block.
@@ -87,6 +88,8 @@ StepForward runStepForward(LogitsModel &model, const StepRecord &cur, const std:
         out.logits = model.logitsFillingCache(canvas, rowIndex, cache->kv)[0];
         cache->mode = settings.cache;
         cache->block = block.index;
+        cache->start = block.start;
+        cache->end = block.end;
         cache->canvas = cur.tokens;
         out.cacheFilled = true;
         return out;

@@ -27,8 +27,15 @@ int Timeline::fork(int from, int atIndex)
     b.forkIndex = atIndex;
     b.label = "branch " + std::to_string(b.id);
     b.records.assign(parent.records.begin(), parent.records.begin() + atIndex + 1);
+    b.settings = parent.settings;
     m_branches.push_back(std::move(b));
     return m_branches.back().id;
+}
+
+const GenerationSettings &Timeline::settingsFor(int id) const
+{
+    const Branch &b = branch(id);
+    return b.settings ? *b.settings : settings;
 }
 
 void Timeline::append(int branchId, StepRecord record)

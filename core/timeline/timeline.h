@@ -28,10 +28,13 @@ struct ModelIdentity
 struct Branch
 {
     int id = 0;
-    int parent = -1;    ///< parent branch id, -1 for the root
+    int parent = -1; ///< parent branch id, -1 for the root
     int forkIndex = -1; ///< last record shared with the parent
     std::string label;
     std::vector<std::shared_ptr<const StepRecord>> records;
+    /// Settings of a branch run again with other settings ("Run again with…"); null: the timeline's.
+    /// Forks inherit them. Only knobs that keep the canvas length may differ (the initial record is shared).
+    std::shared_ptr<const GenerationSettings> settings;
 
     int size() const { return static_cast<int>(records.size()); }
     const StepRecord &at(int i) const { return *records.at(static_cast<size_t>(i)); }
@@ -55,8 +58,10 @@ public:
 
     /** Starts the root branch from an initial record; returns its id (0). */
     int start(StepRecord initial);
-    /** Creates a branch that shares records [0, atIndex] of `from`; returns its id. */
+    /** Creates a branch that shares records [0, atIndex] of `from` (and its settings); returns its id. */
     int fork(int from, int atIndex);
+    /** The settings branch `id` runs with: its own if it has them, else the timeline's. */
+    const GenerationSettings &settingsFor(int id) const;
     void append(int branchId, StepRecord record);
     /** Drops records after `keepUpTo` on a branch (used when history past a point is discarded). */
     void truncate(int branchId, int keepUpTo);

@@ -219,6 +219,8 @@ std::string timelineToJson(const Timeline &t)
         ojson head = {{"id", bi}, {"parent", b.parent}, {"fork_index", b.forkIndex}, {"label", b.label}};
         // Only the branch's own records are stored; the shared prefix is rebuilt from the parent on reading.
         // A parent truncated after the fork shares less than fork + 1 records: "inherit" says how many.
+        if (b.settings && *b.settings != t.settings)
+            head["settings"] = ojson(settingsToJson(*b.settings));
         const int shared = sharedPrefix(t, b);
         if (b.parent >= 0 && shared != b.forkIndex + 1)
             head["inherit"] = shared;

@@ -241,6 +241,13 @@ private:
             if (!m_r.toString(*label, Path::child(path, "label"), &b.label))
                 return false;
         }
+        if (const json *own = m_r.member(v, path, "settings", Need::Optional)) {
+            // A branch run again with other settings (optional; files without it load as before).
+            GenerationSettings settings = t->settings;
+            if (!applySettingsJson(*own, Path::child(path, "settings"), m_r, &settings))
+                return false;
+            b.settings = std::make_shared<const GenerationSettings>(settings);
+        }
         const json *records = m_r.member(v, path, "records", Need::Required);
         const std::string recordsPath = Path::child(path, "records");
         if (!records || !m_r.expectArray(*records, recordsPath))

@@ -25,6 +25,7 @@ EngineController::EngineController(QObject *parent)
     connect(m_worker, &EngineWorker::failed, this, &EngineController::failed);
     connect(m_worker, &EngineWorker::editApplied, this, &EngineController::editApplied);
     connect(m_worker, &EngineWorker::undoDone, this, &EngineController::undoDone);
+    connect(m_worker, &EngineWorker::predictionReady, this, &EngineController::predictionReady);
     connect(m_worker, &EngineWorker::runStarted, this, [this] {
         m_running = true;
         Q_EMIT runningChanged(true);
@@ -124,6 +125,20 @@ quint64 EngineController::redoEdit(const DetachedPtr &detached, int branch, int 
 {
     const quint64 id = ++m_lastUndoId;
     post([w = m_worker, id, detached, branch, index] { w->redoEdit(id, detached, branch, index); });
+    return id;
+}
+
+void EngineController::runAgain(const GenerationSettings &settings, int branch, int index)
+{
+    post([w = m_worker, ticket = ++m_lastTicket, settings, branch, index] {
+        w->runAgain(ticket, settings, branch, index);
+    });
+}
+
+quint64 EngineController::predict(int branch, int index, int position)
+{
+    const quint64 id = ++m_lastPredictionId;
+    post([w = m_worker, id, branch, index, position] { w->predict(id, branch, index, position); });
     return id;
 }
 

@@ -48,6 +48,11 @@ public:
     /** Puts back what an undo took out; undoDone follows with the returned id. */
     quint64 redoEdit(const DetachedPtr &detached, int branch, int index);
 
+    /** "Run again with…": a new branch from the first record with `settings`, run to the end. */
+    void runAgain(const GenerationSettings &settings, int branch, int index);
+    /** One forward pass on record (branch, index) for `position`; predictionReady follows with the id. */
+    quint64 predict(int branch, int index, int position);
+
     /** True while any request is queued or being worked on: the one place that knows. */
     bool isBusy() const { return m_pending > 0; }
     /** True between runStarted and finished. */
@@ -74,6 +79,7 @@ Q_SIGNALS:
     void failed(const QString &message);
     void editApplied(const dlm::EditOutcome &outcome);
     void undoDone(const dlm::UndoReply &reply);
+    void predictionReady(const dlm::PredictionReply &reply);
     void busyChanged(bool busy);
     void runningChanged(bool running);
 
@@ -86,6 +92,7 @@ private:
     EngineWorker *m_worker = nullptr; ///< lives on m_thread; deleted when the thread finishes
     quint64 m_lastTicket = 0;
     quint64 m_lastUndoId = 0;
+    quint64 m_lastPredictionId = 0;
     int m_pending = 0;
     bool m_running = false;
     bool m_modelLoaded = false;

@@ -12,6 +12,7 @@ void registerEngineTypes()
     qRegisterMetaType<EditRequest>("dlm::EditRequest");
     qRegisterMetaType<EditOutcome>("dlm::EditOutcome");
     qRegisterMetaType<UndoReply>("dlm::UndoReply");
+    qRegisterMetaType<PredictionReply>("dlm::PredictionReply");
 }
 
 } // namespace dlm

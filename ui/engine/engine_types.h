@@ -88,6 +88,19 @@ struct UndoReply
     DetachedPtr detached; ///< undo: what redo needs to put back
 };
 
+/** The engine's answer to a one-pass prediction request ("what would the model say here"). */
+struct PredictionReply
+{
+    quint64 id = 0; ///< the controller's number for the request
+    int branch = 0, index = 0, position = -1; ///< the record whose canvas was run, and the position
+    bool ok = false;
+    QString error; ///< why there is no prediction
+    std::vector<int32_t> topIds; ///< most probable first
+    std::vector<float> topProbs;
+    std::vector<std::string> pieces; ///< the tokenizer's piece of each top id
+    float entropy = 0.0f;
+};
+
 /** Registers the types above for queued connections; idempotent. */
 void registerEngineTypes();
 
@@ -100,3 +113,4 @@ Q_DECLARE_METATYPE(dlm::EngineState)
 Q_DECLARE_METATYPE(dlm::EditRequest)
 Q_DECLARE_METATYPE(dlm::EditOutcome)
 Q_DECLARE_METATYPE(dlm::UndoReply)
+Q_DECLARE_METATYPE(dlm::PredictionReply)

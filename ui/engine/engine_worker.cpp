@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 
+#include <algorithm>
 #include <exception>
 
 namespace dlm {
@@ -186,26 +187,81 @@ void EngineWorker::run(quint64 ticket, int branch, int index, int maxSteps)
             Q_EMIT failed(problem);
             return;
         }
-        Q_EMIT runStarted();
-        bool stopped = false;
-        int fromBranch = branch;
-        int fromIndex = index;
-        // The stop check sits after each step, so a stop takes effect once the step in flight is done.
-        const Status s = m_session->run(
-            [&](const StepRecord &) {
-                emitState(EngineState::Cause::Stepped, fromBranch, fromIndex);
-                fromBranch = m_session->branchId();
-                fromIndex = m_session->index();
-                if (cancelled(ticket)) {
-                    stopped = true;
-                    return false;
-                }
-                return true;
-            },
-            maxSteps);
-        if (!s)
-            Q_EMIT failed(fromStd(s.error()));
-        Q_EMIT finished(stopped);
+        runSteps(ticket, maxSteps);
+    });
+}
+
+void EngineWorker::runSteps(quint64 ticket, int maxSteps)
+{
+    Q_EMIT runStarted();
+    bool stopped = false;
+    int fromBranch = m_session->branchId();
+    int fromIndex = m_session->index();
+    // The stop check sits after each step, so a stop takes effect once the step in flight is done.
+    const Status s = m_session->run(
+        [&](const StepRecord &) {
+            emitState(EngineState::Cause::Stepped, fromBranch, fromIndex);
+            fromBranch = m_session->branchId();
+            fromIndex = m_session->index();
+            if (cancelled(ticket)) {
+                stopped = true;
+                return false;
+            }
+            return true;
+        },
+        maxSteps);
+    if (!s)
+        Q_EMIT failed(fromStd(s.error()));
+    Q_EMIT finished(stopped);
+}
+
+void EngineWorker::runAgain(quint64 ticket, const GenerationSettings &settings, int branch, int index)
+{
+    guarded("running again", [&] {
+        if (cancelled(ticket))
+            return;
+        const QString problem = cursorProblem(branch, index);
+        if (!problem.isEmpty()) {
+            Q_EMIT failed(problem);
+            return;
+        }
+        const Status s = m_session->runAgainWith(settings);
+        if (!s) {
+            Q_EMIT failed(tr("Cannot run again: %1").arg(fromStd(s.error())));
+            return;
+        }
+        emitState(EngineState::Cause::Moved, branch, index);
+        runSteps(ticket, -1);
+    });
+}
+
+void EngineWorker::predict(quint64 id, int branch, int index, int position)
+{
+    guarded("the one-pass prediction", [&] {
+        PredictionReply reply;
+        reply.id = id;
+        reply.branch = branch;
+        reply.index = index;
+        reply.position = position;
+        const Timeline *t = m_session ? &m_session->timeline() : nullptr;
+        if (!t)
+            reply.error = tr("No model session: load the model and start (or continue) a run first.");
+        else if (branch < 0 || branch >= t->branchCount() || index < 0 || index >= t->branch(branch).size())
+            reply.error = tr("Record %1 of branch %2 does not exist.").arg(index).arg(branch);
+        if (reply.error.isEmpty()) {
+            const int k = std::max(t->settingsFor(branch).topK, 5);
+            auto p = m_session->predictPosition(t->branch(branch).at(index), position, k);
+            if (p) {
+                reply.ok = true;
+                reply.topIds = p->topIds;
+                reply.topProbs = p->topProbs;
+                reply.pieces = p->pieces;
+                reply.entropy = p->entropy;
+            } else {
+                reply.error = fromStd(p.error());
+            }
+        }
+        Q_EMIT predictionReady(reply);
     });
 }
 

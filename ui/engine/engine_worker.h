@@ -60,6 +60,16 @@ public Q_SLOTS:
     void undoEdit(quint64 id, const dlm::EditOutcome &edit, int branch, int index);
     /** Puts back what an undo took out; emits stateChanged (Redone), then undoDone. */
     void redoEdit(quint64 id, const dlm::DetachedPtr &detached, int branch, int index);
+    /**
+     * "Run again with…": a new branch from the initial record with `settings` (same prompt and seed), then a
+     * run on it like run(); emits stateChanged (Moved) when the branch exists, then the run's signals.
+     */
+    void runAgain(quint64 ticket, const dlm::GenerationSettings &settings, int branch, int index);
+    /**
+     * One forward pass on the canvas of record `index` of `branch` (any record, not only the cursor's); the
+     * top-k at `position` comes back as predictionReady. Nothing is recorded.
+     */
+    void predict(quint64 id, int branch, int index, int position);
 
 Q_SIGNALS:
     void loadProgress(double fraction, const QString &text);
@@ -73,6 +83,7 @@ Q_SIGNALS:
     void editApplied(const dlm::EditOutcome &outcome);
     /** The answer to undoEdit or redoEdit, successful or not. */
     void undoDone(const dlm::UndoReply &reply);
+    void predictionReady(const dlm::PredictionReply &reply);
     /** Emitted after every request, successful or not, so the owner can count what is still queued. */
     void requestDone();
 
@@ -81,6 +92,8 @@ private:
     /** Why a request made at (branch, index) cannot apply now (no session, another cursor); empty if it can. */
     QString cursorProblem(int branch, int index) const;
     void emitState(EngineState::Cause cause, int fromBranch, int fromIndex);
+    /** The body of run() once the cursor was checked: steps with stop checks, runStarted and finished. */
+    void runSteps(quint64 ticket, int maxSteps);
     Status applyToSession(const EditRequest &request, int *written);
     /** Makes `session` the current one and announces it (Started). */
     void takeSession(std::unique_ptr<Session> session);

@@ -3,6 +3,7 @@
 #include "ui/document/timeline_document.h"
 
 #include <QHeaderView>
+#include <QMenu>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -58,6 +59,8 @@ BranchList::BranchList(TimelineDocument *document, QWidget *parent)
         [this](QTreeWidgetItem *item) { Q_EMIT branchActivated(item->data(0, kIdRole).toInt()); });
     connect(m_tree, &QTreeWidget::itemClicked, this,
         [this](QTreeWidgetItem *item) { Q_EMIT branchActivated(item->data(0, kIdRole).toInt()); });
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tree, &QTreeWidget::customContextMenuRequested, this, &BranchList::showContextMenu);
     connect(m_document, &TimelineDocument::timelineReset, this, &BranchList::rebuild);
     connect(m_document, &TimelineDocument::historyChanged, this, &BranchList::rebuild);
     connect(m_document, &TimelineDocument::countChanged, this, &BranchList::markCurrent);
@@ -75,11 +78,29 @@ QTreeWidgetItem *BranchList::itemFor(int id) const
     return nullptr;
 }
 
+void BranchList::showContextMenu(const QPoint &pos)
+{
+    QTreeWidgetItem *item = m_tree->itemAt(pos);
+    if (!item)
+        return;
+    const int id = item->data(0, kIdRole).toInt();
+    QMenu menu(this);
+    QAction *show = menu.addAction(tr("Show this branch"));
+    connect(show, &QAction::triggered, this, [this, id] { Q_EMIT branchActivated(id); });
+    QAction *compare = menu.addAction(tr("Compare with current"));
+    compare->setEnabled(id != m_document->branch());
+    compare->setToolTip(tr("Side by side with the branch on screen: differing positions, first divergence, plots"));
+    connect(compare, &QAction::triggered, this, [this, id] { Q_EMIT compareRequested(id); });
+    menu.exec(m_tree->viewport()->mapToGlobal(pos));
+}
+
 QString BranchList::forkDescription(int id) const
 {
     const Branch &b = m_document->timeline().branch(id);
     if (b.parent < 0)
         return tr("the first run");
+    if (b.forkIndex == 0 && (b.size() == 1 || b.at(1).kind != RecordKind::Edit))
+        return tr("run again from the prompt (branch %1's seed)").arg(b.parent);
     const int editIndex = b.forkIndex + 1;
     QString what;
     if (editIndex < b.size() && b.at(editIndex).kind == RecordKind::Edit)

@@ -26,8 +26,11 @@ public:
 Q_SIGNALS:
     /** The user picked a branch (click or Enter). */
     void branchActivated(int id);
+    /** The user chose "Compare with current" on branch `id` (context menu). */
+    void compareRequested(int id);
 
 private:
+    void showContextMenu(const QPoint &pos);
     void rebuild();
     void markCurrent();
     QString forkDescription(int id) const;

@@ -10,6 +10,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QPushButton>
 #include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -52,6 +53,8 @@ TokenInspector::TokenInspector(QWidget *parent)
     : QWidget(parent)
     , m_header(new QLabel(this))
     , m_caption(new QLabel(this))
+    , m_history(new QLabel(this))
+    , m_askButton(new QPushButton(this))
     , m_table(new QTableWidget(0, ColumnCount, this))
     , m_plot(new QCustomPlot(this))
 {
@@ -65,9 +68,18 @@ TokenInspector::TokenInspector(QWidget *parent)
     m_header->setFont(bold);
     m_caption->setWordWrap(true);
     m_caption->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_history->setWordWrap(true);
+    m_history->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_askButton->setText(tr("Ask the model here"));
+    m_askButton->setToolTip(tr("Runs the model once on the canvas of the record shown and lists its top-k for "
+                               "this position. Not a denoising step: nothing is recorded."));
+    connect(m_askButton, &QPushButton::clicked, this,
+        [this] { Q_EMIT predictionRequested(m_branch, m_current, m_position); });
     layout->addWidget(m_header);
     layout->addWidget(m_caption);
+    layout->addWidget(m_askButton, 0, Qt::AlignLeft);
     layout->addWidget(m_table, 3);
+    layout->addWidget(m_history);
     layout->addWidget(m_plot, 2);
 
     m_table->setHorizontalHeaderLabels({tr("#"), tr("token"), tr("id"), tr("p"), tr("p as a bar"), tr("note")});
@@ -142,7 +154,9 @@ void TokenInspector::setTimelineBranch(const Timeline &timeline, int branchId)
     const Branch &branch = timeline.branch(branchId);
     m_records.assign(branch.records.begin(), branch.records.end());
     m_pieceTable.pieces = timeline.pieces;
+    mergePredictionPieces();
     m_maskId = timeline.model.maskId;
+    m_branch = branchId;
     rebuildSeries();
     rebuildTable();
 }
@@ -256,41 +270,19 @@ void TokenInspector::rebuildSeries()
 
 void TokenInspector::rebuildTable()
 {
-    m_rowIds.clear();
-    m_rowProbs.clear();
-    const bool validRecord = m_current >= 0 && m_current < static_cast<int>(m_records.size());
-    const StepRecord *rec = validRecord ? m_records[static_cast<size_t>(m_current)].get() : nullptr;
-    const bool predicted = rec && m_position >= 0 && m_position < rec->length() && rec->kind == RecordKind::Denoise
-        && rec->considered(m_position);
-
-    int32_t candidate = -1;
-    if (predicted) {
-        const size_t pos = static_cast<size_t>(m_position);
-        const size_t k = static_cast<size_t>(std::max(rec->topK, 0));
-        candidate = rec->candidates[pos];
-        for (size_t j = 0; j < k && pos * k + j < rec->topIds.size(); ++j) {
-            if (rec->topIds[pos * k + j] < 0)
-                continue; // padding when the vocabulary is smaller than k
-            m_rowIds.push_back(rec->topIds[pos * k + j]);
-            m_rowProbs.push_back(rec->topProbs[pos * k + j]);
-        }
-        m_caption->setText(tr("Top-%1 at record %2 (step %3); entropy %4 nats")
-                               .arg(rec->topK)
-                               .arg(m_current)
-                               .arg(rec->denoiseStep)
-                               .arg(pos < rec->entropy.size() ? rec->entropy[pos] : kNan, 0, 'f', 3));
-    } else if (m_position < 0 || !rec) {
-        m_caption->clear();
-    } else if (rec->kind != RecordKind::Denoise) {
-        m_caption->setText(tr("Record %1 is %2: no prediction")
-                               .arg(m_current)
-                               .arg(rec->kind == RecordKind::Initial ? tr("the initial canvas") : tr("a user edit")));
-    } else {
-        m_caption->setText(
-            tr("No prediction for position %1 at record %2 (prompt, already decided, or outside the block)")
-                .arg(m_position)
-                .arg(m_current));
-    }
+    const ShownRows shown = rowsToShow();
+    m_rowIds = shown.ids;
+    m_rowProbs = shown.probs;
+    m_shownRecord = shown.record;
+    m_showsPrediction = shown.prediction;
+    m_caption->setText(shown.caption);
+    const QString history = historyLines();
+    m_history->setText(history);
+    m_history->setVisible(!history.isEmpty());
+    const bool onCanvas = m_position >= 0 && m_current >= 0 && m_current < static_cast<int>(m_records.size())
+        && m_position < m_records[static_cast<size_t>(m_current)]->length();
+    m_askButton->setVisible(onCanvas);
+    const int32_t candidate = shown.candidate;
 
     m_table->setRowCount(static_cast<int>(m_rowIds.size()));
     for (int row = 0; row < static_cast<int>(m_rowIds.size()); ++row) {

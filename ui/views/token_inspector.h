@@ -13,13 +13,17 @@ class QCPGraph;
 class QCPItemStraightLine;
 class QCustomPlot;
 class QLabel;
+class QPushButton;
 class QTableWidget;
 
 namespace dlm {
 
 /**
- * The selected position's top-k candidates at the current record (a table), and a chart over all records
- * of the branch of p(final token) and the entropy of the prediction. p(final token) comes from the top-k
+ * The selected position's top-k candidates (a table), and a chart over all records of the branch of
+ * p(final token) and the entropy of the prediction. The table shows the current record's prediction; for a
+ * committed token the alternatives of the step that committed it; for a masked position outside the block
+ * the latest prediction; on request (any position, the prompt's included) one forward pass on the current
+ * canvas. Under it, the position's history: commits, edits, remasks, locks. p(final token) comes from the top-k
  * when the token is among them, else from the candidate's probability when it was the candidate; when it
  * was neither, the chart shows a down-pointing marker at the k-th probability, an upper bound.
  */
@@ -60,6 +64,16 @@ public:
     QString topKText(int row) const;
     /** Why the table is empty, or a one-line caption above it. */
     QString tableCaption() const;
+    /** The record whose prediction the table shows (-1: none, or a one-pass prediction). */
+    int shownRecord() const { return m_shownRecord; }
+    /** True when the table shows the answer of a one-pass prediction request. */
+    bool showsPrediction() const { return m_showsPrediction; }
+    /** The position's history along the branch, one line per change. */
+    QString historyText() const;
+    QPushButton *askButton() const { return m_askButton; }
+
+    /** The engine's answer to predictionRequested; shown while it matches the branch, record and position. */
+    void setPrediction(const PredictionReply &reply);
 
 public Q_SLOTS:
     void setCurrentIndex(int index);
@@ -69,8 +83,25 @@ public Q_SLOTS:
 Q_SIGNALS:
     /** A user double-clicked a top-k row: ViewSync turns it into an edit that puts this token there. */
     void candidateActivated(int position, int tokenId);
+    /** The user asked what the model would say at `position` of record `index` of `branch` (one pass). */
+    void predictionRequested(int branch, int index, int position);
 
 private:
+    /** What the table shows and why (token_inspector_rows.cpp). */
+    struct ShownRows
+    {
+        std::vector<int32_t> ids;
+        std::vector<double> probs;
+        int32_t candidate = -1;
+        QString caption;
+        int record = -1;
+        bool prediction = false;
+    };
+    ShownRows rowsToShow() const;
+    ShownRows recordRows(int record, const QString &caption) const;
+    QString historyLines() const;
+    void mergePredictionPieces();
+
     void rebuildSeries();
     void rebuildTable();
     void updateCurrentLine();
@@ -79,6 +110,8 @@ private:
 
     QLabel *m_header = nullptr;
     QLabel *m_caption = nullptr;
+    QLabel *m_history = nullptr;
+    QPushButton *m_askButton = nullptr;
     QTableWidget *m_table = nullptr;
     QCustomPlot *m_plot = nullptr;
     QCPGraph *m_probGraph = nullptr;
@@ -89,7 +122,11 @@ private:
     std::vector<RecordPtr> m_records;
     Timeline m_pieceTable; ///< only `pieces` is filled, so Timeline::pieceOf serves the lookups
     int32_t m_maskId = -1;
+    int m_branch = -1;
     int m_position = -1;
+    int m_shownRecord = -1;
+    bool m_showsPrediction = false;
+    PredictionReply m_prediction; ///< the last answer; position -1 when none
     int m_current = -1;
     int32_t m_finalToken = -1;
     int m_commitRecord = -1;

@@ -4,6 +4,7 @@
 #include "ui/views/canvas_legend.h"
 #include "ui/views/canvas_view.h"
 #include "ui/views/color_maps.h"
+#include "ui/window/compare_actions.h"
 #include "ui/views/decision_chart.h"
 #include "ui/document/edit_controller.h"
 #include "ui/engine/engine_controller.h"
@@ -72,6 +73,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_help = HelpMenu::install(*this);
     m_presentation = PresentationMode::install(*this);
     m_menus->viewMenu()->addAction(m_presentation->action());
+    m_compare = new CompareActions(this, {m_engine, m_document, m_panel, m_branches, m_inspector, m_playback, m_sync});
+    connect(m_compare, &CompareActions::message, this, &MainWindow::showStatus);
     fitToScreen(true);
     connectEngine();
     connectDocument();

@@ -17,6 +17,7 @@ namespace dlm {
 class BranchList;
 class CanvasLegend;
 class CanvasView;
+class CompareActions;
 class DecisionChart;
 class DockLayout;
 class EditController;
@@ -82,6 +83,7 @@ public:
     void fitToScreen(bool preferred);
     HelpMenu *help() const { return m_help; }
     PresentationMode *presentation() const { return m_presentation; }
+    CompareActions *compareActions() const { return m_compare; }
     /** The status bar's message (errors included). */
     QString statusText() const;
 
@@ -127,6 +129,7 @@ private:
     WindowMenus *m_menus = nullptr;
     HelpMenu *m_help = nullptr;
     PresentationMode *m_presentation = nullptr;
+    CompareActions *m_compare = nullptr;
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;
     QString m_settingsFile; ///< where closeEvent saves; empty until restoreSettings (tests, screenshots)
