@@ -95,7 +95,7 @@ private Q_SLOTS:
         legend.show();
         QVERIFY(QTest::qWaitForWindowExposed(&legend));
         legend.grab(); // paints, which lays out the keys
-        QCOMPARE(legend.entryCount(), 7); // colour bar + prompt, masked, sent back, new, edited, locked
+        QCOMPARE(legend.entryCount(), 8); // colour bar + prompt, special token, masked, sent back, new, edited, locked
         QSet<QString> tips;
         for (int i = 0; i < legend.entryCount(); ++i) {
             const QRect r = legend.entryRect(i);

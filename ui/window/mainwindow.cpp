@@ -33,6 +33,7 @@
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QScreen>
+#include <QMenu>
 #include <QSettings>
 #include <QStatusBar>
 #include <QUndoStack>
