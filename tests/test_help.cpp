@@ -107,7 +107,8 @@ private Q_SLOTS:
         }
         QCOMPARE(tips.size(), legend.entryCount()); // each key has its own words
         QCOMPARE(legend.entryToolTip(0), helpText(QStringLiteral("legend.confidenceBar")));
-        QVERIFY(legend.entryToolTip(3).contains(QStringLiteral("sent it back to the mask")));
+        QVERIFY(legend.entryToolTip(2).contains(QStringLiteral("chat template")));
+        QVERIFY(legend.entryToolTip(4).contains(QStringLiteral("sent it back to the mask")));
     }
 
     void heatmapLegendExplainsEveryKey()
