@@ -9,6 +9,7 @@
 #include "ui/views/run_plots.h"
 #include "ui/document/timeline_document.h"
 #include "ui/views/token_inspector.h"
+#include "ui/views/experts_view.h"
 
 namespace dlm {
 
@@ -66,6 +67,8 @@ void ViewSync::selectPosition(int position)
         m_views.heatmap->setSelectedPosition(position);
     if (m_views.inspector)
         m_views.inspector->setPosition(position);
+    if (m_views.experts)
+        m_views.experts->setPosition(position);
     Q_EMIT selectionChanged(position);
 }
 
@@ -108,6 +111,8 @@ void ViewSync::refreshViews()
                 m_views.inspector->clear();
             if (m_views.plots)
                 m_views.plots->clear();
+            if (m_views.experts)
+                m_views.experts->clear();
         } else {
             if (m_views.heatmap)
                 m_views.heatmap->setTimelineBranch(t, branch);
@@ -117,11 +122,15 @@ void ViewSync::refreshViews()
                 m_views.inspector->setTimelineBranch(t, branch);
             if (m_views.plots)
                 m_views.plots->setTimelineBranch(t, branch);
+            if (m_views.experts)
+                m_views.experts->setTimelineBranch(t, branch);
         }
         if (m_views.heatmap)
             m_views.heatmap->setSelectedPosition(m_selected);
         if (m_views.inspector)
             m_views.inspector->setPosition(m_selected);
+        if (m_views.experts)
+            m_views.experts->setPosition(m_selected);
     }
     if (m_currentPending && !empty) {
         m_currentPending = false;
@@ -134,6 +143,8 @@ void ViewSync::refreshViews()
             m_views.inspector->setCurrentIndex(index);
         if (m_views.plots)
             m_views.plots->setCurrentIndex(index);
+        if (m_views.experts)
+            m_views.experts->setCurrentIndex(index);
     }
 }
 

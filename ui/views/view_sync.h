@@ -14,6 +14,7 @@ class EngineController;
 class HeatmapView;
 class PlaybackController;
 class RunPlots;
+class ExpertsView;
 class TimelineDocument;
 class TokenInspector;
 
@@ -25,6 +26,7 @@ struct TimelineViews
     DecisionChart *decisions = nullptr;
     TokenInspector *inspector = nullptr;
     RunPlots *plots = nullptr;
+    ExpertsView *experts = nullptr; ///< mixture-of-experts routing (empty for other families)
 };
 
 /**

@@ -47,7 +47,7 @@ class DockLayout : public QObject
 
 public:
     /** Bumped when the default arrangement or the set of docks changes: a stale saved state is then ignored. */
-    static constexpr int kVersion = 4;
+    static constexpr int kVersion = 5;
 
     explicit DockLayout(QMainWindow *window);
 

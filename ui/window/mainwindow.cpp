@@ -24,6 +24,7 @@
 #include "ui/window/window_menus.h"
 #include "ui/document/timeline_document.h"
 #include "ui/views/token_inspector.h"
+#include "ui/views/experts_view.h"
 #include "ui/views/view_sync.h"
 
 #include <QApplication>
@@ -66,6 +67,7 @@ MainWindow::MainWindow(QWidget *parent)
     views.heatmap = m_heatmap;
     views.decisions = m_decisions;
     views.inspector = m_inspector;
+    views.experts = m_experts;
     views.plots = m_plots;
     m_sync = new ViewSync(m_document, m_playback, m_engine, m_edits, views, this);
 
@@ -225,6 +227,7 @@ void MainWindow::createDocks()
     m_plots = new RunPlots;
     m_branches = new BranchList(m_document);
     m_text = new TextView(m_document);
+    m_experts = new ExpertsView;
 
     m_docks = new DockLayout(this);
     const QString panel = QStringLiteral("generationDock");
@@ -239,6 +242,7 @@ void MainWindow::createDocks()
                          Qt::Vertical, 0.45, true),
         m_decisions);
     m_docks->addDock(DockPlacement::tabOf(tr("Text"), QStringLiteral("textDock"), inspector), m_text);
+    m_docks->addDock(DockPlacement::tabOf(tr("Experts"), QStringLiteral("expertsDock"), inspector), m_experts);
     m_docks->addDock(DockPlacement::inArea(tr("Confidence heatmap"), heatmap, Qt::BottomDockWidgetArea), m_heatmap);
     m_docks->addDock(
         DockPlacement::splitFrom(tr("Run plots"), QStringLiteral("plotsDock"), heatmap, Qt::Horizontal, 0.4, true),

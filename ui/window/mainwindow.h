@@ -32,6 +32,7 @@ class SessionFiles;
 class StepControls;
 class ThemeController;
 class TextView;
+class ExpertsView;
 class TimelineDocument;
 class TokenInspector;
 class ViewSync;
@@ -125,6 +126,7 @@ private:
     RunPlots *m_plots = nullptr;
     BranchList *m_branches = nullptr;
     TextView *m_text = nullptr;
+    ExpertsView *m_experts = nullptr;
     DockLayout *m_docks = nullptr;
     WindowMenus *m_menus = nullptr;
     HelpMenu *m_help = nullptr;
