@@ -104,6 +104,9 @@ private Q_SLOTS:
         advanced.dtype = ComputeDType::BF16;
         advanced.seed = (uint64_t {1} << 63) + 5; // beyond any int spin box
         QTest::newRow("cfg, top-k, threads, bf16, 64-bit seed") << advanced;
+        GenerationSettings cached = valid();
+        cached.cache = CacheMode::Dual;
+        QTest::newRow("dual KV cache") << cached;
     }
 
     void settingsRoundTrip()
@@ -148,6 +151,12 @@ private Q_SLOTS:
         QCOMPARE(s.topK, 9);
         QCOMPARE(s.threads, 2);
         QVERIFY2(panel.settingsProblemText().isEmpty(), qPrintable(panel.settingsProblemText()));
+
+        // The KV cache: its own field, and refused with guidance (the panel says so, Start stays off).
+        QComboBox *cache = field<QComboBox>(panel, "kvCache");
+        cache->setCurrentIndex(cache->findData(static_cast<int>(CacheMode::Prefix)));
+        QCOMPARE(panel.settings().cache, CacheMode::Prefix);
+        QVERIFY(panel.settingsProblemText().contains(QStringLiteral("cfg"), Qt::CaseInsensitive));
     }
 
     void invalidCombinationIsExplainedAndBlocksStart()

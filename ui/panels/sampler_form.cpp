@@ -122,6 +122,16 @@ SamplerForm::SamplerForm(QWidget *parent)
         tr("CPU threads for each step. Auto (0) takes, before every step, the cores no other program is "
            "using, so the engine never fights the window or another job for a core."));
     m_threads->setSpecialValueText(tr("auto"));
+    m_cache = new QComboBox;
+    m_cache->setObjectName(QStringLiteral("kvCache"));
+    m_cache->addItem(tr("None (exact)"), static_cast<int>(CacheMode::None));
+    m_cache->addItem(tr("Prefix (Fast-dLLM, approximate)"), static_cast<int>(CacheMode::Prefix));
+    m_cache->addItem(tr("Dual (Fast-dLLM, approximate)"), static_cast<int>(CacheMode::Dual));
+    m_cache->setToolTip(tr("Fast-dLLM's KV cache: a block's first step runs the whole canvas and keeps every "
+                           "layer's keys and values; its later steps recompute only the block (dual) or the block "
+                           "and what follows (prefix). Faster, but the kept values are those of the block's "
+                           "start, so the run can differ from an exact one: compare them with Compare > Run "
+                           "again. Not with CFG."));
     // How the threads wait is fixed when the program starts (libgomp reads it once): show it, do not offer it.
     auto *waitPolicy = new QLabel(QString::fromStdString(computeEnvironment().describe()));
     waitPolicy->setObjectName(QStringLiteral("waitPolicy"));
@@ -133,7 +143,7 @@ SamplerForm::SamplerForm(QWidget *parent)
     m_advancedToggle->setCheckable(true);
     m_advancedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_advancedToggle->setAutoRaise(true);
-    m_advancedToggle->setToolTip(tr("Guidance, recorded top-k and threads"));
+    m_advancedToggle->setToolTip(tr("Guidance, recorded top-k, threads and the KV cache"));
     m_advanced = new QWidget;
     auto *advancedForm = new QFormLayout(m_advanced);
     m_advancedForm = advancedForm;
@@ -141,6 +151,7 @@ SamplerForm::SamplerForm(QWidget *parent)
     advancedForm->addRow(tr("CFG scale"), m_cfgScale);
     advancedForm->addRow(tr("Top-k recorded"), m_topK);
     advancedForm->addRow(tr("Threads"), m_threads);
+    advancedForm->addRow(tr("KV cache"), m_cache);
     advancedForm->addRow(QString(), waitPolicy);
 
     auto *layout = new QVBoxLayout(this);
@@ -151,8 +162,8 @@ SamplerForm::SamplerForm(QWidget *parent)
     layout->addWidget(m_advanced);
 
     // The form sits in a scrolling panel: the wheel scrolls it unless a field was clicked into first.
-    for (QWidget *field : std::initializer_list<QWidget *> {
-             m_genLength, m_blockLength, m_steps, m_tau, m_temperature, m_measure, m_cfgScale, m_topK, m_threads})
+    for (QWidget *field : std::initializer_list<QWidget *> {m_genLength, m_blockLength, m_steps, m_tau, m_temperature,
+             m_measure, m_cfgScale, m_topK, m_threads, m_cache})
         installWheelGuard(field);
 
     setAdvancedOpen(false);
@@ -169,6 +180,7 @@ SamplerForm::SamplerForm(QWidget *parent)
         connect(box, &QDoubleSpinBox::valueChanged, this, changed);
     connect(m_useThreshold, &QCheckBox::toggled, this, changed);
     connect(m_measure, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_cache, &QComboBox::currentIndexChanged, this, changed);
     connect(m_seed, &QLineEdit::textChanged, this, changed);
     connect(newSeed, &QToolButton::clicked, this, &SamplerForm::pickRandomSeed);
     connect(m_advancedToggle, &QToolButton::toggled, this, &SamplerForm::setAdvancedOpen);
@@ -190,6 +202,7 @@ GenerationSettings SamplerForm::settings() const
     s.cfgScale = m_cfgScale->value();
     s.topK = m_topK->value();
     s.threads = m_threads->value();
+    s.cache = static_cast<CacheMode>(m_cache->currentData().toInt());
     readDreamRows(&s);
     return s;
 }
@@ -209,6 +222,7 @@ void SamplerForm::setSettings(const GenerationSettings &s)
     m_cfgScale->setValue(s.cfgScale);
     m_topK->setValue(s.topK);
     m_threads->setValue(s.threads);
+    m_cache->setCurrentIndex(m_cache->findData(static_cast<int>(s.cache)));
     showDreamRows(s);
     m_updating = false;
     updateModeFields();
@@ -325,6 +339,7 @@ void SamplerForm::showSamplerRows()
     for (QWidget *lladaOnly : std::initializer_list<QWidget *> {m_blockLength, m_useThreshold, m_tau, m_measure})
         m_samplingForm->setRowVisible(lladaOnly, !dream);
     m_advancedForm->setRowVisible(m_cfgScale, !dream);
+    m_advancedForm->setRowVisible(m_cache, !dream); // the caches follow LLaDA's blocks
     m_dream->setVisible(dream);
     m_genLength->setToolTip(dream ? tr("Tokens to generate after the prompt (Dream's max_new_tokens).")
                                   : tr("Masked positions appended to the prompt for the model to fill (LLaDA's "

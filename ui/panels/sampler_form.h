@@ -66,6 +66,7 @@ private:
     QDoubleSpinBox *m_cfgScale = nullptr;
     QSpinBox *m_topK = nullptr;
     QSpinBox *m_threads = nullptr;
+    QComboBox *m_cache = nullptr;
     QFormLayout *m_samplingForm = nullptr;
     QFormLayout *m_advancedForm = nullptr;
     SamplerKind m_sampler = SamplerKind::Llada; ///< the loaded family's; chooses which rows are shown
