@@ -103,7 +103,7 @@ TokenInspector::TokenInspector(QWidget *parent)
         + style()->pixelMetric(QStyle::PM_ScrollBarExtent));
     // An explicit width: QCustomPlot's own minimum is its legend in two columns, wider than a side dock, and
     // keepReadable re-flows the legend into one column when the dock is narrower.
-    m_plot->setMinimumSize(220, 165); // room for the axes and a legend in two rows
+    m_plot->setMinimumSize(220, 140); // room for the axes and a one-row legend
     keepReadable(m_plot);
     m_plot->xAxis->setLabel(tr("record"));
     setAxisTitles(m_plot->yAxis, tr("p(final token)"), tr("p"));
@@ -121,7 +121,8 @@ TokenInspector::TokenInspector(QWidget *parent)
     m_probGraph->setPen(QPen(probColor, 2.0));
     m_probGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, probColor, probColor, 6));
     m_belowGraph = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
-    m_belowGraph->setName(tr("not in top-k (at most)"));
+    // Short names keep the three keys on one legend row in a side dock (keepReadable wraps them when narrower).
+    m_belowGraph->setName(tr("below top-k"));
     m_belowGraph->setLineStyle(QCPGraph::lsNone);
     m_belowGraph->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, QPen(probColor, 1.5), Qt::NoBrush, 8));
@@ -133,7 +134,7 @@ TokenInspector::TokenInspector(QWidget *parent)
         QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(entropyColor, 1.2), QBrush(Qt::white), 5));
     // Below the chart, not over it: the curves fill the whole axis rect.
     putLegendBelow(m_plot, 1, 2);
-    m_plot->legend->setWrap(2);
+    m_plot->legend->setWrap(3);
 
     m_currentLine = new QCPItemStraightLine(m_plot);
     m_currentLine->setPen(QPen(QColor(Qt::black), 1.5));

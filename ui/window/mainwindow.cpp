@@ -239,7 +239,7 @@ void MainWindow::createDocks()
         m_branches);
     m_docks->addDock(DockPlacement::inArea(tr("Token inspector"), inspector, Qt::RightDockWidgetArea), m_inspector);
     m_docks->addDock(DockPlacement::splitFrom(tr("Remasking decisions"), QStringLiteral("decisionDock"), inspector,
-                         Qt::Vertical, 0.45, true),
+                         Qt::Vertical, 0.4, true),
         m_decisions);
     m_docks->addDock(DockPlacement::tabOf(tr("Text"), QStringLiteral("textDock"), inspector), m_text);
     m_docks->addDock(DockPlacement::tabOf(tr("Experts"), QStringLiteral("expertsDock"), inspector), m_experts);
