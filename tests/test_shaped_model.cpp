@@ -2,6 +2,7 @@
 // back by the same WeightStore the loader uses.
 #include "core/base/file_util.h"
 #include "core/model/llada_tensors.h"
+#include "core/model/memory_estimate.h"
 #include "core/model/shaped_model.h"
 
 #include <QTemporaryDir>
@@ -48,6 +49,21 @@ private slots:
         const Result<ModelConfig> unknown = shapedModelConfig("llada-80b");
         QVERIFY(!unknown.ok());
         QVERIFY(unknown.error().find("llada-1b") != std::string::npos);
+    }
+
+    void eightBillionOnA24GigabyteLaptop()
+    {
+        // f32 compute would copy 32 GB of weights: refused, naming the memory and the bf16 way, which fits.
+        const ModelConfig big = *shapedModelConfig("llada-8b");
+        const uint64_t laptop = 24ull << 30;
+        const Status f32 = checkFitsMemory(big, ComputeDType::F32, 288, laptop);
+        QVERIFY(!f32.ok());
+        QVERIFY2(f32.error().find("with --dtype bf16 it needs about") != std::string::npos, f32.error().c_str());
+        QVERIFY(checkFitsMemory(big, ComputeDType::BF16, 288, laptop).ok());
+        // Where bf16 does not fit either, no such advice.
+        const Status tiny = checkFitsMemory(big, ComputeDType::F32, 288, 8ull << 30);
+        QVERIFY(!tiny.ok());
+        QVERIFY(tiny.error().find("--dtype bf16") == std::string::npos);
     }
 
     void writesShardsThatTheLoaderReads()

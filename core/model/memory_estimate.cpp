@@ -86,8 +86,16 @@ Status checkFitsMemory(const ModelConfig &config, ComputeDType dtype, int length
     std::string detail = "weights " + gigabytes(weights) + " in " + dtypeName(dtype);
     if (length > 0)
         detail += ", one step " + gigabytes(step) + " at " + std::to_string(length) + " positions";
+    std::string hint;
+    if (dtype == ComputeDType::F32) {
+        const double halved
+            = weightBytes(config, ComputeDType::BF16) + forwardBytes(config, ComputeDType::BF16, length);
+        if (halved <= static_cast<double>(memoryBytes))
+            hint = "; with --dtype bf16 it needs about " + gigabytes(halved)
+                + " (bf16 weights are computed on in place, an f32 copy would be made of them otherwise)";
+    }
     return Status::failure("config.json implies " + gigabytes(weights + step) + " (" + detail
-        + "), more than this machine's " + gigabytes(static_cast<double>(memoryBytes)) + " of memory");
+        + "), more than this machine's " + gigabytes(static_cast<double>(memoryBytes)) + " of memory" + hint);
 }
 
 } // namespace dlm
