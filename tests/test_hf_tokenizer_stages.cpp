@@ -236,6 +236,15 @@ private Q_SLOTS:
             {{"type", "Sequence"}, {"pretokenizers", {{{"type", "Split"}, {"pattern", {{"Regex", "(\\p{L}+"}}}}}}}}});
         QTest::newRow("regex that does not compile") << QByteArray::fromStdString(
             badRegex.dump()) << QStringLiteral("pre_tokenizer.pretokenizers[0].pattern.Regex: regex");
+        // Found by fuzz_vocab_merges: one id of 60 million made an 80-byte file take 2 GB (the id table).
+        json sparse = tinyTokenizer();
+        sparse["model"]["vocab"]["far"] = 60000000;
+        QTest::newRow("id far past the vocabulary") << QByteArray::fromStdString(
+            sparse.dump()) << QStringLiteral("expected a token id (an integer from 0 to 16777215)");
+        json gappy = tinyTokenizer();
+        gappy["model"]["vocab"]["far"] = 5000000;
+        QTest::newRow("ids running far past the size")
+            << QByteArray::fromStdString(gappy.dump()) << QStringLiteral("model.vocab: ids run to 5000000");
         const json badNormalizer = tinyTokenizer({{"normalizer", {{"type", "Precompiled"}}}});
         QTest::newRow("unsupported normalizer") << QByteArray::fromStdString(badNormalizer.dump())
                                                 << QStringLiteral("normalizer.type: normalizer type 'Precompiled'");

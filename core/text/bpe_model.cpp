@@ -1,5 +1,7 @@
 #include "core/text/bpe_model.h"
 
+#include <algorithm>
+
 #include "core/text/hf_json.h"
 #include "core/base/utf8.h"
 
@@ -43,13 +45,21 @@ BpeModel::BpeModel(const nlohmann::json &model, const std::string &path)
     const nlohmann::json &vocab = hfRequire(model, path, "vocab");
     if (!vocab.is_object())
         hfFail(hfPath(path, "vocab"), "expected an object of token: id");
+    // The table below is indexed by id, so a vocabulary whose ids run far past its size (a corrupt file) is
+    // refused before it is allocated; real vocabularies are dense, and test fixtures put a few special tokens
+    // at their published ids (LLaDA: 126,336 and up) over a small vocabulary.
+    int64_t largest = -1;
+    for (const auto &[token, id] : vocab.items())
+        largest = std::max<int64_t>(largest, hfId(id, hfPath(path, "vocab") + "." + token));
+    const int64_t allowed = 2 * static_cast<int64_t>(vocab.size()) + (int64_t(1) << 20);
+    if (largest >= allowed)
+        hfFail(hfPath(path, "vocab"), "ids run to " + std::to_string(largest) + " for " + std::to_string(vocab.size())
+                + " tokens (more than twice the size plus 1048576): not a vocabulary");
+    m_tokens.resize(static_cast<size_t>(largest + 1));
+    m_hasToken.resize(static_cast<size_t>(largest + 1), false);
     for (const auto &[token, id] : vocab.items()) {
         const int32_t value = hfId(id, hfPath(path, "vocab") + "." + token);
         m_vocab[token] = value;
-        if (static_cast<size_t>(value) >= m_tokens.size()) {
-            m_tokens.resize(value + 1);
-            m_hasToken.resize(value + 1, false);
-        }
         m_tokens[value] = token;
         m_hasToken[value] = true;
     }
