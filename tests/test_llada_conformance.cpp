@@ -6,6 +6,7 @@
 #include "core/base/counter_rng.h"
 #include "core/model/logits_model.h"
 #include "core/session/session.h"
+#include "canvas_function_model.h"
 
 #include <ATen/ATen.h>
 
@@ -14,45 +15,9 @@
 #include <limits>
 
 using namespace dlm;
+using dlm::testing::CanvasFunctionModel;
 
 namespace {
-
-/** Logits that depend on every token of the canvas and on the position. */
-class CanvasFunctionModel : public LogitsModel
-{
-public:
-    CanvasFunctionModel(int vocab, int maskId, uint64_t seed)
-    {
-        m_config.vocabSize = vocab;
-        m_config.embeddingSize = vocab;
-        m_config.maskTokenId = maskId;
-        m_config.eosTokenId = vocab - 1;
-        m_config.maxSequenceLength = 512;
-        at::manual_seed(seed);
-        m_embed = at::randn({vocab, 16});
-        m_pos = at::randn({512, 16});
-        m_out = at::randn({16, vocab}) * 2.0;
-    }
-    at::Tensor logits(const at::Tensor &ids) override
-    {
-        ++calls;
-        const int64_t len = ids.size(1);
-        at::Tensor e = m_embed.index_select(0, ids.reshape({-1})).view({ids.size(0), len, 16});
-        at::Tensor context = e.mean(1, true);
-        at::Tensor out = at::matmul(at::tanh(e + m_pos.narrow(0, 0, len).unsqueeze(0) + context), m_out);
-        // Like a trained model, never propose the mask token itself.
-        out.select(2, m_config.maskTokenId).fill_(-30.0f);
-        return out;
-    }
-    const ModelConfig &config() const override { return m_config; }
-    std::string name() const override { return "canvas-function"; }
-    std::string configHash() const override { return {}; }
-    int calls = 0;
-
-private:
-    ModelConfig m_config;
-    at::Tensor m_embed, m_pos, m_out;
-};
 
 struct StepCommits
 {
