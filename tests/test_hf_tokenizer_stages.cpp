@@ -245,6 +245,10 @@ private Q_SLOTS:
         gappy["model"]["vocab"]["far"] = 5000000;
         QTest::newRow("ids running far past the size")
             << QByteArray::fromStdString(gappy.dump()) << QStringLiteral("model.vocab: ids run to 5000000");
+        // Found by fuzz_hf_tokenizer: a type name with a line break made a two-line message.
+        const json brokenType = tinyTokenizer({{"decoder", {{"type", "Sequ\nce"}}}});
+        QTest::newRow("type name with a line break") << QByteArray::fromStdString(brokenType.dump())
+                                                     << QStringLiteral("decoder type 'Sequ ce' is not supported");
         const json badNormalizer = tinyTokenizer({{"normalizer", {{"type", "Precompiled"}}}});
         QTest::newRow("unsupported normalizer") << QByteArray::fromStdString(badNormalizer.dump())
                                                 << QStringLiteral("normalizer.type: normalizer type 'Precompiled'");

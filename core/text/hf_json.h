@@ -6,6 +6,7 @@
 // way a failure travels (an exception out of a deep builder) is this file's own.
 
 #include "core/base/json_reader.h"
+#include "core/base/message_quote.h"
 #include "core/base/result.h"
 
 #include <nlohmann/json.hpp>
@@ -30,7 +31,9 @@ inline std::string hfPath(const std::string &path, const std::string &key)
 
 [[noreturn]] inline void hfFail(const std::string &path, const std::string &what)
 {
-    throw HfFormatError(path + ": " + what);
+    // Names and values in the message come from the file: one line of valid UTF-8 whatever they hold (fuzzing
+    // found a decoder type with a line break in it).
+    throw HfFormatError(messageQuote(path + ": " + what, 2000));
 }
 
 /** The member `key` of object `j`, which must be present and not null. */
