@@ -185,6 +185,10 @@ void declareBench(CLI::App &app, CliArgs &result)
     addGenerationOptions(*sub, a->overrides);
     addInteger(*sub, "--repeat", a->repeat, 1, 100000, "generations to time")->default_str(std::to_string(a->repeat));
     addFlag(*sub, "--json", a->json, "print JSON instead of a table");
+    addInteger(*sub, "--max-steps", a->maxSteps, 1, 1000000,
+        "time only the first N denoising steps of each generation (an 8B-shaped model's full-canvas step takes "
+        "seconds; with a KV cache, a multiple of the steps per block keeps the block refreshes in the average)")
+        ->default_str("all");
     addInteger(*sub, "--contend", a->contend, 0, 64,
         "run N busy threads beside the engine while measuring, to see how it shares the machine")
         ->default_str(std::to_string(a->contend));

@@ -165,7 +165,8 @@ double forwardSharePct(const BenchSummary &b, ComputeDType dtype)
 using SessionFactory = std::function<Result<std::unique_ptr<Session>>()>;
 
 /** Runs `repeat` whole generations, timing each and each of its denoising steps; returns an exit code. */
-int timeGenerations(const SessionFactory &newSession, int repeat, BenchTimes &times, std::ostream &err)
+int timeGenerations(
+    const SessionFactory &newSession, int repeat, int maxSteps, BenchTimes &times, std::ostream &err)
 {
     for (int r = 0; r < repeat; ++r) {
         auto session = newSession();
@@ -183,7 +184,7 @@ int timeGenerations(const SessionFactory &newSession, int repeat, BenchTimes &ti
                 ++steps;
             }
             return true;
-        });
+        }, maxSteps);
         times.generationMs.push_back(msSince(t0));
         if (!ran)
             return reportFailure(err, ExitInternal, "generation failed: " + ran.error());
@@ -222,7 +223,9 @@ void writeJson(std::ostream &out, const BenchArgs &args, const LoadedModel &load
     j["contend"] = args.contend;
     j["settings"] = {{"gen_length", s.genLength}, {"steps", s.steps}, {"block_length", s.blockLength},
         {"remasking", measureName(s.measure)}, {"threshold", s.useThreshold ? json(s.threshold) : json(nullptr)},
-        {"cfg", s.cfgScale}, {"temperature", s.temperature}, {"top_k", s.topK}, {"seed", s.seed}};
+        {"cfg", s.cfgScale}, {"temperature", s.temperature}, {"top_k", s.topK}, {"seed", s.seed},
+        {"cache", cacheModeName(s.cache)}};
+    j["max_steps"] = args.maxSteps > 0 ? json(args.maxSteps) : json(nullptr);
     j["prompt_tokens"] = b.promptLength;
     j["repeat"] = args.repeat;
     j["steps_per_generation"] = b.steps.mean;
@@ -232,7 +235,8 @@ void writeJson(std::ostream &out, const BenchArgs &args, const LoadedModel &load
     j["memory"] = {{"weight_bytes", b.weightBytes}, {"peak_rss_bytes", b.peakRssBytes}};
     if (b.matmul)
         j["matmul"] = {{"f32_gflops", b.matmul->f32Gflops}, {"bf16_gflops", b.matmul->bf16Gflops},
-            {"forward_gflop", b.forwardGflop}, {"forward_share_percent", forwardSharePct(b, s.dtype)}};
+            {"forward_gflop", b.forwardGflop}, {"forward_share_percent",
+                s.cache == CacheMode::None ? json(forwardSharePct(b, s.dtype)) : json(nullptr)}};
     else
         j["matmul"] = nullptr;
     j["generation_ms"] = statsJson(b.generation);
@@ -254,14 +258,20 @@ void writeTable(std::ostream &out, const BenchArgs &args, const LoadedModel &loa
         << (s.useThreshold ? "threshold " + format("%g", s.threshold) : "steps " + std::to_string(s.steps))
         << ", block-length " << s.blockLength << ", " << measureName(s.measure) << ", cfg " << format("%g", s.cfgScale)
         << ", top-k " << s.topK << '\n';
-    out << "runs         " << args.repeat << " generation(s) of " << format("%g", b.steps.mean) << " steps, prompt "
-        << b.promptLength << " tokens (1 warm-up step not counted)\n\n";
+    out << "runs         " << args.repeat << " generation(s) of " << format("%g", b.steps.mean) << " steps"
+        << (args.maxSteps > 0 ? " (--max-steps: only the first ones timed)" : "") << ", prompt " << b.promptLength
+        << " tokens (1 warm-up step not counted)\n";
+    if (s.cache != CacheMode::None)
+        out << "kv cache     " << cacheModeName(s.cache) << " (the forward column averages block refreshes and cached "
+            << "steps)\n";
+    out << '\n';
     out << statsHeader("per step (ms)");
     out << statsRow("forward", b.forward) << statsRow("sampler", b.sampler) << statsRow("record", b.record)
         << statsRow("step total", b.step);
     out << statsHeader("per generation (ms)") << statsRow("wall", b.generation) << '\n';
     out << "recording overhead  " << format("%.2f", b.overheadPct) << " % of step time\n";
-    out << "tokens per second   " << format("%.2f", b.tokensPerSecond) << " (generated tokens / wall time)\n";
+    if (args.maxSteps < 0)
+        out << "tokens per second   " << format("%.2f", b.tokensPerSecond) << " (generated tokens / wall time)\n";
     out << "peak memory         " << format("%.2f", double(b.peakRssBytes) / 1e9) << " GB resident (weights "
         << format("%.2f", double(b.weightBytes) / 1e9) << " GB on disk)\n";
     if (!b.matmul)
@@ -269,6 +279,11 @@ void writeTable(std::ostream &out, const BenchArgs &args, const LoadedModel &loa
     out << "matmul f32 / bf16   " << format("%.1f", b.matmul->f32Gflops) << " / "
         << format("%.1f", b.matmul->bf16Gflops) << " Gflop/s (this machine, the model's shapes, "
         << b.promptLength + s.genLength << " positions)\n";
+    if (s.cache != CacheMode::None) {
+        out << "forward             a full-canvas pass is " << format("%.2f", b.forwardGflop)
+            << " Gflop; cached steps run fewer positions (run --cache none for the forward's share)\n";
+        return;
+    }
     out << "forward             " << format("%.2f", b.forwardGflop) << " Gflop a step at "
         << format("%.1f", b.forwardGflop / (b.forward.median / 1000.0))
         << " Gflop/s = " << format("%.0f", forwardSharePct(b, s.dtype)) << " % of the " << dtypeName(s.dtype)
@@ -308,7 +323,7 @@ int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
     const BusyLoad contention(args.contend);
     resetThreadUse();
     BenchTimes times;
-    const int code = timeGenerations(newSession, args.repeat, times, err);
+    const int code = timeGenerations(newSession, args.repeat, args.maxSteps, times, err);
     if (code != ExitOk)
         return code;
 

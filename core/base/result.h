@@ -50,13 +50,22 @@ public:
         s.m_failed = true;
         return s;
     }
+    /** The work was stopped on request before it finished: not a failure of the input, and nothing changed. */
+    static Status stoppedOnRequest()
+    {
+        Status s = failure("stopped");
+        s.m_stopped = true;
+        return s;
+    }
     bool ok() const { return !m_failed; }
     explicit operator bool() const { return ok(); }
     const std::string &error() const { return m_error; }
+    bool stopped() const { return m_stopped; }
 
 private:
     std::string m_error;
     bool m_failed = false;
+    bool m_stopped = false;
 };
 
 } // namespace dlm

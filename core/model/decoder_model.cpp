@@ -172,8 +172,10 @@ at::Tensor DecoderModel::logits(const at::Tensor &ids)
         x = x + attention(w, rmsNorm(x, w.inputNorm, c.rmsNormEps), cos, sin);
         const at::Tensor h = rmsNorm(x, w.postNorm, c.rmsNormEps);
         x = x + (w.router.defined() ? mixture(w, h, i) : swiGlu(h, w.gate, w.up, w.down));
+        layerDone(i + 1, c.nLayers + 1);
     }
     at::Tensor out = at::linear(rmsNorm(x, m_norm, c.rmsNormEps), m_head).to(at::kFloat);
+    layerDone(c.nLayers + 1, c.nLayers + 1);
     // Dream was trained to predict token i at position i - 1 (generation_utils.py shifts before sampling):
     // every sampler, view and `forward` sees the shifted logits; position 0 keeps its own.
     if (c.family == ModelFamily::Dream && len > 1)

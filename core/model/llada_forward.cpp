@@ -54,6 +54,7 @@ at::Tensor LladaModel::hiddenStates(
             = bidirectionalAttention(applyRotary(q, queryCos, querySin), applyRotary(k, cos, sin), v);
         x = x + at::linear(attended, b.attnOut);
         x = x + swiGlu(rmsNorm(x, b.ffNorm, c.rmsNormEps), b.ffProj, b.upProj, b.ffOut);
+        layerDone(int(layer) + 1, int(w.blocks.size()) + 1);
     }
     return rmsNorm(x, w.lnF, c.rmsNormEps);
 }
@@ -78,7 +79,10 @@ at::Tensor LladaModel::head(const at::Tensor &hidden) const
             part = part.narrow(-1, 0, m_config.vocabSize);
         parts.push_back(part.to(at::kFloat));
     }
-    return at::cat(parts).narrow(0, 0, rows).view({batch, n, -1});
+    at::Tensor logits = at::cat(parts).narrow(0, 0, rows).view({batch, n, -1});
+    const int stages = int(m_weights.blocks.size()) + 1;
+    layerDone(stages, stages);
+    return logits;
 }
 
 at::Tensor LladaModel::logits(const at::Tensor &ids)

@@ -2,6 +2,7 @@
 // What the sampler needs from a model: logits for a batch of canvases. LLaDA's, Dream's and LLaDA-MoE's transformers
 // implement it; tests implement it with fixed logits. Include only from .cpp files: it pulls in ATen.
 
+#include "core/model/forward_progress.h"
 #include "core/model/model_config.h"
 #include "core/sampling/cache_mode.h"
 #include "core/timeline/expert_routing.h"
@@ -57,6 +58,20 @@ public:
     virtual std::string configHash() const = 0;
     /** Mixture-of-experts models: the experts each position of batch row 0 used in the last `logits` call. */
     virtual const ExpertRouting *lastRouting() const { return nullptr; }
+
+    /** Who watches the following forward passes layer by layer (empty: nobody); see forward_progress.h. */
+    void setLayerProgress(LayerProgress progress) { m_layerProgress = std::move(progress); }
+
+protected:
+    /** Models call this after each layer and after the head; throws ForwardStopped when asked to stop. */
+    void layerDone(int done, int total) const
+    {
+        if (m_layerProgress && !m_layerProgress(done, total))
+            throw ForwardStopped();
+    }
+
+private:
+    LayerProgress m_layerProgress;
 };
 
 } // namespace dlm

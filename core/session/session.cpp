@@ -240,6 +240,11 @@ Status Session::run(const StepCallback &onStep, int maxSteps)
     return {};
 }
 
+void Session::setStepProgress(StepProgress progress)
+{
+    d->stepProgress = std::move(progress);
+}
+
 Status Session::goTo(int index)
 {
     const Branch &b = m_timeline.branch(m_branch);
@@ -296,6 +301,7 @@ Status Session::computeNextStep()
         auto t0 = Clock::now();
         const StepBlock block {target.block, d->schedule.blockStart(target.block), d->schedule.blockEnd(target.block),
             target.stepInBlock};
+        const ForwardWatch watch(*d->model, d->stepProgress, rec.denoiseStep);
         const StepForward forward = runStepForward(*d->model, cur, target.rows, block, set, mask, d->stepCache);
         rec.forwardMs = msSince(t0);
         rec.forwardPositions = forward.forwardPositions;
@@ -319,6 +325,9 @@ Status Session::computeNextStep()
             rec, describeRows(scored.probs, scored.candidates, set.topK), target.rows, cur.length(), set.topK);
         rememberPieces(rec);
         rec.recordMs = msSince(t0);
+    } catch (const ForwardStopped &) {
+        d->stepCache.reset(); // a pass filling the cache may have stopped half way
+        return Status::stoppedOnRequest();
     } catch (const std::exception &e) {
         return Status::failure(std::string("denoising step failed: ") + e.what());
     }

@@ -31,6 +31,20 @@ struct PositionPrediction
 /** Progress callback: called after every new record; return false to stop. */
 using StepCallback = std::function<bool(const StepRecord &)>;
 
+/** Where the forward pass of the step being computed is. */
+struct StepProgressInfo
+{
+    int denoiseStep = 0; ///< the step being computed (1 for the first)
+    int layersDone = 0; ///< transformer layers done; layersTotal when the output head is done too
+    int layersTotal = 0; ///< the model's layers + 1 (the output head)
+};
+
+/**
+ * Called on the computing thread after every layer of a step's (or a prediction's) forward pass. Return false
+ * to stop: the step then returns Status::stoppedOnRequest() within one layer and the timeline is unchanged.
+ */
+using StepProgress = std::function<bool(const StepProgressInfo &)>;
+
 /** A generation in progress (or replayed from a file) over one model and tokenizer. */
 class Session
 {
@@ -73,6 +87,8 @@ public:
     Status step();
     /** Steps until finished, `maxSteps` new records, or the callback returns false (how a caller stops it). */
     Status run(const StepCallback &onStep, int maxSteps = -1);
+    /** Watches every following forward pass (steps and predictions) layer by layer; empty: nobody. */
+    void setStepProgress(StepProgress progress);
     /** Moves to record `index` of the current branch (instant). */
     Status goTo(int index);
     Status switchBranch(int branchId, int index = -1);

@@ -3,6 +3,7 @@
 #include "core/session/session.h"
 #include "core/session/session_impl.h"
 #include "core/session/step_building.h"
+#include "core/session/step_forward.h"
 
 #include "core/base/compute_threads.h"
 #include "core/model/logits_model.h"
@@ -72,6 +73,7 @@ Status Session::computeDreamStep()
         const at::Tensor canvas
             = at::tensor(std::vector<int64_t>(cur.tokens.begin(), cur.tokens.end()), at::kLong).unsqueeze(0);
         const at::Tensor idx = at::tensor(std::vector<int64_t>(rows.begin(), rows.end()), at::kLong);
+        const ForwardWatch watch(*d->model, d->stepProgress, rec.denoiseStep);
         const at::Tensor logits = d->model->logitsAt(canvas, idx)[0]; // the rows of the masks only
         rec.forwardMs = msSince(t0);
         rec.forwardPositions = cur.length();
@@ -91,6 +93,8 @@ Status Session::computeDreamStep()
         recordRowDetails(rec, describeRows(out.probs, out.candidates, set.topK), rows, cur.length(), set.topK);
         rememberPieces(rec);
         rec.recordMs = msSince(t0);
+    } catch (const ForwardStopped &) {
+        return Status::stoppedOnRequest();
     } catch (const std::exception &e) {
         return Status::failure(std::string("denoising step failed: ") + e.what());
     }

@@ -23,6 +23,7 @@ struct Session::Impl
     std::shared_ptr<StepCacheState> stepCache; ///< with settings.cache prefix/dual; refilled as needed
     std::vector<float> dreamGrid; ///< Dream's linspace(1, eps, steps + 1); empty for LLaDA's sampler
     GenerationSettings configured; ///< the settings strategy and schedule were made for
+    StepProgress stepProgress; ///< who watches forward passes layer by layer (setStepProgress)
 
     /** The parts every session needs, from its settings: the commit strategy and the block schedule. */
     void configure(std::shared_ptr<LogitsModel> m, std::shared_ptr<Tokenizer> t, const GenerationSettings &settings,

@@ -4,6 +4,7 @@
 #include "core/base/compute_threads.h"
 #include "core/model/logits_model.h"
 #include "core/sampling/candidates.h"
+#include "core/session/step_forward.h"
 
 #include <ATen/ATen.h>
 
@@ -27,7 +28,10 @@ Result<PositionPrediction> Session::predictPosition(const StepRecord &record, in
         threadsForThisStep();
         const at::Tensor canvas
             = at::tensor(std::vector<int64_t>(record.tokens.begin(), record.tokens.end()), at::kLong).unsqueeze(0);
-        const at::Tensor row = d->model->logits(canvas)[0][position].to(at::kFloat);
+        const ForwardWatch watch(*d->model, d->stepProgress, record.denoiseStep);
+        // The head on this row alone: the same bits as the full head's row (see LogitsModel::logitsAt).
+        const at::Tensor rows = at::tensor(std::vector<int64_t> {position}, at::kLong);
+        const at::Tensor row = d->model->logitsAt(canvas, rows)[0][0].to(at::kFloat);
         const at::Tensor probs = at::softmax(row, -1).unsqueeze(0);
         const int32_t best = static_cast<int32_t>(probs.argmax(-1).item<int64_t>());
         const RowDetails details = describeRows(probs, {best}, topK);
@@ -42,6 +46,8 @@ Result<PositionPrediction> Session::predictPosition(const StepRecord &record, in
         }
         out.entropy = details.entropy.empty() ? 0.0f : details.entropy.front();
         return out;
+    } catch (const ForwardStopped &) {
+        return R::failure("the prediction was stopped");
     } catch (const std::exception &e) {
         return R::failure(std::string("the forward pass failed: ") + e.what());
     }

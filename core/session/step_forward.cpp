@@ -71,6 +71,20 @@ bool cacheUsable(const StepCacheState *cache, const StepRecord &cur, const std::
 
 } // namespace
 
+ForwardWatch::ForwardWatch(LogitsModel &model, const StepProgress &progress, int denoiseStep) : m_model(model)
+{
+    if (!progress)
+        return;
+    model.setLayerProgress([progress, denoiseStep](int done, int total) {
+        return progress(StepProgressInfo {denoiseStep, done, total});
+    });
+}
+
+ForwardWatch::~ForwardWatch()
+{
+    m_model.setLayerProgress({});
+}
+
 StepForward runStepForward(LogitsModel &model, const StepRecord &cur, const std::vector<int32_t> &rows,
     const StepBlock &block, const GenerationSettings &settings, int32_t mask, std::shared_ptr<StepCacheState> &cache)
 {

@@ -4,6 +4,7 @@
 // to core/session; include only from .cpp files: it pulls in ATen.
 
 #include "core/sampling/generation_settings.h"
+#include "core/session/session.h"
 #include "core/timeline/step_record.h"
 
 #include <ATen/core/Tensor.h>
@@ -14,6 +15,22 @@
 namespace dlm {
 
 class LogitsModel;
+
+/**
+ * Reports the forward passes made while it lives to `progress` as step `denoiseStep`, and stops them when it
+ * says so (the pass throws ForwardStopped); restores the model's silence when it goes.
+ */
+class ForwardWatch
+{
+public:
+    ForwardWatch(LogitsModel &model, const StepProgress &progress, int denoiseStep);
+    ~ForwardWatch();
+    ForwardWatch(const ForwardWatch &) = delete;
+    ForwardWatch &operator=(const ForwardWatch &) = delete;
+
+private:
+    LogitsModel &m_model;
+};
 
 /** What a step's forward pass produced. */
 struct StepForward
