@@ -3,7 +3,8 @@
 // - the step progress callback sees stages 1..layers+1 in order, once per step, with the step's number;
 // - returning false at stage k makes step() return stopped() with the timeline and cursor unchanged;
 // - the steps after a stop make exactly the records an uninterrupted session makes (tokens, candidates,
-//   confidences bit for bit), also when the stop hit a pass filling the dual cache or a pass reading it.
+//   confidences bit for bit), also when the stop hit a pass filling the dual cache or a pass reading it;
+// - a refill stopped half way is never read as the cache it was replacing.
 #include "core/model/model_loader.h"
 
 #include "tiny_family_model.h"
@@ -210,6 +211,43 @@ private Q_SLOTS:
             QCOMPARE(a.remasked, b.remasked);
             QCOMPARE(a.forwardPositions, b.forwardPositions); // the cache was used where it was before
         }
+    }
+
+    void stoppedRefillIsNotTakenForTheOldCache()
+    {
+        // An edit after the block makes the next step refill the dual cache; stopped half way, the refill has
+        // overwritten some layers of keys and values kept for the canvas before the edit. Once the edit is
+        // taken back, the canvas is that one again: the next step must refill, as it does when the refill
+        // had completed, and not read the half-overwritten cache.
+        auto run = [&](bool stopTheRefill) {
+            auto session = make(Fixture::Llada, lladaSettings(CacheMode::Dual));
+            bool stop = false;
+            session->setStepProgress([&](const StepProgressInfo &i) { return !(stop && i.layersDone == 2); });
+            if (!session->step().ok() || !session->step().ok())
+                qFatal("steps failed");
+            const int last = session->current().length() - 1;
+            if (!session->setTokens(last, {5}).ok())
+                qFatal("edit refused");
+            const int editIndex = session->index();
+            const StepRecord *edit = &session->current();
+            stop = stopTheRefill;
+            const Status refill = session->step();
+            stop = false;
+            if (refill.stopped() != stopTheRefill || (!stopTheRefill && !refill.ok()))
+                qFatal("the refill did not go as planned");
+            if (!stopTheRefill && !session->goTo(editIndex).ok())
+                qFatal("cannot go back to the edit");
+            if (!session->takeBackEdit(session->branchId(), editIndex, edit).ok())
+                qFatal("cannot take the edit back");
+            if (!session->step().ok())
+                qFatal("the step after the undo failed");
+            return std::make_shared<StepRecord>(session->current());
+        };
+        const auto completed = run(false), stopped = run(true);
+        QCOMPARE(stopped->denoiseStep, 3);
+        QCOMPARE(stopped->forwardPositions, stopped->length()); // a refill, not a cached pass
+        QCOMPARE(stopped->tokens, completed->tokens);
+        QVERIFY(sameFloats(stopped->confidence, completed->confidence));
     }
 };
 

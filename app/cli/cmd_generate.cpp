@@ -149,6 +149,8 @@ Generation generateInterruptibly(Session &session, const GenerateArgs &args, boo
         return !InterruptScope::requested();
     });
     session.setStepProgress({});
+    if (progressLines)
+        out << "\r\x1b[K" << std::flush; // a stopped step's progress line is not part of the canvas
     g.interrupted = InterruptScope::requested();
     if (g.status.stopped())
         g.status = {}; // stopped on request: the records so far are the result
