@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
-#include <vector>
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -23,13 +22,19 @@ size_t pageSize()
     return size;
 }
 
-/** True when every page of [p, p + n) is in the page cache: reading it again would only map it. */
-bool whollyResident(const uint8_t *p, size_t n, std::vector<unsigned char> &pages)
+/**
+ * True when the page cache seems to hold all of [p, p + n): one page in every kSampleStride is asked. mincore
+ * over every page of a warm 16 GB model costs 0.5 s, this 0.14 s; a hole it misses is read by the first step.
+ */
+bool residentBySample(const uint8_t *p, size_t n)
 {
-    pages.resize((n + pageSize() - 1) / pageSize());
-    if (::mincore(const_cast<uint8_t *>(p), n, pages.data()) != 0)
-        return false;
-    return std::all_of(pages.begin(), pages.end(), [](unsigned char v) { return (v & 1) != 0; });
+    constexpr size_t kSampleStride = size_t(256) << 10;
+    for (size_t at = 0; at < n; at += std::max(kSampleStride, pageSize())) {
+        unsigned char resident = 0;
+        if (::mincore(const_cast<uint8_t *>(p + at), 1, &resident) != 0 || (resident & 1) == 0)
+            return false;
+    }
+    return true;
 }
 
 /** Brings [p, p + n) in; the fallback reads one byte per page, which the kernel turns into a disk read. */
@@ -58,10 +63,9 @@ Status readAheadMapping(const void *base, size_t size, ReadAhead mode, const std
         return {};
     const auto *bytes = static_cast<const uint8_t *>(base);
     const size_t chunk = std::max(pageSize(), chunkBytes / pageSize() * pageSize());
-    std::vector<unsigned char> pages;
     for (size_t at = 0; at < size; at += chunk) {
         const size_t n = std::min(chunk, size - at);
-        if (mode == ReadAhead::SkipResident && whollyResident(bytes + at, n, pages)) {
+        if (mode == ReadAhead::SkipResident && residentBySample(bytes + at, n)) {
             if (counts)
                 counts->resident += n;
         } else {

@@ -13,7 +13,7 @@ namespace dlm {
 /** What a load does with the mapped weights before it reports the model ready. */
 enum class ReadAhead {
     Off, ///< nothing: pages come from disk when the first forward pass touches them
-    SkipResident, ///< read every chunk that is not already wholly in the page cache (the default)
+    SkipResident, ///< read the chunks the page cache does not hold (sampled every 256 KB; the default)
     All, ///< map every page into the process, resident or not (measured against SkipResident)
 };
 
