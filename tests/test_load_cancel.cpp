@@ -4,6 +4,9 @@
 #include "core/model/llada_model.h"
 #include "core/model/model_loader.h"
 #include "core/model/read_ahead.h"
+#include "core/model/safetensors.h"
+#include "core/model/tensor_ops.h"
+#include "core/model/weight_loading.h"
 
 #include <ATen/ATen.h>
 
@@ -14,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -188,6 +192,39 @@ private slots:
             QVERIFY(read.ok());
             QVERIFY(at::equal((*read)->logits(ids), expected));
         }
+    }
+
+    void conversionInSlicesIsExactAndStops()
+    {
+        // f32 compute on bf16 weights copies them; big tensors go in slices of rows (here 256 bytes).
+        auto store = WeightStore::openDirectory(m_bf16Shards);
+        QVERIFY(store.ok());
+        int reports = 0;
+        LoadReporter reporter([&](const LoadProgressInfo &) { return ++reports, true; });
+        WeightAssigner assign(**store, ComputeDType::F32, reporter);
+        assign.setSliceBytes(256);
+        QVERIFY(assign.converts());
+        int tensors = 0;
+        for (const auto &[name, view] : (*store)->tensors()) {
+            const at::Tensor sliced = assign.take(name, name);
+            QCOMPARE(sliced.scalar_type(), at::kFloat);
+            QVERIFY2(at::equal(sliced, tensorFromView(view, at::kFloat)), name.c_str());
+            ++tensors;
+        }
+        QVERIFY(reports > tensors); // more reports than tensors: the slices reported too
+
+        // A cancel between two slices of one tensor: nothing comes back and the assigner says why.
+        const auto big = std::max_element((*store)->tensors().begin(), (*store)->tensors().end(),
+            [](const auto &a, const auto &b) { return a.second.byteSize < b.second.byteSize; });
+        QVERIFY(big->second.byteSize > 3 * 256);
+        int calls = 0;
+        LoadReporter stopping([&](const LoadProgressInfo &) { return ++calls < 3; });
+        WeightAssigner stopped(**store, ComputeDType::F32, stopping);
+        stopped.setSliceBytes(256);
+        QVERIFY(!stopped.take(big->first, big->first).defined());
+        QVERIFY(stopped.cancelled());
+        QCOMPARE(calls, 3);
+        QVERIFY(!stopped.finish(ReadAhead::SkipResident).ok());
     }
 
     void readAheadMappingReportsBytesAndStops()

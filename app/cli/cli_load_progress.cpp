@@ -8,8 +8,6 @@ namespace dlm {
 
 namespace {
 
-// A load shorter than this shows nothing: the demo model would otherwise flash a line at every command.
-constexpr double kQuietSeconds = 0.5;
 // Redraws at most this often: a terminal over ssh should not be flooded by the read-ahead's chunks.
 constexpr double kRedrawSeconds = 0.1;
 
@@ -25,9 +23,10 @@ bool isTerminalStderr(const std::ostream &err)
     return &err == &std::cerr && isatty(STDERR_FILENO);
 }
 
-LoadProgressLine::LoadProgressLine(std::ostream &err, bool terminal)
+LoadProgressLine::LoadProgressLine(std::ostream &err, bool terminal, double quietSeconds)
     : m_err(err)
     , m_terminal(terminal)
+    , m_quietSeconds(quietSeconds)
     , m_start(Clock::now())
 {
 }
@@ -53,7 +52,7 @@ void LoadProgressLine::show(const LoadProgressInfo &info)
         m_readAhead = true;
         m_readAheadStart = now;
     }
-    if (!m_terminal || seconds(now - m_start) < kQuietSeconds || seconds(now - m_lastDraw) < kRedrawSeconds)
+    if (!m_terminal || seconds(now - m_start) < m_quietSeconds || seconds(now - m_lastDraw) < kRedrawSeconds)
         return;
     m_lastDraw = now;
     m_drawn = true;

@@ -1,7 +1,8 @@
 #pragma once
 // The command line's view of a model load: one line on stderr, redrawn in place, once the load has taken
-// half a second (a small model loads silently), and nothing at all when stderr is not a terminal (scripts
-// read stderr for messages). It also times the read-ahead, which bench reports as its share of the load.
+// half a second (a small model loads silently, rather than flash a line at every command), and nothing at all when
+// stderr is not a terminal (scripts read stderr for messages). It also times the read-ahead, which bench reports as its
+// share of the load.
 
 #include "core/model/load_progress.h"
 
@@ -17,8 +18,11 @@ bool isTerminalStderr(const std::ostream &err);
 class LoadProgressLine
 {
 public:
-    /** `terminal`: draw at all (isTerminalStderr(err) for the real stderr). */
-    LoadProgressLine(std::ostream &err, bool terminal);
+    /**
+     * `terminal`: draw at all (isTerminalStderr(err) for the real stderr); `quietSeconds`: how long a load
+     * runs before the line appears.
+     */
+    LoadProgressLine(std::ostream &err, bool terminal, double quietSeconds = 0.5);
     /** Erases the line if one was drawn. */
     ~LoadProgressLine();
     LoadProgressLine(const LoadProgressLine &) = delete;
@@ -37,6 +41,7 @@ private:
     using Clock = std::chrono::steady_clock;
     std::ostream &m_err;
     bool m_terminal;
+    double m_quietSeconds;
     bool m_drawn = false;
     Clock::time_point m_start;
     Clock::time_point m_lastDraw {};

@@ -10,6 +10,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <cstddef>
 #include <string>
 
 namespace dlm {
@@ -31,6 +32,8 @@ public:
     /** The tensor `name` in the compute dtype, undefined when the store has none (or the load was cancelled). */
     at::Tensor take(const std::string &name, const std::string &detail);
     bool cancelled() const { return m_reporter.cancelled(); }
+    /** Converts tensors bigger than this in slices of rows, reporting between slices (tests make it small). */
+    void setSliceBytes(size_t bytes) { m_sliceBytes = bytes; }
     /**
      * Ends the load's weight stages: when nothing was converted, reads the mapped files into memory (`mode`).
      * Fails with kLoadCancelled when the reporter cancelled at any point.
@@ -41,6 +44,7 @@ private:
     const WeightStore &m_store;
     LoadReporter &m_reporter;
     int m_target = 0; ///< an at::ScalarType, kept as int so this header needs no ScalarType definition
+    size_t m_sliceBytes = size_t(32) << 20;
     uint64_t m_total = 0;
     uint64_t m_done = 0;
     bool m_converts = false;
