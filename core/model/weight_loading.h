@@ -44,7 +44,7 @@ private:
     const WeightStore &m_store;
     LoadReporter &m_reporter;
     int m_target = 0; ///< an at::ScalarType, kept as int so this header needs no ScalarType definition
-    size_t m_sliceBytes = size_t(32) << 20;
+    size_t m_sliceBytes = size_t(16) << 20;
     uint64_t m_total = 0;
     uint64_t m_done = 0;
     bool m_converts = false;

@@ -13,6 +13,7 @@ namespace {
 
 const char *const kIndexFileName = "model.safetensors.index.json";
 const char *const kSingleFileName = "model.safetensors";
+constexpr size_t kChunk = size_t(16) << 20;
 
 /** Shard names come from a file the user downloaded: never let them point outside the model directory. */
 bool isPlainFileName(const std::string &name)
@@ -122,7 +123,9 @@ Status WeightStore::readAhead(ReadAhead mode, LoadReporter &reporter, ReadAheadC
         const std::string name = baseName(file->path());
         const auto advance
             = [&](uint64_t done) { return reporter.report(LoadStage::ReadAhead, before + done, total, "bytes", name); };
-        if (const Status s = readAheadMapping(file->mappedData(), file->mappedSize(), mode, advance, counts); !s)
+        // 16 MB chunks: at a slow disk's 200 MB/s a cancel still waits under 100 ms.
+        const Status s = readAheadMapping(file->mappedData(), file->mappedSize(), mode, advance, counts, kChunk);
+        if (!s)
             return s.stopped() ? s : Status::failure(file->path() + ": " + s.error());
         before += file->mappedSize();
     }
