@@ -77,7 +77,8 @@ ComputeDType loadingDType(const std::string &modelDir, const SettingsOverrides &
     return config ? config->dtype : ComputeDType::F32;
 }
 
-Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool tokenizerOptional)
+Result<LoadedModel> loadModel(
+    const std::string &dir, ComputeDType dtype, bool tokenizerOptional, const LoadProgress &progress)
 {
     using R = Result<LoadedModel>;
     const Status exists = checkModelDirectory(dir);
@@ -95,13 +96,13 @@ Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool t
             return failed(fits.error());
     }
     if (!tokenizerOptional || loadTokenizer(dir).ok()) {
-        auto loaded = loadModelDirectory(dir, dtype);
+        auto loaded = loadModelDirectory(dir, dtype, progress);
         if (!loaded)
             return failed(loaded.error());
         return loaded;
     }
 
-    auto loaded = loadModelWeights(dir, dtype);
+    auto loaded = loadModelWeights(dir, dtype, progress);
     if (!loaded)
         return failed(loaded.error());
     return loaded;

@@ -33,8 +33,10 @@ ComputeDType loadingDType(const std::string &modelDir, const SettingsOverrides &
 /**
  * Loads `dir` in `dtype` (core's loadModelDirectory); every message names the directory. With
  * `tokenizerOptional` a missing or broken tokenizer leaves LoadedModel::tokenizer null instead of failing.
+ * `progress` hears every stage (cli_load_progress draws it on a terminal).
  */
-Result<LoadedModel> loadModel(const std::string &dir, ComputeDType dtype, bool tokenizerOptional = false);
+Result<LoadedModel> loadModel(
+    const std::string &dir, ComputeDType dtype, bool tokenizerOptional = false, const LoadProgress &progress = {});
 
 /** Prints "dlmstudio-cli: warning: ..." for each file of `dir` that links outside it (followed anyway). */
 void warnAboutModelLinks(const std::string &dir, std::ostream &err);

@@ -3,6 +3,7 @@
 // GUI shows can be weighed against the forward pass it rides on.
 
 #include "app/cli/cli_common.h"
+#include "app/cli/cli_load_progress.h"
 #include "app/cli/commands.h"
 
 #include "core/base/busy_load.h"
@@ -128,7 +129,8 @@ struct BenchTimes
 struct BenchSummary
 {
     Stats forward, sampler, record, step, generation, steps;
-    double loadMs = 0;
+    double loadMs = 0; ///< until the model is ready: the read-ahead included
+    double readAheadMs = 0; ///< the read-ahead's share of loadMs
     double overheadPct = 0; ///< recording's share of step time
     double tokensPerSecond = 0;
     int promptLength = 0;
@@ -165,8 +167,7 @@ double forwardSharePct(const BenchSummary &b, ComputeDType dtype)
 using SessionFactory = std::function<Result<std::unique_ptr<Session>>()>;
 
 /** Runs `repeat` whole generations, timing each and each of its denoising steps; returns an exit code. */
-int timeGenerations(
-    const SessionFactory &newSession, int repeat, int maxSteps, BenchTimes &times, std::ostream &err)
+int timeGenerations(const SessionFactory &newSession, int repeat, int maxSteps, BenchTimes &times, std::ostream &err)
 {
     for (int r = 0; r < repeat; ++r) {
         auto session = newSession();
@@ -175,16 +176,18 @@ int timeGenerations(
         times.promptLength = (*session)->promptLength();
         int steps = 0;
         const auto t0 = Clock::now();
-        const Status ran = (*session)->run([&](const StepRecord &rec) {
-            if (rec.kind == RecordKind::Denoise) {
-                times.forwardMs.push_back(rec.forwardMs);
-                times.samplerMs.push_back(rec.samplerMs);
-                times.recordMs.push_back(rec.recordMs);
-                times.stepMs.push_back(rec.forwardMs + rec.samplerMs + rec.recordMs);
-                ++steps;
-            }
-            return true;
-        }, maxSteps);
+        const Status ran = (*session)->run(
+            [&](const StepRecord &rec) {
+                if (rec.kind == RecordKind::Denoise) {
+                    times.forwardMs.push_back(rec.forwardMs);
+                    times.samplerMs.push_back(rec.samplerMs);
+                    times.recordMs.push_back(rec.recordMs);
+                    times.stepMs.push_back(rec.forwardMs + rec.samplerMs + rec.recordMs);
+                    ++steps;
+                }
+                return true;
+            },
+            maxSteps);
         times.generationMs.push_back(msSince(t0));
         if (!ran)
             return reportFailure(err, ExitInternal, "generation failed: " + ran.error());
@@ -216,7 +219,8 @@ void writeJson(std::ostream &out, const BenchArgs &args, const LoadedModel &load
 {
     json j;
     j["model"] = {{"name", modelName(args.modelDir)}, {"parameters", loaded.parameterCount},
-        {"storage_dtype", loaded.storageDType}, {"compute_dtype", dtypeName(s.dtype)}, {"load_ms", b.loadMs}};
+        {"storage_dtype", loaded.storageDType}, {"compute_dtype", dtypeName(s.dtype)}, {"load_ms", b.loadMs},
+        {"read_ahead_ms", b.readAheadMs}};
     j["threads"] = {{"requested", s.threads}, {"auto", s.threads <= 0}, {"cores", machineCores()},
         {"steps_by_threads", threadUseJson(b.threadUse)}};
     j["openmp"] = {{"wait_policy", b.omp.waitPolicy}, {"spin_count", b.omp.spinCount}, {"origin", b.omp.origin}};
@@ -235,8 +239,8 @@ void writeJson(std::ostream &out, const BenchArgs &args, const LoadedModel &load
     j["memory"] = {{"weight_bytes", b.weightBytes}, {"peak_rss_bytes", b.peakRssBytes}};
     if (b.matmul)
         j["matmul"] = {{"f32_gflops", b.matmul->f32Gflops}, {"bf16_gflops", b.matmul->bf16Gflops},
-            {"forward_gflop", b.forwardGflop}, {"forward_share_percent",
-                s.cache == CacheMode::None ? json(forwardSharePct(b, s.dtype)) : json(nullptr)}};
+            {"forward_gflop", b.forwardGflop},
+            {"forward_share_percent", s.cache == CacheMode::None ? json(forwardSharePct(b, s.dtype)) : json(nullptr)}};
     else
         j["matmul"] = nullptr;
     j["generation_ms"] = statsJson(b.generation);
@@ -249,7 +253,7 @@ void writeTable(std::ostream &out, const BenchArgs &args, const LoadedModel &loa
 {
     out << "model        " << modelName(args.modelDir) << " (" << humanCount(loaded.parameterCount) << " parameters, "
         << loaded.storageDType << " weights, compute " << dtypeName(s.dtype) << ", loaded in "
-        << format("%.0f", b.loadMs) << " ms)\n";
+        << format("%.0f", b.loadMs) << " ms, read-ahead " << format("%.0f", b.readAheadMs) << " ms of it)\n";
     out << "threads      " << threadsLine(s.threads, b.threadUse) << '\n';
     out << "openmp       " << b.omp.describe() << '\n';
     if (args.contend > 0)
@@ -298,10 +302,13 @@ int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
     if (!exists)
         return reportFailure(err, ExitBadInput, exists.error());
     const auto loadStart = Clock::now();
-    auto loaded = loadModel(args.modelDir, loadingDType(args.modelDir, args.overrides));
+    LoadProgressLine loadLine(err, isTerminalStderr(err));
+    auto loaded = loadModel(args.modelDir, loadingDType(args.modelDir, args.overrides), false, loadLine.callback());
+    loadLine.finish();
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
     const double loadMs = msSince(loadStart);
+    const double readAheadMs = loadLine.readAheadSeconds() * 1000.0;
     auto settings = resolveSettings(args.modelDir, args.overrides, loaded->family);
     if (!settings)
         return reportFailure(err, ExitBadInput, settings.error());
@@ -329,6 +336,7 @@ int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
 
     BenchSummary summary = summariseTimes(times, settings->genLength, args.repeat);
     summary.loadMs = loadMs;
+    summary.readAheadMs = readAheadMs;
     summary.weightBytes = storedWeightBytes(*loaded);
     summary.peakRssBytes = peakRssBytes();
     // Measured after the generations (and without the busy threads), so it neither warms nor slows them.

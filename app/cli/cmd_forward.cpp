@@ -2,6 +2,7 @@
 // implementation position by position.
 
 #include "app/cli/cli_common.h"
+#include "app/cli/cli_load_progress.h"
 #include "app/cli/commands.h"
 
 #include "core/model/logits_model.h"
@@ -112,7 +113,9 @@ int runForward(const ForwardArgs &args, std::ostream &out, std::ostream &err)
     setThreads(args.threads);
     // Ids alone need no tokenizer; pieces are then left empty.
     warnAboutModelLinks(args.modelDir, err);
-    auto loaded = loadModel(args.modelDir, args.dtype, args.ids.has_value());
+    LoadProgressLine loadLine(err, isTerminalStderr(err));
+    auto loaded = loadModel(args.modelDir, args.dtype, args.ids.has_value(), loadLine.callback());
+    loadLine.finish();
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
     LogitsModel &model = *loaded->model;

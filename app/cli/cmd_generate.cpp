@@ -4,6 +4,7 @@
 #include "app/cli/chat_messages.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/cli_interrupt.h"
+#include "app/cli/cli_load_progress.h"
 #include "app/cli/commands.h"
 #include "app/cli/terminal_canvas.h"
 
@@ -197,7 +198,9 @@ int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ost
 
     // The family decides the sampler, its defaults and which options apply, so the model loads first.
     warnAboutModelLinks(args.modelDir, err);
-    auto loaded = loadModel(args.modelDir, loadingDType(args.modelDir, args.overrides));
+    LoadProgressLine loadLine(err, isTerminalStderr(err));
+    auto loaded = loadModel(args.modelDir, loadingDType(args.modelDir, args.overrides), false, loadLine.callback());
+    loadLine.finish();
     if (!loaded)
         return reportFailure(err, ExitBadInput, loaded.error());
     auto settings = resolveSettings(args.modelDir, args.overrides, loaded->family);

@@ -5,34 +5,31 @@
 #include "core/model/family_tensors.h"
 #include "core/model/safetensors.h"
 #include "core/model/tensor_ops.h"
+#include "core/model/weight_loading.h"
 
 #include <ATen/ATen.h>
 
 namespace dlm {
 
-namespace {
-
-/** A tensor the check has already found, or undefined when the family has none by that name. */
-at::Tensor optionalTensor(const WeightStore &store, const std::string &name, at::ScalarType target)
+Result<std::shared_ptr<DecoderModel>> DecoderModel::load(const std::string &dir, const ModelConfig &config,
+    ComputeDType dtype, const LoadProgress &progress, ReadAhead readAhead)
 {
-    const TensorView *view = store.find(name);
-    return view ? tensorFromView(*view, target) : at::Tensor();
+    LoadReporter reporter(progress);
+    return load(dir, config, dtype, reporter, readAhead);
 }
 
-} // namespace
-
 Result<std::shared_ptr<DecoderModel>> DecoderModel::load(
-    const std::string &dir, const ModelConfig &config, ComputeDType dtype, const LoadProgress &progress)
+    const std::string &dir, const ModelConfig &config, ComputeDType dtype, LoadReporter &reporter, ReadAhead readAhead)
 {
     using R = Result<std::shared_ptr<DecoderModel>>;
     if (config.family == ModelFamily::Llada)
         return R::failure(dir + ": a LLaDA model is loaded by LladaModel, not the decoder model");
-    if (progress)
-        progress(0.05, "mapping weights");
-    auto store = WeightStore::openDirectory(dir);
+    auto store = WeightStore::openDirectory(dir, &reporter);
     if (!store)
         return R::failure(store.error());
     // Every tensor the config implies, checked before anything is built.
+    if (!reporter.begin(LoadStage::Checking))
+        return R::failure(kLoadCancelled);
     const Result<std::string> storage = checkTensors(**store, familyTensors(config), dir);
     if (!storage)
         return R::failure(storage.error());
@@ -44,24 +41,28 @@ Result<std::shared_ptr<DecoderModel>> DecoderModel::load(
     model->m_storageDType = *storage;
     auto hash = sha256File(joinPath(dir, "config.json"));
     model->m_configHash = hash ? *hash : std::string();
-    model->assignWeights(**store, computeScalarType(dtype), progress);
+    WeightAssigner assign(**store, dtype, reporter);
+    if (!model->assignWeights(assign))
+        return R::failure(kLoadCancelled);
+    if (const Status ready = assign.finish(readAhead); !ready)
+        return R::failure(ready.error());
     model->m_invFreq = rotaryInverseFrequencies(config.headDim(), config.ropeTheta);
-    if (progress)
-        progress(1.0, "ready");
     return model;
 }
 
-void DecoderModel::assignWeights(const WeightStore &store, at::ScalarType target, const LoadProgress &progress)
+bool DecoderModel::assignWeights(WeightAssigner &assign)
 {
     const ModelConfig &c = m_config;
-    const auto get = [&](const std::string &name) { return optionalTensor(store, name, target); };
+    std::string detail = "embeddings and head";
+    const auto get = [&](const std::string &name) { return assign.take(name, detail); };
     m_embed = get("model.embed_tokens.weight");
     m_norm = get("model.norm.weight");
     m_head = c.weightTying ? m_embed : get("lm_head.weight");
     m_layers.resize(size_t(c.nLayers));
     for (int i = 0; i < c.nLayers; ++i) {
-        if (progress)
-            progress(0.1 + 0.85 * i / std::max(1, c.nLayers), "layer " + std::to_string(i + 1));
+        if (assign.cancelled())
+            return false;
+        detail = "layer " + std::to_string(i + 1) + " of " + std::to_string(c.nLayers);
         DecoderLayerWeights &w = m_layers[size_t(i)];
         const std::string p = "model.layers." + std::to_string(i) + ".";
         const std::string a = p + "self_attn.";
@@ -102,6 +103,7 @@ void DecoderModel::assignWeights(const WeightStore &store, at::ScalarType target
             w.sharedDown = get(p + "shared_expert.down_proj.weight");
         }
     }
+    return !assign.cancelled();
 }
 
 at::Tensor DecoderModel::attention(

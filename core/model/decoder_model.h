@@ -15,6 +15,7 @@
 
 namespace dlm {
 
+class WeightAssigner;
 class WeightStore;
 
 /** One decoder layer's weights ([out, in]); tensors a family does not have stay undefined. */
@@ -36,7 +37,11 @@ public:
      * checking every tensor the config implies.
      */
     static Result<std::shared_ptr<DecoderModel>> load(const std::string &dir, const ModelConfig &config,
-        ComputeDType dtype = ComputeDType::F32, const LoadProgress &progress = {});
+        ComputeDType dtype = ComputeDType::F32, const LoadProgress &progress = {},
+        ReadAhead readAhead = ReadAhead::SkipResident);
+    /** The same, reporting to a reporter shared with the rest of a directory's load (loadModelDirectory). */
+    static Result<std::shared_ptr<DecoderModel>> load(const std::string &dir, const ModelConfig &config,
+        ComputeDType dtype, LoadReporter &reporter, ReadAhead readAhead);
 
     /** Dream: the logits the sampler sees, already shifted (row i holds the raw logits of i - 1; row 0 its own). */
     at::Tensor logits(const at::Tensor &ids) override;
@@ -48,7 +53,8 @@ public:
 
 private:
     DecoderModel() = default;
-    void assignWeights(const WeightStore &store, at::ScalarType target, const LoadProgress &progress);
+    /** False when the load was cancelled part-way. */
+    bool assignWeights(WeightAssigner &assign);
     at::Tensor attention(
         const DecoderLayerWeights &w, const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin) const;
     at::Tensor mixture(const DecoderLayerWeights &w, const at::Tensor &x, int layer);

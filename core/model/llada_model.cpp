@@ -1,4 +1,5 @@
 #include "core/model/llada_model.h"
+#include "core/model/weight_loading.h"
 
 #include "core/base/file_util.h"
 #include "core/model/safetensors.h"
@@ -92,11 +93,18 @@ Status checkUnusedTensors(
 } // namespace
 
 Result<std::shared_ptr<LladaModel>> LladaModel::load(
-    const std::string &dir, ComputeDType dtype, const LoadProgress &progress)
+    const std::string &dir, ComputeDType dtype, const LoadProgress &progress, ReadAhead readAhead)
+{
+    LoadReporter reporter(progress);
+    return load(dir, dtype, reporter, readAhead);
+}
+
+Result<std::shared_ptr<LladaModel>> LladaModel::load(
+    const std::string &dir, ComputeDType dtype, LoadReporter &reporter, ReadAhead readAhead)
 {
     using R = Result<std::shared_ptr<LladaModel>>;
-    if (progress)
-        progress(0.0, "reading config.json");
+    if (!reporter.begin(LoadStage::Config))
+        return R::failure(kLoadCancelled);
     const std::string configPath = joinPath(dir, "config.json");
     if (!fileExists(configPath))
         return R::failure(dir + ": not a model directory (no config.json)");
@@ -107,15 +115,15 @@ Result<std::shared_ptr<LladaModel>> LladaModel::load(
     if (!config)
         return R::failure(config.error());
 
-    if (progress)
-        progress(0.05, "mapping weights");
-    auto store = WeightStore::openDirectory(dir);
+    auto store = WeightStore::openDirectory(dir, &reporter);
     if (!store)
         return R::failure(store.error());
 
     // Check every tensor the config implies before building anything.
     if (config->family != ModelFamily::Llada)
         return R::failure(configPath + ": this is a " + familyName(config->family) + " model, not LLaDA");
+    if (!reporter.begin(LoadStage::Checking))
+        return R::failure(kLoadCancelled);
     const std::vector<LladaTensorSpec> expected = lladaTensors(*config);
     const Result<std::string> storage = checkTensors(**store, familyTensors(*config), dir);
     if (!storage)
@@ -134,20 +142,23 @@ Result<std::shared_ptr<LladaModel>> LladaModel::load(
     auto hash = sha256File(configPath);
     model->m_configHash = hash ? *hash : std::string();
 
-    const at::ScalarType target = computeScalarType(dtype);
+    WeightAssigner assign(**store, dtype, reporter);
     LladaWeights &w = model->m_weights;
     w.blocks.resize(size_t(config->nLayers));
+    const std::string layers = std::to_string(config->nLayers);
     for (const LladaTensorSpec &spec : expected) {
-        if (progress && spec.role == LladaTensorRole::AttnNorm)
-            progress(0.1 + 0.85 * spec.layer / std::max(1, config->nLayers), "layer " + std::to_string(spec.layer + 1));
-        w.slot(spec) = tensorFromView(*(*store)->find(spec.name), target);
+        const std::string detail
+            = spec.layer < 0 ? "embeddings and head" : "layer " + std::to_string(spec.layer + 1) + " of " + layers;
+        w.slot(spec) = assign.take(spec.name, detail);
+        if (assign.cancelled())
+            return R::failure(kLoadCancelled);
     }
     if (config->weightTying)
         w.head = w.wte;
+    if (const Status ready = assign.finish(readAhead); !ready)
+        return R::failure(ready.error());
 
     model->m_invFreq = rotaryInverseFrequencies(config->headDim(), config->ropeTheta);
-    if (progress)
-        progress(1.0, "ready");
     return model;
 }
 

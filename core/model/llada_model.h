@@ -41,9 +41,15 @@ struct LladaWeights
 class LladaModel : public LogitsModel
 {
 public:
-    /** Loads config.json and the weights of `dir`; validates every tensor against the config. */
+    /**
+     * Loads config.json and the weights of `dir`; validates every tensor against the config, then reads the
+     * weights into memory (`readAhead`). A progress callback returning false ends it with kLoadCancelled.
+     */
+    static Result<std::shared_ptr<LladaModel>> load(const std::string &dir, ComputeDType dtype = ComputeDType::F32,
+        const LoadProgress &progress = {}, ReadAhead readAhead = ReadAhead::SkipResident);
+    /** The same, reporting to a reporter shared with the rest of a directory's load (loadModelDirectory). */
     static Result<std::shared_ptr<LladaModel>> load(
-        const std::string &dir, ComputeDType dtype = ComputeDType::F32, const LoadProgress &progress = {});
+        const std::string &dir, ComputeDType dtype, LoadReporter &reporter, ReadAhead readAhead);
     /** A model with random weights (normal, std 0.02; norms 1), for training from scratch. */
     static std::shared_ptr<LladaModel> initialise(const ModelConfig &config, uint64_t seed);
 

@@ -12,21 +12,21 @@ namespace {
 
 /** The family's model over the weights of `dir`, for a config whose special ids are known. */
 Result<LoadedModel> loadWeights(
-    const std::string &dir, const ModelConfig &config, ComputeDType dtype, const LoadProgress &progress)
+    const std::string &dir, const ModelConfig &config, ComputeDType dtype, LoadReporter &reporter, ReadAhead readAhead)
 {
     using R = Result<LoadedModel>;
     LoadedModel out;
     out.dir = dir;
     out.family = config.family;
     if (config.family == ModelFamily::Llada) {
-        auto model = LladaModel::load(dir, dtype, progress);
+        auto model = LladaModel::load(dir, dtype, reporter, readAhead);
         if (!model)
             return R::failure(model.error());
         out.config = (*model)->config();
         out.storageDType = (*model)->storageDType();
         out.model = *model;
     } else {
-        auto model = DecoderModel::load(dir, config, dtype, progress);
+        auto model = DecoderModel::load(dir, config, dtype, reporter, readAhead);
         if (!model)
             return R::failure(model.error());
         out.config = config;
@@ -69,15 +69,19 @@ Result<SpecialIds> resolveModelSpecialIds(const std::string &dir, const ModelCon
 
 } // namespace
 
-Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtype, const LoadProgress &progress)
+Result<LoadedModel> loadModelDirectory(
+    const std::string &dir, ComputeDType dtype, const LoadProgress &progress, ReadAhead readAhead)
 {
     using R = Result<LoadedModel>;
+    LoadReporter reporter(progress);
     // The tokenizer first: it is quick, and a missing tokenizer should not cost a long weight load.
+    if (!reporter.report(LoadStage::Tokenizer, 0, 1, "files"))
+        return R::failure(kLoadCancelled);
     auto tokenizer = loadTokenizer(dir);
     if (!tokenizer)
         return R::failure(tokenizer.error());
-    if (progress)
-        progress(0.0, "reading config.json");
+    if (!reporter.report(LoadStage::Tokenizer, 1, 1, "files") || !reporter.begin(LoadStage::Config))
+        return R::failure(kLoadCancelled);
     auto config = readConfig(dir);
     if (!config)
         return R::failure(config.error());
@@ -94,7 +98,7 @@ Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtyp
     resolved.eosTokenId = special->eos.id;
     resolved.bosTokenId = special->bos.id;
     resolved.padTokenId = special->pad.id;
-    auto out = loadWeights(dir, resolved, dtype, progress);
+    auto out = loadWeights(dir, resolved, dtype, reporter, readAhead);
     if (!out)
         return out;
     // The model carries the resolved ids, so the session's mask is the one found here.
@@ -106,12 +110,16 @@ Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtyp
     return out;
 }
 
-Result<LoadedModel> loadModelWeights(const std::string &dir, ComputeDType dtype, const LoadProgress &progress)
+Result<LoadedModel> loadModelWeights(
+    const std::string &dir, ComputeDType dtype, const LoadProgress &progress, ReadAhead readAhead)
 {
+    LoadReporter reporter(progress);
+    if (!reporter.begin(LoadStage::Config))
+        return Result<LoadedModel>::failure(kLoadCancelled);
     auto config = readConfig(dir);
     if (!config)
         return Result<LoadedModel>::failure(config.error());
-    return loadWeights(dir, *config, dtype, progress);
+    return loadWeights(dir, *config, dtype, reporter, readAhead);
 }
 
 } // namespace dlm

@@ -3,8 +3,10 @@
 // LibTorch types, so Qt code and the CLI can load models without including ATen.
 
 #include "core/sampling/generation_settings.h"
+#include "core/model/load_progress.h"
 #include "core/model/model_config.h"
 #include "core/model/model_family.h"
+#include "core/model/read_ahead.h"
 #include "core/model/special_ids.h"
 #include "core/base/result.h"
 
@@ -16,9 +18,6 @@ namespace dlm {
 
 class LogitsModel;
 class Tokenizer;
-
-/** Loading progress: fraction in [0, 1] and what is being done. */
-using LoadProgress = std::function<void(double fraction, const std::string &what)>;
 
 /** A model directory, loaded. */
 struct LoadedModel
@@ -35,12 +34,15 @@ struct LoadedModel
 
 /**
  * Loads config.json, the weights (memory-mapped) and the tokenizer of `dir`, with the model class of the
- * family config.json names (LLaDA; Dream and LLaDA-MoE share the decoder model).
+ * family config.json names (LLaDA; Dream and LLaDA-MoE share the decoder model), then reads the mapped
+ * weights into memory (`readAhead`) so the first step does not wait for the disk. Reports every stage to
+ * `progress`; when it returns false the load stops within one report and fails with kLoadCancelled,
+ * having freed and unmapped everything it made.
  */
-Result<LoadedModel> loadModelDirectory(
-    const std::string &dir, ComputeDType dtype = ComputeDType::F32, const LoadProgress &progress = {});
+Result<LoadedModel> loadModelDirectory(const std::string &dir, ComputeDType dtype = ComputeDType::F32,
+    const LoadProgress &progress = {}, ReadAhead readAhead = ReadAhead::SkipResident);
 /** The weights alone, without a tokenizer (special ids only as config.json gives them): `forward --ids`. */
-Result<LoadedModel> loadModelWeights(
-    const std::string &dir, ComputeDType dtype = ComputeDType::F32, const LoadProgress &progress = {});
+Result<LoadedModel> loadModelWeights(const std::string &dir, ComputeDType dtype = ComputeDType::F32,
+    const LoadProgress &progress = {}, ReadAhead readAhead = ReadAhead::SkipResident);
 
 } // namespace dlm

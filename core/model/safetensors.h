@@ -5,6 +5,7 @@
 // and writing), weight_store.cpp (a model directory and its shard index), half_float.cpp (F16/BF16 bits).
 
 #include "core/base/result.h"
+#include "core/model/read_ahead.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +15,8 @@
 #include <vector>
 
 namespace dlm {
+
+class LoadReporter;
 
 enum class TensorDType { F32, F16, BF16, I64, I32 };
 const char *tensorDTypeName(TensorDType dtype);
@@ -50,6 +53,9 @@ public:
     const std::string &path() const { return m_path; }
     const std::map<std::string, TensorView> &tensors() const { return m_tensors; }
     const std::map<std::string, std::string> &metadata() const { return m_metadata; }
+    /** The whole mapped file (null for fromBytes), for the read-ahead. */
+    const void *mappedData() const { return m_map; }
+    size_t mappedSize() const { return m_mapSize; }
 
 private:
     SafetensorsFile() = default;
@@ -68,7 +74,15 @@ private:
 class WeightStore
 {
 public:
-    static Result<std::shared_ptr<WeightStore>> openDirectory(const std::string &dir);
+    /** Maps every shard, reporting each to `reporter` (which may cancel: the result is then kLoadCancelled). */
+    static Result<std::shared_ptr<WeightStore>> openDirectory(const std::string &dir, LoadReporter *reporter = nullptr);
+    /**
+     * Reads the mapped files into memory with progress in bytes (LoadStage::ReadAhead); stoppedOnRequest
+     * when the reporter cancels. Leaves the mappings as they were otherwise: the weights stay bit-identical.
+     */
+    Status readAhead(ReadAhead mode, LoadReporter &reporter, ReadAheadCounts *counts = nullptr) const;
+    /** Bytes of all mapped files. */
+    uint64_t mappedBytes() const;
 
     const TensorView *find(const std::string &name) const;
     const std::map<std::string, TensorView> &tensors() const { return m_tensors; }

@@ -21,6 +21,8 @@ EngineController::EngineController(QObject *parent)
         m_modelLoaded = true;
         Q_EMIT modelLoaded(info);
     });
+    connect(m_worker, &EngineWorker::loadCancelled, this, &EngineController::loadCancelled);
+    connect(m_worker, &EngineWorker::loadEnded, this, &EngineController::onLoadEnded);
     connect(m_worker, &EngineWorker::stateChanged, this, &EngineController::onState);
     connect(m_worker, &EngineWorker::failed, this, &EngineController::failed);
     connect(m_worker, &EngineWorker::editApplied, this, &EngineController::editApplied);
@@ -44,6 +46,7 @@ EngineController::EngineController(QObject *parent)
 
 EngineController::~EngineController()
 {
+    cancelLoad();
     stop();
     m_thread.quit();
     m_thread.wait();
@@ -76,7 +79,21 @@ void EngineController::onRequestDone()
 void EngineController::loadModel(const QString &dir, ComputeDType dtype)
 {
     stop();
-    post([w = m_worker, dir, dtype] { w->loadModel(dir, dtype); });
+    const quint64 ticket = ++m_lastLoadTicket;
+    if (m_loadsPending++ == 0)
+        Q_EMIT loadingChanged(true);
+    post([w = m_worker, ticket, dir, dtype] { w->loadModel(ticket, dir, dtype); });
+}
+
+void EngineController::cancelLoad()
+{
+    m_worker->requestLoadCancel(m_lastLoadTicket);
+}
+
+void EngineController::onLoadEnded()
+{
+    if (m_loadsPending > 0 && --m_loadsPending == 0)
+        Q_EMIT loadingChanged(false);
 }
 
 void EngineController::startSession(

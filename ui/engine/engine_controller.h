@@ -28,6 +28,13 @@ public:
     ~EngineController() override;
 
     void loadModel(const QString &dir, ComputeDType dtype = ComputeDType::F32);
+    /**
+     * Cancels the loads requested so far, at once: the engine thread sees it inside the loader (an atomic,
+     * not a queued call) and answers loadCancelled, keeping the previous model and session.
+     */
+    void cancelLoad();
+    /** True from loadModel until modelLoaded, loadCancelled or the load's failure. */
+    bool isLoading() const { return m_loadsPending > 0; }
     /** Cancels queued work and starts a new session on the loaded model. */
     /** `chat`: the conversation `prompt` was rendered from with the model's template, empty for a raw prompt. */
     void startSession(
@@ -77,6 +84,8 @@ public:
 Q_SIGNALS:
     void loadProgress(double fraction, const QString &text);
     void modelLoaded(const dlm::ModelInfo &info);
+    void loadCancelled();
+    void loadingChanged(bool loading);
     /** A new session (or a continued file) started; emitted right after stateChanged with the same state. */
     void sessionStarted(const dlm::EngineState &state);
     /** The engine's timeline or cursor changed: the whole new state. */
@@ -100,10 +109,13 @@ private:
     template<typename Fn> void post(Fn &&fn, bool computes = false);
     void onRequestDone();
     void onState(const EngineState &state);
+    void onLoadEnded();
 
     QThread m_thread;
     EngineWorker *m_worker = nullptr; ///< lives on m_thread; deleted when the thread finishes
     quint64 m_lastTicket = 0;
+    quint64 m_lastLoadTicket = 0;
+    int m_loadsPending = 0;
     quint64 m_lastUndoId = 0;
     quint64 m_lastPredictionId = 0;
     int m_pending = 0;

@@ -6,6 +6,7 @@
 #include "core/text/chat_template.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QScopeGuard>
 
@@ -65,16 +66,44 @@ template<typename Fn> void EngineWorker::guarded(const char *what, Fn &&fn)
     Q_EMIT requestDone();
 }
 
-void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
+void EngineWorker::requestLoadCancel(quint64 ticket)
+{
+    quint64 seen = m_loadCancelTicket.load();
+    while (ticket > seen && !m_loadCancelTicket.compare_exchange_weak(seen, ticket)) { }
+}
+
+void EngineWorker::loadModel(quint64 ticket, const QString &dir, ComputeDType dtype)
 {
     guarded("loading the model", [&] {
+        if (ticket <= m_loadCancelTicket.load()) {
+            Q_EMIT loadCancelled();
+            return;
+        }
         Q_EMIT loadProgress(0.0, tr("Loading %1").arg(QDir::toNativeSeparators(dir)));
         const std::string path = QFile::encodeName(dir).toStdString();
-        const LoadProgress progress
-            = [this](double fraction, const std::string &text) { Q_EMIT loadProgress(fraction, fromStd(text)); };
+        // Reports come every few milliseconds during the read-ahead: the GUI hears of a new stage at once and
+        // otherwise every 50 ms, so its event queue never fills with progress it cannot paint anyway.
+        QElapsedTimer sinceEmit;
+        sinceEmit.start();
+        LoadStage lastStage = LoadStage::Tokenizer;
+        const LoadProgress progress = [&](const LoadProgressInfo &info) {
+            if (m_loadHook)
+                m_loadHook(info);
+            if (info.stage != lastStage || sinceEmit.elapsed() >= 50) {
+                lastStage = info.stage;
+                sinceEmit.restart();
+                Q_EMIT loadProgress(info.fraction, fromStd(describeLoadProgress(info)));
+            }
+            return ticket > m_loadCancelTicket.load();
+        };
         // OpenMP thread counts are per calling thread: set it here, on the engine thread.
         setComputeThreads(0);
         auto loaded = loadModelDirectory(path, dtype, progress);
+        if (!loaded && isLoadCancelled(loaded.error())) {
+            // Whatever the load made is freed and unmapped by now; the previous model stays as it was.
+            Q_EMIT loadCancelled();
+            return;
+        }
         if (!loaded) {
             // The previous model, if any, stays loaded and usable.
             Q_EMIT failed(fromStd(loaded.error()));
@@ -106,6 +135,7 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
         Q_EMIT loadProgress(1.0, tr("Loaded %1").arg(info.name));
         Q_EMIT modelLoaded(info);
     });
+    Q_EMIT loadEnded();
 }
 
 void EngineWorker::startSession(

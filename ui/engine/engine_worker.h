@@ -13,6 +13,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -41,6 +42,16 @@ public:
      * or queued answers "stopped".
      */
     void requestStop(quint64 ticket);
+    /**
+     * Thread-safe: cancels the loads with a ticket up to `ticket`; the engine thread sees it inside the
+     * loader at its next progress report and keeps the model it had.
+     */
+    void requestLoadCancel(quint64 ticket);
+    /**
+     * Called on the engine thread at every progress report of a load, before the cancel is looked at (tests
+     * hold a load at a chosen stage with it). Set before loading, not during.
+     */
+    void setLoadProgressHook(std::function<void(const dlm::LoadProgressInfo &)> hook) { m_loadHook = std::move(hook); }
     /** The session's timeline and cursor (engine thread only): what the GUI must be showing once idle. */
     EngineState currentState() const;
     /**
@@ -50,7 +61,8 @@ public:
     void takeSession(std::unique_ptr<Session> session);
 
 public Q_SLOTS:
-    void loadModel(const QString &dir, dlm::ComputeDType dtype);
+    /** Loads `dir`; emits loadProgress as it goes, then modelLoaded, loadCancelled or failed. */
+    void loadModel(quint64 ticket, const QString &dir, dlm::ComputeDType dtype);
     /** Starts a session on `prompt`; `chat`, the conversation it was rendered from, goes into the timeline. */
     void startSession(
         const QString &prompt, const dlm::GenerationSettings &settings, const std::vector<dlm::ChatMessage> &chat = {});
@@ -87,6 +99,10 @@ public Q_SLOTS:
 Q_SIGNALS:
     void loadProgress(double fraction, const QString &text);
     void modelLoaded(const dlm::ModelInfo &info);
+    /** A load was cancelled; the previous model and its session are as they were. */
+    void loadCancelled();
+    /** After every loadModel, whatever its outcome (modelLoaded, loadCancelled or failed come first). */
+    void loadEnded();
     /** The timeline or the cursor changed; `state` is the whole result. */
     void stateChanged(const dlm::EngineState &state);
     void runStarted();
@@ -135,6 +151,8 @@ private:
     std::atomic<quint64> m_stopTicket {0};
     std::optional<InFlight> m_inFlight; ///< engine thread only
     ProgressThrottle m_throttle;
+    std::atomic<quint64> m_loadCancelTicket {0};
+    std::function<void(const LoadProgressInfo &)> m_loadHook;
 };
 
 } // namespace dlm

@@ -9,6 +9,7 @@
 #include "ui/document/edit_controller.h"
 #include "ui/engine/engine_controller.h"
 #include "ui/panels/generation_panel.h"
+#include "ui/panels/load_progress_bar.h"
 #include "ui/help/help_menu.h"
 #include "ui/help/presentation_mode.h"
 #include "ui/views/heatmap_view.h"
@@ -32,11 +33,11 @@
 #include <QCloseEvent>
 #include <QFileInfo>
 #include <QLabel>
-#include <QProgressBar>
 #include <QScrollArea>
 #include <QScreen>
 #include <QMenu>
 #include <QSettings>
+#include <QProgressBar>
 #include <QStatusBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -150,13 +151,15 @@ void MainWindow::createStatusBar()
 {
     m_status = new QLabel;
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_progress = new QProgressBar;
-    m_progress->setRange(0, 1000);
-    m_progress->setMaximumWidth(200);
-    m_progress->hide();
+    m_loadProgress = new LoadProgressBar;
     statusBar()->addWidget(m_status, 1);
-    statusBar()->addPermanentWidget(m_progress);
-    auto *stepProgress = new StepProgressDisplay(m_engine, m_progress, this);
+    statusBar()->addPermanentWidget(m_loadProgress);
+    // Steps have a bar of their own: a load's bar carries its Cancel, a step is stopped with Stop.
+    auto *stepBar = new QProgressBar;
+    stepBar->setMaximumWidth(220);
+    stepBar->hide();
+    statusBar()->addPermanentWidget(stepBar);
+    auto *stepProgress = new StepProgressDisplay(m_engine, stepBar, this);
     connect(stepProgress, &StepProgressDisplay::message, this, [this](const QString &text) { showStatus(text); });
 }
 
@@ -168,6 +171,12 @@ void MainWindow::connectEngine()
     });
     connect(m_panel, &GenerationPanel::startRequested, this, &MainWindow::startSession);
     connect(m_engine, &EngineController::loadProgress, this, &MainWindow::onLoadProgress);
+    connect(m_engine, &EngineController::loadingChanged, m_loadProgress, &LoadProgressBar::setLoading);
+    connect(m_loadProgress, &LoadProgressBar::cancelRequested, m_engine, &EngineController::cancelLoad);
+    connect(m_engine, &EngineController::loadCancelled, this, [this] {
+        m_panel->setModelDirectory(m_modelDir);
+        showStatus(tr("Loading cancelled."));
+    });
     connect(m_engine, &EngineController::modelLoaded, this, &MainWindow::onModelLoaded);
     connect(m_engine, &EngineController::failed, this, &MainWindow::onFailed);
     connect(m_engine, &EngineController::stateChanged, m_document, &TimelineDocument::applyState);
@@ -329,15 +338,14 @@ void MainWindow::showStatus(const QString &text, bool error)
 
 void MainWindow::onLoadProgress(double fraction, const QString &text)
 {
-    m_progress->setVisible(fraction < 1.0);
-    m_progress->setValue(static_cast<int>(fraction * 1000));
+    m_loadProgress->setProgress(fraction, text);
     showStatus(text);
 }
 
 void MainWindow::onModelLoaded(const ModelInfo &info)
 {
     m_modelName = info.name;
-    m_progress->hide();
+    m_modelDir = info.dir;
     m_panel->setModelDirectory(info.dir);
     m_panel->addRecentModel(info.dir);
     m_panel->setMaxSequenceLength(info.maxSequenceLength);
@@ -385,7 +393,6 @@ void MainWindow::updateTitle()
 
 void MainWindow::onFailed(const QString &message)
 {
-    m_progress->hide();
     showStatus(message, true);
     if (!m_engine->isModelLoaded())
         m_panel->setModelStatus(message, true);

@@ -8,7 +8,6 @@
 #include <QString>
 
 class QLabel;
-class QProgressBar;
 class QScrollArea;
 class QSettings;
 
@@ -25,6 +24,7 @@ class EngineController;
 class GenerationPanel;
 class HeatmapView;
 class HelpMenu;
+class LoadProgressBar;
 class PresentationMode;
 class PlaybackController;
 class RunPlots;
@@ -115,6 +115,7 @@ private:
     ThemeController *m_theme = nullptr;
     SessionFiles *m_files = nullptr;
     QString m_modelName;
+    QString m_modelDir; ///< of the loaded model: the panel shows it again when another load is cancelled
     GenerationPanel *m_panel = nullptr;
     StepControls *m_controls = nullptr;
     CanvasLegend *m_legend = nullptr;
@@ -133,7 +134,7 @@ private:
     PresentationMode *m_presentation = nullptr;
     CompareActions *m_compare = nullptr;
     QLabel *m_status = nullptr;
-    QProgressBar *m_progress = nullptr;
+    LoadProgressBar *m_loadProgress = nullptr;
     QString m_settingsFile; ///< where closeEvent saves; empty until restoreSettings (tests, screenshots)
 };
 
