@@ -4,6 +4,7 @@
 
 #include "app/cli/cli_args.h"
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,9 +16,18 @@ enum CliExit : int {
     ExitOk = 0,
     ExitInternal = 1, ///< a bug or an unexpected failure (exception, engine error)
     ExitBadInput = 2, ///< bad options, model files or paths: the user can fix it
+    ExitInterrupted = 130, ///< stopped by Ctrl-C (128 + SIGINT, as shells report it); what was computed is kept
 };
 
-int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ostream &out, std::ostream &err);
+/** Called after every layer of every step `generate` computes, on its thread; tests raise SIGINT from it. */
+using LayerObserver = std::function<void(int denoiseStep, int layersDone, int layersTotal)>;
+
+/**
+ * Ctrl-C stops the step in flight within one layer: the canvas so far is printed, the timeline (--save)
+ * written, "stopped after step N of M" goes to `err` and the status is ExitInterrupted.
+ */
+int runGenerate(const GenerateArgs &args, const TerminalInfo &terminal, std::ostream &out, std::ostream &err,
+    const LayerObserver &observer = {});
 int runInfo(const InfoArgs &args, std::ostream &out, std::ostream &err);
 int runForward(const ForwardArgs &args, std::ostream &out, std::ostream &err);
 int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err);

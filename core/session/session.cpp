@@ -320,8 +320,8 @@ Status Session::computeNextStep()
         at::InferenceMode guard;
         threadsForThisStep(); // "auto" threads: the cores nobody else is using right now
         auto t0 = Clock::now();
-        const StepBlock block {target.block, d->schedule.blockStart(target.block), d->schedule.blockEnd(target.block),
-            target.stepInBlock};
+        const StepBlock block {
+            target.block, d->schedule.blockStart(target.block), d->schedule.blockEnd(target.block), target.stepInBlock};
         const ForwardWatch watch(*d->model, d->stepProgress, rec.denoiseStep);
         const bool recordLater = set.laterBlocks == LaterBlocks::Record;
         const StepForward forward = runStepForward(*d->model, cur, target.rows,
@@ -352,7 +352,9 @@ Status Session::computeNextStep()
         rememberPieces(rec);
         rec.recordMs = msSince(t0);
     } catch (const ForwardStopped &) {
-        d->stepCache.reset(); // a pass filling the cache may have stopped half way
+        // The cache stays: a stopped fill left it describing no block (refilled next step), and a stopped
+        // cached pass wrote only the block's keys and values, which every cached pass rewrites before reading.
+        // So the next step is the one an uninterrupted run makes, cache use included.
         return Status::stoppedOnRequest();
     } catch (const std::exception &e) {
         return Status::failure(std::string("denoising step failed: ") + e.what());

@@ -52,8 +52,7 @@ bool cacheUsable(const StepCacheState *cache, const StepRecord &cur, const std::
     const StepBlock &block, CacheMode mode)
 {
     if (!cache || cache->mode != mode || cache->block != block.index || cache->start != block.start
-        || cache->end != block.end || block.stepInBlock == 0
-        || cache->canvas.size() != cur.tokens.size())
+        || cache->end != block.end || block.stepInBlock == 0 || cache->canvas.size() != cur.tokens.size())
         return false;
     // A row before the block cannot come from a pass that starts at the block.
     if (!rows.empty() && rows.front() < block.start)
@@ -71,7 +70,8 @@ bool cacheUsable(const StepCacheState *cache, const StepRecord &cur, const std::
 
 } // namespace
 
-ForwardWatch::ForwardWatch(LogitsModel &model, const StepProgress &progress, int denoiseStep) : m_model(model)
+ForwardWatch::ForwardWatch(LogitsModel &model, const StepProgress &progress, int denoiseStep)
+    : m_model(model)
 {
     if (!progress)
         return;
@@ -103,6 +103,9 @@ StepForward runStepForward(LogitsModel &model, const StepRecord &cur, const std:
     if (!cacheUsable(cache.get(), cur, rows, block, settings.cache)) {
         if (!cache)
             cache = std::make_shared<StepCacheState>();
+        // Until the fill completes the cache describes no block: a fill stopped half way (ForwardStopped) has
+        // overwritten some layers, and must not pass for the cache of the canvas it was kept for.
+        cache->block = -1;
         out.logits = model.logitsFillingCache(canvas, rowIndex, cache->kv)[0];
         cache->mode = settings.cache;
         cache->block = block.index;

@@ -15,6 +15,7 @@ PlaybackController::PlaybackController(EngineController *engine, TimelineDocumen
     connect(m_document, &TimelineDocument::currentChanged, this, &PlaybackController::refresh);
     connect(m_document, &TimelineDocument::historyChanged, this, &PlaybackController::refresh);
     connect(m_engine, &EngineController::runningChanged, this, &PlaybackController::refresh);
+    connect(m_engine, &EngineController::computingChanged, this, &PlaybackController::refresh);
     connect(&m_pace, &QTimer::timeout, this, &PlaybackController::advance);
     // A new session or an undo ends a paced run, as an engine run ends on stop().
     connect(m_document, &TimelineDocument::timelineReset, this, &PlaybackController::stopPacing);
@@ -67,6 +68,7 @@ PlaybackState PlaybackController::state() const
     PlaybackState s;
     s.active = !m_document->isEmpty();
     s.running = isRunning();
+    s.computing = m_engine->isComputing();
     s.live = m_document->isLive();
     if (!s.active)
         return s;

@@ -14,17 +14,18 @@ class TimelineDocument;
 /** Everything the step controls show and enable. */
 struct PlaybackState
 {
-    bool active = false;  ///< a session exists
-    int index = 0;        ///< record on screen
-    int count = 0;        ///< records on the branch
-    int denoiseStep = 0;  ///< denoising steps done at the record on screen
+    bool active = false; ///< a session exists
+    int index = 0; ///< record on screen
+    int count = 0; ///< records on the branch
+    int denoiseStep = 0; ///< denoising steps done at the record on screen
     int plannedSteps = 0; ///< steps the settings ask for; 0 in threshold mode (decided on the fly)
-    int masked = 0;       ///< masked positions at the record on screen
+    int masked = 0; ///< masked positions at the record on screen
     bool running = false; ///< the engine runs, or Run is playing records at a set speed
-    bool live = false;    ///< the engine holds this session; a replay without a model only moves in history
+    bool computing = false; ///< a step, run or prediction computes or waits on the engine: Stop cancels it
+    bool live = false; ///< the engine holds this session; a replay without a model only moves in history
     bool canBack = false;
     bool canForward = false; ///< a later record exists
-    bool canStep = false;    ///< a later record exists or the canvas still has masks
+    bool canStep = false; ///< a later record exists or the canvas still has masks
 };
 
 /** Binds the engine and the document into playback commands. */

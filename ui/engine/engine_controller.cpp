@@ -26,6 +26,8 @@ EngineController::EngineController(QObject *parent)
     connect(m_worker, &EngineWorker::editApplied, this, &EngineController::editApplied);
     connect(m_worker, &EngineWorker::undoDone, this, &EngineController::undoDone);
     connect(m_worker, &EngineWorker::predictionReady, this, &EngineController::predictionReady);
+    connect(m_worker, &EngineWorker::stepProgress, this, &EngineController::stepProgress);
+    connect(m_worker, &EngineWorker::stepStopped, this, &EngineController::stepStopped);
     connect(m_worker, &EngineWorker::runStarted, this, [this] {
         m_running = true;
         Q_EMIT runningChanged(true);
@@ -47,15 +49,26 @@ EngineController::~EngineController()
     m_thread.wait();
 }
 
-template<typename Fn> void EngineController::post(Fn &&fn)
+template<typename Fn> void EngineController::post(Fn &&fn, bool computes)
 {
+    // The worker answers requests in the order they were posted, each with one requestDone.
+    m_computes.push_back(computes);
+    const bool startsComputing = computes && m_computing++ == 0;
     if (m_pending++ == 0)
         Q_EMIT busyChanged(true);
+    if (startsComputing)
+        Q_EMIT computingChanged(true);
     QMetaObject::invokeMethod(m_worker, std::forward<Fn>(fn), Qt::QueuedConnection);
 }
 
 void EngineController::onRequestDone()
 {
+    if (!m_computes.empty()) {
+        const bool computed = m_computes.front();
+        m_computes.pop_front();
+        if (computed && --m_computing == 0)
+            Q_EMIT computingChanged(false);
+    }
     if (m_pending > 0 && --m_pending == 0)
         Q_EMIT busyChanged(false);
 }
@@ -89,18 +102,20 @@ void EngineController::onState(const EngineState &state)
 
 void EngineController::step(int branch, int index)
 {
-    post([w = m_worker, ticket = ++m_lastTicket, branch, index] { w->step(ticket, branch, index); });
+    post([w = m_worker, ticket = ++m_lastTicket, branch, index] { w->step(ticket, branch, index); }, true);
 }
 
 void EngineController::run(int branch, int index, int maxSteps)
 {
-    post([w = m_worker, ticket = ++m_lastTicket, branch, index, maxSteps] { w->run(ticket, branch, index, maxSteps); });
+    post([w = m_worker, ticket = ++m_lastTicket, branch, index, maxSteps] { w->run(ticket, branch, index, maxSteps); },
+        true);
 }
 
 void EngineController::stop()
 {
-    // Called on the GUI thread while the worker may be inside a run: the flag is atomic, not a queued call,
-    // because a queued call would wait behind the run it is meant to stop.
+    // Called on the GUI thread while the worker may be inside a run or a step's forward pass: the flag is
+    // atomic, not a queued call, because a queued call would wait behind the work it is meant to stop. The
+    // worker reads it after every layer.
     m_worker->requestStop(m_lastTicket);
 }
 
@@ -130,15 +145,17 @@ quint64 EngineController::redoEdit(const DetachedPtr &detached, int branch, int 
 
 void EngineController::runAgain(const GenerationSettings &settings, int branch, int index)
 {
-    post([w = m_worker, ticket = ++m_lastTicket, settings, branch, index] {
-        w->runAgain(ticket, settings, branch, index);
-    });
+    post([w = m_worker, ticket = ++m_lastTicket, settings, branch,
+             index] { w->runAgain(ticket, settings, branch, index); },
+        true);
 }
 
 quint64 EngineController::predict(int branch, int index, int position)
 {
     const quint64 id = ++m_lastPredictionId;
-    post([w = m_worker, id, branch, index, position] { w->predict(id, branch, index, position); });
+    post([w = m_worker, ticket = ++m_lastTicket, id, branch, index,
+             position] { w->predict(ticket, id, branch, index, position); },
+        true);
     return id;
 }
 

@@ -9,6 +9,8 @@
 #include <QString>
 #include <QThread>
 
+#include <deque>
+
 namespace dlm {
 
 class EngineWorker;
@@ -37,7 +39,10 @@ public:
     void step(int branch, int index);
     /** Runs until the canvas is complete or `maxSteps` records were added (-1: no limit). */
     void run(int branch, int index, int maxSteps = -1);
-    /** Cancels the running run and queued steps; takes effect once the step in flight finishes. */
+    /**
+     * Cancels the running run, the step in flight and queued steps and predictions. A step in flight ends
+     * within one layer of its forward pass and records nothing; a run then finishes with finished(true).
+     */
     void stop();
     /** Moves the engine's cursor to record `index` of `branch` (the GUI already shows it). */
     void moveTo(int branch, int index);
@@ -57,6 +62,8 @@ public:
     bool isBusy() const { return m_pending > 0; }
     /** True between runStarted and finished. */
     bool isRunning() const { return m_running; }
+    /** True while a step, run or prediction is queued or computing: what Stop can cancel. */
+    bool isComputing() const { return m_computing > 0; }
     /** True once a model loaded (a failed load of another one keeps the previous model). */
     bool isModelLoaded() const { return m_modelLoaded; }
     /** The worker, for tests and diagnostics that must observe the engine thread directly. */
@@ -75,6 +82,10 @@ Q_SIGNALS:
     /** The engine's timeline or cursor changed: the whole new state. */
     void stateChanged(const dlm::EngineState &state);
     void runStarted();
+    /** Where the forward pass of a slow step or prediction is (throttled; see EngineWorker::stepProgress). */
+    void stepProgress(const dlm::StepProgressUpdate &progress);
+    /** A step was stopped inside its forward pass; nothing was recorded. */
+    void stepStopped(const dlm::StepProgressUpdate &at);
     void finished(bool stopped);
     void failed(const QString &message);
     void editApplied(const dlm::EditOutcome &outcome);
@@ -82,9 +93,11 @@ Q_SIGNALS:
     void predictionReady(const dlm::PredictionReply &reply);
     void busyChanged(bool busy);
     void runningChanged(bool running);
+    void computingChanged(bool computing);
 
 private:
-    template<typename Fn> void post(Fn &&fn);
+    /** Queues `fn` on the engine thread; `computes`: a step, run or prediction (see isComputing). */
+    template<typename Fn> void post(Fn &&fn, bool computes = false);
     void onRequestDone();
     void onState(const EngineState &state);
 
@@ -94,6 +107,8 @@ private:
     quint64 m_lastUndoId = 0;
     quint64 m_lastPredictionId = 0;
     int m_pending = 0;
+    std::deque<bool> m_computes; ///< per request queued or in flight, in order: whether it computes
+    int m_computing = 0;
     bool m_running = false;
     bool m_modelLoaded = false;
 };

@@ -13,6 +13,7 @@ void registerEngineTypes()
     qRegisterMetaType<EditOutcome>("dlm::EditOutcome");
     qRegisterMetaType<UndoReply>("dlm::UndoReply");
     qRegisterMetaType<PredictionReply>("dlm::PredictionReply");
+    qRegisterMetaType<StepProgressUpdate>("dlm::StepProgressUpdate");
 }
 
 } // namespace dlm

@@ -101,6 +101,19 @@ struct PredictionReply
     float entropy = 0.0f;
 };
 
+/**
+ * Where the forward pass of a step in flight is, sent while a slow step computes (see EngineWorker): "step 12,
+ * layer 17 of 33". Stage `layersTotal` is the output head, after the last transformer layer.
+ */
+struct StepProgressUpdate
+{
+    int denoiseStep = 0; ///< the step being computed (1 for the first); a prediction's: its record's
+    int layersDone = 0; ///< stages done, 1..layersTotal
+    int layersTotal = 0; ///< the model's layers + 1 (the output head)
+    int branch = 0; ///< the branch the step extends (or the prediction's record is on)
+    bool prediction = false; ///< a one-pass prediction, not a denoising step
+};
+
 /** Registers the types above for queued connections; idempotent. */
 void registerEngineTypes();
 
@@ -114,3 +127,4 @@ Q_DECLARE_METATYPE(dlm::EditRequest)
 Q_DECLARE_METATYPE(dlm::EditOutcome)
 Q_DECLARE_METATYPE(dlm::UndoReply)
 Q_DECLARE_METATYPE(dlm::PredictionReply)
+Q_DECLARE_METATYPE(dlm::StepProgressUpdate)

@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QScopeGuard>
 
 #include <algorithm>
 #include <exception>
@@ -91,7 +92,7 @@ void EngineWorker::loadModel(const QString &dir, ComputeDType dtype)
             info.chatTemplateError = fromStd(chat.error());
         else if (*chat)
             info.chatTemplate = std::make_shared<const ChatTemplate>(std::move(**chat));
-                // The family's sampler decides the defaults and how generation_config.json is read.
+        // The family's sampler decides the defaults and how generation_config.json is read.
         GenerationSettings base = loaded->family == ModelFamily::Dream ? dreamDefaults() : GenerationSettings {};
         auto defaults = loadGenerationConfig(path, base);
         if (defaults)
@@ -168,7 +169,13 @@ void EngineWorker::step(quint64 ticket, int branch, int index)
             Q_EMIT failed(problem);
             return;
         }
+        beginCompute(ticket, branch, false);
+        const auto done = qScopeGuard([this] { m_inFlight.reset(); });
         const Status s = m_session->step();
+        if (s.stopped()) {
+            reportStopped(); // not a failure: the timeline is as it was
+            return;
+        }
         if (!s) {
             Q_EMIT failed(fromStd(s.error()));
             return;
@@ -197,12 +204,15 @@ void EngineWorker::runSteps(quint64 ticket, int maxSteps)
     bool stopped = false;
     int fromBranch = m_session->branchId();
     int fromIndex = m_session->index();
-    // The stop check sits after each step, so a stop takes effect once the step in flight is done.
+    beginCompute(ticket, fromBranch, false);
+    const auto done = qScopeGuard([this] { m_inFlight.reset(); });
+    // A stop inside a step ends its forward pass within one layer (onLayer); one between two steps is seen here.
     const Status s = m_session->run(
         [&](const StepRecord &) {
             emitState(EngineState::Cause::Stepped, fromBranch, fromIndex);
             fromBranch = m_session->branchId();
             fromIndex = m_session->index();
+            m_throttle.restart(ProgressThrottle::Clock::now()); // the next step starts now
             if (cancelled(ticket)) {
                 stopped = true;
                 return false;
@@ -210,8 +220,12 @@ void EngineWorker::runSteps(quint64 ticket, int maxSteps)
             return true;
         },
         maxSteps);
-    if (!s)
+    if (s.stopped()) {
+        stopped = true;
+        reportStopped();
+    } else if (!s) {
         Q_EMIT failed(fromStd(s.error()));
+    }
     Q_EMIT finished(stopped);
 }
 
@@ -235,7 +249,7 @@ void EngineWorker::runAgain(quint64 ticket, const GenerationSettings &settings, 
     });
 }
 
-void EngineWorker::predict(quint64 id, int branch, int index, int position)
+void EngineWorker::predict(quint64 ticket, quint64 id, int branch, int index, int position)
 {
     guarded("the one-pass prediction", [&] {
         PredictionReply reply;
@@ -244,12 +258,18 @@ void EngineWorker::predict(quint64 id, int branch, int index, int position)
         reply.index = index;
         reply.position = position;
         const Timeline *t = m_session ? &m_session->timeline() : nullptr;
-        if (!t)
+        // Stop ends predictions too: on an 8B model one costs as much as a step and holds up the queue.
+        const QString stoppedText = tr("stopped before it finished (Stop); ask again");
+        if (cancelled(ticket))
+            reply.error = stoppedText;
+        else if (!t)
             reply.error = tr("No model session: load the model and start (or continue) a run first.");
         else if (branch < 0 || branch >= t->branchCount() || index < 0 || index >= t->branch(branch).size())
             reply.error = tr("Record %1 of branch %2 does not exist.").arg(index).arg(branch);
         if (reply.error.isEmpty()) {
             const int k = std::max(t->settingsFor(branch).topK, 5);
+            beginCompute(ticket, branch, true);
+            const auto done = qScopeGuard([this] { m_inFlight.reset(); });
             auto p = m_session->predictPosition(t->branch(branch).at(index), position, k);
             if (p) {
                 reply.ok = true;
@@ -258,7 +278,7 @@ void EngineWorker::predict(quint64 id, int branch, int index, int position)
                 reply.pieces = p->pieces;
                 reply.entropy = p->entropy;
             } else {
-                reply.error = fromStd(p.error());
+                reply.error = cancelled(ticket) ? stoppedText : fromStd(p.error());
             }
         }
         Q_EMIT predictionReady(reply);
@@ -375,8 +395,41 @@ void EngineWorker::takeSession(std::unique_ptr<Session> session)
 {
     // OpenMP thread counts are per calling thread: set it here, on the engine thread.
     setComputeThreads(session->settings().threads);
+    session->setStepProgress([this](const StepProgressInfo &info) { return onLayer(info); });
     m_session = std::move(session);
     emitState(EngineState::Cause::Started, m_session->branchId(), m_session->index());
+}
+
+void EngineWorker::beginCompute(quint64 ticket, int branch, bool prediction)
+{
+    InFlight f;
+    f.ticket = ticket;
+    f.last.branch = branch;
+    f.last.prediction = prediction;
+    m_inFlight = f;
+    m_throttle.restart(ProgressThrottle::Clock::now());
+}
+
+bool EngineWorker::onLayer(const StepProgressInfo &info)
+{
+    if (!m_inFlight)
+        return true; // a pass outside any request (none today): nobody to stop it
+    StepProgressUpdate &u = m_inFlight->last;
+    u.denoiseStep = info.denoiseStep;
+    u.layersDone = info.layersDone;
+    u.layersTotal = info.layersTotal;
+    // Checked after every layer: requestStop only moves an atomic, so Stop costs at most one layer's time.
+    if (cancelled(m_inFlight->ticket))
+        return false;
+    if (m_throttle.due(ProgressThrottle::Clock::now()))
+        Q_EMIT stepProgress(u);
+    return true;
+}
+
+void EngineWorker::reportStopped()
+{
+    if (m_inFlight)
+        Q_EMIT stepStopped(m_inFlight->last);
 }
 
 EngineState EngineWorker::currentState() const

@@ -6,6 +6,7 @@
 #include "ui/engine/engine_types.h"
 #include "core/sampling/generation_settings.h"
 #include "core/model/model_loader.h"
+#include "core/base/progress_throttle.h"
 #include "core/base/result.h"
 
 #include <QObject>
@@ -13,15 +14,18 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace dlm {
 
 class Session;
+struct StepProgressInfo;
 
 /**
  * Runs model loading and denoising. Lives on the engine thread; its slots are invoked queued by
- * EngineController. Work requested before a stop is skipped: every compute request carries a ticket and
- * requestStop() cancels all tickets issued so far, between steps.
+ * EngineController. Work requested before a stop is skipped: every compute request (step, run, run again,
+ * prediction) carries a ticket and requestStop() cancels all tickets issued so far, the one in flight
+ * included: its forward pass ends after the layer it is in, and the timeline stays as it was.
  */
 class EngineWorker : public QObject
 {
@@ -31,10 +35,19 @@ public:
     explicit EngineWorker(QObject *parent = nullptr);
     ~EngineWorker() override;
 
-    /** Thread-safe: cancels runs and steps with a ticket up to `ticket`; a running step finishes first. */
+    /**
+     * Thread-safe: cancels runs, steps and predictions with a ticket up to `ticket`. A step in flight ends
+     * within one layer and records nothing (a run then finishes with finished(true)); a prediction in flight
+     * or queued answers "stopped".
+     */
     void requestStop(quint64 ticket);
     /** The session's timeline and cursor (engine thread only): what the GUI must be showing once idle. */
     EngineState currentState() const;
+    /**
+     * Makes `session` the current one and announces it (Started); engine thread only. startSession and
+     * adoptTimeline end here; tests use it to run the worker on a session over a test model.
+     */
+    void takeSession(std::unique_ptr<Session> session);
 
 public Q_SLOTS:
     void loadModel(const QString &dir, dlm::ComputeDType dtype);
@@ -69,7 +82,7 @@ public Q_SLOTS:
      * One forward pass on the canvas of record `index` of `branch` (any record, not only the cursor's); the
      * top-k at `position` comes back as predictionReady. Nothing is recorded.
      */
-    void predict(quint64 id, int branch, int index, int position);
+    void predict(quint64 ticket, quint64 id, int branch, int index, int position);
 
 Q_SIGNALS:
     void loadProgress(double fraction, const QString &text);
@@ -77,6 +90,13 @@ Q_SIGNALS:
     /** The timeline or the cursor changed; `state` is the whole result. */
     void stateChanged(const dlm::EngineState &state);
     void runStarted();
+    /**
+     * Where the forward pass of a slow step (or prediction) is: throttled by ProgressThrottle, so a step
+     * faster than 100 ms sends nothing and a slow one at most 20 updates a second.
+     */
+    void stepProgress(const dlm::StepProgressUpdate &progress);
+    /** A step was stopped inside its forward pass (`at`: the last stage done); nothing was recorded. */
+    void stepStopped(const dlm::StepProgressUpdate &at);
     /** A run ended: the canvas is complete, the step limit was reached, or it was stopped. */
     void finished(bool stopped);
     void failed(const QString &message);
@@ -95,13 +115,26 @@ private:
     /** The body of run() once the cursor was checked: steps with stop checks, runStarted and finished. */
     void runSteps(quint64 ticket, int maxSteps);
     Status applyToSession(const EditRequest &request, int *written);
-    /** Makes `session` the current one and announces it (Started). */
-    void takeSession(std::unique_ptr<Session> session);
     template<typename Fn> void guarded(const char *what, Fn &&fn);
+    /** The session's layer callback: false once the request in flight is cancelled; emits stepProgress. */
+    bool onLayer(const StepProgressInfo &info);
+    /** onLayer watches the passes of this request from here until m_inFlight is reset. */
+    void beginCompute(quint64 ticket, int branch, bool prediction);
+    /** A step of the request in flight came back stopped: tells the GUI where it stopped. */
+    void reportStopped();
+
+    /** The compute request being worked on: what its layer reports carry and which ticket stops it. */
+    struct InFlight
+    {
+        quint64 ticket = 0;
+        StepProgressUpdate last; ///< the latest stage reported by the model (emitted or not)
+    };
 
     LoadedModel m_loaded;
     std::unique_ptr<Session> m_session;
     std::atomic<quint64> m_stopTicket {0};
+    std::optional<InFlight> m_inFlight; ///< engine thread only
+    ProgressThrottle m_throttle;
 };
 
 } // namespace dlm

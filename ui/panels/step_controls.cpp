@@ -55,7 +55,7 @@ StepControls::StepControls(QWidget *parent)
     m_forward = button(tr("Forward ▶"), tr("Next record in history"));
     m_step = button(tr("Step"), tr("One denoising step, or the next record in history (Right)"));
     m_run = button(tr("Run"), tr("Run to the end of the generation (Space)"));
-    m_stop = button(tr("Stop"), tr("Stop after the step in progress (Esc)"));
+    m_stop = button(tr("Stop"), tr("Stop the run or the step in progress, within one layer of the model (Esc)"));
     m_slider = new QSlider(Qt::Horizontal);
     m_slider->setToolTip(tr("Records of this run (Home / End for the first and the last)"));
     m_slider->setFocusPolicy(Qt::NoFocus);
@@ -114,7 +114,7 @@ void StepControls::setState(const PlaybackState &s)
     m_step->setEnabled(s.canStep && !s.running);
     m_run->setEnabled(s.running || s.canStep);
     m_run->setText(s.running ? tr("Pause") : tr("Run"));
-    m_stop->setEnabled(s.running);
+    m_stop->setEnabled(s.running || s.computing);
     {
         // Programmatic moves must not echo back as requests.
         const QSignalBlocker blocker(m_slider);

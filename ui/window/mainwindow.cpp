@@ -19,6 +19,7 @@
 #include "ui/views/text_view.h"
 #include "ui/document/session_files.h"
 #include "ui/panels/step_controls.h"
+#include "ui/panels/step_progress.h"
 #include "ui/window/dock_layout.h"
 #include "ui/window/theme_controller.h"
 #include "ui/window/window_menus.h"
@@ -155,6 +156,8 @@ void MainWindow::createStatusBar()
     m_progress->hide();
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_progress);
+    auto *stepProgress = new StepProgressDisplay(m_engine, m_progress, this);
+    connect(stepProgress, &StepProgressDisplay::message, this, [this](const QString &text) { showStatus(text); });
 }
 
 void MainWindow::connectEngine()
@@ -238,8 +241,8 @@ void MainWindow::createDocks()
         DockPlacement::splitFrom(tr("Branches"), QStringLiteral("branchDock"), panel, Qt::Vertical, 0.2, true),
         m_branches);
     m_docks->addDock(DockPlacement::inArea(tr("Token inspector"), inspector, Qt::RightDockWidgetArea), m_inspector);
-    m_docks->addDock(DockPlacement::splitFrom(tr("Remasking decisions"), QStringLiteral("decisionDock"), inspector,
-                         Qt::Vertical, 0.4, true),
+    m_docks->addDock(DockPlacement::splitFrom(
+                         tr("Remasking decisions"), QStringLiteral("decisionDock"), inspector, Qt::Vertical, 0.4, true),
         m_decisions);
     m_docks->addDock(DockPlacement::tabOf(tr("Text"), QStringLiteral("textDock"), inspector), m_text);
     m_docks->addDock(DockPlacement::tabOf(tr("Experts"), QStringLiteral("expertsDock"), inspector), m_experts);
