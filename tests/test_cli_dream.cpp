@@ -106,6 +106,9 @@ private Q_SLOTS:
         QTest::newRow("cfg on Dream") << QStringList {QStringLiteral("--sampler"), QStringLiteral("dream"),
             QStringLiteral("--cfg"), QStringLiteral("1")}
                                       << QStringLiteral("--cfg applies to LLaDA");
+        QTest::newRow("later blocks on Dream") << QStringList {QStringLiteral("--sampler"), QStringLiteral("dream"),
+            QStringLiteral("--later-blocks"), QStringLiteral("skip")}
+                                               << QStringLiteral("--later-blocks applies to LLaDA");
     }
     void inapplicableOptions()
     {

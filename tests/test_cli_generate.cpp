@@ -349,6 +349,36 @@ private Q_SLOTS:
         QVERIFY(j.value(QStringLiteral("matmul")).isNull()); // skipped with --matmul-probe-ms 0
     }
 
+    /** bench --later-blocks-cost: the head's rows per step as the schedule makes them, and both timings. */
+    void benchLaterBlocksCost()
+    {
+        // 8 positions in 2 blocks of 4, 2 steps each: head rows 4+4, 2+4 (later), then 4, 2.
+        const QStringList args = {QStringLiteral("bench"), QStringLiteral("--model"), m_model,
+            QStringLiteral("--gen-length"), QStringLiteral("8"), QStringLiteral("--block-length"), QStringLiteral("4"),
+            QStringLiteral("--steps"), QStringLiteral("4"), QStringLiteral("--repeat"), QStringLiteral("1"),
+            QStringLiteral("--matmul-probe-ms"), QStringLiteral("0"), QStringLiteral("--later-blocks-cost")};
+        const ProcessResult json = runCli(QStringList(args) << QStringLiteral("--json"));
+        QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+        const QJsonObject later
+            = QJsonDocument::fromJson(json.out.toUtf8()).object().value(QStringLiteral("later_blocks")).toObject();
+        QCOMPARE(later.value(QStringLiteral("setting")).toString(), QStringLiteral("record"));
+        QCOMPARE(later.value(QStringLiteral("head_rows_per_step")).toDouble(), 5.0);
+        QCOMPARE(later.value(QStringLiteral("later_rows_per_step")).toDouble(), 2.0);
+        const QJsonObject switched = later.value(QStringLiteral("switched")).toObject();
+        QCOMPARE(switched.value(QStringLiteral("setting")).toString(), QStringLiteral("skip"));
+        QCOMPARE(switched.value(QStringLiteral("head_rows_per_step")).toDouble(), 3.0);
+        QVERIFY(switched.value(QStringLiteral("step_ms")).toObject().contains(QStringLiteral("forward")));
+        QVERIFY(later.contains(QStringLiteral("cost_ms_per_step")));
+
+        const ProcessResult table
+            = runCli(QStringList(args) << QStringLiteral("--later-blocks") << QStringLiteral("skip"));
+        QVERIFY2(table.exitCode == 0, qPrintable(table.err));
+        QVERIFY2(table.out.contains(QStringLiteral("output head         3.0 rows a step, 0.0 of them")),
+            qPrintable(table.out));
+        QVERIFY2(table.out.contains(QStringLiteral("later blocks        record ")), qPrintable(table.out));
+        QVERIFY(table.out.contains(QStringLiteral("recording costs ")));
+    }
+
     void badModelDirectory_data()
     {
         QTest::addColumn<QString>("command");

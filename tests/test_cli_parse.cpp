@@ -99,6 +99,8 @@ private Q_SLOTS:
         QTest::newRow("remasking unknown") << "generate --model m --prompt hi --remasking best"
                                            << "--remasking: expected low_confidence, random, margin or entropy, "
                                               "got \"best\"";
+        QTest::newRow("later blocks unknown") << "generate --model m --prompt hi --later-blocks maybe"
+                                              << "--later-blocks: expected record or skip, got \"maybe\"";
         QTest::newRow("dtype unknown") << "forward --model m --ids 1 --dtype f16"
                                        << "--dtype: expected f32 or bf16, got \"f16\"";
         QTest::newRow("seed negative") << "generate --model m --prompt hi --seed -1"
@@ -197,15 +199,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("command");
         QTest::addColumn<QStringList>("options");
-        const QStringList generation = {QStringLiteral("--gen-length"), QStringLiteral("--steps"),
-            QStringLiteral("--block-length"), QStringLiteral("--temperature"), QStringLiteral("--remasking"),
-            QStringLiteral("--threshold"), QStringLiteral("--cfg"), QStringLiteral("--seed"), QStringLiteral("--top-k"),
-            QStringLiteral("--dtype"), QStringLiteral("--threads"), QStringLiteral("--cache")};
+        const QStringList generation
+            = {QStringLiteral("--gen-length"), QStringLiteral("--steps"), QStringLiteral("--block-length"),
+                QStringLiteral("--temperature"), QStringLiteral("--remasking"), QStringLiteral("--threshold"),
+                QStringLiteral("--cfg"), QStringLiteral("--seed"), QStringLiteral("--top-k"), QStringLiteral("--dtype"),
+                QStringLiteral("--threads"), QStringLiteral("--cache"), QStringLiteral("--later-blocks")};
         const auto L = [](const char *s) { return QString::fromLatin1(s).split(QLatin1Char(' ')); };
         QTest::newRow("generate") << "generate" << L("--model --prompt --chat --timeline --show --compare-cache") + generation;
         QTest::newRow("info") << "info" << L("--model");
         QTest::newRow("forward") << "forward" << L("--model --prompt --ids --top-k --full-logits --dtype --threads");
-        QTest::newRow("bench") << "bench" << L("--model --prompt --repeat --json --contend --matmul-probe-ms") + generation;
+        QTest::newRow("bench") << "bench"
+                               << L("--model --prompt --repeat --json --contend --matmul-probe-ms --later-blocks-cost")
+                + generation;
         QTest::newRow("tokenize")
             << "tokenize" << L("--model --tokenizer --text --out --json --decode --append-eos-per-line --eos-id");
         QTest::newRow("template") << "template" << L("--model --messages --no-generation-prompt");
@@ -283,7 +288,8 @@ private Q_SLOTS:
         const GenerateArgs g = parsedAs<GenerateArgs>(
             QStringLiteral("generate --model m --prompt hi --gen-length 16 --steps 8 --block-length 4 "
                            "--temperature 0.5 --remasking entropy --threshold -0.5 --cfg 1.5 "
-                           "--seed 18446744073709551615 --top-k 3 --dtype bf16 --threads 2 --timeline t.json --show"));
+                           "--seed 18446744073709551615 --top-k 3 --dtype bf16 --threads 2 --timeline t.json --show "
+                           "--later-blocks skip"));
         QCOMPARE(g.modelDir, std::string("m"));
         QCOMPARE(g.prompt, std::string("hi"));
         QCOMPARE(g.timelinePath, std::string("t.json"));
@@ -301,6 +307,7 @@ private Q_SLOTS:
         QCOMPARE(s.topK, 3);
         QCOMPARE(int(s.dtype), int(ComputeDType::BF16));
         QCOMPARE(s.threads, 2);
+        QCOMPARE(s.laterBlocks, LaterBlocks::Skip);
         QVERIFY(validateSettings(s).ok());
 
         // Left out stays unset (generation_config.json may fill it); a shorter generation shrinks the default
@@ -341,7 +348,7 @@ private Q_SLOTS:
         const BenchArgs b = parsedAs<BenchArgs>(
             QStringLiteral("bench --model m --prompt Hello --gen-length 8 --steps 4 --block-length 8 --temperature 1 "
                            "--remasking margin --threshold 0.8 --cfg 0.5 --seed 9 --top-k 0 --dtype f32 --threads 1 "
-                           "--repeat 2 --json --contend 4"));
+                           "--repeat 2 --json --contend 4 --later-blocks-cost"));
         QCOMPARE(b.prompt, std::string("Hello"));
         QCOMPARE(*b.overrides.genLength, 8);
         QCOMPARE(*b.overrides.steps, 4);
@@ -357,11 +364,12 @@ private Q_SLOTS:
         QCOMPARE(b.repeat, 2);
         QVERIFY(b.json);
         QCOMPARE(b.contend, 4);
+        QVERIFY(b.laterBlocksCost);
         const BenchArgs plain = parsedAs<BenchArgs>(QStringLiteral("bench --model m"));
         QCOMPARE(plain.prompt, std::string("The capital of France is"));
         QCOMPARE(plain.repeat, 3);
         QCOMPARE(plain.contend, 0);
-        QVERIFY(!plain.json && plain.overrides.empty());
+        QVERIFY(!plain.json && plain.overrides.empty() && !plain.laterBlocksCost);
     }
 
     void toolFullOptionSets()

@@ -107,6 +107,9 @@ private Q_SLOTS:
         GenerationSettings cached = valid();
         cached.cache = CacheMode::Dual;
         QTest::newRow("dual KV cache") << cached;
+        GenerationSettings skip = valid();
+        skip.laterBlocks = LaterBlocks::Skip;
+        QTest::newRow("later blocks skipped") << skip;
     }
 
     void settingsRoundTrip()
@@ -157,6 +160,13 @@ private Q_SLOTS:
         cache->setCurrentIndex(cache->findData(static_cast<int>(CacheMode::Prefix)));
         QCOMPARE(panel.settings().cache, CacheMode::Prefix);
         QVERIFY(panel.settingsProblemText().contains(QStringLiteral("cfg"), Qt::CaseInsensitive));
+
+        // Later blocks: on by default, a checkbox whose tooltip states the cost.
+        QCheckBox *later = field<QCheckBox>(panel, "laterBlocks");
+        QVERIFY(later->isChecked());
+        QVERIFY2(later->toolTip().contains(QStringLiteral("Cost:")), qPrintable(later->toolTip()));
+        later->setChecked(false);
+        QCOMPARE(panel.settings().laterBlocks, LaterBlocks::Skip);
     }
 
     void invalidCombinationIsExplainedAndBlocksStart()

@@ -369,6 +369,41 @@ private Q_SLOTS:
         off.useThreshold = false;
         QVERIFY(!applyOverrides(base, off).useThreshold);
     }
+
+    /** later_blocks: written when skip (absent means record), a wrong name is named with its path. */
+    void laterBlocksSetting()
+    {
+        QCOMPARE(GenerationSettings().laterBlocks, LaterBlocks::Record);
+        QCOMPARE(QString::fromLatin1(laterBlocksName(LaterBlocks::Skip)), QStringLiteral("skip"));
+        QVERIFY(parseLaterBlocks("record").ok() && *parseLaterBlocks("record") == LaterBlocks::Record);
+        QVERIFY(!parseLaterBlocks("Record").ok());
+
+        GenerationSettings skip;
+        skip.laterBlocks = LaterBlocks::Skip;
+        QVERIFY(skip != GenerationSettings());
+        const std::string text = settingsToJsonText(skip);
+        QVERIFY2(text.find("\"later_blocks\": \"skip\"") != std::string::npos, text.c_str());
+        const auto back = settingsFromJsonText(text, "s.json");
+        QVERIFY2(back.ok(), back.error().c_str());
+        QVERIFY(*back == skip);
+        QCOMPARE(settingsFromJsonText("{}", "s.json")->laterBlocks, LaterBlocks::Record);
+        QVERIFY(settingsToJsonText(GenerationSettings()).find("later_blocks") == std::string::npos);
+
+        const auto bad = settingsFromJsonText(R"({"later_blocks": "sometimes"})", "s.json");
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().find("s.json: $.later_blocks: unknown later-blocks value 'sometimes' (expected record "
+                                  "or skip)")
+                == 0,
+            bad.error().c_str());
+        const auto number = settingsFromJsonText(R"({"later_blocks": 1})", "s.json");
+        QVERIFY(!number.ok());
+        QVERIFY2(number.error().find("$.later_blocks") != std::string::npos, number.error().c_str());
+
+        SettingsOverrides o;
+        o.laterBlocks = LaterBlocks::Skip;
+        QVERIFY(!o.empty());
+        QCOMPARE(applyOverrides(GenerationSettings(), o).laterBlocks, LaterBlocks::Skip);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSettings)

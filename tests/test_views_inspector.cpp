@@ -27,6 +27,7 @@ private Q_SLOTS:
     void inspectorFinalTokenSeries_data();
     void inspectorFinalTokenSeries();
     void inspectorTopKTable();
+    void inspectorLaterBlockCaptions();
     void runPlotSeries();
     void screenshots();
 };
@@ -112,6 +113,57 @@ void TestViewsInspector::inspectorTopKTable()
     QCOMPARE(activated.count(), 1);
     QCOMPARE(activated.at(0).at(0).toInt(), 5);
     QCOMPARE(activated.at(0).at(1).toInt(), 42);
+}
+
+/** A prediction right of the block says it was never eligible; a block-only (dual cache) step says why none. */
+void TestViewsInspector::inspectorLaterBlockCaptions()
+{
+    const Timeline base = smallRun();
+    Timeline t;
+    t.settings = base.settings;
+    t.model = base.model;
+    t.promptIds = base.promptIds;
+    t.pieces = base.pieces;
+    t.start(base.branch(0).at(0));
+    StepRecord first = denoise(t.branch(0).last(), 1, 0, 2,
+        {{2, 20, 0.9f, {20, 40, 41}, {0.9f, 0.05f, 0.01f}, 0.4f}, {3, 21, 0.3f, {21, 40, 41}, {0.3f, 0.2f, 0.1f}, 1.5f},
+            {4, 22, 0.7f, {22, 40, 41}, {0.7f, 0.1f, 0.05f}, 0.9f},
+            {5, 23, 0.2f, {23, 42, 43}, {0.2f, 0.15f, 0.1f}, 2.0f},
+            {6, 30, 0.6f, {30, 44, 45}, {0.6f, 0.2f, 0.1f}, 1.2f}},
+        {2, 4}, {3, 5});
+    first.confidence[6] = -std::numeric_limits<float>::infinity(); // right of the block: never eligible
+    first.later = LaterPredictions::Recorded;
+    t.append(0, first);
+    StepRecord second = denoise(t.branch(0).last(), 2, 0, 2,
+        {{3, 21, 0.6f, {21, 40, 41}, {0.6f, 0.2f, 0.1f}, 1.1f}, {5, 24, 0.5f, {24, 23, 42}, {0.5f, 0.3f, 0.1f}, 1.3f}},
+        {3, 5}, {});
+    second.later = LaterPredictions::BlockOnly;
+    t.append(0, second);
+
+    TokenInspector inspector;
+    inspector.setTimelineBranch(t, 0);
+    inspector.setPosition(6);
+    inspector.setCurrentIndex(1);
+    QCOMPARE(inspector.shownRecord(), 1);
+    QCOMPARE(inspector.topKId(0), 30);
+    QVERIFY2(inspector.tableCaption().contains(QStringLiteral("right of the block: recorded, never eligible")),
+        qPrintable(inspector.tableCaption()));
+    // The next step ran the block only: the earlier prediction is shown as the latest, not as this step's.
+    inspector.setCurrentIndex(2);
+    QCOMPARE(inspector.shownRecord(), 1);
+    QVERIFY2(inspector.tableCaption().startsWith(QStringLiteral("Not predicted at record 2 (this dual-cache step ran "
+                                                                "the block only")),
+        qPrintable(inspector.tableCaption()));
+    QVERIFY(inspector.tableCaption().contains(QStringLiteral("the latest prediction, from record 1")));
+    // Not recorded at all: the run's setting is named.
+    Timeline off = t;
+    StepRecord third = second;
+    third.later = LaterPredictions::Off;
+    off.append(0, third);
+    inspector.setTimelineBranch(off, 0);
+    inspector.setCurrentIndex(3);
+    QVERIFY2(inspector.tableCaption().contains(QStringLiteral("does not record predictions right of the block")),
+        qPrintable(inspector.tableCaption()));
 }
 
 void TestViewsInspector::runPlotSeries()

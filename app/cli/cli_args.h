@@ -60,6 +60,7 @@ struct BenchArgs
     int contend = 0; ///< busy threads run beside the engine while measuring
     int matmulProbeMs = 1500; ///< time spent measuring matmul throughput per dtype; 0 skips it
     int maxSteps = -1; ///< denoising steps timed per generation (-1: the whole generation)
+    bool laterBlocksCost = false; ///< also time the generations with later-block recording switched
 };
 
 /**

@@ -93,6 +93,12 @@ void addGenerationOptions(CLI::App &app, SettingsOverrides &o)
         "Fast-dLLM's KV cache: keep keys/values outside the block between a block's steps (prefix: before it; "
         "dual: before and after). Faster, approximate: outputs can differ from none")
         ->default_str(cacheModeName(d.cache));
+    addChoice(app, "--later-blocks", o.laterBlocks,
+        std::vector<std::pair<std::string, LaterBlocks>> {{"record", LaterBlocks::Record}, {"skip", LaterBlocks::Skip}},
+        "LLaDA: also record predictions for the masks right of the block (never committed; the output head, "
+        "softmax and top-k run on those rows too: see bench --later-blocks-cost; with --cache dual only on "
+        "full-canvas steps)")
+        ->default_str(laterBlocksName(d.laterBlocks));
     addSamplerOptions(app, o);
 }
 
@@ -185,6 +191,9 @@ void declareBench(CLI::App &app, CliArgs &result)
     addGenerationOptions(*sub, a->overrides);
     addInteger(*sub, "--repeat", a->repeat, 1, 100000, "generations to time")->default_str(std::to_string(a->repeat));
     addFlag(*sub, "--json", a->json, "print JSON instead of a table");
+    addFlag(*sub, "--later-blocks-cost", a->laterBlocksCost,
+        "also time the same generations with --later-blocks switched the other way, and report what recording "
+        "the predictions right of the block costs a step");
     addInteger(*sub, "--max-steps", a->maxSteps, 1, 1000000,
         "time only the first N denoising steps of each generation (an 8B-shaped model's full-canvas step takes "
         "seconds; with a KV cache, a multiple of the steps per block keeps the block refreshes in the average)")

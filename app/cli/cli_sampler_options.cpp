@@ -31,7 +31,7 @@ Status checkSamplerOptions(const SettingsOverrides &o, SamplerKind sampler, Mode
     }
     const std::pair<bool, const char *> lladaOnly[] = {{o.blockLength.has_value(), "--block-length"},
         {o.threshold.has_value() || o.useThreshold.value_or(false), "--threshold"}, {o.cfgScale.has_value(), "--cfg"},
-        {o.measure.has_value(), "--remasking"}};
+        {o.measure.has_value(), "--remasking"}, {o.laterBlocks.has_value(), "--later-blocks"}};
     for (const auto &[given, name] : lladaOnly) {
         if (given)
             return Status::failure(std::string(name) + " applies to LLaDA and LLaDA-MoE models (sampler llada); "

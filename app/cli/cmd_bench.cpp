@@ -122,13 +122,23 @@ double msSince(Clock::time_point t0)
 struct BenchTimes
 {
     std::vector<double> forwardMs, samplerMs, recordMs, stepMs, generationMs, stepsPerGeneration;
+    std::vector<double> headRows,
+        laterRows; ///< per step: rows the output head ran, and how many were right of the block
     int promptLength = 0;
+};
+
+/** The same generations timed with later-block recording switched the other way (bench --later-blocks-cost). */
+struct SwitchedRun
+{
+    LaterBlocks laterBlocks = LaterBlocks::Skip;
+    Stats forward, sampler, record, step, headRows;
 };
 
 /** What a bench run reports: the times summarised, and what they were measured on. */
 struct BenchSummary
 {
-    Stats forward, sampler, record, step, generation, steps;
+    Stats forward, sampler, record, step, generation, steps, headRows, laterRows;
+    std::optional<SwitchedRun> switched;
     double loadMs = 0; ///< until the model is ready: the read-ahead included
     double readAheadMs = 0; ///< the read-ahead's share of loadMs
     double overheadPct = 0; ///< recording's share of step time
@@ -183,6 +193,8 @@ int timeGenerations(const SessionFactory &newSession, int repeat, int maxSteps, 
                     times.samplerMs.push_back(rec.samplerMs);
                     times.recordMs.push_back(rec.recordMs);
                     times.stepMs.push_back(rec.forwardMs + rec.samplerMs + rec.recordMs);
+                    times.headRows.push_back(rec.headRows);
+                    times.laterRows.push_back(rec.laterRows);
                     ++steps;
                 }
                 return true;
@@ -205,6 +217,8 @@ BenchSummary summariseTimes(const BenchTimes &times, int genLength, int repeat)
     b.step = summarise(times.stepMs);
     b.generation = summarise(times.generationMs);
     b.steps = summarise(times.stepsPerGeneration);
+    b.headRows = summarise(times.headRows);
+    b.laterRows = summarise(times.laterRows);
     b.overheadPct = b.step.sum > 0 ? 100.0 * b.record.sum / b.step.sum : 0.0;
     b.tokensPerSecond
         = b.generation.sum > 0 ? 1000.0 * genLength * static_cast<double>(repeat) / b.generation.sum : 0.0;
@@ -212,6 +226,46 @@ BenchSummary summariseTimes(const BenchTimes &times, int genLength, int repeat)
     b.threadUse = threadUse();
     b.omp = computeEnvironment();
     return b;
+}
+
+/** What recording the predictions right of the block cost: the head's rows, and with a switched run the times. */
+json laterBlocksJson(const GenerationSettings &s, const BenchSummary &b)
+{
+    json j = {{"setting", laterBlocksName(s.laterBlocks)}, {"head_rows_per_step", b.headRows.mean},
+        {"later_rows_per_step", b.laterRows.mean}};
+    if (const auto &o = b.switched) {
+        j["switched"] = {{"setting", laterBlocksName(o->laterBlocks)}, {"head_rows_per_step", o->headRows.mean},
+            {"step_ms",
+                {{"forward", statsJson(o->forward)}, {"sampler", statsJson(o->sampler)},
+                    {"record", statsJson(o->record)}, {"total", statsJson(o->step)}}}};
+        const Stats &rec = s.laterBlocks == LaterBlocks::Record ? b.step : o->step;
+        const Stats &skip = s.laterBlocks == LaterBlocks::Record ? o->step : b.step;
+        j["cost_ms_per_step"] = rec.mean - skip.mean;
+        j["cost_percent"] = skip.mean > 0 ? 100.0 * (rec.mean - skip.mean) / skip.mean : 0.0;
+    }
+    return j;
+}
+
+void writeLaterBlocks(std::ostream &out, const GenerationSettings &s, const BenchSummary &b)
+{
+    out << "output head         " << format("%.1f", b.headRows.mean) << " rows a step, "
+        << format("%.1f", b.laterRows.mean) << " of them masks right of the block (--later-blocks "
+        << laterBlocksName(s.laterBlocks) << ")\n";
+    const auto &o = b.switched;
+    if (!o)
+        return;
+    const bool recording = s.laterBlocks == LaterBlocks::Record;
+    const Stats &rec = recording ? b.step : o->step, &skip = recording ? o->step : b.step;
+    const Stats &recForward = recording ? b.forward : o->forward, &skipForward = recording ? o->forward : b.forward;
+    const Stats &recRest = recording ? b.sampler : o->sampler, &skipRest = recording ? o->sampler : b.sampler;
+    const Stats &recRecord = recording ? b.record : o->record, &skipRecord = recording ? o->record : b.record;
+    out << "later blocks        record " << format("%.2f", rec.mean) << " ms a step (forward "
+        << format("%.2f", recForward.mean) << ", sampler " << format("%.2f", recRest.mean) << ", record "
+        << format("%.2f", recRecord.mean) << "), skip " << format("%.2f", skip.mean) << " ms (forward "
+        << format("%.2f", skipForward.mean) << ", sampler " << format("%.2f", skipRest.mean) << ", record "
+        << format("%.2f", skipRecord.mean) << "): recording costs " << format("%+.2f", rec.mean - skip.mean)
+        << " ms = " << format("%+.1f", skip.mean > 0 ? 100.0 * (rec.mean - skip.mean) / skip.mean : 0.0)
+        << " % a step\n";
 }
 
 void writeJson(std::ostream &out, const BenchArgs &args, const LoadedModel &loaded, const GenerationSettings &s,
@@ -236,6 +290,7 @@ void writeJson(std::ostream &out, const BenchArgs &args, const LoadedModel &load
     j["step_ms"] = {{"forward", statsJson(b.forward)}, {"sampler", statsJson(b.sampler)},
         {"record", statsJson(b.record)}, {"total", statsJson(b.step)}};
     j["record_overhead_percent"] = b.overheadPct;
+    j["later_blocks"] = laterBlocksJson(s, b);
     j["memory"] = {{"weight_bytes", b.weightBytes}, {"peak_rss_bytes", b.peakRssBytes}};
     if (b.matmul)
         j["matmul"] = {{"f32_gflops", b.matmul->f32Gflops}, {"bf16_gflops", b.matmul->bf16Gflops},
@@ -274,6 +329,7 @@ void writeTable(std::ostream &out, const BenchArgs &args, const LoadedModel &loa
         << statsRow("step total", b.step);
     out << statsHeader("per generation (ms)") << statsRow("wall", b.generation) << '\n';
     out << "recording overhead  " << format("%.2f", b.overheadPct) << " % of step time\n";
+    writeLaterBlocks(out, s, b);
     if (args.maxSteps < 0)
         out << "tokens per second   " << format("%.2f", b.tokensPerSecond) << " (generated tokens / wall time)\n";
     out << "peak memory         " << format("%.2f", double(b.peakRssBytes) / 1e9) << " GB resident (weights "
@@ -335,6 +391,17 @@ int runBench(const BenchArgs &args, std::ostream &out, std::ostream &err)
         return code;
 
     BenchSummary summary = summariseTimes(times, settings->genLength, args.repeat);
+    if (args.laterBlocksCost) { // the same generations, later-block recording switched: its cost in one run
+        GenerationSettings other = *settings;
+        other.laterBlocks = settings->laterBlocks == LaterBlocks::Record ? LaterBlocks::Skip : LaterBlocks::Record;
+        BenchTimes switchedTimes;
+        const SessionFactory otherSession
+            = [&]() { return Session::create(loaded->model, loaded->tokenizer, other, args.prompt); };
+        if (const int c = timeGenerations(otherSession, args.repeat, args.maxSteps, switchedTimes, err); c != ExitOk)
+            return c;
+        const BenchSummary o = summariseTimes(switchedTimes, settings->genLength, args.repeat);
+        summary.switched = SwitchedRun {other.laterBlocks, o.forward, o.sampler, o.record, o.step, o.headRows};
+    }
     summary.loadMs = loadMs;
     summary.readAheadMs = readAheadMs;
     summary.weightBytes = storedWeightBytes(*loaded);

@@ -12,6 +12,28 @@ namespace {
 // generation_config.json is a few hundred bytes; anything near this limit is not one.
 constexpr size_t kMaxConfigBytes = 1u << 20;
 
+/**
+ * An optional member naming one value of an enumeration: absent keeps `*out`, a name `parse` knows sets it,
+ * anything else fails with the parser's message at the member's path. With `nullMeansAbsent`, null is absent
+ * too (Dream's generation_config.json writes Python's None for "the default").
+ */
+template<typename T>
+bool readNamed(const Json &object, const std::string &path, JsonReader &r, const char *key,
+    Result<T> (*parse)(const std::string &), T *out, bool nullMeansAbsent = false)
+{
+    const Json *v = r.member(object, path, key, Need::Optional);
+    if (!v || (nullMeansAbsent && v->is_null()))
+        return true;
+    std::string name;
+    if (!r.readString(object, path, key, &name))
+        return false;
+    const Result<T> value = parse(name);
+    if (!value)
+        return r.fail(JsonReader::child(path, key), value.error());
+    *out = *value;
+    return true;
+}
+
 } // namespace
 
 Json settingsToJson(const GenerationSettings &s)
@@ -35,6 +57,8 @@ Json settingsToJson(const GenerationSettings &s)
     j["threads"] = s.threads;
     if (s.cache != CacheMode::None) // absent means none, so files of uncached runs stay as they were
         j["cache"] = cacheModeName(s.cache);
+    if (s.laterBlocks != LaterBlocks::Record) // absent means record (the default), so older files read as they were
+        j["later_blocks"] = laterBlocksName(s.laterBlocks);
     if (s.sampler == SamplerKind::Dream) { // absent means LLaDA's sampler, so LLaDA runs write what they always did
         j["sampler"] = samplerName(s.sampler);
         j["alg"] = dreamAlgName(s.alg);
@@ -51,23 +75,9 @@ namespace {
 // The keys only Dream's sampler reads, under this project's names (timelines, presets).
 bool applyDreamJson(const Json &object, const std::string &path, JsonReader &r, GenerationSettings *s)
 {
-    std::string name;
-    if (r.member(object, path, "sampler", Need::Optional)) {
-        if (!r.readString(object, path, "sampler", &name))
-            return false;
-        const auto sampler = parseSamplerName(name);
-        if (!sampler)
-            return r.fail(JsonReader::child(path, "sampler"), sampler.error());
-        s->sampler = *sampler;
-    }
-    if (r.member(object, path, "alg", Need::Optional)) {
-        if (!r.readString(object, path, "alg", &name))
-            return false;
-        const auto alg = parseDreamAlg(name);
-        if (!alg)
-            return r.fail(JsonReader::child(path, "alg"), alg.error());
-        s->alg = *alg;
-    }
+    if (!readNamed(object, path, r, "sampler", &parseSamplerName, &s->sampler)
+        || !readNamed(object, path, r, "alg", &parseDreamAlg, &s->alg))
+        return false;
     return r.readNumber(object, path, "alg_temp", &s->algTemp) && r.readNumber(object, path, "top_p", &s->topP)
         && r.readInt(object, path, "sample_top_k", &s->sampleTopK) && r.readNumber(object, path, "eps", &s->eps);
 }
@@ -97,16 +107,7 @@ bool applyDreamGenerationConfig(const Json &object, const std::string &path, Jso
         if (present(object, path, r, key) && !r.readInt(object, path, key, out))
             return false;
     }
-    if (present(object, path, r, "alg")) {
-        std::string name;
-        if (!r.readString(object, path, "alg", &name))
-            return false;
-        const auto alg = parseDreamAlg(name);
-        if (!alg)
-            return r.fail(JsonReader::child(path, "alg"), alg.error());
-        s->alg = *alg;
-    }
-    return true;
+    return readNamed(object, path, r, "alg", &parseDreamAlg, &s->alg, true);
 }
 
 } // namespace
@@ -122,31 +123,11 @@ bool applySettingsJson(const Json &object, const std::string &path, JsonReader &
         || !r.readInt(object, path, "threads", &s->threads) || !r.readUInt64(object, path, "seed", &s->seed))
         return false;
 
-    std::string name;
-    if (r.member(object, path, "remasking", Need::Optional)) {
-        if (!r.readString(object, path, "remasking", &name))
-            return false;
-        const auto measure = parseMeasure(name);
-        if (!measure)
-            return r.fail(JsonReader::child(path, "remasking"), measure.error());
-        s->measure = *measure;
-    }
-    if (r.member(object, path, "dtype", Need::Optional)) {
-        if (!r.readString(object, path, "dtype", &name))
-            return false;
-        const auto dtype = parseComputeDType(name);
-        if (!dtype)
-            return r.fail(JsonReader::child(path, "dtype"), dtype.error());
-        s->dtype = *dtype;
-    }
-    if (r.member(object, path, "cache", Need::Optional)) {
-        if (!r.readString(object, path, "cache", &name))
-            return false;
-        const auto cache = parseCacheMode(name);
-        if (!cache)
-            return r.fail(JsonReader::child(path, "cache"), cache.error());
-        s->cache = *cache;
-    }
+    if (!readNamed(object, path, r, "remasking", &parseMeasure, &s->measure)
+        || !readNamed(object, path, r, "dtype", &parseComputeDType, &s->dtype)
+        || !readNamed(object, path, r, "cache", &parseCacheMode, &s->cache)
+        || !readNamed(object, path, r, "later_blocks", &parseLaterBlocks, &s->laterBlocks))
+        return false;
     // threshold: a number turns threshold decoding on with that tau; null turns it off.
     if (const Json *v = r.member(object, path, "threshold", Need::Optional)) {
         if (v->is_null()) {
@@ -215,8 +196,8 @@ Result<GenerationSettings> loadGenerationConfig(const std::string &modelDir, con
 bool SettingsOverrides::empty() const
 {
     return !genLength && !steps && !blockLength && !temperature && !measure && !threshold && !useThreshold && !cfgScale
-        && !seed && !topK && !dtype && !threads && !cache && !sampler && !alg && !algTemp && !topP && !sampleTopK
-        && !eps;
+        && !seed && !topK && !dtype && !threads && !cache && !laterBlocks && !sampler && !alg && !algTemp && !topP
+        && !sampleTopK && !eps;
 }
 
 GenerationSettings applyOverrides(GenerationSettings s, const SettingsOverrides &o)
@@ -243,6 +224,8 @@ GenerationSettings applyOverrides(GenerationSettings s, const SettingsOverrides 
         s.seed = *o.seed;
     if (o.cache)
         s.cache = *o.cache;
+    if (o.laterBlocks)
+        s.laterBlocks = *o.laterBlocks;
     if (o.topK)
         s.topK = *o.topK;
     if (o.dtype)

@@ -47,6 +47,7 @@ struct SettingsOverrides
     std::optional<ComputeDType> dtype;
     std::optional<int> threads;
     std::optional<CacheMode> cache;
+    std::optional<LaterBlocks> laterBlocks;
     std::optional<SamplerKind> sampler;
     std::optional<DreamAlg> alg;
     std::optional<double> algTemp;

@@ -40,13 +40,28 @@ Result<ComputeDType> parseComputeDType(const std::string &name)
     return Result<ComputeDType>::failure("unknown dtype '" + name + "' (expected f32 or bf16)");
 }
 
+const char *laterBlocksName(LaterBlocks later)
+{
+    return later == LaterBlocks::Skip ? "skip" : "record";
+}
+
+Result<LaterBlocks> parseLaterBlocks(const std::string &name)
+{
+    if (name == "record")
+        return LaterBlocks::Record;
+    if (name == "skip")
+        return LaterBlocks::Skip;
+    return Result<LaterBlocks>::failure("unknown later-blocks value '" + name + "' (expected record or skip)");
+}
+
 bool GenerationSettings::operator==(const GenerationSettings &o) const
 {
     return genLength == o.genLength && steps == o.steps && blockLength == o.blockLength &&
            temperature == o.temperature && measure == o.measure && useThreshold == o.useThreshold &&
            threshold == o.threshold && cfgScale == o.cfgScale && seed == o.seed && topK == o.topK &&
            dtype == o.dtype && threads == o.threads && cache == o.cache && sampler == o.sampler && alg == o.alg &&
-           algTemp == o.algTemp && topP == o.topP && sampleTopK == o.sampleTopK && eps == o.eps;
+           algTemp == o.algTemp && topP == o.topP && sampleTopK == o.sampleTopK && eps == o.eps &&
+           laterBlocks == o.laterBlocks;
 }
 
 GenerationSettings dreamDefaults()

@@ -27,6 +27,15 @@ const char *dtypeName(ComputeDType dtype);
 Result<ComputeDType> parseComputeDType(const std::string &name);
 
 /**
+ * Whether a LLaDA step also records predictions for the masks right of its block (what the model already
+ * "thinks" about later text). They never take part in the decision; recording them runs the output head,
+ * softmax and top-k on those rows too. Dream's sampler has one block over the whole generation: no effect.
+ */
+enum class LaterBlocks { Record, Skip };
+const char *laterBlocksName(LaterBlocks later);
+Result<LaterBlocks> parseLaterBlocks(const std::string &name);
+
+/**
  * All settings of one generation. Defaults match LLaDA's generate.py where it has one; `dreamDefaults()`
  * gives Dream's. The Dream fields are used only when `sampler` is Dream; Dream runs have no blocks (one block
  * over the generation), no threshold and no guidance.
@@ -47,6 +56,7 @@ struct GenerationSettings
     ComputeDType dtype = ComputeDType::F32;
     int threads = 0;           ///< 0 = auto: before each step, the cores no other program is using
     CacheMode cache = CacheMode::None; ///< Fast-dLLM's approximate KV cache (none is exact)
+    LaterBlocks laterBlocks = LaterBlocks::Record; ///< predictions of masks right of the block (never decide)
 
     // Dream's knobs (generation_utils.py's names in brackets).
     DreamAlg alg = DreamAlg::Origin; ///< [alg]

@@ -3,7 +3,8 @@
 // never compiles nlohmann (generation_config.h offers the same through JSON text).
 //
 // Keys: gen_length, steps, block_length, temperature, remasking (measure name), threshold (tau, or null when
-// threshold decoding is off), cfg_scale, seed, top_k, dtype, threads, cache (written only when not "none").
+// threshold decoding is off), cfg_scale, seed, top_k, dtype, threads, cache (written only when not "none"),
+// later_blocks ("skip", written only then; absent means "record").
 // When threshold decoding is off the writer also stores the idle tau as "threshold_tau", so switching it back
 // on after a reload restores it. Dream runs add sampler ("dream"; absent = "llada"), alg, alg_temp, top_p,
 // sample_top_k and eps.

@@ -31,6 +31,7 @@ struct StepTarget
     int stepInBlock = 0;
     std::vector<uint8_t> eligible; ///< per position: 1 where this step may commit
     std::vector<int32_t> rows; ///< the eligible positions, ascending: the logits rows to score
+    std::vector<int32_t> later; ///< masks right of the block, ascending: predicted and recorded, never eligible
 };
 
 // The current block while it (or anything left of it) still has masks, else the next block that has some.
@@ -51,11 +52,31 @@ StepTarget chooseTarget(const StepRecord &cur, const BlockSchedule &schedule, in
                 t.rows.push_back(p);
             }
         }
-        if (!t.rows.empty() || t.block + 1 >= schedule.blockCount())
+        if (!t.rows.empty() || t.block + 1 >= schedule.blockCount()) {
+            for (int p = end; !t.rows.empty() && p < cur.length(); ++p) {
+                if (cur.tokens[static_cast<size_t>(p)] == mask)
+                    t.later.push_back(p);
+            }
             return t;
+        }
         ++t.block;
         t.stepInBlock = 0;
     }
+}
+
+// The rows the head ran, the block's first (the later ones, when run, are scored and recorded after them),
+// and what the record says about the masks right of the block.
+std::vector<int32_t> noteHeadRows(StepRecord &rec, const StepTarget &target, bool laterRun, bool recordLater)
+{
+    std::vector<int32_t> rows = target.rows;
+    if (laterRun)
+        rows.insert(rows.end(), target.later.begin(), target.later.end());
+    rec.headRows = static_cast<int>(rows.size());
+    rec.laterRows = rec.headRows - static_cast<int>(target.rows.size());
+    if (!target.later.empty())
+        rec.later = !recordLater ? LaterPredictions::Off
+                                 : (laterRun ? LaterPredictions::Recorded : LaterPredictions::BlockOnly);
+    return rows;
 }
 
 CommitDecision decideCommits(const RemaskStrategy &strategy, const StepRecord &cur, const StepTarget &target,
@@ -302,19 +323,24 @@ Status Session::computeNextStep()
         const StepBlock block {
             target.block, d->schedule.blockStart(target.block), d->schedule.blockEnd(target.block), target.stepInBlock};
         const ForwardWatch watch(*d->model, d->stepProgress, rec.denoiseStep);
-        const StepForward forward = runStepForward(*d->model, cur, target.rows, block, set, mask, d->stepCache);
+        const bool recordLater = set.laterBlocks == LaterBlocks::Record;
+        const StepForward forward = runStepForward(*d->model, cur, target.rows,
+            recordLater ? target.later : std::vector<int32_t> {}, block, set, mask, d->stepCache);
         rec.forwardMs = msSince(t0);
         rec.forwardPositions = forward.forwardPositions;
+        const std::vector<int32_t> headRows = noteHeadRows(rec, target, forward.laterRun, recordLater);
         // Mixture-of-experts models: the experts the canvas used (the conditional pass when guided).
         if (const ExpertRouting *routing = d->model->lastRouting())
             rec.experts = *routing;
 
         t0 = Clock::now();
         ScoredRows scored
-            = scoreRows(forward.logits, target.rows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask);
+            = scoreRows(forward.logits, headRows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask);
+        // As LLaDA: positions right of the block get confidence -inf, so later rows can never be chosen (their
+        // own measure stays readable in probability, margin and entropy).
         std::vector<float> confidence
             = spreadRows(scored.confidence, target.rows, cur.length(), -std::numeric_limits<float>::infinity());
-        std::vector<int32_t> candidates = spreadRows(scored.candidates, target.rows, cur.length(), int32_t(-1));
+        std::vector<int32_t> candidates = spreadRows(scored.candidates, headRows, cur.length(), int32_t(-1));
         CommitDecision decision = decideCommits(*d->strategy, cur, target, confidence, rec.quota, set.threshold);
         rec.samplerMs = msSince(t0);
 
@@ -322,7 +348,7 @@ Status Session::computeNextStep()
         applyDecision(rec, cur, std::move(decision), std::move(candidates), mask);
         rec.confidence = std::move(confidence);
         recordRowDetails(
-            rec, describeRows(scored.probs, scored.candidates, set.topK), target.rows, cur.length(), set.topK);
+            rec, describeRows(scored.probs, scored.candidates, set.topK), headRows, cur.length(), set.topK);
         rememberPieces(rec);
         rec.recordMs = msSince(t0);
     } catch (const ForwardStopped &) {

@@ -77,6 +77,7 @@ Status Session::computeDreamStep()
         const at::Tensor logits = d->model->logitsAt(canvas, idx)[0]; // the rows of the masks only
         rec.forwardMs = msSince(t0);
         rec.forwardPositions = cur.length();
+        rec.headRows = static_cast<int>(rows.size()); // one block over the generation: nothing lies right of it
         if (const ExpertRouting *routing = d->model->lastRouting())
             rec.experts = *routing;
 

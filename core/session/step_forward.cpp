@@ -86,10 +86,14 @@ ForwardWatch::~ForwardWatch()
 }
 
 StepForward runStepForward(LogitsModel &model, const StepRecord &cur, const std::vector<int32_t> &rows,
-    const StepBlock &block, const GenerationSettings &settings, int32_t mask, std::shared_ptr<StepCacheState> &cache)
+    const std::vector<int32_t> &later, const StepBlock &block, const GenerationSettings &settings, int32_t mask,
+    std::shared_ptr<StepCacheState> &cache)
 {
     StepForward out;
-    const at::Tensor rowIndex = rowTensor(rows);
+    std::vector<int32_t> all = rows;
+    all.insert(all.end(), later.begin(), later.end());
+    const at::Tensor rowIndex = rowTensor(all);
+    out.laterRun = !later.empty();
     out.forwardPositions = cur.length();
     if (settings.cache == CacheMode::None || settings.cfgScale > 0 || !model.supportsKvCache()) {
         out.logits = uncachedLogits(model, cur, rowIndex, settings.cfgScale, mask);
@@ -111,7 +115,11 @@ StepForward runStepForward(LogitsModel &model, const StepRecord &cur, const std:
         out.cacheFilled = true;
         return out;
     }
-    out.logits = model.logitsFromCache(canvas, rowIndex, cache->kv, settings.cache, block.start, block.end)[0];
+    // Dual recomputes the block only: rows right of it have no fresh hidden state on this step.
+    const bool dual = settings.cache == CacheMode::Dual;
+    out.laterRun = out.laterRun && !dual;
+    out.logits = model.logitsFromCache(
+        canvas, dual ? rowTensor(rows) : rowIndex, cache->kv, settings.cache, block.start, block.end)[0];
     out.forwardPositions = settings.cache == CacheMode::Dual ? block.end - block.start : cur.length() - block.start;
     return out;
 }

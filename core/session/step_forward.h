@@ -35,7 +35,8 @@ private:
 /** What a step's forward pass produced. */
 struct StepForward
 {
-    at::Tensor logits; ///< float32 [rows, vocab], one row per requested position, in their order
+    at::Tensor logits; ///< float32 [rows, vocab]: the block's rows, then the later rows if laterRun, in order
+    bool laterRun = false; ///< the later rows were run (not on a dual-cache step, which runs the block only)
     int forwardPositions = 0; ///< canvas positions the transformer ran (the whole canvas without a cache)
     bool cacheFilled = false; ///< a cached run that ran the whole canvas and kept its keys and values
 };
@@ -52,12 +53,15 @@ struct StepBlock
 };
 
 /**
- * Runs the model for `rows` of the canvas `cur`. Without a cache (or with guidance), the whole canvas runs.
+ * Runs the model for `rows` of the canvas `cur`, and for `later` (rows right of the block, recorded but never
+ * decided on) wherever the pass computes them. Without a cache (or with guidance), the whole canvas runs.
  * With settings.cache prefix or dual, the first step of a block (and any step whose canvas outside the block
  * differs from the one the cache was filled from, or that reads a row before the block) runs the whole canvas
- * and fills the cache; the others run the block (dual) or the block and the suffix (prefix) only.
+ * and fills the cache; the others run the block (dual: `later` is not computed) or the block and the suffix
+ * (prefix: `later` is) only.
  */
 StepForward runStepForward(LogitsModel &model, const StepRecord &cur, const std::vector<int32_t> &rows,
-    const StepBlock &block, const GenerationSettings &settings, int32_t mask, std::shared_ptr<StepCacheState> &cache);
+    const std::vector<int32_t> &later, const StepBlock &block, const GenerationSettings &settings, int32_t mask,
+    std::shared_ptr<StepCacheState> &cache);
 
 } // namespace dlm

@@ -1,6 +1,7 @@
 #include "core/timeline/step_record.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace dlm {
 
@@ -48,6 +49,39 @@ const char *editTypeName(EditInfo::Type type)
     case EditInfo::Type::Unlock: return "unlock";
     }
     return "set_tokens";
+}
+
+const char *laterPredictionsName(LaterPredictions later)
+{
+    switch (later) {
+    case LaterPredictions::Unknown:
+        return "unknown";
+    case LaterPredictions::Recorded:
+        return "recorded";
+    case LaterPredictions::Off:
+        return "off";
+    case LaterPredictions::BlockOnly:
+        return "block_only";
+    }
+    return "unknown";
+}
+
+bool parseLaterPredictionsName(const std::string &name, LaterPredictions *out)
+{
+    for (int i = 0; i <= static_cast<int>(LaterPredictions::BlockOnly); ++i) {
+        const auto later = static_cast<LaterPredictions>(i);
+        if (name == laterPredictionsName(later)) {
+            *out = later;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool StepRecord::laterPrediction(int pos) const
+{
+    const size_t i = static_cast<size_t>(pos);
+    return considered(pos) && i < confidence.size() && confidence[i] == -std::numeric_limits<float>::infinity();
 }
 
 int StepRecord::maskedCount(int32_t maskId) const

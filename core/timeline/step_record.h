@@ -36,6 +36,16 @@ enum class RecordKind : uint8_t {
 };
 const char *recordKindName(RecordKind kind);
 
+/** What a LLaDA step did about the masks right of its block (settings' later_blocks, and the KV cache). */
+enum class LaterPredictions : uint8_t {
+    Unknown = 0,   ///< not a LLaDA step, nothing right of the block, or a file from before this was kept
+    Recorded = 1,  ///< predicted and recorded like the block's, never eligible (confidence -inf)
+    Off = 2,       ///< the run's settings skip them (later_blocks "skip")
+    BlockOnly = 3, ///< a dual-cache step that ran the block only: no fresh prediction for them this step
+};
+const char *laterPredictionsName(LaterPredictions later);
+bool parseLaterPredictionsName(const std::string &name, LaterPredictions *out);
+
 /** One user edit, as applied. */
 struct EditInfo
 {
@@ -63,8 +73,8 @@ struct StepRecord
     std::vector<uint8_t> flags;        ///< PositionFlag bits
 
     // Predictions of this step (Denoise records only).
-    std::vector<int32_t> candidates; ///< proposed token, -1 where not considered
-    std::vector<float> confidence;   ///< under the active measure; -inf where not considered
+    std::vector<int32_t> candidates; ///< proposed token, -1 where not predicted this step
+    std::vector<float> confidence;   ///< as the decision saw it: -inf where not eligible (right of the block)
     std::vector<float> probability;  ///< p(candidate) under softmax(logits)
     std::vector<float> margin;       ///< p(top1) - p(top2)
     std::vector<float> entropy;      ///< entropy of softmax(logits), in nats
@@ -87,6 +97,9 @@ struct StepRecord
     EditInfo edit; ///< Edit records only
 
     int forwardPositions = 0; ///< canvas positions the forward ran: all, or fewer with a KV cache (0: unknown)
+    int headRows = 0;  ///< rows the output head (and softmax, top-k) ran on, per pass (0: unknown, older files)
+    int laterRows = 0; ///< of those, masks right of the block: predicted and recorded, never eligible
+    LaterPredictions later = LaterPredictions::Unknown; ///< why masks right of the block have a prediction or not
     ExpertRouting experts; ///< mixture-of-experts models: the experts of this step's forward pass (else empty)
 
     double forwardMs = 0.0; ///< model forward time (both passes with CFG)
@@ -95,6 +108,8 @@ struct StepRecord
 
     int length() const { return static_cast<int>(tokens.size()); }
     bool considered(int pos) const { return !candidates.empty() && candidates[pos] >= 0; }
+    /** A prediction recorded right of the block: shown, but the decision never saw it (confidence -inf). */
+    bool laterPrediction(int pos) const;
     int maskedCount(int32_t maskId) const;
 };
 

@@ -72,6 +72,7 @@ std::vector<std::string> settingsDifferences(const GenerationSettings &a, const 
     note("seed", a.seed, b.seed);
     note("top-k", a.topK, b.topK);
     note("compute type", std::string(dtypeName(a.dtype)), std::string(dtypeName(b.dtype)));
+    note("later blocks", std::string(laterBlocksName(a.laterBlocks)), std::string(laterBlocksName(b.laterBlocks)));
     return out;
 }
 

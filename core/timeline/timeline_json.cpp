@@ -160,6 +160,13 @@ ojson recordToJson(const StepRecord &r)
     // Only a cached step runs fewer positions than the canvas; absent means the whole canvas.
     if (r.kind == RecordKind::Denoise && r.forwardPositions > 0 && r.forwardPositions != r.length())
         j["forward_positions"] = r.forwardPositions;
+    // The output head's cost: absent in files from before it was kept (0 = unknown).
+    if (r.kind == RecordKind::Denoise && r.headRows > 0) {
+        j["head_rows"] = r.headRows;
+        j["later_rows"] = r.laterRows;
+    }
+    if (r.kind == RecordKind::Denoise && r.later != LaterPredictions::Unknown)
+        j["later_predictions"] = laterPredictionsName(r.later);
     if (!r.experts.empty())
         j["experts"] = expertsJson(r.experts);
     if (!sameBits(r.forwardMs, 0.0))

@@ -83,6 +83,19 @@ bool RecordReader::readRecord(const json &v, const std::string &path, StepRecord
         return false;
     if (!positions && r->kind == RecordKind::Denoise)
         r->forwardPositions = int(n);
+    for (auto [key, out] : {std::pair {"head_rows", &r->headRows}, std::pair {"later_rows", &r->laterRows}}) {
+        const json *j = m_r.member(v, path, key, Need::Optional);
+        if (j && !m_r.toInt(*j, Path::child(path, key), out, 0, int(n)))
+            return false;
+    }
+    if (const json *later = m_r.member(v, path, "later_predictions", Need::Optional)) {
+        if (!later->is_string() || !parseLaterPredictionsName(later->get_ref<const std::string &>(), &r->later))
+            return m_r.fail(Path::child(path, "later_predictions"),
+                "expected \"recorded\", \"off\", \"block_only\" or \"unknown\", got " + Path::quote(*later));
+    }
+    if (r->laterRows > r->headRows)
+        return m_r.fail(Path::child(path, "later_rows"),
+            "is more than head_rows (" + std::to_string(r->laterRows) + " > " + std::to_string(r->headRows) + ")");
     for (auto [key, out] : {std::pair {"threshold", &r->threshold}, std::pair {"forward_ms", &r->forwardMs},
              std::pair {"sampler_ms", &r->samplerMs}, std::pair {"record_ms", &r->recordMs}}) {
         const json *j = m_r.member(v, path, key, Need::Optional);

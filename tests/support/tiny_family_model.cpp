@@ -3,40 +3,16 @@
 #include "core/base/file_util.h"
 #include "core/model/family_tensors.h"
 #include "core/model/llada_tensors.h"
+#include "portable_normal.h"
 #include "tiny_tokenizer.h"
 
 #include <nlohmann/json.hpp>
 
-#include <cstring>
 #include <filesystem>
-#include <random>
 
 namespace dlm::testing {
 
 namespace {
-
-/** Irwin-Hall normals from std::mt19937_64: bit-identical on every machine (see tiny_model.cpp). */
-double portableNormal(std::mt19937_64 &engine)
-{
-    double sum = 0.0;
-    for (int i = 0; i < 12; ++i)
-        sum += double(engine() >> 11) * 0x1.0p-53;
-    return sum - 6.0;
-}
-
-void appendValue(std::vector<uint8_t> &bytes, float value, TensorDType dtype)
-{
-    if (dtype == TensorDType::F32) {
-        uint32_t bits;
-        std::memcpy(&bits, &value, sizeof bits);
-        for (int i = 0; i < 4; ++i)
-            bytes.push_back(uint8_t(bits >> (8 * i)));
-        return;
-    }
-    const uint16_t half = dtype == TensorDType::F16 ? floatToHalf(value) : floatToBf16(value);
-    bytes.push_back(uint8_t(half & 0xff));
-    bytes.push_back(uint8_t(half >> 8));
-}
 
 ModelConfig configFor(const TinyFamilyOptions &o)
 {
@@ -83,7 +59,7 @@ Result<ModelConfig> writeTinyFamilyModel(const std::string &dir, const TinyFamil
     for (const auto &[key, value] : options.configOverrides)
         j[key] = nlohmann::ordered_json::parse(value);
 
-    std::mt19937_64 engine(options.seed);
+    PortableNormal normal(options.seed);
     std::vector<TensorToWrite> tensors;
     for (const TensorSpec &spec : familyTensors(config)) {
         if (spec.name == options.omitTensor)
@@ -94,7 +70,7 @@ Result<ModelConfig> writeTinyFamilyModel(const std::string &dir, const TinyFamil
         t.shape = spec.shape;
         const int64_t count = shapeElementCount(spec.shape);
         for (int64_t i = 0; i < count; ++i) {
-            const double z = portableNormal(engine);
+            const double z = normal.next();
             // Norm gains near 1 (with noise, so a swapped gain shows), everything else N(0, std^2).
             appendValue(t.bytes, float(spec.norm ? 1.0 + 0.1 * z : options.weightStd * z), options.dtype);
         }

@@ -1,58 +1,17 @@
 #include "tiny_model.h"
 
 #include "core/base/file_util.h"
+#include "portable_normal.h"
 #include "tiny_tokenizer.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <random>
 
 namespace dlm::testing {
 
 namespace {
-
-/**
- * Approximately normal numbers that are bit-identical on every machine. std::normal_distribution's algorithm
- * is implementation-defined, and Box-Muller needs log/cos, which libm may round differently; the sum of
- * twelve uniforms minus six (Irwin-Hall) has variance 1 and uses only exactly rounded IEEE arithmetic.
- * std::mt19937_64 itself is fully specified by the standard.
- */
-class PortableNormal
-{
-public:
-    explicit PortableNormal(uint64_t seed)
-        : m_engine(seed)
-    {
-    }
-
-    double next()
-    {
-        double sum = 0.0;
-        for (int i = 0; i < 12; ++i)
-            sum += double(m_engine() >> 11) * 0x1.0p-53; // 53 random bits -> [0, 1), exactly
-        return sum - 6.0;
-    }
-
-private:
-    std::mt19937_64 m_engine;
-};
-
-void appendValue(std::vector<uint8_t> &bytes, float value, TensorDType dtype)
-{
-    if (dtype == TensorDType::F32) {
-        uint32_t bits;
-        std::memcpy(&bits, &value, sizeof bits);
-        for (int i = 0; i < 4; ++i)
-            bytes.push_back(uint8_t(bits >> (8 * i)));
-        return;
-    }
-    const uint16_t half = dtype == TensorDType::F16 ? floatToHalf(value) : floatToBf16(value);
-    bytes.push_back(uint8_t(half & 0xff));
-    bytes.push_back(uint8_t(half >> 8));
-}
 
 std::string shardName(int index, int count)
 {

@@ -67,6 +67,7 @@ private:
     QSpinBox *m_topK = nullptr;
     QSpinBox *m_threads = nullptr;
     QComboBox *m_cache = nullptr;
+    QCheckBox *m_laterBlocks = nullptr; ///< settings.laterBlocks: record predictions right of the block
     QFormLayout *m_samplingForm = nullptr;
     QFormLayout *m_advancedForm = nullptr;
     SamplerKind m_sampler = SamplerKind::Llada; ///< the loaded family's; chooses which rows are shown

@@ -1,4 +1,5 @@
 #include "ui/views/canvas_view.h"
+#include "ui/views/prediction_notes.h"
 
 #include "core/text/piece_text.h"
 
@@ -373,6 +374,10 @@ QString CanvasView::details(int pos, bool rich) const
         }
         if (!top.isEmpty())
             lines << tr("top %1: %2").arg(top.size()).arg(top.join(QStringLiteral(", ")));
+        if (r.laterPrediction(pos))
+            lines << esc(laterPredictionNote());
+    } else if (token == m_maskId && r.kind == RecordKind::Denoise) {
+        lines << tr("no prediction this step: %1").arg(esc(noPredictionReason(r)));
     }
     return lines.join(br);
 }

@@ -1,5 +1,6 @@
 #include "ui/views/token_inspector.h"
 #include "ui/views/token_inspector_history.h"
+#include "ui/views/prediction_notes.h"
 
 #include "core/text/piece_text.h"
 
@@ -57,10 +58,11 @@ TokenInspector::ShownRows TokenInspector::rowsToShow() const
 
     if (rec.kind == RecordKind::Denoise && rec.considered(m_position))
         return recordRows(m_current,
-            tr("Top-%1 at record %2 (step %3); entropy %4 nats")
+            tr("Top-%1 at record %2 (step %3)%4; entropy %5 nats")
                 .arg(rec.topK)
                 .arg(m_current)
                 .arg(rec.denoiseStep)
+                .arg(rec.laterPrediction(m_position) ? QStringLiteral(", ") + laterPredictionNote() : QString())
                 .arg(entropyText(rec)));
 
     const PredictionReply &p = m_prediction;
@@ -105,15 +107,16 @@ TokenInspector::ShownRows TokenInspector::rowsToShow() const
         return none;
     }
     const int latest = latestPredictionFor(m_records, m_position, m_current);
+    const QString why = rec.kind == RecordKind::Denoise ? noPredictionReason(rec) : tr("no step");
     if (latest >= 0)
         return recordRows(latest,
-            tr("Not predicted at record %1 (outside the block or no step); the latest prediction, from record %2 "
-               "(step %3)")
+            tr("Not predicted at record %1 (%2); the latest prediction, from record %3 (step %4)")
                 .arg(m_current)
+                .arg(why)
                 .arg(latest)
                 .arg(m_records[static_cast<size_t>(latest)]->denoiseStep));
     none.caption = rec.kind == RecordKind::Denoise
-        ? tr("Position %1 has not been considered yet (outside the block)").arg(m_position)
+        ? tr("Position %1 has not been predicted yet (%2)").arg(m_position).arg(why)
         : tr("Record %1 is %2: no prediction yet")
               .arg(m_current)
               .arg(rec.kind == RecordKind::Initial ? tr("the initial canvas") : tr("a user edit"));
