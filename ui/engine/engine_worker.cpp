@@ -175,6 +175,18 @@ void EngineWorker::adoptTimeline(const Timeline &timeline, int branch, int index
     });
 }
 
+bool EngineWorker::acceptCompute(quint64 ticket, int branch, int index)
+{
+    if (cancelled(ticket))
+        return false; // stopped while queued: skipped without a word
+    const QString problem = cursorProblem(branch, index);
+    if (!problem.isEmpty()) {
+        Q_EMIT failed(problem);
+        return false;
+    }
+    return true;
+}
+
 QString EngineWorker::cursorProblem(int branch, int index) const
 {
     if (!m_session)
@@ -192,13 +204,8 @@ QString EngineWorker::cursorProblem(int branch, int index) const
 void EngineWorker::step(quint64 ticket, int branch, int index)
 {
     guarded("the denoising step", [&] {
-        if (cancelled(ticket))
+        if (!acceptCompute(ticket, branch, index))
             return;
-        const QString problem = cursorProblem(branch, index);
-        if (!problem.isEmpty()) {
-            Q_EMIT failed(problem);
-            return;
-        }
         beginCompute(ticket, branch, false);
         const auto done = qScopeGuard([this] { m_inFlight.reset(); });
         const Status s = m_session->step();
@@ -217,13 +224,8 @@ void EngineWorker::step(quint64 ticket, int branch, int index)
 void EngineWorker::run(quint64 ticket, int branch, int index, int maxSteps)
 {
     guarded("the run", [&] {
-        if (cancelled(ticket))
+        if (!acceptCompute(ticket, branch, index))
             return;
-        const QString problem = cursorProblem(branch, index);
-        if (!problem.isEmpty()) {
-            Q_EMIT failed(problem);
-            return;
-        }
         runSteps(ticket, maxSteps);
     });
 }
@@ -262,13 +264,8 @@ void EngineWorker::runSteps(quint64 ticket, int maxSteps)
 void EngineWorker::runAgain(quint64 ticket, const GenerationSettings &settings, int branch, int index)
 {
     guarded("running again", [&] {
-        if (cancelled(ticket))
+        if (!acceptCompute(ticket, branch, index))
             return;
-        const QString problem = cursorProblem(branch, index);
-        if (!problem.isEmpty()) {
-            Q_EMIT failed(problem);
-            return;
-        }
         const Status s = m_session->runAgainWith(settings);
         if (!s) {
             Q_EMIT failed(tr("Cannot run again: %1").arg(fromStd(s.error())));

@@ -127,6 +127,9 @@ private:
     bool cancelled(quint64 ticket) const { return ticket <= m_stopTicket.load(); }
     /** Why a request made at (branch, index) cannot apply now (no session, another cursor); empty if it can. */
     QString cursorProblem(int branch, int index) const;
+    /** Whether a step, run or "run again" goes ahead: not stopped while queued, and at the engine's cursor
+     *  (else `failed` says why). */
+    bool acceptCompute(quint64 ticket, int branch, int index);
     void emitState(EngineState::Cause cause, int fromBranch, int fromIndex);
     /** The body of run() once the cursor was checked: steps with stop checks, runStarted and finished. */
     void runSteps(quint64 ticket, int maxSteps);
