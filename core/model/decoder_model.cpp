@@ -3,6 +3,7 @@
 #include "core/base/file_util.h"
 #include "core/base/sha256.h"
 #include "core/model/family_tensors.h"
+#include "core/model/fixed_matmul.h"
 #include "core/model/safetensors.h"
 #include "core/model/tensor_ops.h"
 #include "core/model/weight_loading.h"
@@ -111,16 +112,16 @@ at::Tensor DecoderModel::attention(
 {
     const ModelConfig &c = m_config;
     const int64_t batch = x.size(0), len = x.size(1), hd = c.headDim();
-    at::Tensor q = at::linear(x, w.q, w.qBias).view({batch, len, c.nHeads, hd});
-    at::Tensor k = at::linear(x, w.k, w.kBias).view({batch, len, c.nKvHeads, hd});
-    const at::Tensor v = at::linear(x, w.v, w.vBias).view({batch, len, c.nKvHeads, hd}).transpose(1, 2);
+    at::Tensor q = fixedLinear(x, w.q, w.qBias).view({batch, len, c.nHeads, hd});
+    at::Tensor k = fixedLinear(x, w.k, w.kBias).view({batch, len, c.nKvHeads, hd});
+    const at::Tensor v = fixedLinear(x, w.v, w.vBias).view({batch, len, c.nKvHeads, hd}).transpose(1, 2);
     if (c.qkNorm) { // LLaDA-MoE: one RMSNorm over each head's vector, before the rotation
         q = rmsNorm(q, w.qNorm, c.rmsNormEps);
         k = rmsNorm(k, w.kNorm, c.rmsNormEps);
     }
     q = applyRotary(q.transpose(1, 2), cos, sin);
     k = applyRotary(k.transpose(1, 2), cos, sin);
-    return at::linear(bidirectionalAttention(q, k, v), w.o, w.oBias);
+    return fixedLinear(bidirectionalAttention(q, k, v), w.o, w.oBias);
 }
 
 at::Tensor DecoderModel::mixture(const DecoderLayerWeights &w, const at::Tensor &x, int layer)
@@ -129,7 +130,7 @@ at::Tensor DecoderModel::mixture(const DecoderLayerWeights &w, const at::Tensor 
     const int64_t topK = c.expertsPerToken, len = x.size(1);
     const at::Tensor flat = x.reshape({-1, x.size(2)});
     // The router's softmax in fp32 and its top-k, whose weights LLaDA-MoE does not renormalise.
-    const at::Tensor probs = at::softmax(at::linear(flat, w.router).to(at::kFloat), -1);
+    const at::Tensor probs = at::softmax(fixedLinear(flat, w.router).to(at::kFloat), -1);
     const auto [weights, chosen] = at::topk(probs, topK, -1);
     const at::Tensor scale = weights.to(flat.scalar_type());
     at::Tensor out = at::zeros_like(flat);
@@ -176,7 +177,7 @@ at::Tensor DecoderModel::logits(const at::Tensor &ids)
         x = x + (w.router.defined() ? mixture(w, h, i) : swiGlu(h, w.gate, w.up, w.down));
         layerDone(i + 1, c.nLayers + 1);
     }
-    at::Tensor out = at::linear(rmsNorm(x, m_norm, c.rmsNormEps), m_head).to(at::kFloat);
+    at::Tensor out = fixedLinear(rmsNorm(x, m_norm, c.rmsNormEps), m_head).to(at::kFloat);
     layerDone(c.nLayers + 1, c.nLayers + 1);
     // Dream was trained to predict token i at position i - 1 (generation_utils.py shifts before sampling):
     // every sampler, view and `forward` sees the shifted logits; position 0 keeps its own.

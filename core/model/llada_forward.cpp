@@ -1,6 +1,7 @@
 // LLaDA's forward pass: the whole canvas (LLaDA's generate()), selected output rows (the head only where a
 // prediction is read), and Fast-dLLM's prefix and dual KV caches. One code path serves all of them, so the
 // uncached pass, the pass that fills a cache and the rows of logitsAt are the same arithmetic.
+#include "core/model/fixed_matmul.h"
 #include "core/model/kv_cache.h"
 #include "core/model/llada_model.h"
 #include "core/model/tensor_ops.h"
@@ -33,9 +34,9 @@ at::Tensor LladaModel::hiddenStates(
     for (size_t layer = 0; layer < w.blocks.size(); ++layer) {
         const auto &b = w.blocks[layer];
         const at::Tensor h = rmsNorm(x, b.attnNorm, c.rmsNormEps);
-        const at::Tensor q = at::linear(h, b.qProj).view({batch, queryLen, nh, hd}).transpose(1, 2);
-        at::Tensor k = at::linear(h, b.kProj).view({batch, queryLen, nkv, hd}).transpose(1, 2);
-        at::Tensor v = at::linear(h, b.vProj).view({batch, queryLen, nkv, hd}).transpose(1, 2);
+        const at::Tensor q = fixedLinear(h, b.qProj).view({batch, queryLen, nh, hd}).transpose(1, 2);
+        at::Tensor k = fixedLinear(h, b.kProj).view({batch, queryLen, nkv, hd}).transpose(1, 2);
+        at::Tensor v = fixedLinear(h, b.vProj).view({batch, queryLen, nkv, hd}).transpose(1, 2);
         // Cached keys are kept before the rotary embedding and rotated with the canvas each pass, as
         // Fast-dLLM's LLaDA does.
         if (fill) {
@@ -52,52 +53,38 @@ at::Tensor LladaModel::hiddenStates(
         }
         const at::Tensor attended
             = bidirectionalAttention(applyRotary(q, queryCos, querySin), applyRotary(k, cos, sin), v);
-        x = x + at::linear(attended, b.attnOut);
+        x = x + fixedLinear(attended, b.attnOut);
         x = x + swiGlu(rmsNorm(x, b.ffNorm, c.rmsNormEps), b.ffProj, b.upProj, b.ffOut);
         layerDone(int(layer) + 1, int(w.blocks.size()) + 1);
     }
     return rmsNorm(x, w.lnF, c.rmsNormEps);
 }
 
-at::Tensor LladaModel::head(const at::Tensor &hidden) const
+at::Tensor LladaModel::head(const at::Tensor &hidden, int64_t firstPosition, const at::Tensor &rows) const
 {
-    // Rows go through the head in pieces of a fixed shape (the last one zero-padded), so a row's logits are
-    // the same bits whichever rows share its pass: a matrix product's kernel, and so its rounding, depends on
-    // the shape (one row takes a matrix-vector path). That is what makes the head on the rows a step reads
-    // exactly those rows of the full head.
-    constexpr int64_t kPiece = 64;
-    const int64_t batch = hidden.size(0), n = hidden.size(1), d = hidden.size(2);
-    const int64_t rows = batch * n, pieces = (rows + kPiece - 1) / kPiece;
-    at::Tensor flat = hidden.reshape({rows, d});
-    if (pieces * kPiece != rows)
-        flat = at::cat({flat, at::zeros({pieces * kPiece - rows, d}, flat.options())});
-    std::vector<at::Tensor> parts;
-    parts.reserve(size_t(pieces));
-    for (int64_t i = 0; i < pieces; ++i) {
-        at::Tensor part = at::linear(flat.narrow(0, i * kPiece, kPiece), m_weights.head);
-        if (part.size(-1) > m_config.vocabSize) // padded embedding rows are not tokens
-            part = part.narrow(-1, 0, m_config.vocabSize);
-        parts.push_back(part.to(at::kFloat));
-    }
-    at::Tensor logits = at::cat(parts).narrow(0, 0, rows).view({batch, n, -1});
+    // Tiles of canvas positions (fixed_matmul.h): a row's logits are the same bits whichever rows a step
+    // reads with it, which is what makes the head on the rows a step reads exactly those rows of the full head.
+    at::Tensor logits = fixedHeadRows(hidden, firstPosition, rows, m_weights.head);
+    if (logits.size(-1) > m_config.vocabSize) // padded embedding rows are not tokens
+        logits = logits.narrow(-1, 0, m_config.vocabSize);
     const int stages = int(m_weights.blocks.size()) + 1;
     layerDone(stages, stages);
-    return logits;
+    return logits.to(at::kFloat);
 }
 
 at::Tensor LladaModel::logits(const at::Tensor &ids)
 {
-    return head(hiddenStates(ids, 0, ids.size(1), nullptr, CacheMode::None));
+    return head(hiddenStates(ids, 0, ids.size(1), nullptr, CacheMode::None), 0, at::arange(ids.size(1)));
 }
 
 at::Tensor LladaModel::logitsAt(const at::Tensor &ids, const at::Tensor &rows)
 {
-    return head(hiddenStates(ids, 0, ids.size(1), nullptr, CacheMode::None).index_select(1, rows));
+    return head(hiddenStates(ids, 0, ids.size(1), nullptr, CacheMode::None), 0, rows);
 }
 
 at::Tensor LladaModel::logitsFillingCache(const at::Tensor &ids, const at::Tensor &rows, KvCache &cache)
 {
-    return head(hiddenStates(ids, 0, ids.size(1), &cache, CacheMode::None).index_select(1, rows));
+    return head(hiddenStates(ids, 0, ids.size(1), &cache, CacheMode::None), 0, rows);
 }
 
 at::Tensor LladaModel::logitsFromCache(
@@ -105,7 +92,7 @@ at::Tensor LladaModel::logitsFromCache(
 {
     const int64_t queryEnd = mode == CacheMode::Dual ? end : ids.size(1);
     const at::Tensor hidden = hiddenStates(ids, start, queryEnd, &cache, mode);
-    return head(hidden.index_select(1, rows - start));
+    return head(hidden, start, rows);
 }
 
 } // namespace dlm

@@ -1,5 +1,7 @@
 #include "core/model/tensor_ops.h"
 
+#include "core/model/fixed_matmul.h"
+
 #include <ATen/ATen.h>
 
 #include <cmath>
@@ -91,13 +93,20 @@ at::Tensor bidirectionalAttention(const at::Tensor &q, const at::Tensor &k, cons
         vv = v.repeat_interleave(heads / v.size(1), 1);
     }
     const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
-    const at::Tensor att = at::softmax(at::matmul(q, kk.transpose(-2, -1)) * scale, -1);
-    return at::matmul(att, vv).transpose(1, 2).reshape({batch, len, heads * hd});
+    const int64_t keys = kk.size(2);
+    // One single-threaded product per head (fixed_matmul.h): the bits do not depend on the thread count.
+    const at::Tensor scores = fixedBatchedMatmul(q.reshape({batch * heads, len, hd}),
+                                                 kk.reshape({batch * heads, keys, hd}).transpose(1, 2));
+    const at::Tensor att = at::softmax(scores * scale, -1);
+    return fixedBatchedMatmul(att, vv.reshape({batch * heads, keys, hd}))
+        .view({batch, heads, len, hd})
+        .transpose(1, 2)
+        .reshape({batch, len, heads * hd});
 }
 
 at::Tensor swiGlu(const at::Tensor &x, const at::Tensor &gate, const at::Tensor &up, const at::Tensor &down)
 {
-    return at::linear(at::silu(at::linear(x, gate)) * at::linear(x, up), down);
+    return fixedLinear(at::silu(fixedLinear(x, gate)) * fixedLinear(x, up), down);
 }
 
 } // namespace dlm
