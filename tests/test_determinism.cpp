@@ -179,10 +179,10 @@ private slots:
         QTest::addColumn<bool>("bf16");
         QTest::newRow("one row") << QVector<int> {5} << false;
         QTest::newRow("a block") << QVector<int> {40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50} << false;
-        QTest::newRow("scattered") << QVector<int> {0, 3, 17, 18, 23, 64, 99} << false;
+        QTest::newRow("scattered") << QVector<int> {0, 3, 17, 18, 23, 64, 99, 130} << false;
         QTest::newRow("out of order, repeated") << QVector<int> {99, 3, 17, 3} << false;
         QTest::newRow("scattered, bf16") << QVector<int> {0, 3, 17, 18, 23, 64, 99} << true;
-        QTest::newRow("last rows") << QVector<int> {97, 98, 99} << false;
+        QTest::newRow("last rows") << QVector<int> {147, 148, 149} << false;
     }
 
     void headRowsAreTheFullHeadsRows()
@@ -190,18 +190,18 @@ private slots:
         QFETCH(QVector<int>, rows);
         QFETCH(bool, bf16);
         const at::ScalarType type = bf16 ? at::kBFloat16 : at::kFloat;
-        const int64_t length = 100;
+        const int64_t length = 150;
         const at::Tensor hidden = randomMatrix({1, length, 256}, type, 6);
         const at::Tensor head = randomMatrix({4096, 256}, type, 7);
         const at::Tensor index = at::tensor(std::vector<int64_t>(rows.begin(), rows.end()), at::kLong);
-        const at::Tensor full = fixedHeadRows(hidden, 0, at::arange(length), head);
-        const QString problem = sameOnEveryThreadCount([&] { return fixedHeadRows(hidden, 0, index, head); });
+        const at::Tensor full = fixedHeadRows(hidden, 0, at::arange(length), head, length);
+        const QString problem = sameOnEveryThreadCount([&] { return fixedHeadRows(hidden, 0, index, head, length); });
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
-        QVERIFY(at::equal(fixedHeadRows(hidden, 0, index, head), full.index_select(1, index)));
+        QVERIFY(at::equal(fixedHeadRows(hidden, 0, index, head, length), full.index_select(1, index)));
         // A cached block: only the hidden states of positions [first, last] exist, the rest of each tile is absent.
         const int64_t first = *std::min_element(rows.begin(), rows.end()), last = *std::max_element(rows.begin(), rows.end());
         const at::Tensor block = hidden.narrow(1, first, last - first + 1);
-        QVERIFY(at::equal(fixedHeadRows(block, first, index, head), full.index_select(1, index)));
+        QVERIFY(at::equal(fixedHeadRows(block, first, index, head, length), full.index_select(1, index)));
         QVERIFY(at::allclose(full.to(at::kDouble), at::linear(hidden.to(at::kDouble), head.to(at::kDouble)),
                              bf16 ? 5e-2 : 1e-4, bf16 ? 1.0 : 1e-3));
     }
@@ -210,12 +210,12 @@ private slots:
     {
         const at::Tensor hidden = randomMatrix({1, 77, 96}, at::kFloat, 8);
         const at::Tensor head = randomMatrix({3001, 96}, at::kFloat, 9);
-        const at::Tensor full = fixedHeadRows(hidden, 0, at::arange(77), head);
+        const at::Tensor full = fixedHeadRows(hidden, 0, at::arange(77), head, 77);
         at::manual_seed(10);
         for (int trial = 0; trial < 40; ++trial) {
             const int64_t count = 1 + trial % 20;
             const at::Tensor rows = at::randperm(77).narrow(0, 0, count);
-            QVERIFY2(at::equal(fixedHeadRows(hidden, 0, rows, head), full.index_select(1, rows)),
+            QVERIFY2(at::equal(fixedHeadRows(hidden, 0, rows, head, 77), full.index_select(1, rows)),
                      qPrintable(QStringLiteral("trial %1").arg(trial)));
         }
     }

@@ -91,6 +91,16 @@ int64_t pieceWidth(int64_t n)
 }
 
 /**
+ * The features of a head piece: as many as fit about 512 KB of weights (one row is `rowBytes`), in multiples
+ * of 64; a function of the shape only.
+ */
+int64_t cachedPieceWidth(int64_t n, int64_t rowBytes)
+{
+    const int64_t fit = std::max<int64_t>(1, (int64_t(512) << 10) / std::max<int64_t>(1, rowBytes));
+    return std::min(std::max<int64_t>(64, fit / 64 * 64), std::max<int64_t>(64, (n + 63) / 64 * 64));
+}
+
+/**
  * out [M, N] = a [M, K] (row-major) times weight [N, K] transposed (plus out when `accumulate`), in feature
  * pieces of pieceWidth(N), each a single-threaded call.
  */
@@ -159,18 +169,22 @@ at::Tensor fixedBatchedMatmul(const at::Tensor &a, const at::Tensor &b)
 }
 
 at::Tensor fixedHeadRows(const at::Tensor &hidden, int64_t firstPosition, const at::Tensor &rows,
-                         const at::Tensor &weight)
+                         const at::Tensor &weight, int64_t canvasLength)
 {
     const int64_t batch = hidden.size(0), n = hidden.size(1), d = hidden.size(2), vocab = weight.size(0);
     const at::Tensor wanted = rows.to(at::kLong).contiguous();
     if (needsAutograd({&hidden, &weight})) // training: every row, no tiles needed
         return at::linear(hidden.index_select(1, wanted - firstPosition), weight);
     checkOperands(hidden, weight, "fixedHeadRows");
+    if (firstPosition < 0 || firstPosition + n > canvasLength)
+        throw std::invalid_argument("fixedHeadRows: hidden states outside the canvas");
     const int64_t *wantedRows = wanted.data_ptr<int64_t>();
     const int64_t count = wanted.numel();
 
-    // The tiles that hold a requested row, in order, and where each requested row sits in the tiles' output.
-    std::vector<int64_t> tiles;
+    // The tiles that hold a requested row, in order of first request, and where each tile's rows start in
+    // the tiles' input and output (a tile has kHeadTileRows rows, the canvas's last one fewer).
+    std::vector<int64_t> tiles, tileStart;
+    int64_t tileRows = 0;
     std::vector<int64_t> slot(size_t(count), 0);
     for (int64_t i = 0; i < count; ++i) {
         const int64_t position = wantedRows[i];
@@ -178,36 +192,45 @@ at::Tensor fixedHeadRows(const at::Tensor &hidden, int64_t firstPosition, const 
             throw std::invalid_argument("fixedHeadRows: a requested row has no hidden state");
         const int64_t tile = position / kHeadTileRows;
         auto found = std::find(tiles.begin(), tiles.end(), tile);
-        if (found == tiles.end())
+        if (found == tiles.end()) {
             found = tiles.insert(tiles.end(), tile);
-        slot[size_t(i)] = int64_t(found - tiles.begin()) * kHeadTileRows + position % kHeadTileRows;
+            tileStart.push_back(tileRows);
+            tileRows += std::min(kHeadTileRows, canvasLength - tile * kHeadTileRows);
+        }
+        slot[size_t(i)] = tileStart[size_t(found - tiles.begin())] + position % kHeadTileRows;
     }
-    const int64_t tileCount = int64_t(tiles.size()), tileRows = tileCount * kHeadTileRows;
+    const int64_t tileCount = int64_t(tiles.size());
 
     // Each tile's input: the hidden state of every canvas position of the tile that has one, zeros elsewhere
-    // (a position past the canvas or outside a cached block). Other rows never enter a row's arithmetic; only
-    // the call's shape and the row's place in it do, and both are fixed by the row's canvas position.
+    // (outside a cached block). Other rows never enter a row's arithmetic; only the call's shape and the row's
+    // place in it do, and both are fixed by the row's canvas position and the canvas length.
     at::Tensor input = at::zeros({batch, tileRows, d}, hidden.options());
     std::vector<int64_t> from, to;
-    for (int64_t t = 0; t < tileCount; ++t)
-        for (int64_t r = 0; r < kHeadTileRows; ++r) {
-            const int64_t position = tiles[size_t(t)] * kHeadTileRows + r;
-            if (position >= firstPosition && position < firstPosition + n)
-                from.push_back(position - firstPosition), to.push_back(t * kHeadTileRows + r);
-        }
-    const at::Tensor fromIndex = at::tensor(from, at::kLong), toIndex = at::tensor(to, at::kLong);
-    input.index_copy_(1, toIndex, hidden.index_select(1, fromIndex));
+    for (int64_t t = 0; t < tileCount; ++t) {
+        const int64_t first = tiles[size_t(t)] * kHeadTileRows;
+        for (int64_t position = std::max(first, firstPosition);
+             position < std::min(first + kHeadTileRows, firstPosition + n); ++position)
+            from.push_back(position - firstPosition), to.push_back(tileStart[size_t(t)] + position - first);
+    }
+    input.index_copy_(1, at::tensor(to, at::kLong), hidden.index_select(1, at::tensor(from, at::kLong)));
 
     const at::Tensor w = weight.contiguous();
-    const at::Tensor tileInput = input.view({batch * tileCount, kHeadTileRows, d});
-    at::Tensor logits = at::empty({batch * tileCount, kHeadTileRows, vocab}, input.options());
-    // One call per (tile, feature piece): a tile is never merged with its neighbours into a larger call.
-    const int64_t width = pieceWidth(vocab), pieces = (vocab + width - 1) / width;
-    forEachPiece(batch * tileCount * pieces, [&](int64_t job) {
-        const int64_t tile = job / pieces, first = (job % pieces) * width, cols = std::min(width, vocab - first);
-        multiplyInto(logits[tile].narrow(1, first, cols), tileInput[tile], w.narrow(0, first, cols).t(), true, false);
+    at::Tensor logits = at::empty({batch, tileRows, vocab}, input.options());
+    // One call per (tile, feature piece): a tile is never merged with its neighbours into a larger call. A job
+    // is one piece of the head, small enough to stay in the core's cache while every tile goes through it, so
+    // the weights are read from memory once a step however many tiles there are.
+    const int64_t width = cachedPieceWidth(vocab, d * int64_t(w.element_size())), pieces = (vocab + width - 1) / width;
+    forEachPiece(pieces, [&](int64_t p) {
+        const int64_t first = p * width, cols = std::min(width, vocab - first);
+        const at::Tensor piece = w.narrow(0, first, cols).t();
+        for (int64_t b = 0; b < batch; ++b)
+            for (int64_t t = 0; t < tileCount; ++t) {
+                const int64_t start = tileStart[size_t(t)];
+                const int64_t size = (t + 1 < tileCount ? tileStart[size_t(t) + 1] : tileRows) - start;
+                multiplyInto(logits[b].narrow(0, start, size).narrow(1, first, cols), input[b].narrow(0, start, size),
+                             piece, true, false);
+            }
     });
-    logits = logits.view({batch, tileRows, vocab});
     return logits.index_select(1, at::tensor(slot, at::kLong));
 }
 

@@ -29,17 +29,17 @@ at::Tensor fixedBatchedMatmul(const at::Tensor &a, const at::Tensor &b);
 
 /**
  * The rows of an output head: `hidden` [batch, n, d] are the hidden states of canvas positions
- * [firstPosition, firstPosition + n); returns weight · hidden of the canvas positions `rows` (int64 [r], each
- * inside that range) as [batch, r, N]. Rows go through the head in tiles of kHeadTileRows canvas positions
- * (tile t holds positions [t * kHeadTileRows, (t + 1) * kHeadTileRows)), each tile a call of one fixed shape
- * with its positions always in the same places: a row's logits are the same bits whichever other rows are read
- * with it, and whether its neighbours' hidden states were computed (a cached block) or not. Only the tiles
- * that hold a requested row are computed.
+ * [firstPosition, firstPosition + n) of a canvas of `canvasLength` positions; returns weight · hidden of the
+ * canvas positions `rows` (int64 [r], each inside that range) as [batch, r, N]. Rows go through the head in
+ * tiles of canvas positions (tile t holds positions [t * kHeadTileRows, (t + 1) * kHeadTileRows), the last one
+ * cut at the canvas's end), each tile one call whose shape and row places are fixed by the positions: a row's
+ * logits are the same bits whichever other rows are read with it, and whether its neighbours' hidden states
+ * were computed (a cached block) or not. Only the tiles that hold a requested row are computed.
  */
 at::Tensor fixedHeadRows(const at::Tensor &hidden, int64_t firstPosition, const at::Tensor &rows,
-                         const at::Tensor &weight);
+                         const at::Tensor &weight, int64_t canvasLength);
 
-/** Canvas positions per head tile. */
-inline constexpr int64_t kHeadTileRows = 16;
+/** Canvas positions per head tile: a call of 64 rows keeps BLAS efficient; at most 63 rows are computed in vain. */
+inline constexpr int64_t kHeadTileRows = 64;
 
 } // namespace dlm

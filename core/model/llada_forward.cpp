@@ -60,11 +60,12 @@ at::Tensor LladaModel::hiddenStates(
     return rmsNorm(x, w.lnF, c.rmsNormEps);
 }
 
-at::Tensor LladaModel::head(const at::Tensor &hidden, int64_t firstPosition, const at::Tensor &rows) const
+at::Tensor LladaModel::head(
+    const at::Tensor &hidden, int64_t firstPosition, const at::Tensor &rows, int64_t canvasLength) const
 {
     // Tiles of canvas positions (fixed_matmul.h): a row's logits are the same bits whichever rows a step
     // reads with it, which is what makes the head on the rows a step reads exactly those rows of the full head.
-    at::Tensor logits = fixedHeadRows(hidden, firstPosition, rows, m_weights.head);
+    at::Tensor logits = fixedHeadRows(hidden, firstPosition, rows, m_weights.head, canvasLength);
     if (logits.size(-1) > m_config.vocabSize) // padded embedding rows are not tokens
         logits = logits.narrow(-1, 0, m_config.vocabSize);
     const int stages = int(m_weights.blocks.size()) + 1;
@@ -74,17 +75,17 @@ at::Tensor LladaModel::head(const at::Tensor &hidden, int64_t firstPosition, con
 
 at::Tensor LladaModel::logits(const at::Tensor &ids)
 {
-    return head(hiddenStates(ids, 0, ids.size(1), nullptr, CacheMode::None), 0, at::arange(ids.size(1)));
+    return head(hiddenStates(ids, 0, ids.size(1), nullptr, CacheMode::None), 0, at::arange(ids.size(1)), ids.size(1));
 }
 
 at::Tensor LladaModel::logitsAt(const at::Tensor &ids, const at::Tensor &rows)
 {
-    return head(hiddenStates(ids, 0, ids.size(1), nullptr, CacheMode::None), 0, rows);
+    return head(hiddenStates(ids, 0, ids.size(1), nullptr, CacheMode::None), 0, rows, ids.size(1));
 }
 
 at::Tensor LladaModel::logitsFillingCache(const at::Tensor &ids, const at::Tensor &rows, KvCache &cache)
 {
-    return head(hiddenStates(ids, 0, ids.size(1), &cache, CacheMode::None), 0, rows);
+    return head(hiddenStates(ids, 0, ids.size(1), &cache, CacheMode::None), 0, rows, ids.size(1));
 }
 
 at::Tensor LladaModel::logitsFromCache(
@@ -92,7 +93,7 @@ at::Tensor LladaModel::logitsFromCache(
 {
     const int64_t queryEnd = mode == CacheMode::Dual ? end : ids.size(1);
     const at::Tensor hidden = hiddenStates(ids, start, queryEnd, &cache, mode);
-    return head(hidden, start, rows);
+    return head(hidden, start, rows, ids.size(1));
 }
 
 } // namespace dlm

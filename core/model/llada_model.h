@@ -92,9 +92,10 @@ private:
         const at::Tensor &ids, int64_t queryStart, int64_t queryEnd, KvCache *cache, CacheMode use) const;
     /**
      * The output head on the canvas positions `rows` of `hidden` (the hidden states of positions
-     * [firstPosition, firstPosition + n)): float32 logits over the vocabulary (padding rows dropped).
+     * [firstPosition, firstPosition + n) of a canvas of `canvasLength`): float32 logits over the vocabulary
+     * (padding rows dropped).
      */
-    at::Tensor head(const at::Tensor &hidden, int64_t firstPosition, const at::Tensor &rows) const;
+    at::Tensor head(const at::Tensor &hidden, int64_t firstPosition, const at::Tensor &rows, int64_t canvasLength) const;
     ModelConfig m_config;
     LladaWeights m_weights;
     std::shared_ptr<WeightStore> m_store; ///< keeps memory-mapped weights alive
