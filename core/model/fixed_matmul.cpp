@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/ThreadLocalState.h>
 
 #include <omp.h>
 
@@ -27,15 +28,18 @@ bool needsAutograd(std::initializer_list<const at::Tensor *> tensors)
  * Runs fn(0) ... fn(pieces - 1), each piece on one thread of a team of at most the engine's thread count.
  * Inside the team every thread's OpenMP budget is one, so the BLAS call of a piece (OpenBLAS, oneDNN, ATen's
  * own kernels) runs serially and computes exactly what it computes with one thread. The budget change belongs
- * to the team's tasks and ends with the region.
+ * to the team's tasks and ends with the region. Each thread takes the caller's LibTorch thread-local state
+ * (inference mode, grad mode), as at::parallel_for does: the engine's tensors are inference tensors.
  */
 template <typename Fn>
 void forEachPiece(int64_t pieces, const Fn &fn)
 {
     const int threads = int(std::max<int64_t>(1, std::min<int64_t>(pieces, at::get_num_threads())));
     std::exception_ptr error;
+    const at::ThreadLocalState callerState;
 #pragma omp parallel num_threads(threads)
     {
+        const at::ThreadLocalStateGuard sameState(callerState);
         omp_set_num_threads(1);
 #pragma omp for schedule(dynamic, 1)
         for (int64_t p = 0; p < pieces; ++p) {
@@ -80,19 +84,24 @@ void multiplyInto(at::Tensor out, const at::Tensor &left, const at::Tensor &righ
 }
 
 /**
- * How many output features one piece of a product with N features holds: a function of N only. About 32
- * pieces for large products (enough to share among the cores of a laptop or a workstation), never narrower
- * than 64 features (a narrower BLAS call repacks its other operand for too little work).
+ * How many output features one piece of a product holds, from its shape alone: the N features, each costing
+ * `macsPerFeature` multiply-adds. A piece carries at least a minimum of work, so a call's fixed cost stays
+ * small: 1 M multiply-adds where a call costs ~1 us (float32, BLAS called directly), 64 M where it costs
+ * ~15 us (other dtypes, through an ATen op; oneDNN's AMX kernels do 64 M in ~0.1 ms). At most 32 pieces
+ * (enough for the cores of a laptop or a workstation), never narrower than 64 features.
  */
-int64_t pieceWidth(int64_t n)
+int64_t pieceWidth(int64_t n, int64_t macsPerFeature, at::ScalarType type)
 {
-    const int64_t perPiece = (n + 31) / 32;
+    const int64_t minimumWork = type == at::kFloat ? (int64_t(1) << 20) : (int64_t(1) << 26);
+    const int64_t pieces = std::clamp<int64_t>(n * macsPerFeature / minimumWork, 1, 32);
+    const int64_t perPiece = (n + pieces - 1) / pieces;
     return std::max<int64_t>(64, (perPiece + 63) / 64 * 64);
 }
 
 /**
- * The features of a head piece: as many as fit about 512 KB of weights (one row is `rowBytes`), in multiples
- * of 64; a function of the shape only.
+ * The features of a float32 head piece: as many as fit about 512 KB of weights (one row is `rowBytes`), in
+ * multiples of 64, so the piece stays in the core's cache while every tile passes through it (each BLAS
+ * call repacks it); a function of the shape only.
  */
 int64_t cachedPieceWidth(int64_t n, int64_t rowBytes)
 {
@@ -102,16 +111,26 @@ int64_t cachedPieceWidth(int64_t n, int64_t rowBytes)
 
 /**
  * out [M, N] = a [M, K] (row-major) times weight [N, K] transposed (plus out when `accumulate`), in feature
- * pieces of pieceWidth(N), each a single-threaded call.
+ * pieces of pieceWidth, each a single-threaded call.
  */
 void linearInto(const at::Tensor &a, const at::Tensor &weight, bool accumulate, at::Tensor &out)
 {
     const int64_t n = weight.size(0);
-    const int64_t width = pieceWidth(n), pieces = (n + width - 1) / width;
+    const int64_t width = pieceWidth(n, a.size(0) * a.size(1), a.scalar_type()), pieces = (n + width - 1) / width;
+    if (a.scalar_type() == at::kFloat || accumulate) {
+        forEachPiece(pieces, [&](int64_t p) {
+            const int64_t first = p * width, cols = std::min(width, n - first);
+            multiplyInto(out.narrow(1, first, cols), a, weight.narrow(0, first, cols).t(), true, accumulate);
+        });
+        return;
+    }
+    // Through ATen: one op a piece (its result a tensor of its own), then one op lays them side by side.
+    std::vector<at::Tensor> results(static_cast<size_t>(pieces));
     forEachPiece(pieces, [&](int64_t p) {
         const int64_t first = p * width, cols = std::min(width, n - first);
-        multiplyInto(out.narrow(1, first, cols), a, weight.narrow(0, first, cols).t(), true, accumulate);
+        results[static_cast<size_t>(p)] = at::mm(a, weight.narrow(0, first, cols).t());
     });
+    at::cat_out(out, results, 1);
 }
 
 void checkOperands(const at::Tensor &a, const at::Tensor &b, const char *what)
@@ -219,7 +238,10 @@ at::Tensor fixedHeadRows(const at::Tensor &hidden, int64_t firstPosition, const 
     // One call per (tile, feature piece): a tile is never merged with its neighbours into a larger call. A job
     // is one piece of the head, small enough to stay in the core's cache while every tile goes through it, so
     // the weights are read from memory once a step however many tiles there are.
-    const int64_t width = cachedPieceWidth(vocab, d * int64_t(w.element_size())), pieces = (vocab + width - 1) / width;
+    // The width depends on the shapes of the head and the tiles, never on which tiles a step asks for.
+    const int64_t width = w.scalar_type() == at::kFloat ? cachedPieceWidth(vocab, d * int64_t(w.element_size()))
+                                                        : pieceWidth(vocab, kHeadTileRows * d, w.scalar_type());
+    const int64_t pieces = (vocab + width - 1) / width;
     forEachPiece(pieces, [&](int64_t p) {
         const int64_t first = p * width, cols = std::min(width, vocab - first);
         const at::Tensor piece = w.narrow(0, first, cols).t();
