@@ -1,6 +1,7 @@
-// dlmstudio-cli on Dream and LLaDA-MoE fixtures: `info` names the family and refuses bad checkpoints with one
-// line and exit 2 (heads that do not divide, a missing bias, a missing expert, top-k over the expert count),
-// `forward` prints Dream's shifted logits, and `generate` runs end to end with LLaDA's sampler.
+// dlmstudio-cli on Dream and LLaDA-MoE fixtures: `info` names the family, shows the special ids a run uses, and
+// refuses bad checkpoints with one line and exit 2 (heads that do not divide, a missing bias, a missing expert,
+// top-k over the expert count), `forward` prints Dream's shifted logits, and `generate` runs end to end with
+// LLaDA's sampler.
 #include "tiny_family_model.h"
 
 #include "cli_process.h"
@@ -73,8 +74,50 @@ private Q_SLOTS:
         // The parameters the table implies are the parameters in the file.
         QCOMPARE(j.value(QStringLiteral("parameters_from_config")).toDouble(),
             j.value(QStringLiteral("parameters")).toDouble());
-        if (isMoe)
-            QCOMPARE(j.value(QStringLiteral("special_ids")).toObject().value(QStringLiteral("mask")).isNull(), true);
+    }
+
+    // special_ids and special_id_sources name the same ids, and they are the ones a run uses (its timeline's
+    // mask and eos). LLaDA-MoE's config.json names no mask: the tiny tokenizer's <|mdm_mask|> piece (id 3) is
+    // it, as LLaDA-MoE's tokenizer names it; `info` printed null there while the engine used 3.
+    void infoSpecialIdsAreTheEngines_data()
+    {
+        QTest::addColumn<bool>("isMoe");
+        QTest::addColumn<QString>("maskFrom");
+        QTest::newRow("dream") << false << QStringLiteral("config.json");
+        QTest::newRow("llada-moe") << true << QStringLiteral("tokenizer piece <|mdm_mask|>");
+    }
+    void infoSpecialIdsAreTheEngines()
+    {
+        QFETCH(bool, isMoe);
+        QFETCH(QString, maskFrom);
+        const QString model = isMoe ? m_moe : m_dream;
+        const ProcessResult r = runCli({QStringLiteral("info"), QStringLiteral("--model"), model});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject ids = j.value(QStringLiteral("special_ids")).toObject();
+        const QJsonObject sources = j.value(QStringLiteral("special_id_sources")).toObject();
+        for (const QString &name :
+            {QStringLiteral("mask"), QStringLiteral("eos"), QStringLiteral("bos"), QStringLiteral("pad")}) {
+            const QJsonValue source
+                = sources.value(name + QStringLiteral("_token_id")).toObject().value(QStringLiteral("id"));
+            QVERIFY2(ids.value(name) == source, qPrintable(name));
+        }
+        QCOMPARE(ids.value(QStringLiteral("mask")).toInt(-1), 3);
+        QCOMPARE(sources.value(QStringLiteral("mask_token_id")).toObject().value(QStringLiteral("from")).toString(),
+            maskFrom);
+        QCOMPARE(ids.value(QStringLiteral("eos")).toInt(-1), 4); // config.json's eos_token_id
+
+        const QString timeline = m_tmp.filePath(QStringLiteral("ids-%1.json").arg(isMoe ? 1 : 0));
+        const ProcessResult g = runCli({QStringLiteral("generate"), QStringLiteral("--model"), model,
+            QStringLiteral("--prompt"), QStringLiteral("the cat"), QStringLiteral("--gen-length"), QStringLiteral("4"),
+            QStringLiteral("--steps"), QStringLiteral("2"), QStringLiteral("--timeline"), timeline});
+        QVERIFY2(g.exitCode == 0, qPrintable(g.err));
+        QFile file(timeline);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject made
+            = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("model")).toObject();
+        QCOMPARE(made.value(QStringLiteral("mask_id")), ids.value(QStringLiteral("mask")));
+        QCOMPARE(made.value(QStringLiteral("eos_id")), ids.value(QStringLiteral("eos")));
     }
 
     void badCheckpoints_data()

@@ -54,6 +54,23 @@ std::shared_ptr<HfTokenizer> build(const json &j)
     return tok ? *tok : nullptr;
 }
 
+/**
+ * A byte-level vocab.json + merges.txt whose merges build "held", "out", "-out" and "123", so GPT-2's and
+ * Qwen2's word rules give different ids for "held-out 12345"; `config` is tokenizer_config.json (empty: none).
+ */
+void writeHeldOutVocab(const QString &dir, const QByteArray &config)
+{
+    std::ofstream(QDir(dir).filePath(QStringLiteral("vocab.json")).toStdString())
+        << R"({"h": 0, "e": 1, "l": 2, "d": 3, "-": 4, "o": 5, "u": 6, "t": 7, "1": 8, "2": 9, "3": 10, "4": 11,)"
+           R"( "5": 12, "\u0120": 13, "he": 14, "hel": 15, "held": 16, "ou": 17, "out": 18, "-out": 19, "12": 20,)"
+           R"( "123": 21, "<|endoftext|>": 22})";
+    std::ofstream(QDir(dir).filePath(QStringLiteral("merges.txt")).toStdString())
+        << "#version: 0.2\nh e\nhe l\nhel d\no u\nou t\n- out\n1 2\n12 3\n";
+    if (!config.isEmpty())
+        std::ofstream(QDir(dir).filePath(QStringLiteral("tokenizer_config.json")).toStdString())
+            << config.toStdString();
+}
+
 } // namespace
 
 class TestHfTokenizerStages : public QObject
@@ -312,6 +329,71 @@ private Q_SLOTS:
         QVERIFY(!j.ok());
         QVERIFY2(QString::fromStdString(j.error()).contains(expected), j.error().c_str());
         QVERIFY2(j.error().find('\n') == std::string::npos && isValidUtf8(j.error()), j.error().c_str());
+    }
+
+    // Which word rules vocab.json + merges.txt gets from tokenizer_config.json's tokenizer_class. The pieces are
+    // worked out by hand from the two regexes: GPT-2's cuts "held-out 12345" into held | - | out | " 12345",
+    // Qwen2's (and Dream's, whose tokenizer is Qwen2's) into held | -out | " " | 1 | 2 | 3 | 4 | 5.
+    void vocabMergesTokenizerClass_data()
+    {
+        QTest::addColumn<QByteArray>("config"); // tokenizer_config.json; empty: no such file
+        QTest::addColumn<QVector<int>>("ids");
+        // held 16, - 4, out 18, Ġ 13, 123 21, 4 11, 5 12 (the digits merge as one word)
+        const QVector<int> gpt2 {16, 4, 18, 13, 21, 11, 12};
+        // held 16, -out 19, Ġ 13, then each digit alone: 1 8, 2 9, 3 10, 4 11, 5 12
+        const QVector<int> qwen2 {16, 19, 13, 8, 9, 10, 11, 12};
+        QTest::newRow("Dream") << QByteArray(R"({"tokenizer_class": "DreamTokenizer"})") << qwen2;
+        QTest::newRow("Qwen2") << QByteArray(R"({"tokenizer_class": "Qwen2Tokenizer"})") << qwen2;
+        QTest::newRow("Qwen2 fast") << QByteArray(R"({"tokenizer_class": "Qwen2TokenizerFast"})") << qwen2;
+        QTest::newRow("GPT-2") << QByteArray(R"({"tokenizer_class": "GPT2Tokenizer"})") << gpt2;
+        QTest::newRow("GPT-2 fast") << QByteArray(R"({"tokenizer_class": "GPT2TokenizerFast"})") << gpt2;
+        QTest::newRow("CodeGen") << QByteArray(R"({"tokenizer_class": "CodeGenTokenizer"})") << gpt2;
+        QTest::newRow("no class") << QByteArray(R"({"model_max_length": 1024})") << gpt2;
+        QTest::newRow("no tokenizer_config.json") << QByteArray() << gpt2;
+    }
+    void vocabMergesTokenizerClass()
+    {
+        QFETCH(QByteArray, config);
+        QFETCH(QVector<int>, ids);
+        QTemporaryDir dir;
+        writeHeldOutVocab(dir.path(), config);
+        auto tok = loadTokenizer(dir.path().toStdString());
+        QVERIFY2(tok.ok(), tok.ok() ? "" : tok.error().c_str());
+        const std::vector<int32_t> got = (*tok)->encode("held-out 12345");
+        QCOMPARE(QVector<int>(got.begin(), got.end()), ids);
+        QCOMPARE((*tok)->decode(got), std::string("held-out 12345"));
+    }
+
+    // A class the table does not know is refused with one line naming the file, the class and the known ones.
+    void vocabMergesUnknownClass_data()
+    {
+        QTest::addColumn<QByteArray>("config");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("sentencepiece class") << QByteArray(R"({"tokenizer_class": "LlamaTokenizer"})")
+                                             << QStringLiteral("$.tokenizer_class: unknown tokenizer class "
+                                                               "'LlamaTokenizer' for vocab.json + merges.txt; "
+                                                               "supported: GPT2Tokenizer, GPT2TokenizerFast, ");
+        QTest::newRow("RoBERTa (adds <s> </s>)") << QByteArray(R"({"tokenizer_class": "RobertaTokenizer"})")
+                                                 << QStringLiteral("unknown tokenizer class 'RobertaTokenizer'");
+        QTest::newRow("not a string") << QByteArray(R"({"tokenizer_class": 7})")
+                                      << QStringLiteral("$.tokenizer_class: expected a string, got");
+    }
+    void vocabMergesUnknownClass()
+    {
+        QFETCH(QByteArray, config);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        writeHeldOutVocab(dir.path(), config);
+        auto tok = loadTokenizer(dir.path().toStdString());
+        QVERIFY(!tok.ok());
+        const QString error = QString::fromStdString(tok.error());
+        QVERIFY2(error.startsWith(dir.filePath(QStringLiteral("tokenizer_config.json: "))), qPrintable(error));
+        QVERIFY2(error.contains(expected), qPrintable(error));
+        QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
+        if (config.contains("LlamaTokenizer"))
+            QVERIFY2(
+                error.contains(QStringLiteral("DreamTokenizer")) && error.contains(QStringLiteral("Qwen2Tokenizer")),
+                qPrintable(error));
     }
 
     void gpt2VocabMerges()

@@ -1,7 +1,8 @@
 // Conformance with LLaDA's generate.py: a literal re-implementation of that function with tensor ops runs
 // on the same logits as the Session, and every step must commit the same positions with the same tokens.
 // The logits come from a small deterministic function of the whole canvas, so every commit changes what
-// later steps see. For T > 0 both sides draw the Gumbel noise from the same uniforms.
+// later steps see. For T > 0 both sides draw the Gumbel noise from the same uniforms. Prompts with masks
+// (infilling) are replayed too: per-step commit counts and the final canvas, masks left over included.
 #include "core/sampling/candidates.h"
 #include "core/base/counter_rng.h"
 #include "core/model/logits_model.h"
@@ -12,6 +13,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <limits>
 
 using namespace dlm;
@@ -25,10 +27,12 @@ struct StepCommits
     std::vector<int64_t> tokens;    // at those positions
 };
 
-// LLaDA's generate(), transcribed: blocks, get_num_transfer_tokens, Gumbel noise, low_confidence, topk.
+// LLaDA's generate(), transcribed: blocks, get_num_transfer_tokens, Gumbel noise, low_confidence, topk. The
+// prompt may hold masks: they are eligible (mask_index is the whole canvas) but only the block's masks set the
+// quota. `canvas`, when given, receives the final x.
 std::vector<StepCommits> lladaReference(LogitsModel &model, const std::vector<int64_t> &prompt, int steps,
                                         int genLength, int blockLength, double temperature, double cfgScale,
-                                        uint64_t seed)
+                                        uint64_t seed, std::vector<int64_t> *canvas = nullptr)
 {
     const int64_t maskId = model.config().maskTokenId;
     const int64_t P = static_cast<int64_t>(prompt.size());
@@ -90,6 +94,9 @@ std::vector<StepCommits> lladaReference(LogitsModel &model, const std::vector<in
             out.push_back(sc);
         }
     }
+    if (canvas)
+        for (int64_t p = 0; p < x.size(1); ++p)
+            canvas->push_back(x[0][p].item<int64_t>());
     return out;
 }
 
@@ -153,6 +160,88 @@ private Q_SLOTS:
             for (size_t k = 0; k < got.size(); ++k)
                 QCOMPARE(static_cast<int64_t>(r.tokens[static_cast<size_t>(got[k])]), expected[i].tokens[k]);
         }
+    }
+
+    // Masks typed into the prompt (infilling). generate() sets each block's quota from the block's own masks
+    // (get_num_transfer_tokens(block_mask_index, steps)) while prompt masks compete for those commits, so a
+    // run commits exactly gen_length tokens and leaves as many masks as the prompt had. The commit counts are
+    // get_num_transfer_tokens' split of the block's masks, written out by hand.
+    void promptMasksMatchGenerate_data()
+    {
+        const int64_t M = 49; // the model's mask id
+        QTest::addColumn<QVector<qint64>>("prompt");
+        QTest::addColumn<int>("genLength");
+        QTest::addColumn<int>("steps");
+        QTest::addColumn<int>("blockLength");
+        QTest::addColumn<double>("temperature");
+        QTest::addColumn<double>("cfg");
+        QTest::addColumn<QVector<int>>("counts");
+        // "The [MASK] licence [MASK] is", gen 8, steps 4, block 8: 8 masks over 4 steps (counting the prompt's
+        // two as well would commit 3, 3, 2, 2 and fill them all).
+        QTest::newRow("two prompt masks, one block")
+            << QVector<qint64> {3, M, 15, M, 26} << 8 << 4 << 8 << 0.0 << 0.0 << QVector<int> {2, 2, 2, 2};
+        QTest::newRow("uneven split") << QVector<qint64> {3, M, 15, M, 26} << 10 << 4 << 10 << 0.0 << 0.0
+                                      << QVector<int> {3, 3, 2, 2};
+        QTest::newRow("four blocks, masks left over carry on")
+            << QVector<qint64> {M, 14, M, 9, M} << 16 << 8 << 4 << 0.0 << 0.0 << QVector<int> {2, 2, 2, 2, 2, 2, 2, 2};
+        QTest::newRow("temperature and cfg")
+            << QVector<qint64> {3, M, 15, M, 26} << 12 << 6 << 6 << 0.7 << 0.5 << QVector<int> {2, 2, 2, 2, 2, 2};
+    }
+    void promptMasksMatchGenerate()
+    {
+        QFETCH(QVector<qint64>, prompt);
+        QFETCH(int, genLength);
+        QFETCH(int, steps);
+        QFETCH(int, blockLength);
+        QFETCH(double, temperature);
+        QFETCH(double, cfg);
+        QFETCH(QVector<int>, counts);
+        const int vocab = 50, maskId = 49;
+        const uint64_t seed = 12;
+        auto model = std::make_shared<CanvasFunctionModel>(vocab, maskId, seed);
+        const std::vector<int64_t> promptIds(prompt.begin(), prompt.end());
+        const int promptMasks = static_cast<int>(std::count(promptIds.begin(), promptIds.end(), maskId));
+
+        std::vector<int64_t> canvas;
+        const auto expected
+            = lladaReference(*model, promptIds, steps, genLength, blockLength, temperature, cfg, seed, &canvas);
+        QCOMPARE(static_cast<int>(expected.size()), counts.size());
+        int promptCommits = 0; // the case at hand: prompt masks took some of the blocks' commits
+        for (int i = 0; i < counts.size(); ++i) {
+            const std::vector<int64_t> &at = expected[static_cast<size_t>(i)].positions;
+            QCOMPARE(static_cast<int>(at.size()), counts[i]);
+            promptCommits += static_cast<int>(
+                std::count_if(at.begin(), at.end(), [&](int64_t p) { return p < prompt.size(); }));
+        }
+        QVERIFY(promptCommits > 0);
+
+        GenerationSettings s;
+        s.genLength = genLength;
+        s.steps = steps;
+        s.blockLength = blockLength;
+        s.temperature = temperature;
+        s.cfgScale = cfg;
+        s.seed = seed;
+        auto session
+            = Session::createFromIds(model, nullptr, s, std::vector<int32_t>(promptIds.begin(), promptIds.end()));
+        QVERIFY2(session.ok(), session.error().c_str());
+        Session &ses = **session;
+        QVERIFY(ses.run(nullptr).ok());
+        QVERIFY(ses.finished()); // generate() is done after its steps, masks or not
+        QVERIFY(!ses.step().ok());
+        const Branch &branch = ses.timeline().branch(0);
+        QCOMPARE(branch.size() - 1, counts.size());
+        for (int i = 0; i < counts.size(); ++i) {
+            const StepRecord &r = branch.at(i + 1);
+            QCOMPARE(r.quota, counts[i]);
+            std::vector<int64_t> got(r.committed.begin(), r.committed.end());
+            std::sort(got.begin(), got.end());
+            QVERIFY2(got == expected[static_cast<size_t>(i)].positions,
+                qPrintable(QStringLiteral("step %1 commits other positions").arg(i + 1)));
+        }
+        const std::vector<int32_t> &last = branch.last().tokens;
+        QCOMPARE(std::vector<int64_t>(last.begin(), last.end()), canvas);
+        QCOMPARE(static_cast<int>(std::count(canvas.begin(), canvas.end(), int64_t(maskId))), promptMasks);
     }
 };
 

@@ -151,7 +151,9 @@ private Q_SLOTS:
         QVERIFY(s.step().ok());
         QVERIFY(s.current().maskedCount(kLladaMask) < 5);
         QVERIFY(s.run([](const StepRecord &) { return true; }).ok());
-        QCOMPARE(s.current().maskedCount(kLladaMask), 0);
+        // As LLaDA's generate(): the block's 4 masks make 4 commits, which the prompt's mask competes for, so
+        // one of the 5 masks stays.
+        QCOMPARE(s.current().maskedCount(kLladaMask), 1);
         QVERIFY(s.finished());
 
         // Without the piece either, loading stops with one message naming where it looked.

@@ -386,7 +386,10 @@ private Q_SLOTS:
         }
     }
 
-    void infillingPromptMasksAreFilled()
+    // As LLaDA's generate(): prompt masks are eligible but the quota comes from the block's 4 masks, so the run
+    // commits 1 a step for 4 steps and ends with 2 masks; Step then says why there is nothing to do. A position
+    // sent back to the mask afterwards gets one more commit (test_llada_conformance checks the canvases).
+    void infillingPromptMasksCompeteForTheQuota()
     {
         GenerationSettings s = small();
         s.genLength = 4;
@@ -397,7 +400,46 @@ private Q_SLOTS:
         QCOMPARE(first.maskedCount(ses->maskId()), 6);
         QVERIFY(ses->run(nullptr).ok());
         QVERIFY(ses->finished());
+        const Branch &b = ses->timeline().branch(0);
+        QCOMPARE(b.size(), 5);
+        for (int i = 1; i < b.size(); ++i)
+            QCOMPARE(b.at(i).quota, 1);
+        QCOMPARE(ses->current().maskedCount(ses->maskId()), 2);
+        const Status refused = ses->step();
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().find("2 masked position(s) stay") != std::string::npos, refused.error().c_str());
+
+        int committed = -1;
+        for (int p = ses->promptLength(); p < ses->current().length() && committed < 0; ++p)
+            if (ses->current().tokens[static_cast<size_t>(p)] != ses->maskId())
+                committed = p;
+        QVERIFY(committed >= 0);
+        QVERIFY(ses->remask({committed}).ok());
+        QVERIFY(!ses->finished());
+        QVERIFY(ses->step().ok());
+        QCOMPARE(ses->current().quota, 1);
+        QCOMPARE(ses->current().committed.size(), size_t(1));
+        QVERIFY(ses->finished());
+    }
+
+    // An edit that sends a position left of the current block back to the mask adds it to the block's quota:
+    // gen 8 in two blocks of 4, 2 steps each; after block 0 and one step of block 1 (2 masks left there), a
+    // remask in block 0 makes the last step commit 3, and the run ends with nothing masked.
+    void remaskLeftOfTheBlockAddsToItsQuota()
+    {
+        GenerationSettings s = small();
+        s.genLength = 8;
+        s.steps = 4;
+        s.blockLength = 4;
+        auto ses = make(s);
+        QVERIFY(ses->run(nullptr, 3).ok());
+        QCOMPARE(ses->current().block, 1);
+        QCOMPARE(ses->current().maskedCount(ses->maskId()), 2);
+        QVERIFY(ses->remask({ses->promptLength() + 1}).ok());
+        QVERIFY(ses->step().ok());
+        QCOMPARE(ses->current().quota, 3);
         QCOMPARE(ses->current().maskedCount(ses->maskId()), 0);
+        QVERIFY(ses->finished());
     }
 
     void guidanceRuns()

@@ -102,11 +102,14 @@ int runInfo(const InfoArgs &args, std::ostream &out, std::ostream &err)
     info["weight_files"] = files;
     info["vocab_size"] = config->vocabSize;
     info["embedding_size"] = config->embeddingSize;
-    info["special_ids"] = {{"mask", idOrNull(config->maskTokenId)}, {"eos", idOrNull(config->eosTokenId)},
-        {"bos", idOrNull(config->bosTokenId)}, {"pad", idOrNull(config->padTokenId)}};
     auto resolved = resolveSpecialIds(dir, *config, tok);
     if (!resolved)
         return reportFailure(err, ExitBadInput, resolved.error());
+    // The ids the engine runs with (the loader resolves them the same way), not config.json's alone:
+    // LLaDA-MoE's config.json names no mask, its tokenizer does.
+    const ModelConfig used = withSpecialIds(*config, *resolved);
+    info["special_ids"] = {{"mask", idOrNull(used.maskTokenId)}, {"eos", idOrNull(used.eosTokenId)},
+        {"bos", idOrNull(used.bosTokenId)}, {"pad", idOrNull(used.padTokenId)}};
     const auto source = [](const SpecialId &id) {
         return id.id >= 0 ? json {{"id", id.id}, {"from", id.from}} : json {{"id", nullptr}, {"from", nullptr}};
     };

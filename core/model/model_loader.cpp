@@ -93,11 +93,7 @@ Result<LoadedModel> loadModelDirectory(
     auto special = resolveModelSpecialIds(dir, *config, **tokenizer);
     if (!special)
         return R::failure(special.error());
-    ModelConfig resolved = *config;
-    resolved.maskTokenId = special->mask.id;
-    resolved.eosTokenId = special->eos.id;
-    resolved.bosTokenId = special->bos.id;
-    resolved.padTokenId = special->pad.id;
+    const ModelConfig resolved = withSpecialIds(*config, *special);
     auto out = loadWeights(dir, resolved, dtype, reporter, readAhead);
     if (!out)
         return out;

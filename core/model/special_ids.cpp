@@ -119,4 +119,13 @@ Result<SpecialIds> resolveSpecialIds(const std::string &dir, const ModelConfig &
     return ids;
 }
 
+ModelConfig withSpecialIds(ModelConfig config, const SpecialIds &ids)
+{
+    config.maskTokenId = ids.mask.id;
+    config.eosTokenId = ids.eos.id;
+    config.bosTokenId = ids.bos.id;
+    config.padTokenId = ids.pad.id;
+    return config;
+}
+
 } // namespace dlm

@@ -40,4 +40,10 @@ inline constexpr const char *kMaskPieceNames[] = {"<|mdm_mask|>", "<|mask|>", "[
  */
 Result<SpecialIds> resolveSpecialIds(const std::string &dir, const ModelConfig &config, const Tokenizer &tokenizer);
 
+/**
+ * `config` with mask, eos, bos and pad set to `ids` (-1 where nothing gave one): the config the engine runs
+ * with. The loader and `info` both go through it, so what `info` shows is what a session uses.
+ */
+ModelConfig withSpecialIds(ModelConfig config, const SpecialIds &ids);
+
 } // namespace dlm

@@ -37,13 +37,13 @@ int BlockSchedule::blockOf(int position) const
     return std::min(m_blockCount - 1, (position - m_promptLength) / m_blockLength);
 }
 
-int BlockSchedule::quota(int eligible, int stepsLeft)
+int BlockSchedule::quota(int left, int stepsLeft)
 {
-    if (eligible <= 0)
+    if (left <= 0)
         return 0;
     if (stepsLeft <= 1)
-        return eligible;
-    return eligible / stepsLeft + (eligible % stepsLeft > 0 ? 1 : 0);
+        return left;
+    return left / stepsLeft + (left % stepsLeft > 0 ? 1 : 0);
 }
 
 std::vector<int> BlockSchedule::split(int n, int steps)

@@ -3,9 +3,10 @@
 // extended to settings LLaDA refuses:
 // - gen_length not a multiple of block_length: the last block is shorter;
 // - steps not a multiple of the block count: the first (steps mod blocks) blocks get one extra step;
-// - inside a block with n eligible masks and S steps left, a step commits ceil(n / S) tokens, which is the
-//   same as LLaDA's "n div S each, the first n mod S steps one more" when nothing is edited, and stays
-//   correct after a user edit changes n mid-block.
+// - inside a block that still has n tokens to commit and S steps left, a step commits ceil(n / S) tokens,
+//   which is LLaDA's "n div S each, the first n mod S steps one more" when nothing is edited, and follows an
+//   edit that changes n mid-block. As in LLaDA's generate(), n counts the block's own masks only: masks left
+//   of it (typed in the prompt) compete for its commits but add none (the session's blockAllowance).
 
 #include <vector>
 
@@ -27,9 +28,9 @@ public:
     /** Block of a canvas position in the generation region; -1 for prompt positions. */
     int blockOf(int position) const;
 
-    /** Tokens to commit this step, with `eligible` masks left and `stepsLeft` steps in the block.
+    /** Tokens to commit this step, with `left` tokens still to commit in the block and `stepsLeft` steps.
      *  With no steps left (possible after edits) everything left is committed now. */
-    static int quota(int eligible, int stepsLeft);
+    static int quota(int left, int stepsLeft);
     /** LLaDA's precomputed split of n tokens over S steps (for documentation and tests). */
     static std::vector<int> split(int n, int steps);
 

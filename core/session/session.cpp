@@ -29,15 +29,44 @@ struct StepTarget
 {
     int block = 0;
     int stepInBlock = 0;
+    int allowance = 0; ///< quota mode: what the block still has to commit over its steps (blockAllowance)
     std::vector<uint8_t> eligible; ///< per position: 1 where this step may commit
     std::vector<int32_t> rows; ///< the eligible positions, ascending: the logits rows to score
     std::vector<int32_t> later; ///< masks right of the block, ascending: predicted and recorded, never eligible
 };
 
-// The current block while it (or anything left of it) still has masks, else the next block that has some.
-// Blocks with nothing masked are skipped rather than spent on no-op steps. No rows: generation is finished.
-StepTarget chooseTarget(const StepRecord &cur, const BlockSchedule &schedule, int32_t mask)
+// What block `block` still has to commit over its steps, at record `index` of `branch`. LLaDA's generate() gives a
+// block as many commits as it has masks when it starts (get_num_transfer_tokens on the block's masks alone),
+// while every mask left of it (typed in the prompt, or left over by an earlier block) competes for them: a commit
+// there is one fewer for the block, whose own masks then stay for the next blocks. So: the block's masks now,
+// less the commits its steps made left of it. Without edits that is generate()'s split still to come, step for
+// step. An edit inside the block changes its masks and so the allowance; an edit that sends positions left of
+// the block back to the mask adds them (the user asked for them to be filled again).
+int blockAllowance(const Branch &branch, int index, int block, int start, int end, int32_t mask)
 {
+    const StepRecord &cur = branch.at(index);
+    int allowance = static_cast<int>(std::count(cur.tokens.begin() + start, cur.tokens.begin() + end, mask));
+    const auto leftOfBlock = [start](const std::vector<int32_t> &positions) {
+        return static_cast<int>(
+            std::count_if(positions.begin(), positions.end(), [start](int32_t p) { return p < start; }));
+    };
+    for (int i = index; i > 0 && branch.at(i).block == block; --i) {
+        const StepRecord &r = branch.at(i);
+        if (r.kind == RecordKind::Denoise)
+            allowance -= leftOfBlock(r.committed);
+        else if (r.kind == RecordKind::Edit && r.edit.type == EditInfo::Type::Remask)
+            allowance += leftOfBlock(r.edit.positions);
+    }
+    return std::max(0, allowance);
+}
+
+// The block of the next step: the current one while it has work left, else the next that has some (blocks
+// with nothing to do are skipped rather than spent on no-op steps). Work left is, with a quota, the block's
+// allowance (blockAllowance: generate()'s rule, which may leave masks left of the block for good); with a
+// threshold, any mask in the block or left of it. No rows: generation is finished.
+StepTarget chooseTarget(const Branch &branch, int index, const BlockSchedule &schedule, int32_t mask, bool quota)
+{
+    const StepRecord &cur = branch.at(index);
     StepTarget t;
     t.block = cur.block;
     t.stepInBlock = cur.stepInBlock;
@@ -50,6 +79,15 @@ StepTarget chooseTarget(const StepRecord &cur, const BlockSchedule &schedule, in
             if (cur.tokens[static_cast<size_t>(p)] == mask) {
                 t.eligible[static_cast<size_t>(p)] = 1;
                 t.rows.push_back(p);
+            }
+        }
+        if (quota) {
+            // Never more than there are masks to fill (an edit may fill by hand a mask it had added).
+            t.allowance = std::min(static_cast<int>(t.rows.size()),
+                blockAllowance(branch, index, t.block, schedule.blockStart(t.block), end, mask));
+            if (t.allowance == 0) {
+                t.rows.clear();
+                std::fill(t.eligible.begin(), t.eligible.end(), 0);
             }
         }
         if (!t.rows.empty() || t.block + 1 >= schedule.blockCount()) {
@@ -77,6 +115,16 @@ std::vector<int32_t> noteHeadRows(StepRecord &rec, const StepTarget &target, boo
         rec.later = !recordLater ? LaterPredictions::Off
                                  : (laterRun ? LaterPredictions::Recorded : LaterPredictions::BlockOnly);
     return rows;
+}
+
+/** Why there is no next step: nothing masked, or (LLaDA's quota) masks that no block's steps will commit. */
+std::string finishedMessage(const StepRecord &cur, int32_t mask)
+{
+    const int masked = cur.maskedCount(mask);
+    if (masked == 0)
+        return "generation finished: no masked position left";
+    return "generation finished: every block has committed as many tokens as it had masks; " + std::to_string(masked)
+        + " masked position(s) stay, as in LLaDA's generate() (masks in the prompt take part of those commits)";
 }
 
 CommitDecision decideCommits(const RemaskStrategy &strategy, const StepRecord &cur, const StepTarget &target,
@@ -235,7 +283,13 @@ int32_t Session::maskId() const
 bool Session::finished() const
 {
     const StepRecord &r = current();
-    return std::find(r.tokens.begin(), r.tokens.end(), maskId()) == r.tokens.end();
+    const int masked = static_cast<int>(std::count(r.tokens.begin(), r.tokens.end(), maskId()));
+    const GenerationSettings &set = branchSettings();
+    if (masked == 0 || set.sampler == SamplerKind::Dream || set.useThreshold)
+        return masked == 0;
+    // LLaDA's quota: done when no block has anything left to commit, which can leave prompt masks (generate()).
+    const BlockSchedule schedule(promptLength(), set.genLength, set.blockLength, set.steps);
+    return chooseTarget(m_timeline.branch(m_branch), m_index, schedule, maskId(), true).rows.empty();
 }
 
 Status Session::step()
@@ -245,7 +299,7 @@ Status Session::step()
         return {};
     }
     if (finished())
-        return Status::failure("generation finished: no masked position left");
+        return Status::failure(finishedMessage(current(), maskId()));
     return computeNextStep();
 }
 
@@ -300,9 +354,9 @@ Status Session::computeNextStep()
     if (set.sampler == SamplerKind::Dream)
         return computeDreamStep();
 
-    StepTarget target = chooseTarget(cur, d->schedule, mask);
+    StepTarget target = chooseTarget(m_timeline.branch(m_branch), m_index, d->schedule, mask, !set.useThreshold);
     if (target.rows.empty())
-        return Status::failure("generation finished: no masked position left");
+        return Status::failure(finishedMessage(cur, mask));
 
     StepRecord rec;
     rec.kind = RecordKind::Denoise;
@@ -312,8 +366,8 @@ Status Session::computeNextStep()
     if (set.useThreshold) {
         rec.threshold = set.threshold;
     } else {
-        rec.quota = BlockSchedule::quota(
-            static_cast<int>(target.rows.size()), d->schedule.stepsForBlock(target.block) - target.stepInBlock);
+        rec.quota
+            = BlockSchedule::quota(target.allowance, d->schedule.stepsForBlock(target.block) - target.stepInBlock);
     }
 
     try {

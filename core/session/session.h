@@ -80,7 +80,10 @@ public:
     const StepRecord &current() const;
     int32_t maskId() const;
     int promptLength() const { return static_cast<int>(m_timeline.promptIds.size()); }
-    /** True when the current record has no masked position left. */
+    /**
+     * True when there is no step left to take: no masked position, or with LLaDA's quota no block with anything
+     * left to commit (masks typed into the prompt may then stay, as LLaDA's generate() leaves them).
+     */
     bool finished() const;
 
     /** Moves one record forward: along history if there is one, else computes a new step. */

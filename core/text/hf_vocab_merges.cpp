@@ -15,6 +15,54 @@ namespace {
 constexpr const char *kQwen2Pattern
     = R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
+/** How a tokenizer class cuts text into words before BPE: GPT-2's regex, or Qwen2's (NFC first, letters with one
+ *  leading non-letter such as "-out", digits one by one). */
+enum class WordRules { Gpt2, Qwen2 };
+
+struct TokenizerClassRules
+{
+    const char *name;
+    WordRules rules;
+};
+
+// The tokenizer classes published checkpoints name in tokenizer_config.json for vocab.json + merges.txt, and
+// the rules each applies (transformers' tokenization_gpt2.py, tokenization_codegen.py, tokenization_qwen2.py).
+// Dream's tokenization_dream.py is Qwen2's tokenizer under another name. RobertaTokenizer and its kin (Bart,
+// Longformer) are left out on purpose: GPT-2's regex, but they wrap every text in <s> ... </s> and strip the
+// space before <mask>, which this pipeline does not do, so loading them would tokenize differently.
+constexpr TokenizerClassRules kTokenizerClasses[] = {
+    {"GPT2Tokenizer", WordRules::Gpt2},
+    {"GPT2TokenizerFast", WordRules::Gpt2},
+    {"CodeGenTokenizer", WordRules::Gpt2},
+    {"CodeGenTokenizerFast", WordRules::Gpt2},
+    {"Qwen2Tokenizer", WordRules::Qwen2},
+    {"Qwen2TokenizerFast", WordRules::Qwen2},
+    {"DreamTokenizer", WordRules::Qwen2},
+};
+
+/** The rules of tokenizer_config.json's `tokenizer_class`; a class not in the table is refused, not guessed. */
+Result<WordRules> wordRules(const nlohmann::json &config, const std::string &configPath)
+{
+    using R = Result<WordRules>;
+    const auto it = config.find("tokenizer_class");
+    // No class named: GPT-2's own checkpoints ship this layout without one (transformers then goes by
+    // config.json's model_type), so a bare directory is GPT-2's, as it always was here.
+    if (it == config.end() || it->is_null())
+        return WordRules::Gpt2;
+    const std::string at = JsonReader::child(JsonReader::root(), "tokenizer_class");
+    if (!it->is_string())
+        return R::failure(configPath + ": " + at + ": expected a string, got " + JsonReader::typeName(*it));
+    const std::string name = it->get<std::string>();
+    std::string supported;
+    for (const TokenizerClassRules &c : kTokenizerClasses) {
+        if (name == c.name)
+            return c.rules;
+        supported += std::string(supported.empty() ? "" : ", ") + c.name;
+    }
+    return R::failure(configPath + ": " + at + ": unknown tokenizer class '" + messageQuote(name, 80)
+        + "' for vocab.json + merges.txt; supported: " + supported);
+}
+
 nlohmann::json byteLevel(bool useRegex)
 {
     return {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", useRegex}};
@@ -115,10 +163,10 @@ Result<nlohmann::json> vocabMergesFromTexts(const VocabMergesTexts &texts, nlohm
         if (!config.is_object())
             return R::failure(configPath + ": expected an object, got " + JsonReader::typeName(config));
     }
-    const auto classIt = config.find("tokenizer_class");
-    const std::string tokenizerClass
-        = classIt != config.end() && classIt->is_string() ? classIt->get<std::string>() : std::string();
-    const bool qwen2 = tokenizerClass.find("Qwen2") != std::string::npos;
+    const Result<WordRules> rules = wordRules(config, configPath);
+    if (!rules)
+        return R::failure(rules.error());
+    const bool qwen2 = *rules == WordRules::Qwen2;
 
     // Added tokens: tokenizer_config.json's added_tokens_decoder says how each is matched; added_tokens.json
     // only lists names and ids, which are then special and matched as typed.

@@ -1,8 +1,9 @@
 #pragma once
 // The older Hugging Face layout, vocab.json + merges.txt (+ added_tokens.json and tokenizer_config.json's
 // added_tokens_decoder), as Dream, DiffuCoder and GPT-2 checkpoints ship it. It carries no pipeline of its
-// own: the rules come from the tokenizer class, Qwen2's (NFC, Qwen2's word regex, byte-level BPE) when
-// tokenizer_config.json names a Qwen2 tokenizer, GPT-2's otherwise.
+// own: the rules come from tokenizer_config.json's tokenizer_class, looked up in one table (Qwen2's rules for
+// Qwen2Tokenizer and Dream's DreamTokenizer: NFC, Qwen2's word regex, byte-level BPE; GPT-2's for GPT2Tokenizer
+// and CodeGenTokenizer). A class the table lacks is refused; a directory naming none gets GPT-2's.
 
 #include "core/text/hf_tokenizer.h"
 
