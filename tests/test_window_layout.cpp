@@ -76,8 +76,8 @@ QString minimumSizes(const MainWindow &w)
         parts << QStringLiteral("%1 %2x%3").arg(name).arg(m.width()).arg(m.height());
     };
     add(QStringLiteral("centre"), w.centralWidget());
-    add(QStringLiteral("controls"), parts(w).stepControls());
-    for (QDockWidget *dock : parts(w).dockLayout()->docks())
+    add(QStringLiteral("controls"), testing::parts(w).stepControls());
+    for (QDockWidget *dock : testing::parts(w).dockLayout()->docks())
         add(dock->objectName(), dock->widget());
     return parts.join(QStringLiteral(", "));
 }
