@@ -10,6 +10,7 @@
 #include "ui/engine/engine_controller.h"
 #include "ui/panels/generation_panel.h"
 #include "ui/window/mainwindow.h"
+#include "tests/support/window_parts.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -27,6 +28,7 @@
 #include <time.h>
 
 using namespace dlm;
+using dlm::testing::parts;
 
 namespace {
 
@@ -159,14 +161,14 @@ int main(int argc, char **argv)
     const auto report
         = [&](const char *what) { std::printf("%-8s %8lld ms\n", what, static_cast<long long>(phaseClock.restart())); };
     bool loaded = false, started = false;
-    QObject::connect(w.engine(), &EngineController::modelLoaded, &w, [&] { loaded = true; });
-    QObject::connect(w.engine(), &EngineController::sessionStarted, &w, [&] { started = true; });
+    QObject::connect(parts(w).engine(), &EngineController::modelLoaded, &w, [&] { loaded = true; });
+    QObject::connect(parts(w).engine(), &EngineController::sessionStarted, &w, [&] { started = true; });
 
     gaps.start("load");
     phaseClock.start();
-    w.generationPanel()->setModelDirectory(model);
-    w.engine()->loadModel(model, dtype);
-    if (!QTest::qWaitFor([&] { return loaded || !w.engine()->isBusy(); }, kTimeoutMs) || !loaded) {
+    parts(w).generationPanel()->setModelDirectory(model);
+    parts(w).engine()->loadModel(model, dtype);
+    if (!QTest::qWaitFor([&] { return loaded || !parts(w).engine()->isBusy(); }, kTimeoutMs) || !loaded) {
         std::fprintf(stderr, "dlm-bench-event-loop: not loaded: %s\n", qPrintable(w.statusText()));
         return 2;
     }
@@ -178,8 +180,8 @@ int main(int argc, char **argv)
     settings.blockLength = genLength;
     settings.steps = std::max(steps, 1);
     settings.dtype = dtype;
-    w.generationPanel()->setSettings(settings);
-    w.generationPanel()->setPrompt(QStringLiteral("The quick brown fox"));
+    parts(w).generationPanel()->setSettings(settings);
+    parts(w).generationPanel()->setPrompt(QStringLiteral("The quick brown fox"));
     w.startSession();
     if (!QTest::qWaitFor([&] { return started; }, kTimeoutMs)) {
         std::fprintf(stderr, "dlm-bench-event-loop: no session: %s\n", qPrintable(w.statusText()));
@@ -189,9 +191,9 @@ int main(int argc, char **argv)
 
     gaps.phase("steps");
     for (int s = 0; s < steps; ++s) {
-        const int before = w.document()->count();
-        w.playback()->step();
-        if (!QTest::qWaitFor([&] { return w.document()->count() > before; }, kTimeoutMs)) {
+        const int before = parts(w).document()->count();
+        parts(w).playback()->step();
+        if (!QTest::qWaitFor([&] { return parts(w).document()->count() > before; }, kTimeoutMs)) {
             std::fprintf(stderr, "dlm-bench-event-loop: step %d did not come: %s\n", s + 1, qPrintable(w.statusText()));
             return 2;
         }

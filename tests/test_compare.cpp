@@ -48,8 +48,8 @@ GenerationSettings small()
 
 bool runToEnd(MainWindow &w)
 {
-    QSignalSpy done(w.engine(), &EngineController::finished);
-    w.engine()->run(w.document()->branch(), w.document()->index());
+    QSignalSpy done(parts(w).engine(), &EngineController::finished);
+    parts(w).engine()->run(parts(w).document()->branch(), parts(w).document()->index());
     return QTest::qWaitFor([&] { return done.count() == 1; }, kWindowTimeoutMs) && waitIdle(w);
 }
 
@@ -138,19 +138,19 @@ private Q_SLOTS:
         w.show();
         QVERIFY(loadAndStart(w, m_modelDir, small(), QStringLiteral("the cat")));
         QVERIFY(runToEnd(w));
-        const Timeline first = w.document()->timeline();
+        const Timeline first = parts(w).document()->timeline();
 
         GenerationSettings again = small();
         again.steps = 3;
         again.seed = 1234; // the panel's seed does not matter: a run again keeps the run's
-        w.generationPanel()->setSettings(again);
-        QSignalSpy done(w.engine(), &EngineController::finished);
-        w.compareActions()->runAgain();
+        parts(w).generationPanel()->setSettings(again);
+        QSignalSpy done(parts(w).engine(), &EngineController::finished);
+        parts(w).compareActions()->runAgain();
         QVERIFY(QTest::qWaitFor([&] { return done.count() == 1; }, kWindowTimeoutMs));
         QVERIFY(waitIdle(w));
         QCOMPARE(differenceFromEngine(w), QString());
 
-        const Timeline &t = w.document()->timeline();
+        const Timeline &t = parts(w).document()->timeline();
         QCOMPARE(t.branchCount(), 2);
         QCOMPARE(t.branch(1).parent, 0);
         QCOMPARE(t.branch(1).forkIndex, 0);
@@ -161,11 +161,11 @@ private Q_SLOTS:
         QCOMPARE(t.settingsFor(0).steps, 6);
         QCOMPARE(t.branch(1).last().maskedCount(t.model.maskId), 0);
         QCOMPARE(t.branch(1).at(1).quota, 4); // 12 positions over 3 steps
-        QCOMPARE(w.document()->branch(), 1);
+        QCOMPARE(parts(w).document()->branch(), 1);
 
         // The run-again ends in the compare view: the first run against the new one.
-        QTRY_VERIFY(w.compareActions()->dock()->isVisible());
-        CompareView *view = w.compareActions()->view();
+        QTRY_VERIFY(parts(w).compareActions()->dock()->isVisible());
+        CompareView *view = parts(w).compareActions()->view();
         QCOMPARE(view->branchA(), 0);
         QCOMPARE(view->branchB(), 1);
         QCOMPARE(view->markedPositions(), diffBranches(t, 0, 1).differing);
@@ -179,7 +179,7 @@ private Q_SLOTS:
         QVERIFY(view->settingsText().contains(QStringLiteral("steps: 6 vs 3")));
 
         // "Compare with current" from the branch list compares the branch on screen with the chosen one.
-        Q_EMIT w.branchList()->compareRequested(0);
+        Q_EMIT parts(w).branchList()->compareRequested(0);
         QCOMPARE(view->branchA(), 1);
         QCOMPARE(view->branchB(), 0);
         QCOMPARE(view->markedPositions(), diffBranches(t, 1, 0).differing);
@@ -200,13 +200,14 @@ private Q_SLOTS:
         GenerationSettings again = first;
         again.steps = 12;
         again.measure = ConfidenceMeasure::Margin;
-        w.generationPanel()->setSettings(again);
-        QSignalSpy done(w.engine(), &EngineController::finished);
-        w.compareActions()->runAgain();
+        parts(w).generationPanel()->setSettings(again);
+        QSignalSpy done(parts(w).engine(), &EngineController::finished);
+        parts(w).compareActions()->runAgain();
         QVERIFY(QTest::qWaitFor([&] { return done.count() == 1; }, kWindowTimeoutMs));
         QVERIFY(waitIdle(w));
-        QTRY_VERIFY(w.compareActions()->dock()->isVisible());
-        QCOMPARE(w.compareActions()->view()->markedPositions(), diffBranches(w.document()->timeline(), 0, 1).differing);
+        QTRY_VERIFY(parts(w).compareActions()->dock()->isVisible());
+        QCOMPARE(parts(w).compareActions()->view()->markedPositions(),
+            diffBranches(parts(w).document()->timeline(), 0, 1).differing);
         // Compare mode for the picture: the settings panel and the decision chart make room. (Until the window
         // itself fits 1366x768 with every dock, issue 13 item 1, they also decide whether it can be that small.)
         for (const char *name : {"generationDock", "branchDock", "decisionDock", "plotsDock"})
@@ -216,11 +217,11 @@ private Q_SLOTS:
         w.resize(1366, 768);
         QTest::qWait(100);
         // More room for the comparison, and the inspector on the first position that differs.
-        w.resizeDocks({w.compareActions()->dock()}, {430}, Qt::Vertical);
-        const std::vector<int> differing = w.compareActions()->view()->markedPositions();
+        w.resizeDocks({parts(w).compareActions()->dock()}, {430}, Qt::Vertical);
+        const std::vector<int> differing = parts(w).compareActions()->view()->markedPositions();
         if (!differing.empty())
-            w.viewSync()->selectPosition(differing.front());
-        w.viewSync()->flush();
+            parts(w).viewSync()->selectPosition(differing.front());
+        parts(w).viewSync()->flush();
         QTest::qWait(200);
         const QImage shot = w.grab().toImage();
         QCOMPARE(shot.size(), w.size() * shot.devicePixelRatio());
@@ -235,7 +236,7 @@ private Q_SLOTS:
         w.show();
         QVERIFY(loadAndStart(w, m_modelDir, small()));
         QVERIFY(runToEnd(w));
-        const Branch &b = w.document()->timeline().branch(0);
+        const Branch &b = parts(w).document()->timeline().branch(0);
         const StepRecord &last = b.last();
         // A token committed before the last record, so the record shown did not predict it.
         int pos = -1;
@@ -250,10 +251,10 @@ private Q_SLOTS:
                 commit = r;
         }
         QVERIFY(commit > 0);
-        w.viewSync()->selectPosition(pos);
-        w.viewSync()->flush();
-        TokenInspector *inspector = w.tokenInspector();
-        QVERIFY(commit < w.document()->index());
+        parts(w).viewSync()->selectPosition(pos);
+        parts(w).viewSync()->flush();
+        TokenInspector *inspector = parts(w).tokenInspector();
+        QVERIFY(commit < parts(w).document()->index());
         QCOMPARE(inspector->shownRecord(), commit);
         QVERIFY(!inspector->showsPrediction());
         const StepRecord &rec = b.at(commit);
@@ -277,21 +278,21 @@ private Q_SLOTS:
         w.show();
         QVERIFY(loadAndStart(w, m_modelDir, small(), QStringLiteral("the cat sat")));
         QVERIFY(stepTo(w, 3));
-        const RecordPtr shown = w.document()->currentRecord();
+        const RecordPtr shown = parts(w).document()->currentRecord();
         const int pos = 1; // a prompt position
         QCOMPARE(shown->states[pos], PositionState::Prompt);
-        w.viewSync()->selectPosition(pos);
-        w.viewSync()->flush();
-        TokenInspector *inspector = w.tokenInspector();
+        parts(w).viewSync()->selectPosition(pos);
+        parts(w).viewSync()->flush();
+        TokenInspector *inspector = parts(w).tokenInspector();
         QCOMPARE(inspector->topKRowCount(), 0);
         QVERIFY(inspector->tableCaption().contains(QStringLiteral("prompt")));
         QVERIFY(inspector->askButton()->isVisible());
-        QSignalSpy answered(w.engine(), &EngineController::predictionReady);
+        QSignalSpy answered(parts(w).engine(), &EngineController::predictionReady);
         inspector->askButton()->click();
         QVERIFY(QTest::qWaitFor([&] { return answered.count() == 1; }, kWindowTimeoutMs));
         QVERIFY(inspector->showsPrediction());
         QVERIFY(inspector->tableCaption().contains(QStringLiteral("one forward pass")));
-        QCOMPARE(w.document()->count(), 3); // nothing recorded
+        QCOMPARE(parts(w).document()->count(), 3); // nothing recorded
 
         // The same numbers as one direct forward pass of the tiny model on that canvas.
         auto model = LladaModel::load(m_modelDir.toStdString());
@@ -308,8 +309,8 @@ private Q_SLOTS:
             QVERIFY(std::abs(inspector->topKProbability(j) - topP[j].item<float>()) < 1e-6);
         }
         // Another record: the answer no longer applies and the caption says so again.
-        w.playback()->back();
-        w.viewSync()->flush();
+        parts(w).playback()->back();
+        parts(w).viewSync()->flush();
         QVERIFY(!inspector->showsPrediction());
     }
 

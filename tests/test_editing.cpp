@@ -31,6 +31,7 @@
 #include <QtTest>
 
 using namespace dlm;
+using dlm::testing::parts;
 
 namespace {
 
@@ -85,39 +86,39 @@ private Q_SLOTS:
         w.show();
         QVERIFY(loadAndStart(w));
         QVERIFY(stepTo(w, 4));
-        w.viewSync()->flush();
-        TimelineDocument *doc = w.document();
+        parts(w).viewSync()->flush();
+        TimelineDocument *doc = parts(w).document();
         const int32_t mask = doc->maskId();
 
-        QCOMPARE(w.heatmapView()->recordCount(), doc->count());
-        QCOMPARE(w.heatmapView()->currentIndex(), doc->index());
-        QCOMPARE(w.runPlots()->recordCount(), doc->count());
-        const std::vector<double> masked = w.runPlots()->maskedSeries();
+        QCOMPARE(parts(w).heatmapView()->recordCount(), doc->count());
+        QCOMPARE(parts(w).heatmapView()->currentIndex(), doc->index());
+        QCOMPARE(parts(w).runPlots()->recordCount(), doc->count());
+        const std::vector<double> masked = parts(w).runPlots()->maskedSeries();
         QCOMPARE(static_cast<int>(masked.size()), doc->count());
         for (int i = 0; i < doc->count(); ++i)
             QCOMPARE(masked[static_cast<size_t>(i)], double(doc->recordAt(i)->maskedCount(mask)));
         const RecordPtr current = doc->currentRecord();
-        QCOMPARE(w.decisionChart()->committedCount(), static_cast<int>(current->committed.size()));
+        QCOMPARE(parts(w).decisionChart()->committedCount(), static_cast<int>(current->committed.size()));
         // Every position committed at record 2 is marked in the heatmap at record 2.
         const RecordPtr second = doc->recordAt(2);
         QVERIFY(!second->committed.empty());
         for (int32_t p : second->committed) {
-            const std::vector<int> commits = w.heatmapView()->commitRecords(p);
+            const std::vector<int> commits = parts(w).heatmapView()->commitRecords(p);
             QVERIFY2(std::find(commits.begin(), commits.end(), 2) != commits.end(), qPrintable(QString::number(p)));
         }
 
         // Clicking a heatmap cell goes to that record and selects the position in every view.
         const int pos = second->committed.front();
-        QCustomPlot *plot = w.heatmapView()->plot();
-        const QPoint cell = w.heatmapView()->cellCenter(1, pos).toPoint();
+        QCustomPlot *plot = parts(w).heatmapView()->plot();
+        const QPoint cell = parts(w).heatmapView()->cellCenter(1, pos).toPoint();
         QTest::mouseClick(plot, Qt::LeftButton, {}, cell);
         QTRY_COMPARE_WITH_TIMEOUT(doc->index(), 1, kTimeoutMs);
-        QCOMPARE(w.viewSync()->selectedPosition(), pos);
-        QCOMPARE(w.canvasView()->selectedPosition(), pos);
-        QCOMPARE(w.tokenInspector()->position(), pos);
-        w.viewSync()->flush();
-        QCOMPARE(w.heatmapView()->currentIndex(), 1);
-        QCOMPARE(w.decisionChart()->currentIndex(), 1);
+        QCOMPARE(parts(w).viewSync()->selectedPosition(), pos);
+        QCOMPARE(parts(w).canvasView()->selectedPosition(), pos);
+        QCOMPARE(parts(w).tokenInspector()->position(), pos);
+        parts(w).viewSync()->flush();
+        QCOMPARE(parts(w).heatmapView()->currentIndex(), 1);
+        QCOMPARE(parts(w).decisionChart()->currentIndex(), 1);
     }
 
     void editAtTipAppendsAndUndoRestores()
@@ -126,19 +127,19 @@ private Q_SLOTS:
         w.show();
         QVERIFY(loadAndStart(w));
         QVERIFY(stepTo(w, 3));
-        TimelineDocument *doc = w.document();
+        TimelineDocument *doc = parts(w).document();
         const int pos = firstMasked(*doc->currentRecord(), doc->maskId());
         QVERIFY(pos >= 0);
         const int32_t token = 42;
 
-        w.edits()->replaceToken(pos, token);
+        parts(w).edits()->replaceToken(pos, token);
         QTRY_COMPARE_WITH_TIMEOUT(doc->count(), 4, kTimeoutMs);
         QVERIFY(idle(w));
         QCOMPARE(doc->timeline().branchCount(), 1);
         QCOMPARE(doc->currentRecord()->kind, RecordKind::Edit);
         QCOMPARE(doc->currentRecord()->tokens[static_cast<size_t>(pos)], token);
-        QVERIFY(w.canvasView()->chip(pos)->edited);
-        QCOMPARE(w.edits()->undoStack()->count(), 1);
+        QVERIFY(parts(w).canvasView()->chip(pos)->edited);
+        QCOMPARE(parts(w).edits()->undoStack()->count(), 1);
         QVERIFY(w.statusText().contains(QStringLiteral("position %1").arg(pos)));
 
         // The model responds to the edit: the next step keeps the token and fills around it.
@@ -146,14 +147,14 @@ private Q_SLOTS:
         QCOMPARE(doc->currentRecord()->tokens[static_cast<size_t>(pos)], token);
         const RecordPtr stepAfterEdit = doc->currentRecord();
 
-        w.edits()->undoAction()->trigger();
+        parts(w).edits()->undoAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(doc->count(), 3, kTimeoutMs);
         QCOMPARE(doc->index(), 2);
         QCOMPARE(doc->currentRecord()->tokens[static_cast<size_t>(pos)], doc->maskId());
-        QVERIFY(!w.canvasView()->chip(pos)->edited);
-        QVERIFY(w.edits()->undoStack()->canRedo());
+        QVERIFY(!parts(w).canvasView()->chip(pos)->edited);
+        QVERIFY(parts(w).edits()->undoStack()->canRedo());
 
-        w.edits()->redoAction()->trigger();
+        parts(w).edits()->redoAction()->trigger();
         QVERIFY(idle(w));
         // Redo puts back the edit and the step computed after it: the very same records, not recomputed.
         QCOMPARE(doc->count(), 5);
@@ -169,13 +170,13 @@ private Q_SLOTS:
         w.show();
         QVERIFY(loadAndStart(w));
         QVERIFY(stepTo(w, 5));
-        TimelineDocument *doc = w.document();
+        TimelineDocument *doc = parts(w).document();
         const std::vector<RecordPtr> original = doc->timeline().branch(0).records;
 
-        w.playback()->goTo(2);
+        parts(w).playback()->goTo(2);
         const int pos = testing::committedPosition(*doc->currentRecord(), doc->maskId());
         QVERIFY(pos >= 0);
-        w.edits()->remask(pos);
+        parts(w).edits()->remask(pos);
         QTRY_COMPARE_WITH_TIMEOUT(doc->timeline().branchCount(), 2, kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(doc->branch(), 1, kTimeoutMs);
         QVERIFY(idle(w));
@@ -187,11 +188,11 @@ private Q_SLOTS:
         QVERIFY(doc->timeline().branch(0).records == original);
 
         // The branch list shows the fork under its parent, the new branch current.
-        QTreeWidget *tree = w.branchList()->tree();
+        QTreeWidget *tree = parts(w).branchList()->tree();
         QCOMPARE(tree->topLevelItemCount(), 1);
         QTreeWidgetItem *root = tree->topLevelItem(0);
         QCOMPARE(root->childCount(), 1);
-        QCOMPARE(w.branchList()->itemFor(1), root->child(0));
+        QCOMPARE(parts(w).branchList()->itemFor(1), root->child(0));
         QVERIFY(root->child(0)->font(0).bold());
         QVERIFY(root->child(0)->text(2).contains(QStringLiteral("remasked %1").arg(pos)));
 
@@ -204,12 +205,12 @@ private Q_SLOTS:
         emit tree->itemClicked(root, 0);
         QCOMPARE(doc->branch(), 0);
         QCOMPARE(doc->index(), static_cast<int>(original.size()) - 1);
-        QCOMPARE(w.canvasView()->record().get(), original.back().get());
+        QCOMPARE(parts(w).canvasView()->record().get(), original.back().get());
         QVERIFY(root->font(0).bold());
 
         // Undo removes the branch and returns to where the edit was made.
         QVERIFY(idle(w));
-        w.edits()->undoAction()->trigger();
+        parts(w).edits()->undoAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(doc->timeline().branchCount(), 1, kTimeoutMs);
         QCOMPARE(doc->branch(), 0);
         QCOMPARE(doc->index(), 2);
@@ -223,10 +224,10 @@ private Q_SLOTS:
         w.show();
         QVERIFY(loadAndStart(w));
         QVERIFY(stepTo(w, 2));
-        TimelineDocument *doc = w.document();
+        TimelineDocument *doc = parts(w).document();
         const int pos = static_cast<int>(doc->timeline().promptIds.size()) + 2;
 
-        w.edits()->replaceText(pos, QStringLiteral(" the dog"));
+        parts(w).edits()->replaceText(pos, QStringLiteral(" the dog"));
         QTRY_COMPARE_WITH_TIMEOUT(doc->count(), 3, kTimeoutMs);
         QVERIFY(idle(w));
         const EditInfo &edit = doc->currentRecord()->edit;
@@ -235,31 +236,31 @@ private Q_SLOTS:
             qPrintable(w.statusText()));
 
         // Lock it, then try to replace it: refused with the reason, and nothing joins the undo stack.
-        w.edits()->setLocked(pos, true);
+        parts(w).edits()->setLocked(pos, true);
         QTRY_COMPARE_WITH_TIMEOUT(doc->count(), 4, kTimeoutMs);
         QVERIFY(idle(w));
-        const int edits = w.edits()->undoStack()->count();
-        QSignalSpy failed(w.engine(), &EngineController::failed);
-        w.edits()->replaceToken(pos, 42);
+        const int edits = parts(w).edits()->undoStack()->count();
+        QSignalSpy failed(parts(w).engine(), &EngineController::failed);
+        parts(w).edits()->replaceToken(pos, 42);
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kTimeoutMs);
         QVERIFY2(w.statusText().contains(QStringLiteral("locked")), qPrintable(w.statusText()));
-        QCOMPARE(w.edits()->undoStack()->count(), edits);
+        QCOMPARE(parts(w).edits()->undoStack()->count(), edits);
         QCOMPARE(doc->count(), 4);
 
         // The context menu of a locked token offers only unlocking; a prompt token explains itself.
         QMenu lockedMenu;
-        w.edits()->populateMenu(lockedMenu, pos, &w);
+        parts(w).edits()->populateMenu(lockedMenu, pos, &w);
         QCOMPARE(lockedMenu.actions().size(), 1);
         QVERIFY(lockedMenu.actions().front()->text().contains(QStringLiteral("Unlock")));
         QMenu promptMenu;
-        w.edits()->populateMenu(promptMenu, 0, &w);
+        parts(w).edits()->populateMenu(promptMenu, 0, &w);
         QVERIFY(!promptMenu.actions().front()->isEnabled());
         QVERIFY(promptMenu.actions().front()->text().contains(QStringLiteral("prompt")));
         // A masked position offers the recorded top-k candidates.
         QMenu maskedMenu;
         const int maskedPos = firstMasked(*doc->currentRecord(), doc->maskId());
         QVERIFY(maskedPos >= 0);
-        w.edits()->populateMenu(maskedMenu, maskedPos, &w);
+        parts(w).edits()->populateMenu(maskedMenu, maskedPos, &w);
         QMenu *replace = maskedMenu.actions().front()->menu();
         QVERIFY(replace);
         QVERIFY(replace->actions().size() >= 2);
@@ -273,19 +274,19 @@ private Q_SLOTS:
         QVERIFY(loadAndStart(w));
         // Try to edit the moment the GUI learns the run started: deterministic, however fast the model is.
         QString refusal;
-        connect(w.engine(), &EngineController::runStarted, &w, [&] {
-            w.edits()->replaceToken(static_cast<int>(w.document()->timeline().promptIds.size()), 42);
+        connect(parts(w).engine(), &EngineController::runStarted, &w, [&] {
+            parts(w).edits()->replaceToken(static_cast<int>(parts(w).document()->timeline().promptIds.size()), 42);
             refusal = w.statusText();
         });
-        QSignalSpy finished(w.engine(), &EngineController::finished);
-        w.playback()->run();
+        QSignalSpy finished(parts(w).engine(), &EngineController::finished);
+        parts(w).playback()->run();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
         QVERIFY2(refusal.contains(QStringLiteral("run is in progress")), qPrintable(refusal));
         QVERIFY(idle(w));
-        QCOMPARE(w.edits()->undoStack()->count(), 0);
-        for (int i = 0; i < w.document()->count(); ++i)
-            QVERIFY(w.document()->recordAt(i)->kind != RecordKind::Edit);
-        QVERIFY(w.edits()->blockedReason().isEmpty());
+        QCOMPARE(parts(w).edits()->undoStack()->count(), 0);
+        for (int i = 0; i < parts(w).document()->count(); ++i)
+            QVERIFY(parts(w).document()->recordAt(i)->kind != RecordKind::Edit);
+        QVERIFY(parts(w).edits()->blockedReason().isEmpty());
     }
 
     void promptTokensCountTowardsTheModelsLength()
@@ -296,13 +297,13 @@ private Q_SLOTS:
         s.genLength = 250;
         s.blockLength = 250;
         s.steps = 250;
-        w.generationPanel()->setSettings(s);
-        w.generationPanel()->setPrompt(QStringLiteral("the"));
-        QVERIFY2(w.generationPanel()->settingsProblemText().isEmpty(),
-            qPrintable(w.generationPanel()->settingsProblemText()));
+        parts(w).generationPanel()->setSettings(s);
+        parts(w).generationPanel()->setPrompt(QStringLiteral("the"));
+        QVERIFY2(parts(w).generationPanel()->settingsProblemText().isEmpty(),
+            qPrintable(parts(w).generationPanel()->settingsProblemText()));
         // Ten words are more than six tokens: together with 250 generated positions they do not fit.
-        w.generationPanel()->setPrompt(QStringLiteral("the cat sat on the warm mat and watched the birds"));
-        const QString problem = w.generationPanel()->settingsProblemText();
+        parts(w).generationPanel()->setPrompt(QStringLiteral("the cat sat on the warm mat and watched the birds"));
+        const QString problem = parts(w).generationPanel()->settingsProblemText();
         QVERIFY2(problem.contains(QStringLiteral("256")), qPrintable(problem));
     }
 
@@ -310,15 +311,15 @@ private Q_SLOTS:
     {
         MainWindow w;
         w.show();
-        ThemeController *theme = w.theme();
+        ThemeController *theme = parts(w).theme();
         const QPalette before = QApplication::palette();
         theme->setMode(ThemeController::Mode::Dark);
         QVERIFY(ThemeController::isDark(QApplication::palette()));
         QCoreApplication::processEvents();
-        QCustomPlot *plot = w.heatmapView()->plot();
+        QCustomPlot *plot = parts(w).heatmapView()->plot();
         QVERIFY(ThemeController::isDark(plot->palette()));
         QCOMPARE(plot->xAxis->tickLabelColor(), plotInk(ThemeController::darkPalette()));
-        QCOMPARE(w.decisionChart()->plot()->xAxis->labelColor(), plotInk(ThemeController::darkPalette()));
+        QCOMPARE(parts(w).decisionChart()->plot()->xAxis->labelColor(), plotInk(ThemeController::darkPalette()));
         theme->setMode(ThemeController::Mode::Light);
         QCoreApplication::processEvents();
         QVERIFY(!ThemeController::isDark(plot->palette()));
@@ -335,9 +336,9 @@ private Q_SLOTS:
             QSettings settings(file, QSettings::IniFormat);
             w.restoreSettings(settings);
             w.show();
-            w.theme()->setMode(ThemeController::Mode::Dark);
+            parts(w).theme()->setMode(ThemeController::Mode::Dark);
             w.findChild<QDockWidget *>(QStringLiteral("plotsDock"))->hide();
-            w.stepControls()->setSpeed(5);
+            parts(w).stepControls()->setSpeed(5);
             w.close(); // saves
         }
         {
@@ -345,11 +346,11 @@ private Q_SLOTS:
             QSettings settings(file, QSettings::IniFormat);
             w.restoreSettings(settings);
             w.show();
-            QCOMPARE(w.theme()->mode(), ThemeController::Mode::Dark);
-            QCOMPARE(w.playback()->speed(), 5.0);
+            QCOMPARE(parts(w).theme()->mode(), ThemeController::Mode::Dark);
+            QCOMPARE(parts(w).playback()->speed(), 5.0);
             QVERIFY(w.findChild<QDockWidget *>(QStringLiteral("plotsDock"))->isHidden());
             QVERIFY(!w.findChild<QDockWidget *>(QStringLiteral("heatmapDock"))->isHidden());
-            w.theme()->setMode(ThemeController::Mode::System);
+            parts(w).theme()->setMode(ThemeController::Mode::System);
         }
         // A corrupt settings file is ignored, not fatal.
         QFile bad(m_tmp.filePath(QStringLiteral("bad.ini")));
@@ -359,7 +360,7 @@ private Q_SLOTS:
         MainWindow w;
         QSettings settings(bad.fileName(), QSettings::IniFormat);
         w.restoreSettings(settings);
-        QCOMPARE(w.theme()->mode(), ThemeController::Mode::System);
+        QCOMPARE(parts(w).theme()->mode(), ThemeController::Mode::System);
     }
 };
 

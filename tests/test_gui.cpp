@@ -8,6 +8,7 @@
 #include "ui/panels/generation_panel.h"
 #include "ui/window/gui_options.h"
 #include "ui/window/mainwindow.h"
+#include "tests/support/window_parts.h"
 #include "ui/document/playback_controller.h"
 #include "ui/window/startup_driver.h"
 #include "ui/panels/step_controls.h"
@@ -26,6 +27,7 @@
 #include <cmath>
 
 using namespace dlm;
+using dlm::testing::parts;
 
 namespace {
 
@@ -55,15 +57,15 @@ private:
     bool loadAndStart(
         MainWindow &w, const GenerationSettings &settings, const QString &prompt = QStringLiteral("the cat"))
     {
-        QSignalSpy loaded(w.engine(), &EngineController::modelLoaded);
+        QSignalSpy loaded(parts(w).engine(), &EngineController::modelLoaded);
         w.loadModel(m_modelDir);
         if (!QTest::qWaitFor([&] { return loaded.count() == 1; }, kLoadTimeoutMs)) {
             qWarning("model not loaded: %s", qPrintable(w.statusText()));
             return false;
         }
-        w.generationPanel()->setSettings(settings);
-        w.generationPanel()->setPrompt(prompt);
-        QSignalSpy started(w.engine(), &EngineController::sessionStarted);
+        parts(w).generationPanel()->setSettings(settings);
+        parts(w).generationPanel()->setPrompt(prompt);
+        QSignalSpy started(parts(w).engine(), &EngineController::sessionStarted);
         w.startSession();
         if (!QTest::qWaitFor([&] { return started.count() == 1; }, kStepTimeoutMs)) {
             qWarning("session not started: %s", qPrintable(w.statusText()));
@@ -74,12 +76,12 @@ private:
 
     static void checkCanvasShowsCurrent(MainWindow &w)
     {
-        const RecordPtr record = w.document()->currentRecord();
+        const RecordPtr record = parts(w).document()->currentRecord();
         QVERIFY(record);
-        QCOMPARE(w.canvasView()->record().get(), record.get());
-        QCOMPARE(w.canvasView()->maskedCount(), record->maskedCount(w.document()->maskId()));
-        QVERIFY(w.stepControls()->positionText().endsWith(
-            QStringLiteral("masked %1").arg(record->maskedCount(w.document()->maskId()))));
+        QCOMPARE(parts(w).canvasView()->record().get(), record.get());
+        QCOMPARE(parts(w).canvasView()->maskedCount(), record->maskedCount(parts(w).document()->maskId()));
+        QVERIFY(parts(w).stepControls()->positionText().endsWith(
+            QStringLiteral("masked %1").arg(record->maskedCount(parts(w).document()->maskId()))));
     }
 
 private Q_SLOTS:
@@ -97,38 +99,38 @@ private Q_SLOTS:
         MainWindow w;
         w.show();
         QVERIFY(loadAndStart(w, smallSettings()));
-        TimelineDocument *doc = w.document();
+        TimelineDocument *doc = parts(w).document();
         QCOMPARE(doc->count(), 1);
         checkCanvasShowsCurrent(w);
-        QCOMPARE(w.canvasView()->maskedCount(), 16);
+        QCOMPARE(parts(w).canvasView()->maskedCount(), 16);
 
         for (int i = 1; i <= 3; ++i) {
-            w.playback()->step();
+            parts(w).playback()->step();
             QTRY_COMPARE_WITH_TIMEOUT(doc->count(), i + 1, kStepTimeoutMs);
             QTRY_COMPARE_WITH_TIMEOUT(doc->index(), i, kStepTimeoutMs);
             checkCanvasShowsCurrent(w);
             // 16 masks over 8 steps: two commits per step.
-            QCOMPARE(w.canvasView()->maskedCount(), 16 - 2 * i);
+            QCOMPARE(parts(w).canvasView()->maskedCount(), 16 - 2 * i);
         }
-        QCOMPARE(w.stepControls()->positionText(), QStringLiteral("step 3 / 8, masked 10"));
+        QCOMPARE(parts(w).stepControls()->positionText(), QStringLiteral("step 3 / 8, masked 10"));
 
         // Back is served from the GUI's copy of the timeline: the canvas changes before any event is processed.
         const RecordPtr earlier = doc->recordAt(2);
-        w.playback()->back();
-        QCOMPARE(w.canvasView()->record().get(), earlier.get());
-        QCOMPARE(w.canvasView()->maskedCount(), 12);
-        w.playback()->first();
-        QCOMPARE(w.canvasView()->maskedCount(), 16);
-        w.playback()->last();
+        parts(w).playback()->back();
+        QCOMPARE(parts(w).canvasView()->record().get(), earlier.get());
+        QCOMPARE(parts(w).canvasView()->maskedCount(), 12);
+        parts(w).playback()->first();
+        QCOMPARE(parts(w).canvasView()->maskedCount(), 16);
+        parts(w).playback()->last();
         QCOMPARE(doc->index(), 3);
         checkCanvasShowsCurrent(w);
 
         // Stepping from an earlier record replays history instead of computing a new step.
-        w.playback()->goTo(1);
-        w.playback()->step();
+        parts(w).playback()->goTo(1);
+        parts(w).playback()->step();
         QCOMPARE(doc->index(), 2);
         QCOMPARE(doc->count(), 4);
-        QCOMPARE(w.canvasView()->record().get(), doc->recordAt(2).get());
+        QCOMPARE(parts(w).canvasView()->record().get(), doc->recordAt(2).get());
     }
 
     void committedTokensAreTintedAndDescribed()
@@ -136,13 +138,13 @@ private Q_SLOTS:
         MainWindow w;
         w.show();
         QVERIFY(loadAndStart(w, smallSettings()));
-        w.playback()->step();
-        QTRY_COMPARE_WITH_TIMEOUT(w.document()->index(), 1, kStepTimeoutMs);
-        w.playback()->step();
-        QTRY_COMPARE_WITH_TIMEOUT(w.document()->index(), 2, kStepTimeoutMs);
-        const StepRecord &r = *w.document()->currentRecord();
+        parts(w).playback()->step();
+        QTRY_COMPARE_WITH_TIMEOUT(parts(w).document()->index(), 1, kStepTimeoutMs);
+        parts(w).playback()->step();
+        QTRY_COMPARE_WITH_TIMEOUT(parts(w).document()->index(), 2, kStepTimeoutMs);
+        const StepRecord &r = *parts(w).document()->currentRecord();
         QCOMPARE(r.committed.size(), size_t(2));
-        CanvasView *view = w.canvasView();
+        CanvasView *view = parts(w).canvasView();
         for (int pos : r.committed) {
             const TokenChip *chip = view->chip(pos);
             QVERIFY(chip);
@@ -151,7 +153,7 @@ private Q_SLOTS:
             QCOMPARE(chip->tint, r.probability[static_cast<size_t>(pos)]);
         }
         // Tokens committed in the step before keep their commit-time tint but lose the "new" outline.
-        const StepRecord &previous = *w.document()->recordAt(1);
+        const StepRecord &previous = *parts(w).document()->recordAt(1);
         for (int pos : previous.committed) {
             const TokenChip *chip = view->chip(pos);
             QVERIFY(!chip->newThisStep);
@@ -180,7 +182,7 @@ private Q_SLOTS:
         std::atomic<int> emitted {0};
         std::atomic<bool> held {false};
         QSemaphore gate;
-        EngineWorker *worker = w.engine()->worker();
+        EngineWorker *worker = parts(w).engine()->worker();
         connect(
             worker, &EngineWorker::stateChanged, worker,
             [&emitted, &held, &gate](const EngineState &state) {
@@ -190,29 +192,29 @@ private Q_SLOTS:
                 }
             },
             Qt::DirectConnection);
-        QSignalSpy finished(w.engine(), &EngineController::finished);
-        w.playback()->run();
+        QSignalSpy finished(parts(w).engine(), &EngineController::finished);
+        parts(w).playback()->run();
         QTRY_VERIFY_WITH_TIMEOUT(held.load(), kStepTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(w.engine()->isRunning(), kStepTimeoutMs);
-        w.playback()->toggleRun(); // Space while running pauses
+        QTRY_VERIFY_WITH_TIMEOUT(parts(w).engine()->isRunning(), kStepTimeoutMs);
+        parts(w).playback()->toggleRun(); // Space while running pauses
         const int atStop = emitted.load();
         gate.release();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kStepTimeoutMs);
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         QVERIFY2(emitted.load() <= atStop + 1,
             qPrintable(QStringLiteral("%1 records after a stop at %2").arg(emitted.load()).arg(atStop)));
-        QVERIFY(!w.engine()->isRunning());
-        QTRY_COMPARE_WITH_TIMEOUT(w.document()->count(), emitted.load() + 1, kStepTimeoutMs);
-        QVERIFY(w.document()->hasMasks());
+        QVERIFY(!parts(w).engine()->isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(parts(w).document()->count(), emitted.load() + 1, kStepTimeoutMs);
+        QVERIFY(parts(w).document()->hasMasks());
         checkCanvasShowsCurrent(w);
 
         // Run again to the end: the generation completes and Step is no longer offered.
-        w.playback()->run();
+        parts(w).playback()->run();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 120000);
         QCOMPARE(finished.at(1).at(0).toBool(), false);
-        QTRY_VERIFY_WITH_TIMEOUT(!w.document()->hasMasks(), kStepTimeoutMs);
-        QCOMPARE(w.canvasView()->maskedCount(), 0);
-        QVERIFY(!w.playback()->state().canStep);
+        QTRY_VERIFY_WITH_TIMEOUT(!parts(w).document()->hasMasks(), kStepTimeoutMs);
+        QCOMPARE(parts(w).canvasView()->maskedCount(), 0);
+        QVERIFY(!parts(w).playback()->state().canStep);
     }
 
     void closingMidRunJoinsTheEngine()
@@ -220,8 +222,8 @@ private Q_SLOTS:
         auto w = std::make_unique<MainWindow>();
         w->show();
         QVERIFY(loadAndStart(*w, smallSettings(200, 200)));
-        w->playback()->run();
-        QTRY_VERIFY_WITH_TIMEOUT(w->document()->index() >= 2, kStepTimeoutMs);
+        parts(*w).playback()->run();
+        QTRY_VERIFY_WITH_TIMEOUT(parts(*w).document()->index() >= 2, kStepTimeoutMs);
         w.reset(); // stops the run, joins the thread; must neither hang nor crash
     }
 
@@ -232,34 +234,34 @@ private Q_SLOTS:
         QApplication::setActiveWindow(&w);
         QVERIFY(QTest::qWaitForWindowActive(&w));
         QVERIFY(loadAndStart(w, smallSettings()));
-        w.canvasView()->setFocus();
+        parts(w).canvasView()->setFocus();
         QTest::keyClick(&w, Qt::Key_Right);
-        QTRY_COMPARE_WITH_TIMEOUT(w.document()->index(), 1, kStepTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(parts(w).document()->index(), 1, kStepTimeoutMs);
         QTest::keyClick(&w, Qt::Key_Right);
-        QTRY_COMPARE_WITH_TIMEOUT(w.document()->index(), 2, kStepTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(parts(w).document()->index(), 2, kStepTimeoutMs);
         QTest::keyClick(&w, Qt::Key_Left);
-        QCOMPARE(w.document()->index(), 1);
+        QCOMPARE(parts(w).document()->index(), 1);
         QTest::keyClick(&w, Qt::Key_Home);
-        QCOMPARE(w.document()->index(), 0);
+        QCOMPARE(parts(w).document()->index(), 0);
         QTest::keyClick(&w, Qt::Key_End);
-        QCOMPARE(w.document()->index(), 2);
-        QSignalSpy finished(w.engine(), &EngineController::finished);
+        QCOMPARE(parts(w).document()->index(), 2);
+        QSignalSpy finished(parts(w).engine(), &EngineController::finished);
         QTest::keyClick(&w, Qt::Key_Space);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kStepTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(!w.document()->hasMasks(), kStepTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!parts(w).document()->hasMasks(), kStepTimeoutMs);
     }
 
     void badModelDirectoryKeepsWindowUsable()
     {
         MainWindow w;
         w.show();
-        QSignalSpy failed(w.engine(), &EngineController::failed);
+        QSignalSpy failed(parts(w).engine(), &EngineController::failed);
         const QString missing = m_tmp.filePath(QStringLiteral("no-such-model"));
         w.loadModel(missing);
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kLoadTimeoutMs);
         QVERIFY(!failed.at(0).at(0).toString().isEmpty());
         QCOMPARE(w.statusText(), failed.at(0).at(0).toString());
-        QVERIFY(w.document()->isEmpty());
+        QVERIFY(parts(w).document()->isEmpty());
 
         // Start without a model is refused with a message, not a crash.
         w.startSession();
@@ -267,14 +269,14 @@ private Q_SLOTS:
 
         // The same window then loads a good model and runs.
         QVERIFY(loadAndStart(w, smallSettings()));
-        w.playback()->step();
-        QTRY_COMPARE_WITH_TIMEOUT(w.document()->index(), 1, kStepTimeoutMs);
+        parts(w).playback()->step();
+        QTRY_COMPARE_WITH_TIMEOUT(parts(w).document()->index(), 1, kStepTimeoutMs);
         checkCanvasShowsCurrent(w);
 
         // Impossible settings come back as an error message too.
         GenerationSettings tooLong = smallSettings(1000, 8); // the tiny model sees 256 positions
-        w.generationPanel()->setMaxSequenceLength(0);
-        w.generationPanel()->setSettings(tooLong);
+        parts(w).generationPanel()->setMaxSequenceLength(0);
+        parts(w).generationPanel()->setSettings(tooLong);
         const int failures = failed.count();
         w.startSession();
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), failures + 1, kStepTimeoutMs);
@@ -424,12 +426,12 @@ private Q_SLOTS:
         options.hasPrompt = true;
         options.stepsTo = 3;
         options.screenshot = m_tmp.filePath(QStringLiteral("shot.png"));
-        StartupDriver driver(&w, options);
+        StartupDriver &driver = *w.createStartupDriver(options);
         QSignalSpy done(&driver, &StartupDriver::done);
         driver.start();
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kLoadTimeoutMs);
         QCOMPARE(done.at(0).at(0).toInt(), 0);
-        QCOMPARE(w.document()->index(), 3);
+        QCOMPARE(parts(w).document()->index(), 3);
         QImage shot(options.screenshot);
         QVERIFY(!shot.isNull());
         QCOMPARE(shot.size(), w.size() * shot.devicePixelRatio());
@@ -441,7 +443,7 @@ private Q_SLOTS:
         GuiOptions options;
         options.modelDir = m_tmp.filePath(QStringLiteral("missing"));
         options.screenshot = m_tmp.filePath(QStringLiteral("never.png"));
-        StartupDriver driver(&w, options);
+        StartupDriver &driver = *w.createStartupDriver(options);
         QSignalSpy done(&driver, &StartupDriver::done);
         driver.start();
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kLoadTimeoutMs);

@@ -55,13 +55,13 @@ private:
     void checkUnchanged(MainWindow &w, const std::vector<RecordPtr> &before)
     {
         QVERIFY(w.isVisible());
-        QVERIFY(!w.document()->isEmpty());
-        QCOMPARE(w.document()->timeline().branch(w.document()->branch()).records, before);
+        QVERIFY(!parts(w).document()->isEmpty());
+        QCOMPARE(parts(w).document()->timeline().branch(parts(w).document()->branch()).records, before);
     }
 
     std::vector<RecordPtr> records(MainWindow &w) const
     {
-        return w.document()->timeline().branch(w.document()->branch()).records;
+        return parts(w).document()->timeline().branch(parts(w).document()->branch()).records;
     }
 
 private Q_SLOTS:
@@ -102,7 +102,7 @@ private Q_SLOTS:
         w.show();
         startSession(w);
         const auto before = records(w);
-        QSignalSpy failed(w.engine(), &EngineController::failed);
+        QSignalSpy failed(parts(w).engine(), &EngineController::failed);
         w.loadModel(bad);
         QVERIFY(QTest::qWaitFor([&] { return failed.count() == 1; }, kWindowTimeoutMs));
         QVERIFY2(statusText(w).contains(message), qPrintable(statusText(w)));
@@ -127,7 +127,7 @@ private Q_SLOTS:
         w.show();
         startSession(w);
         const auto before = records(w);
-        QVERIFY(!w.files()->openFile(file));
+        QVERIFY(!parts(w).files()->openFile(file));
         QVERIFY2(statusText(w).contains(message), qPrintable(statusText(w)));
         checkUnchanged(w, before);
 
@@ -135,7 +135,7 @@ private Q_SLOTS:
         const QString fifo = path(QStringLiteral("timeline.fifo"));
         QFile::remove(fifo);
         QVERIFY(makeFifo(fifo));
-        QVERIFY(!w.files()->openFile(fifo));
+        QVERIFY(!parts(w).files()->openFile(fifo));
         QVERIFY2(
             statusText(w).contains(QStringLiteral("is a FIFO, expected a regular file")), qPrintable(statusText(w)));
         checkUnchanged(w, before);
@@ -167,10 +167,10 @@ private Q_SLOTS:
         w.show();
         startSession(w);
         const auto before = records(w);
-        QVERIFY(!w.files()->saveTo(target));
+        QVERIFY(!parts(w).files()->saveTo(target));
         QVERIFY2(statusText(w).contains(message), qPrintable(statusText(w)));
         checkUnchanged(w, before);
-        QVERIFY(w.files()->hasUnsavedEdits() || w.document()->fileName() != target);
+        QVERIFY(parts(w).files()->hasUnsavedEdits() || parts(w).document()->fileName() != target);
     }
 };
 

@@ -77,7 +77,7 @@ private Q_SLOTS:
     {
         MainWindow w;
         QVERIFY(loadModel(w, m_model));
-        GenerationPanel *panel = w.generationPanel();
+        GenerationPanel *panel = parts(w).generationPanel();
         PromptEditor *editor = panel->promptEditor();
         QVERIFY(editor->hasChatTemplate());
         QVERIFY(editor->isChat()); // Chat by default for a model with a template
@@ -107,22 +107,22 @@ private Q_SLOTS:
         MainWindow w;
         w.show();
         QVERIFY(loadModel(w, m_model));
-        w.generationPanel()->setSettings(smallSettings());
-        w.generationPanel()->setPrompt(QStringLiteral("Hi"));
-        QVERIFY(w.generationPanel()->promptEditor()->isChat());
-        QSignalSpy started(w.engine(), &EngineController::sessionStarted);
+        parts(w).generationPanel()->setSettings(smallSettings());
+        parts(w).generationPanel()->setPrompt(QStringLiteral("Hi"));
+        QVERIFY(parts(w).generationPanel()->promptEditor()->isChat());
+        QSignalSpy started(parts(w).engine(), &EngineController::sessionStarted);
         w.startSession();
         QVERIFY(QTest::qWaitFor([&] { return started.count() == 1; }, kWindowTimeoutMs));
         QVERIFY(stepTo(w, 3));
 
-        const Timeline &t = w.document()->timeline();
+        const Timeline &t = parts(w).document()->timeline();
         QVERIFY(t.chatMessages == (std::vector<ChatMessage> {{"user", "Hi"}}));
         QCOMPARE(t.promptIds.front(), kLladaBos);
         QCOMPARE(t.promptText,
             std::string("<|startoftext|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
                         "<|start_header_id|>assistant<|end_header_id|>\n\n"));
         // Position 0 is bos, 1 <|start_header_id|>, 2 "user": the special ones are drawn and described as such.
-        CanvasView *canvas = w.canvasView();
+        CanvasView *canvas = parts(w).canvasView();
         QVERIFY(canvas->chip(0) && canvas->chip(0)->kind == TokenChip::Kind::Prompt);
         QVERIFY(canvas->chip(0)->special);
         QVERIFY(canvas->chip(1)->special);
@@ -135,9 +135,9 @@ private Q_SLOTS:
         TokenChip plain = *canvas->chip(1);
         plain.special = false;
         QVERIFY(painter.chipWidth(*canvas->chip(1)) > painter.chipWidth(plain));
-        QCOMPARE(canvas->maskedCount(), w.document()->currentRecord()->maskedCount(kLladaMask));
+        QCOMPARE(canvas->maskedCount(), parts(w).document()->currentRecord()->maskedCount(kLladaMask));
         // The random head's 126,464 rows mostly have no token: a committed one shows as "<unused N>".
-        const StepRecord &r = *w.document()->currentRecord();
+        const StepRecord &r = *parts(w).document()->currentRecord();
         const int committed = committedPosition(r, kLladaMask);
         QVERIFY(committed >= 0);
         const int32_t id = r.tokens[static_cast<size_t>(committed)];
@@ -147,18 +147,18 @@ private Q_SLOTS:
         const QString saved = m_tmp.filePath(QStringLiteral("chat-run.json"));
         QVERIFY(saveTimeline(t, saved.toStdString()).ok());
         MainWindow reopened;
-        QVERIFY(reopened.files()->openFile(saved));
-        PromptEditor *editor = reopened.generationPanel()->promptEditor();
+        QVERIFY(parts(reopened).files()->openFile(saved));
+        PromptEditor *editor = parts(reopened).generationPanel()->promptEditor();
         QVERIFY(editor->isChat());
         QCOMPARE(editor->text(), QStringLiteral("Hi"));
-        QVERIFY(reopened.canvasView()->chip(0)->special);
+        QVERIFY(parts(reopened).canvasView()->chip(0)->special);
     }
 
     void templateErrorsAreNamedUnderThePrompt()
     {
         MainWindow w;
         QVERIFY(loadModel(w, m_model));
-        GenerationPanel *panel = w.generationPanel();
+        GenerationPanel *panel = parts(w).generationPanel();
         // A template that raises on render (as Llama 2's does for roles out of order) names its line.
         auto raising = ChatTemplate::fromSource("{{ bos_token }}\n{% if messages[0].role == 'user' %}{{ "
                                                 "raise_exception('roles must alternate') }}{% endif %}",
@@ -200,12 +200,12 @@ private Q_SLOTS:
         MainWindow w;
         w.show();
         QVERIFY(loadModel(w, tiny));
-        PromptEditor *editor = w.generationPanel()->promptEditor();
+        PromptEditor *editor = parts(w).generationPanel()->promptEditor();
         QVERIFY(!editor->hasChatTemplate());
         QVERIFY(!editor->isChat());
         QVERIFY(!editor->findChild<QRadioButton *>(QStringLiteral("chatMode"))->isVisible());
-        w.generationPanel()->setPrompt(QStringLiteral("the [MASK] sat"));
-        QCOMPARE(w.generationPanel()->prompt(), QStringLiteral("the [MASK] sat"));
+        parts(w).generationPanel()->setPrompt(QStringLiteral("the [MASK] sat"));
+        QCOMPARE(parts(w).generationPanel()->prompt(), QStringLiteral("the [MASK] sat"));
     }
 };
 

@@ -20,6 +20,7 @@
 #include <atomic>
 
 using namespace dlm;
+using dlm::testing::parts;
 
 class TestGuiLoadCancel : public QObject
 {
@@ -63,42 +64,42 @@ private slots:
         settings.blockLength = 16;
         QVERIFY(testing::loadAndStart(w, m_first, settings));
         QVERIFY(testing::stepTo(w, 3));
-        const EngineState before = w.engine()->engineState();
+        const EngineState before = parts(w).engine()->engineState();
         const QString title = w.windowTitle();
 
         // Held at the first report of `stage` until the test has clicked Cancel.
         QSemaphore reached, proceed;
         std::atomic<bool> held {false};
-        w.engine()->worker()->setLoadProgressHook([&](const LoadProgressInfo &info) {
+        parts(w).engine()->worker()->setLoadProgressHook([&](const LoadProgressInfo &info) {
             if (int(info.stage) == stage && !held.exchange(true)) {
                 reached.release();
                 proceed.acquire();
             }
         });
-        QSignalSpy cancelled(w.engine(), &EngineController::loadCancelled);
-        QSignalSpy loaded(w.engine(), &EngineController::modelLoaded);
-        QSignalSpy failed(w.engine(), &EngineController::failed);
+        QSignalSpy cancelled(parts(w).engine(), &EngineController::loadCancelled);
+        QSignalSpy loaded(parts(w).engine(), &EngineController::modelLoaded);
+        QSignalSpy failed(parts(w).engine(), &EngineController::failed);
         w.loadModel(m_second);
         auto *progress = w.findChild<LoadProgressBar *>();
         QVERIFY(progress);
         QVERIFY(progress->isVisibleTo(&w));
-        QVERIFY(w.engine()->isLoading());
+        QVERIFY(parts(w).engine()->isLoading());
         QVERIFY2(reached.tryAcquire(1, testing::kWindowTimeoutMs), "the load never reached the stage");
 
         QTest::mouseClick(progress->cancelButton(), Qt::LeftButton);
         QVERIFY(!progress->cancelButton()->isEnabled());
         proceed.release();
-        QVERIFY(QTest::qWaitFor([&] { return !w.engine()->isLoading(); }, testing::kWindowTimeoutMs));
+        QVERIFY(QTest::qWaitFor([&] { return !parts(w).engine()->isLoading(); }, testing::kWindowTimeoutMs));
         QCOMPARE(cancelled.count(), 1);
         QCOMPARE(loaded.count(), 0);
         QCOMPARE(failed.count(), 0);
         QVERIFY(!progress->isVisibleTo(&w));
         QCOMPARE(w.statusText(), QStringLiteral("Loading cancelled."));
         QCOMPARE(w.windowTitle(), title);
-        QCOMPARE(w.generationPanel()->modelDirectory(), m_first);
+        QCOMPARE(parts(w).generationPanel()->modelDirectory(), m_first);
 
         // The engine holds the same session, record for record, and the window shows it.
-        const EngineState after = w.engine()->engineState();
+        const EngineState after = parts(w).engine()->engineState();
         QCOMPARE(after.branch, before.branch);
         QCOMPARE(after.index, before.index);
         QCOMPARE(after.timeline.branch(0).records, before.timeline.branch(0).records);
@@ -106,10 +107,10 @@ private slots:
         // And it goes on: the first model still steps.
         QVERIFY(testing::stepTo(w, 4));
         QCOMPARE(testing::differenceFromEngine(w), QString());
-        QCOMPARE(w.engine()->engineState().timeline.branch(0).size(), 4);
+        QCOMPARE(parts(w).engine()->engineState().timeline.branch(0).size(), 4);
 
         // A load after the cancel is not cancelled by it.
-        w.engine()->worker()->setLoadProgressHook({});
+        parts(w).engine()->worker()->setLoadProgressHook({});
         QVERIFY(testing::loadModel(w, m_second));
         QCOMPARE(cancelled.count(), 1);
     }
@@ -121,23 +122,23 @@ private slots:
         QVERIFY(testing::loadModel(w, m_first));
         QSemaphore reached, proceed;
         std::atomic<bool> held {false};
-        w.engine()->worker()->setLoadProgressHook([&](const LoadProgressInfo &) {
+        parts(w).engine()->worker()->setLoadProgressHook([&](const LoadProgressInfo &) {
             if (!held.exchange(true)) {
                 reached.release();
                 proceed.acquire();
             }
         });
-        QSignalSpy cancelled(w.engine(), &EngineController::loadCancelled);
-        QSignalSpy loaded(w.engine(), &EngineController::modelLoaded);
+        QSignalSpy cancelled(parts(w).engine(), &EngineController::loadCancelled);
+        QSignalSpy loaded(parts(w).engine(), &EngineController::modelLoaded);
         w.loadModel(m_second);
         QVERIFY(reached.tryAcquire(1, testing::kWindowTimeoutMs));
         w.loadModel(m_second);
-        w.engine()->cancelLoad();
+        parts(w).engine()->cancelLoad();
         proceed.release();
-        QVERIFY(QTest::qWaitFor([&] { return !w.engine()->isLoading(); }, testing::kWindowTimeoutMs));
+        QVERIFY(QTest::qWaitFor([&] { return !parts(w).engine()->isLoading(); }, testing::kWindowTimeoutMs));
         QCOMPARE(cancelled.count(), 2);
         QCOMPARE(loaded.count(), 0);
-        QVERIFY(w.engine()->isModelLoaded());
+        QVERIFY(parts(w).engine()->isModelLoaded());
         QCOMPARE(w.statusText(), QStringLiteral("Loading cancelled."));
     }
 };

@@ -1,17 +1,18 @@
 // The help texts and dialogs: the glossary's search, the legend's tooltips (canvas and heatmap), field labels
 // in validation messages, the shortcut list read from the window's actions, About, and F1 per part.
 #include "ui/help/about_dialog.h"
-#include "ui/help/field_labels.h"
+#include "ui/text/field_labels.h"
 #include "ui/help/glossary_dialog.h"
-#include "ui/help/glossary_text.h"
+#include "ui/text/glossary_text.h"
 #include "ui/help/help_menu.h"
-#include "ui/help/legend_tips.h"
+#include "ui/views/legend_tips.h"
 #include "ui/help/shortcut_list.h"
 #include "ui/panels/settings_explainer.h"
 #include "ui/views/canvas_legend.h"
 #include "ui/views/heatmap_view.h"
 #include "ui/views/token_inspector.h"
 #include "ui/window/mainwindow.h"
+#include "tests/support/window_parts.h"
 
 #include "test_views_fixture.h"
 
@@ -25,6 +26,7 @@
 #include <QtTest>
 
 using namespace dlm;
+using dlm::testing::parts;
 
 namespace {
 
@@ -220,15 +222,15 @@ private Q_SLOTS:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QCursor::setPos(w.mapToGlobal(QPoint(-50, -50))); // the mouse is off the window: focus decides
-        HelpMenu *help = w.help();
+        HelpMenu *help = parts(w).help();
         QVERIFY(help);
-        QCOMPARE(help->helpKeyFor(w.tokenInspector()), QStringLiteral("view.inspector"));
-        QCOMPARE(help->helpKeyFor(w.heatmapView()), QStringLiteral("view.heatmap"));
+        QCOMPARE(help->helpKeyFor(parts(w).tokenInspector()), QStringLiteral("view.inspector"));
+        QCOMPARE(help->helpKeyFor(parts(w).heatmapView()), QStringLiteral("view.heatmap"));
         QVERIFY(help->helpKeyFor(w.menuBar()).isEmpty());
 
-        w.tokenInspector()->setFocusPolicy(Qt::StrongFocus);
-        w.tokenInspector()->setFocus();
-        QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(w.tokenInspector()));
+        parts(w).tokenInspector()->setFocusPolicy(Qt::StrongFocus);
+        parts(w).tokenInspector()->setFocus();
+        QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(parts(w).tokenInspector()));
         QTest::keyClick(&w, Qt::Key_F1);
         auto *glossary = w.findChild<GlossaryDialog *>();
         QVERIFY(glossary);

@@ -1,10 +1,11 @@
 // The guided tour: shown on the first run only (remembered in QSettings), one screen per part of the window
 // with that part's rectangle highlighted, Next/Back/Skip, and reopened from the Help menu.
-#include "ui/help/glossary_text.h"
+#include "ui/text/glossary_text.h"
 #include "ui/help/guided_tour.h"
 #include "ui/help/help_menu.h"
 #include "ui/panels/step_controls.h"
 #include "ui/window/mainwindow.h"
+#include "tests/support/window_parts.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -17,6 +18,7 @@
 #include <QtTest>
 
 using namespace dlm;
+using dlm::testing::parts;
 
 namespace {
 
@@ -31,7 +33,7 @@ QRect expectedArea(MainWindow &w, const QString &key)
             return w.findChild<QDockWidget *>(QLatin1String(name))->geometry();
     }
     if (key == QLatin1String("view.controls"))
-        return QRect(w.stepControls()->mapTo(&w, QPoint(0, 0)), w.stepControls()->size());
+        return QRect(parts(w).stepControls()->mapTo(&w, QPoint(0, 0)), parts(w).stepControls()->size());
     return {};
 }
 
@@ -50,23 +52,23 @@ private Q_SLOTS:
             MainWindow w;
             w.show();
             QSettings settings(file, QSettings::IniFormat);
-            QVERIFY(w.help()->showTourOnFirstRun(settings));
-            QTRY_VERIFY(w.help()->tour() != nullptr);
-            QVERIFY(w.help()->tour()->isVisible());
-            QCOMPARE(w.help()->tour()->currentIndex(), 0);
+            QVERIFY(parts(w).help()->showTourOnFirstRun(settings));
+            QTRY_VERIFY(parts(w).help()->tour() != nullptr);
+            QVERIFY(parts(w).help()->tour()->isVisible());
+            QCOMPARE(parts(w).help()->tour()->currentIndex(), 0);
         }
         {
             MainWindow w;
             w.show();
             QSettings settings(file, QSettings::IniFormat);
             QVERIFY(settings.value(HelpMenu::tourShownKey()).toBool());
-            QVERIFY(!w.help()->showTourOnFirstRun(settings));
+            QVERIFY(!parts(w).help()->showTourOnFirstRun(settings));
             QTest::qWait(20);
-            QVERIFY(w.help()->tour() == nullptr);
+            QVERIFY(parts(w).help()->tour() == nullptr);
             // Reopened from Help whenever asked.
-            w.help()->tourAction()->trigger();
-            QVERIFY(w.help()->tour() != nullptr);
-            QCOMPARE(w.help()->tour()->currentIndex(), 0);
+            parts(w).help()->tourAction()->trigger();
+            QVERIFY(parts(w).help()->tour() != nullptr);
+            QCOMPARE(parts(w).help()->tour()->currentIndex(), 0);
         }
     }
 
@@ -76,7 +78,7 @@ private Q_SLOTS:
         w.resize(1400, 900);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        GuidedTour *tour = w.help()->startTour();
+        GuidedTour *tour = parts(w).help()->startTour();
         QSignalSpy finished(tour, &GuidedTour::finished);
         const QStringList expected
             = {QStringLiteral("view.generation"), QStringLiteral("view.controls"), QStringLiteral("view.canvas"),
@@ -113,7 +115,7 @@ private Q_SLOTS:
         QTest::mouseClick(tour->nextButton(), Qt::LeftButton);
         QCOMPARE(finished.count(), 1);
         QCOMPARE(finished.first().first().toBool(), true);
-        QTRY_VERIFY(w.help()->tour() == nullptr);
+        QTRY_VERIFY(parts(w).help()->tour() == nullptr);
     }
 
     void skipEndsTheTourAndKeysMoveIt()
@@ -121,7 +123,7 @@ private Q_SLOTS:
         MainWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        GuidedTour *tour = w.help()->startTour();
+        GuidedTour *tour = parts(w).help()->startTour();
         QTest::keyClick(tour, Qt::Key_Right);
         QCOMPARE(tour->currentIndex(), 1);
         QTest::keyClick(tour, Qt::Key_Left);
@@ -130,7 +132,7 @@ private Q_SLOTS:
         QTest::mouseClick(tour->skipButton(), Qt::LeftButton);
         QCOMPARE(finished.count(), 1);
         QCOMPARE(finished.first().first().toBool(), false);
-        QTRY_VERIFY(w.help()->tour() == nullptr);
+        QTRY_VERIFY(parts(w).help()->tour() == nullptr);
     }
 
     void highlightFollowsTheWindowsSize()
@@ -139,7 +141,7 @@ private Q_SLOTS:
         w.resize(1400, 900);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        GuidedTour *tour = w.help()->startTour();
+        GuidedTour *tour = parts(w).help()->startTour();
         tour->next();
         tour->next();
         tour->next(); // the heatmap

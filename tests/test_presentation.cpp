@@ -26,6 +26,7 @@
 #include <QtTest>
 
 using namespace dlm;
+using dlm::testing::parts;
 
 namespace {
 
@@ -42,7 +43,7 @@ QStringList visibleDocks(MainWindow &w)
 
 void clickPosition(MainWindow &w, int pos)
 {
-    CanvasView *canvas = w.canvasView();
+    CanvasView *canvas = parts(w).canvasView();
     QTest::mouseClick(canvas, Qt::LeftButton, {}, canvas->chipRect(pos).center().toPoint());
 }
 
@@ -59,12 +60,12 @@ private Q_SLOTS:
         w.resize(1366, 768);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        PresentationMode *present = w.presentation();
+        PresentationMode *present = parts(w).presentation();
         const QByteArray state = w.saveState();
         const QRect geometry = w.geometry();
         const QStringList docks = visibleDocks(w);
-        const qreal canvasFont = w.canvasView()->font().pointSizeF();
-        const QColor text = w.canvasView()->palette().color(QPalette::WindowText);
+        const qreal canvasFont = parts(w).canvasView()->font().pointSizeF();
+        const QColor text = parts(w).canvasView()->palette().color(QPalette::WindowText);
         QVERIFY(docks.size() >= 6);
 
         for (Qt::Key leaveKey : {Qt::Key_Escape, Qt::Key_F5}) {
@@ -72,17 +73,17 @@ private Q_SLOTS:
             QVERIFY(present->isActive());
             QVERIFY(present->action()->isChecked());
             QCOMPARE(visibleDocks(w), QStringList {QStringLiteral("decisionDock")});
-            QVERIFY(w.canvasView()->isVisible());
-            QVERIFY(w.stepControls()->isVisible());
+            QVERIFY(parts(w).canvasView()->isVisible());
+            QVERIFY(parts(w).stepControls()->isVisible());
             QVERIFY(present->bar()->isVisible());
             QVERIFY(!w.menuBar()->isVisible());
             QVERIFY(!w.statusBar()->isVisible());
-            QCOMPARE(w.canvasView()->font().pointSizeF(), canvasFont * PresentationMode::kFontScale);
-            QCOMPARE(w.canvasView()->palette().color(QPalette::WindowText), QColor(Qt::black));
-            QCOMPARE(w.canvasView()->palette().color(QPalette::Window), QColor(Qt::white));
+            QCOMPARE(parts(w).canvasView()->font().pointSizeF(), canvasFont * PresentationMode::kFontScale);
+            QCOMPARE(parts(w).canvasView()->palette().color(QPalette::WindowText), QColor(Qt::black));
+            QCOMPARE(parts(w).canvasView()->palette().color(QPalette::Window), QColor(Qt::white));
 
             // Esc is also Stop: while presenting it must leave, and Stop must not fire.
-            QTest::keyClick(w.canvasView(), leaveKey);
+            QTest::keyClick(parts(w).canvasView(), leaveKey);
             QVERIFY(!present->isActive());
             QVERIFY(!present->action()->isChecked());
             QTRY_COMPARE(w.saveState(), state);
@@ -91,8 +92,8 @@ private Q_SLOTS:
             QVERIFY(w.menuBar()->isVisible());
             QVERIFY(w.statusBar()->isVisible());
             QVERIFY(!present->bar()->isVisible());
-            QCOMPARE(w.canvasView()->font().pointSizeF(), canvasFont);
-            QCOMPARE(w.canvasView()->palette().color(QPalette::WindowText), text);
+            QCOMPARE(parts(w).canvasView()->font().pointSizeF(), canvasFont);
+            QCOMPARE(parts(w).canvasView()->palette().color(QPalette::WindowText), text);
         }
     }
 
@@ -102,24 +103,24 @@ private Q_SLOTS:
         MainWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.document()->loadReplay(testing::smallRun(), QStringLiteral("small.json"));
-        w.playback()->goTo(0);
-        w.presentation()->setFullScreen(false);
+        parts(w).document()->loadReplay(testing::smallRun(), QStringLiteral("small.json"));
+        parts(w).playback()->goTo(0);
+        parts(w).presentation()->setFullScreen(false);
         QTest::keyClick(&w, Qt::Key_F5);
-        QVERIFY(w.presentation()->isActive());
-        QTest::keyClick(w.canvasView(), Qt::Key_Right);
-        QCOMPARE(w.document()->index(), 1);
+        QVERIFY(parts(w).presentation()->isActive());
+        QTest::keyClick(parts(w).canvasView(), Qt::Key_Right);
+        QCOMPARE(parts(w).document()->index(), 1);
         // Undo and Redo belong to the edit controller, not the menu bar, and are kept too.
-        QVERIFY(w.actions().contains(w.edits()->undoAction()));
-        QVERIFY(w.actions().contains(w.edits()->redoAction()));
-        QTest::keyClick(w.canvasView(), Qt::Key_End);
-        QCOMPARE(w.document()->index(), w.document()->count() - 1);
-        QTest::keyClick(w.canvasView(), Qt::Key_Escape);
-        QVERIFY(!w.presentation()->isActive());
+        QVERIFY(w.actions().contains(parts(w).edits()->undoAction()));
+        QVERIFY(w.actions().contains(parts(w).edits()->redoAction()));
+        QTest::keyClick(parts(w).canvasView(), Qt::Key_End);
+        QCOMPARE(parts(w).document()->index(), parts(w).document()->count() - 1);
+        QTest::keyClick(parts(w).canvasView(), Qt::Key_Escape);
+        QVERIFY(!parts(w).presentation()->isActive());
         // Back in the normal window the keys belong to the menu bar's actions alone (no ambiguity).
-        QTest::keyClick(w.canvasView(), Qt::Key_Home);
-        QCOMPARE(w.document()->index(), 0);
-        QVERIFY(!w.actions().contains(w.edits()->undoAction()));
+        QTest::keyClick(parts(w).canvasView(), Qt::Key_Home);
+        QCOMPARE(parts(w).document()->index(), 0);
+        QVERIFY(!w.actions().contains(parts(w).edits()->undoAction()));
     }
 
     void scoreOfAKnownGuess()
@@ -141,9 +142,9 @@ private Q_SLOTS:
         w.resize(1366, 768);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.document()->loadReplay(testing::smallRun(), QStringLiteral("small.json"));
-        w.playback()->goTo(0);
-        PresentationMode *present = w.presentation();
+        parts(w).document()->loadReplay(testing::smallRun(), QStringLiteral("small.json"));
+        parts(w).playback()->goTo(0);
+        PresentationMode *present = parts(w).presentation();
         present->setFullScreen(false);
         present->enter();
         present->gameToggle()->setChecked(true);
@@ -152,11 +153,11 @@ private Q_SLOTS:
         QVERIFY(!present->revealButton()->isEnabled());
 
         // Step 1 is computed (here: replayed) but the canvas keeps the canvas before it.
-        w.playback()->goTo(1);
+        parts(w).playback()->goTo(1);
         QCOMPARE(game->phase(), PredictReveal::Phase::Guessing);
-        QCOMPARE(w.canvasView()->record(), w.document()->recordAt(0));
+        QCOMPARE(parts(w).canvasView()->record(), parts(w).document()->recordAt(0));
         QVERIFY(present->revealButton()->isEnabled());
-        auto *cover = w.decisionChart()->findChild<QLabel *>(QStringLiteral("decisionCover"));
+        auto *cover = parts(w).decisionChart()->findChild<QLabel *>(QStringLiteral("decisionCover"));
         QVERIFY(cover && cover->isVisible());
 
         clickPosition(w, 2);
@@ -168,7 +169,7 @@ private Q_SLOTS:
 
         QTest::mouseClick(present->revealButton(), Qt::LeftButton);
         QCOMPARE(game->phase(), PredictReveal::Phase::Revealed);
-        QCOMPARE(w.canvasView()->record(), w.document()->recordAt(1));
+        QCOMPARE(parts(w).canvasView()->record(), parts(w).document()->recordAt(1));
         QVERIFY(!cover->isVisible());
         QCOMPARE(game->lastScore().hits, QSet<int> {2});
         QCOMPARE(game->lastScore().misses, QSet<int> {4});
@@ -177,9 +178,9 @@ private Q_SLOTS:
         QCOMPARE(game->totalCommitted(), 2);
 
         // Step 2 commits 3 and 5: both guessed. The score runs on.
-        w.playback()->goTo(2);
+        parts(w).playback()->goTo(2);
         QCOMPARE(game->phase(), PredictReveal::Phase::Guessing);
-        QCOMPARE(w.canvasView()->record(), w.document()->recordAt(1));
+        QCOMPARE(parts(w).canvasView()->record(), parts(w).document()->recordAt(1));
         clickPosition(w, 3);
         clickPosition(w, 5);
         game->reveal();
@@ -189,11 +190,11 @@ private Q_SLOTS:
         QVERIFY2(game->scoreText().contains(QStringLiteral("3 of 4")), qPrintable(game->scoreText()));
 
         // Leaving presentation ends the game and the canvas shows the current record again.
-        w.playback()->goTo(1);
-        QCOMPARE(w.canvasView()->record(), w.document()->recordAt(0));
+        parts(w).playback()->goTo(1);
+        QCOMPARE(parts(w).canvasView()->record(), parts(w).document()->recordAt(0));
         present->leave();
         QCOMPARE(game->phase(), PredictReveal::Phase::Off);
-        QCOMPARE(w.canvasView()->record(), w.document()->recordAt(1));
+        QCOMPARE(parts(w).canvasView()->record(), parts(w).document()->recordAt(1));
     }
 
     void screenshot()
@@ -212,18 +213,18 @@ private Q_SLOTS:
         const QString demo = QString::fromLocal8Bit(qgetenv("DLM_SOURCE_DIR")) + QStringLiteral("/models/demo");
         QVERIFY(testing::loadAndStart(w, demo, s, QStringLiteral("Once upon a time")));
         for (int i = 0; i < 9; ++i) {
-            w.playback()->step();
+            parts(w).playback()->step();
             QVERIFY(testing::waitIdle(w));
         }
-        PresentationMode *present = w.presentation();
+        PresentationMode *present = parts(w).presentation();
         present->setFullScreen(false);
         present->enter();
         w.resize(1366, 768); // the projector's size; with the side docks gone the window can be this small
         present->gameToggle()->setChecked(true);
-        w.playback()->step();
+        parts(w).playback()->step();
         QVERIFY(testing::waitIdle(w));
         QTRY_COMPARE(present->game()->phase(), PredictReveal::Phase::Guessing);
-        const RecordPtr next = w.document()->currentRecord();
+        const RecordPtr next = parts(w).document()->currentRecord();
         int guessed = 0;
         for (int pos = 0; pos < next->length() && guessed < 3; ++pos) {
             if (next->states[static_cast<size_t>(pos)] == PositionState::Remasked) {
@@ -234,7 +235,7 @@ private Q_SLOTS:
         if (!next->committed.empty())
             clickPosition(w, next->committed.front());
         present->game()->reveal();
-        w.viewSync()->flush();
+        parts(w).viewSync()->flush();
         QTest::qWait(100);
         QVERIFY(w.grab().save(out));
     }

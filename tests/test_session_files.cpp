@@ -18,6 +18,7 @@
 #include <QtTest>
 
 using namespace dlm;
+using dlm::testing::parts;
 
 namespace {
 
@@ -49,10 +50,10 @@ private:
 
     static bool stepOnce(MainWindow &w)
     {
-        const int before = w.document()->count();
-        w.playback()->step();
+        const int before = parts(w).document()->count();
+        parts(w).playback()->step();
         return QTest::qWaitFor(
-            [&] { return w.document()->count() == before + 1 && !w.engine()->isBusy(); }, kTimeoutMs);
+            [&] { return parts(w).document()->count() == before + 1 && !parts(w).engine()->isBusy(); }, kTimeoutMs);
     }
 
     static bool idle(MainWindow &w) { return testing::waitIdle(w); }
@@ -62,12 +63,12 @@ private:
     {
         if (!loadAndStart(w) || !stepOnce(w) || !stepOnce(w))
             return {};
-        const int pos = static_cast<int>(w.document()->timeline().promptIds.size()) + 1;
-        w.edits()->replaceToken(pos, 42);
-        if (!QTest::qWaitFor([&] { return w.document()->count() == 4; }, kTimeoutMs) || !idle(w) || !stepOnce(w))
+        const int pos = static_cast<int>(parts(w).document()->timeline().promptIds.size()) + 1;
+        parts(w).edits()->replaceToken(pos, 42);
+        if (!QTest::qWaitFor([&] { return parts(w).document()->count() == 4; }, kTimeoutMs) || !idle(w) || !stepOnce(w))
             return {};
         const QString path = m_tmp.filePath(name);
-        return w.files()->saveTo(path) ? path : QString();
+        return parts(w).files()->saveTo(path) ? path : QString();
     }
 
 private Q_SLOTS:
@@ -86,29 +87,29 @@ private Q_SLOTS:
         original.show();
         const QString path = savedRun(original, QStringLiteral("run.json"));
         QVERIFY(!path.isEmpty());
-        QVERIFY(original.edits()->undoStack()->isClean());
+        QVERIFY(parts(original).edits()->undoStack()->isClean());
         QVERIFY(original.windowTitle().startsWith(QStringLiteral("run.json")));
-        const Timeline saved = original.document()->timeline();
+        const Timeline saved = parts(original).document()->timeline();
 
         MainWindow replay;
         replay.show();
-        QVERIFY(replay.files()->openFile(path));
-        TimelineDocument *doc = replay.document();
+        QVERIFY(parts(replay).files()->openFile(path));
+        TimelineDocument *doc = parts(replay).document();
         QVERIFY(!doc->isLive());
         QCOMPARE(doc->count(), saved.branch(0).size());
         QCOMPARE(doc->index(), doc->count() - 1);
         QVERIFY(replay.statusText().contains(QStringLiteral("without a model")));
         // History works; stepping past the end and editing need the model.
-        QVERIFY(!replay.playback()->state().canStep);
-        replay.playback()->first();
+        QVERIFY(!parts(replay).playback()->state().canStep);
+        parts(replay).playback()->first();
         QCOMPARE(doc->index(), 0);
-        QVERIFY(replay.edits()->blockedReason().contains(QStringLiteral("replay")));
+        QVERIFY(parts(replay).edits()->blockedReason().contains(QStringLiteral("replay")));
         // Run plays the replay record by record to its end.
-        replay.playback()->setSpeed(100);
-        replay.playback()->run();
-        QVERIFY(replay.playback()->isPacing());
+        parts(replay).playback()->setSpeed(100);
+        parts(replay).playback()->run();
+        QVERIFY(parts(replay).playback()->isPacing());
         QTRY_COMPARE_WITH_TIMEOUT(doc->index(), doc->count() - 1, kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(!replay.playback()->isPacing(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!parts(replay).playback()->isPacing(), kTimeoutMs);
 
         // Loading the model it was made with continues it; the next step equals the original's next step.
         QVERIFY(load(replay, m_modelDir));
@@ -118,8 +119,8 @@ private Q_SLOTS:
         QVERIFY(replay.statusText().contains(QStringLiteral("Continuing run.json")));
         QVERIFY(stepOnce(replay));
         QVERIFY(stepOnce(original));
-        QVERIFY(doc->currentRecord()->tokens == original.document()->currentRecord()->tokens);
-        QVERIFY(doc->currentRecord()->committed == original.document()->currentRecord()->committed);
+        QVERIFY(doc->currentRecord()->tokens == parts(original).document()->currentRecord()->tokens);
+        QVERIFY(doc->currentRecord()->committed == parts(original).document()->currentRecord()->committed);
     }
 
     void anotherModelIsRefused()
@@ -134,13 +135,13 @@ private Q_SLOTS:
         QVERIFY(testing::writeTinyModel(otherDir.toStdString(), options).ok());
         MainWindow w;
         QVERIFY(load(w, otherDir));
-        QSignalSpy failed(w.engine(), &EngineController::failed);
-        QVERIFY(w.files()->openFile(path));
+        QSignalSpy failed(parts(w).engine(), &EngineController::failed);
+        QVERIFY(parts(w).files()->openFile(path));
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kTimeoutMs);
         QVERIFY2(w.statusText().contains(QStringLiteral("was made with model")), qPrintable(w.statusText()));
         // The replay stays on screen, usable as a replay.
-        QVERIFY(!w.document()->isLive());
-        QCOMPARE(w.document()->count(), original.document()->count());
+        QVERIFY(!parts(w).document()->isLive());
+        QCOMPARE(parts(w).document()->count(), parts(original).document()->count());
     }
 
     void badFilesAndPathsAreReported()
@@ -151,14 +152,14 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("{\"format\": \"dlmstudio-timeline\", \"version\": 1, \"settings\": ");
         f.close();
-        QVERIFY(!w.files()->openFile(broken));
+        QVERIFY(!parts(w).files()->openFile(broken));
         QVERIFY2(w.statusText().contains(QStringLiteral("broken.json")), qPrintable(w.statusText()));
-        QVERIFY(w.document()->isEmpty());
+        QVERIFY(parts(w).document()->isEmpty());
 
-        QVERIFY(!w.files()->saveTo(m_tmp.filePath(QStringLiteral("x.json")))); // nothing to save yet
+        QVERIFY(!parts(w).files()->saveTo(m_tmp.filePath(QStringLiteral("x.json")))); // nothing to save yet
         QVERIFY(loadAndStart(w));
         const QString unwritable = m_tmp.filePath(QStringLiteral("no-such-dir/run.json"));
-        QVERIFY(!w.files()->saveTo(unwritable));
+        QVERIFY(!parts(w).files()->saveTo(unwritable));
         QVERIFY2(w.statusText().contains(QStringLiteral("no-such-dir")), qPrintable(w.statusText()));
         QVERIFY(!QFile::exists(unwritable));
     }
@@ -168,32 +169,32 @@ private Q_SLOTS:
         MainWindow w;
         QVERIFY(loadAndStart(w));
         QVERIFY(stepOnce(w));
-        QVERIFY(!w.files()->hasUnsavedEdits()); // steps can be recomputed; only edits count
-        w.edits()->remask(w.document()->currentRecord()->committed.at(0));
-        QTRY_COMPARE_WITH_TIMEOUT(w.document()->count(), 3, kTimeoutMs);
+        QVERIFY(!parts(w).files()->hasUnsavedEdits()); // steps can be recomputed; only edits count
+        parts(w).edits()->remask(parts(w).document()->currentRecord()->committed.at(0));
+        QTRY_COMPARE_WITH_TIMEOUT(parts(w).document()->count(), 3, kTimeoutMs);
         QVERIFY(idle(w));
-        QVERIFY(w.files()->hasUnsavedEdits());
+        QVERIFY(parts(w).files()->hasUnsavedEdits());
         QVERIFY(w.isWindowModified());
 
         QStringList asked;
         SessionFiles::Choice answer = SessionFiles::Choice::Cancel;
-        w.files()->setAsker([&](const QString &q) {
+        parts(w).files()->setAsker([&](const QString &q) {
             asked << q;
             return answer;
         });
-        QSignalSpy started(w.engine(), &EngineController::sessionStarted);
+        QSignalSpy started(parts(w).engine(), &EngineController::sessionStarted);
         w.startSession();
         QCOMPARE(asked.size(), 1);
         QVERIFY(asked.front().contains(QStringLiteral("1 edit")));
         QTest::qWait(50);
         QCOMPARE(started.count(), 0); // cancelled: the session and its edit are still there
-        QCOMPARE(w.document()->count(), 3);
+        QCOMPARE(parts(w).document()->count(), 3);
 
         answer = SessionFiles::Choice::Discard;
         w.startSession();
         QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, kTimeoutMs);
-        QCOMPARE(w.document()->count(), 1);
-        QVERIFY(!w.files()->hasUnsavedEdits());
+        QCOMPARE(parts(w).document()->count(), 1);
+        QVERIFY(!parts(w).files()->hasUnsavedEdits());
     }
 
     void openingATimelineFillsThePanelSoStartRerunsIt()
@@ -201,7 +202,7 @@ private Q_SLOTS:
         MainWindow original;
         const QString path = savedRun(original, QStringLiteral("rerun.json"));
         QVERIFY(!path.isEmpty());
-        const Timeline saved = original.document()->timeline();
+        const Timeline saved = parts(original).document()->timeline();
 
         MainWindow w;
         QVERIFY(load(w, m_modelDir));
@@ -210,39 +211,39 @@ private Q_SLOTS:
         other.blockLength = 32;
         other.temperature = 0.0;
         other.seed = 99;
-        w.generationPanel()->setSettings(other);
-        w.generationPanel()->setPrompt(QStringLiteral("a different prompt"));
-        const ComputeDType loadedAs = w.generationPanel()->dtype();
-        QVERIFY(w.files()->openFile(path));
-        QCOMPARE(w.generationPanel()->prompt(), QStringLiteral("the cat"));
-        GenerationSettings shown = w.generationPanel()->settings();
-        QCOMPARE(w.generationPanel()->dtype(), loadedAs); // how the model was loaded is not the file's to change
+        parts(w).generationPanel()->setSettings(other);
+        parts(w).generationPanel()->setPrompt(QStringLiteral("a different prompt"));
+        const ComputeDType loadedAs = parts(w).generationPanel()->dtype();
+        QVERIFY(parts(w).files()->openFile(path));
+        QCOMPARE(parts(w).generationPanel()->prompt(), QStringLiteral("the cat"));
+        GenerationSettings shown = parts(w).generationPanel()->settings();
+        QCOMPARE(parts(w).generationPanel()->dtype(), loadedAs); // how the model was loaded is not the file's to change
         shown.dtype = saved.settings.dtype;
         QVERIFY(shown == saved.settings);
 
         // Start reruns what is on screen: the same records as the saved run, step for step.
-        QTRY_VERIFY_WITH_TIMEOUT(w.document()->isLive(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(parts(w).document()->isLive(), kTimeoutMs);
         QVERIFY(idle(w));
-        QSignalSpy started(w.engine(), &EngineController::sessionStarted);
+        QSignalSpy started(parts(w).engine(), &EngineController::sessionStarted);
         w.startSession();
         QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, kTimeoutMs);
         QVERIFY(stepOnce(w) && stepOnce(w));
         for (int i = 0; i < 3; ++i)
-            QVERIFY(w.document()->recordAt(i)->tokens == saved.branch(0).at(i).tokens);
+            QVERIFY(parts(w).document()->recordAt(i)->tokens == saved.branch(0).at(i).tokens);
     }
 
     void playbackSpeedPacesALiveRun()
     {
         MainWindow w;
         QVERIFY(loadAndStart(w));
-        w.stepControls()->setSpeed(30);
-        QCOMPARE(w.playback()->speed(), 30.0);
-        QSignalSpy records(w.document(), &TimelineDocument::countChanged);
-        w.playback()->run();
-        QVERIFY(w.playback()->state().running);
-        QTRY_VERIFY_WITH_TIMEOUT(!w.playback()->isPacing(), kTimeoutMs);
-        QVERIFY(!w.document()->hasMasks());
-        QCOMPARE(w.document()->count(), 9); // one step at a time, all eight
+        parts(w).stepControls()->setSpeed(30);
+        QCOMPARE(parts(w).playback()->speed(), 30.0);
+        QSignalSpy records(parts(w).document(), &TimelineDocument::countChanged);
+        parts(w).playback()->run();
+        QVERIFY(parts(w).playback()->state().running);
+        QTRY_VERIFY_WITH_TIMEOUT(!parts(w).playback()->isPacing(), kTimeoutMs);
+        QVERIFY(!parts(w).document()->hasMasks());
+        QCOMPARE(parts(w).document()->count(), 9); // one step at a time, all eight
         // One record per tick: the engine was never asked for more than one step at once.
         QCOMPARE(records.count(), 8);
     }

@@ -17,6 +17,7 @@
 #include <QtTest>
 
 using namespace dlm;
+using dlm::testing::parts;
 
 namespace {
 
@@ -65,10 +66,10 @@ private:
     /** The Edit menu says what the stack would undo and redo. */
     static void checkMenuTexts(MainWindow &w)
     {
-        QUndoStack *stack = w.edits()->undoStack();
-        QCOMPARE(w.edits()->undoAction()->text(),
+        QUndoStack *stack = parts(w).edits()->undoStack();
+        QCOMPARE(parts(w).edits()->undoAction()->text(),
             stack->canUndo() ? QStringLiteral("&Undo %1").arg(stack->undoText()) : QStringLiteral("&Undo edit"));
-        QCOMPARE(w.edits()->redoAction()->text(),
+        QCOMPARE(parts(w).edits()->redoAction()->text(),
             stack->canRedo() ? QStringLiteral("&Redo %1").arg(stack->redoText()) : QStringLiteral("&Redo edit"));
     }
 
@@ -76,7 +77,7 @@ private:
     static QString quitQuestion(MainWindow &w)
     {
         QString asked;
-        w.files()->setAsker([&asked](const QString &q) {
+        parts(w).files()->setAsker([&asked](const QString &q) {
             asked = q;
             return SessionFiles::Choice::Cancel;
         });
@@ -101,15 +102,15 @@ private Q_SLOTS:
         w.show();
         QVERIFY(loadAndStart(w));
         QVERIFY(testing::stepTo(w, 6));
-        TimelineDocument *doc = w.document();
-        QUndoStack *stack = w.edits()->undoStack();
+        TimelineDocument *doc = parts(w).document();
+        QUndoStack *stack = parts(w).edits()->undoStack();
         const Timeline beforeFork = doc->timeline();
 
-        w.playback()->goTo(2);
+        parts(w).playback()->goTo(2);
         QVERIFY(idle(w));
         const int forkPos = testing::committedPosition(*doc->currentRecord(), doc->maskId());
         QVERIFY(forkPos >= 0);
-        w.edits()->replaceToken(forkPos, 42);
+        parts(w).edits()->replaceToken(forkPos, 42);
         QVERIFY(idle(w));
         QCOMPARE(doc->timeline().branchCount(), 2);
         QCOMPARE(doc->branch(), 1);
@@ -117,7 +118,7 @@ private Q_SLOTS:
         QVERIFY(testing::stepTo(w, 6));
         const int remaskPos = testing::committedPosition(*doc->currentRecord(), doc->maskId());
         QVERIFY(remaskPos >= 0);
-        w.edits()->remask(remaskPos);
+        parts(w).edits()->remask(remaskPos);
         QVERIFY(idle(w));
         QCOMPARE(doc->count(), 7);
         QCOMPARE(stack->index(), 2);
@@ -126,7 +127,7 @@ private Q_SLOTS:
         QVERIFY(quitQuestion(w).contains(QStringLiteral("2 edit")));
 
         // Undo the remask: back at the record it was made at, the fork's steps still there.
-        QVERIFY(trigger(w, w.edits()->undoAction()));
+        QVERIFY(trigger(w, parts(w).edits()->undoAction()));
         QCOMPARE(stack->index(), 1);
         QVERIFY2(w.statusText().startsWith(QStringLiteral("Undone: send position")), qPrintable(w.statusText()));
         QVERIFY2(testing::differenceFromEngine(w).isEmpty(), qPrintable(testing::differenceFromEngine(w)));
@@ -136,7 +137,7 @@ private Q_SLOTS:
         checkMenuTexts(w);
 
         // Undo the fork: exactly the history before it, the cursor where the edit was made.
-        QVERIFY(trigger(w, w.edits()->undoAction()));
+        QVERIFY(trigger(w, parts(w).edits()->undoAction()));
         QCOMPARE(stack->index(), 0);
         QVERIFY2(w.statusText().startsWith(QStringLiteral("Undone: replace position")), qPrintable(w.statusText()));
         QVERIFY2(testing::differenceFromEngine(w).isEmpty(), qPrintable(testing::differenceFromEngine(w)));
@@ -146,7 +147,7 @@ private Q_SLOTS:
         checkMenuTexts(w);
 
         // Redo the fork: the branch comes back with the two steps computed after the edit, not recomputed.
-        QVERIFY(trigger(w, w.edits()->redoAction()));
+        QVERIFY(trigger(w, parts(w).edits()->redoAction()));
         QCOMPARE(stack->index(), 1);
         QVERIFY2(w.statusText().startsWith(QStringLiteral("Redone: replace position")), qPrintable(w.statusText()));
         QVERIFY2(testing::differenceFromEngine(w).isEmpty(), qPrintable(testing::differenceFromEngine(w)));
@@ -158,7 +159,7 @@ private Q_SLOTS:
         checkMenuTexts(w);
 
         // Redo the remask: everything as it was before the undos.
-        QVERIFY(trigger(w, w.edits()->redoAction()));
+        QVERIFY(trigger(w, parts(w).edits()->redoAction()));
         QCOMPARE(stack->index(), 2);
         QVERIFY2(w.statusText().startsWith(QStringLiteral("Redone: send position")), qPrintable(w.statusText()));
         QVERIFY2(testing::differenceFromEngine(w).isEmpty(), qPrintable(testing::differenceFromEngine(w)));
@@ -167,7 +168,7 @@ private Q_SLOTS:
         checkMenuTexts(w);
 
         QVERIFY(quitQuestion(w).contains(QStringLiteral("2 edit")));
-        QVERIFY(trigger(w, w.edits()->undoAction()));
+        QVERIFY(trigger(w, parts(w).edits()->undoAction()));
         QVERIFY(quitQuestion(w).contains(QStringLiteral("1 edit")));
     }
 
@@ -178,16 +179,16 @@ private Q_SLOTS:
         w.show();
         QVERIFY(loadAndStart(w));
         QVERIFY(testing::stepTo(w, 3));
-        TimelineDocument *doc = w.document();
-        QUndoStack *stack = w.edits()->undoStack();
-        w.edits()->remask(testing::committedPosition(*doc->currentRecord(), doc->maskId()));
+        TimelineDocument *doc = parts(w).document();
+        QUndoStack *stack = parts(w).edits()->undoStack();
+        parts(w).edits()->remask(testing::committedPosition(*doc->currentRecord(), doc->maskId()));
         QVERIFY(idle(w));
-        QVERIFY(trigger(w, w.edits()->undoAction()));
+        QVERIFY(trigger(w, parts(w).edits()->undoAction()));
         QCOMPARE(stack->index(), 0);
         QVERIFY(testing::stepTo(w, 4)); // record 3 again, this time without the edit
         const Timeline stepped = doc->timeline();
 
-        QVERIFY(trigger(w, w.edits()->redoAction()));
+        QVERIFY(trigger(w, parts(w).edits()->redoAction()));
         QCOMPARE(stack->index(), 0);
         QVERIFY(stack->canRedo());
         QVERIFY2(w.statusText().startsWith(QStringLiteral("Cannot redo")), qPrintable(w.statusText()));
@@ -204,8 +205,8 @@ private Q_SLOTS:
         MainWindow w;
         w.show();
         QVERIFY(loadAndStart(w));
-        TimelineDocument *doc = w.document();
-        QUndoStack *stack = w.edits()->undoStack();
+        TimelineDocument *doc = parts(w).document();
+        QUndoStack *stack = parts(w).edits()->undoStack();
         QRandomGenerator rng(20261127);
         const QStringList words = {QStringLiteral(" the dog"), QStringLiteral(" cat"), QStringLiteral(" the")};
         int undone = 0, redone = 0, refused = 0;
@@ -225,45 +226,45 @@ private Q_SLOTS:
             case 0: {
                 int32_t id = 40 + static_cast<int32_t>(rng.bounded(20));
                 what = QStringLiteral("replace %1 with %2").arg(pos).arg(id);
-                w.edits()->replaceToken(pos, id == doc->maskId() ? 41 : id);
+                parts(w).edits()->replaceToken(pos, id == doc->maskId() ? 41 : id);
                 break;
             }
             case 1:
                 what = QStringLiteral("type at %1").arg(pos);
-                w.edits()->replaceText(pos, words.at(static_cast<int>(rng.bounded(words.size()))));
+                parts(w).edits()->replaceText(pos, words.at(static_cast<int>(rng.bounded(words.size()))));
                 break;
             case 2:
                 what = QStringLiteral("remask %1").arg(pos);
-                w.edits()->remask(pos);
+                parts(w).edits()->remask(pos);
                 break;
             case 3:
                 what = QStringLiteral("lock/unlock %1").arg(pos);
-                w.edits()->setLocked(pos, rng.bounded(2) == 0);
+                parts(w).edits()->setLocked(pos, rng.bounded(2) == 0);
                 break;
             case 4:
             case 5:
                 what = QStringLiteral("undo");
-                w.edits()->undoAction()->trigger();
+                parts(w).edits()->undoAction()->trigger();
                 break;
             case 6:
             case 7:
                 what = QStringLiteral("redo");
-                w.edits()->redoAction()->trigger();
+                parts(w).edits()->redoAction()->trigger();
                 break;
             case 8:
                 what = QStringLiteral("step");
-                w.playback()->step();
+                parts(w).playback()->step();
                 break;
             case 9: {
                 const int branch = static_cast<int>(rng.bounded(doc->timeline().branchCount()));
                 what = QStringLiteral("switch to branch %1").arg(branch);
-                w.playback()->switchBranch(branch, -1);
+                parts(w).playback()->switchBranch(branch, -1);
                 break;
             }
             default: {
                 const int index = static_cast<int>(rng.bounded(doc->count()));
                 what = QStringLiteral("go to %1").arg(index);
-                w.playback()->goTo(index);
+                parts(w).playback()->goTo(index);
                 break;
             }
             }

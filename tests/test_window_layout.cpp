@@ -7,6 +7,7 @@
 #include "ui/window/dock_layout.h"
 #include "ui/window/gui_options.h"
 #include "ui/window/mainwindow.h"
+#include "tests/support/window_parts.h"
 #include "ui/views/canvas_legend.h"
 #include "ui/window/window_menus.h"
 
@@ -24,6 +25,7 @@
 #include <qcustomplot.h>
 
 using namespace dlm;
+using dlm::testing::parts;
 
 namespace {
 
@@ -49,7 +51,7 @@ void openOn(MainWindow &w, QScreen *screen)
 /** Why some visible dock shows less than its content's minimum; empty when none does. */
 QString crampedDock(const MainWindow &w)
 {
-    for (QDockWidget *dock : w.dockLayout()->docks()) {
+    for (QDockWidget *dock : parts(w).dockLayout()->docks()) {
         if (!dock->isVisible() || dock->visibleRegion().isEmpty())
             continue; // a tab behind another
         const QWidget *content = dock->widget();
@@ -74,8 +76,8 @@ QString minimumSizes(const MainWindow &w)
         parts << QStringLiteral("%1 %2x%3").arg(name).arg(m.width()).arg(m.height());
     };
     add(QStringLiteral("centre"), w.centralWidget());
-    add(QStringLiteral("controls"), w.stepControls());
-    for (QDockWidget *dock : w.dockLayout()->docks())
+    add(QStringLiteral("controls"), testing::parts(w).stepControls());
+    for (QDockWidget *dock : testing::parts(w).dockLayout()->docks())
         add(dock->objectName(), dock->widget());
     return parts.join(QStringLiteral(", "));
 }
@@ -110,7 +112,7 @@ QString clippedLegend(MainWindow &w)
 
 bool isTabbed(const MainWindow &w, const QString &a, const QString &b)
 {
-    return w.tabifiedDockWidgets(w.dockLayout()->dock(a)).contains(w.dockLayout()->dock(b));
+    return w.tabifiedDockWidgets(parts(w).dockLayout()->dock(a)).contains(parts(w).dockLayout()->dock(b));
 }
 
 } // namespace
@@ -150,7 +152,7 @@ private Q_SLOTS:
         QVERIFY2(cramped.isEmpty(), qPrintable(cramped));
         const QString clipped = clippedLegend(w);
         QVERIFY2(clipped.isEmpty(), qPrintable(clipped));
-        for (QDockWidget *dock : w.dockLayout()->docks())
+        for (QDockWidget *dock : parts(w).dockLayout()->docks())
             QVERIFY2(!dock->isFloating() && !dock->isHidden(), qPrintable(dock->objectName()));
         QCOMPARE(isTabbed(w, QStringLiteral("inspectorDock"), QStringLiteral("decisionDock")), compact);
         // The canvas (where the text grows) keeps a useful share of the window.
@@ -173,10 +175,10 @@ private Q_SLOTS:
         // At 1920x1080 the heatmap and the canvas get the room, not the side panels.
         MainWindow w;
         openOn(w, screenOfSize(QSize(1920, 1080)));
-        const QWidget *heatmap = w.dockLayout()->dock(QStringLiteral("heatmapDock"))->widget();
+        const QWidget *heatmap = parts(w).dockLayout()->dock(QStringLiteral("heatmapDock"))->widget();
         QVERIFY2(heatmap->height() >= 300, qPrintable(QString::number(heatmap->height())));
-        QVERIFY(w.centralWidget()->width() > w.dockLayout()->dock(QStringLiteral("generationDock"))->width());
-        QVERIFY(w.centralWidget()->width() > w.dockLayout()->dock(QStringLiteral("inspectorDock"))->width());
+        QVERIFY(w.centralWidget()->width() > parts(w).dockLayout()->dock(QStringLiteral("generationDock"))->width());
+        QVERIFY(w.centralWidget()->width() > parts(w).dockLayout()->dock(QStringLiteral("inspectorDock"))->width());
     }
 
     void generationPanelScrollsInside()
@@ -184,7 +186,7 @@ private Q_SLOTS:
         // However short the dock, the panel's form keeps its rows: the dock scrolls rather than squeezing them.
         MainWindow w;
         openOn(w, screenOfSize(QSize(1024, 640)));
-        GenerationPanel *panel = w.generationPanel();
+        GenerationPanel *panel = parts(w).generationPanel();
         QScrollArea *scroll = panel->findChild<QScrollArea *>();
         QVERIFY(scroll);
         QWidget *form = scroll->widget();
@@ -196,7 +198,7 @@ private Q_SLOTS:
     {
         MainWindow w;
         openOn(w, screenOfSize(QSize(1366, 768)));
-        DockLayout *docks = w.dockLayout();
+        DockLayout *docks = parts(w).dockLayout();
         QDockWidget *panel = docks->dock(QStringLiteral("generationDock"));
         QDockWidget *heatmap = docks->dock(QStringLiteral("heatmapDock"));
         const int panelWidth = panel->width();
@@ -204,9 +206,9 @@ private Q_SLOTS:
         panel->setFloating(true);
         docks->dock(QStringLiteral("plotsDock"))->close();
         w.addDockWidget(Qt::LeftDockWidgetArea, heatmap);
-        QVERIFY(w.menus()->resetLayoutAction());
-        QVERIFY(w.menus()->viewMenu()->actions().contains(w.menus()->resetLayoutAction()));
-        w.menus()->resetLayoutAction()->trigger();
+        QVERIFY(parts(w).menus()->resetLayoutAction());
+        QVERIFY(parts(w).menus()->viewMenu()->actions().contains(parts(w).menus()->resetLayoutAction()));
+        parts(w).menus()->resetLayoutAction()->trigger();
         QCoreApplication::processEvents();
         for (QDockWidget *dock : docks->docks())
             QVERIFY2(dock->isVisible() && !dock->isFloating(), qPrintable(dock->objectName()));
@@ -235,7 +237,7 @@ private Q_SLOTS:
         w.restoreSettings(settings);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        for (QDockWidget *dock : w.dockLayout()->docks())
+        for (QDockWidget *dock : parts(w).dockLayout()->docks())
             QVERIFY2(dock->isVisible() && !dock->isFloating(), qPrintable(dock->objectName()));
         QVERIFY(crampedDock(w).isEmpty());
     }
@@ -246,7 +248,7 @@ private Q_SLOTS:
         QScreen *s = screenOfSize(QSize(1366, 768));
         openOn(w, s);
         const QSize before = w.size();
-        w.dockLayout()->dock(QStringLiteral("generationDock"))->setFloating(true);
+        parts(w).dockLayout()->dock(QStringLiteral("generationDock"))->setFloating(true);
         QCoreApplication::processEvents();
         QVERIFY(w.width() <= before.width());
         QVERIFY(s->availableGeometry().contains(w.frameGeometry()));
@@ -283,7 +285,7 @@ private Q_SLOTS:
         // Squeezed, the bar hides what does not fit behind its extension button instead of widening the window.
         MainWindow w;
         openOn(w, screenOfSize(QSize(1024, 640)));
-        StepControls *controls = w.stepControls();
+        StepControls *controls = parts(w).stepControls();
         QVERIFY(controls->minimumSizeHint().width() < 300);
     }
 };

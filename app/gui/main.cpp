@@ -1,8 +1,6 @@
 // dlmstudio: the GUI. `dlmstudio [--model DIR] [--prompt TEXT] [--steps-to N] [--screenshot OUT.png]`.
 #include "core/base/compute_environment.h"
-#include "ui/help/help_menu.h"
 #include "ui/window/gui_options.h"
-#include "ui/window/dock_layout.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/startup_driver.h"
 #include "ui/window/theme_controller.h"
@@ -50,8 +48,8 @@ int main(int argc, char **argv)
 
     dlm::MainWindow window;
     const bool screenshot = !options.screenshot.isEmpty();
-    dlm::StartupDriver driver(&window, options);
-    QObject::connect(&driver, &dlm::StartupDriver::done, &app, [&app](int code, const QString &message) {
+    dlm::StartupDriver *driver = window.createStartupDriver(options);
+    QObject::connect(driver, &dlm::StartupDriver::done, &app, [&app](int code, const QString &message) {
         if (!message.isEmpty())
             std::fprintf(stderr, "dlmstudio: %s\n", message.toLocal8Bit().constData());
         app.exit(code);
@@ -59,20 +57,20 @@ int main(int argc, char **argv)
     if (screenshot) {
         // A fixed layout, independent of what the user saved.
         window.resize(options.windowSize.isValid() ? options.windowSize : dlm::kScreenshotSize);
-        window.dockLayout()->resetLayout();
+        window.resetLayout();
     } else {
         QSettings settings;
         window.restoreSettings(settings);
         if (options.windowSize.isValid()) {
             window.resize(options.windowSize);
-            window.dockLayout()->resetLayout();
+            window.resetLayout();
         }
-        window.help()->showTourOnFirstRun(settings); // starts once the window is up, the first time only
+        window.showTourOnFirstRun(settings); // starts once the window is up, the first time only
     }
     if (!options.theme.isEmpty())
-        window.theme()->setMode(dlm::ThemeController::modeFromName(options.theme));
+        window.setThemeMode(dlm::ThemeController::modeFromName(options.theme));
     window.show();
     // Start once the event loop runs, so an immediate done() reaches app.exit() inside exec().
-    QTimer::singleShot(0, &driver, &dlm::StartupDriver::start);
+    QTimer::singleShot(0, driver, &dlm::StartupDriver::start);
     return app.exec();
 }

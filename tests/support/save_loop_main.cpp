@@ -3,6 +3,7 @@
 // printing "saved K" after each. test_interrupted_writes kills it at random moments.
 #include "ui/document/session_files.h"
 #include "ui/window/mainwindow.h"
+#include "tests/support/window_parts.h"
 
 #include <QApplication>
 
@@ -21,14 +22,14 @@ int main(int argc, char **argv)
     const QString in = QString::fromLocal8Bit(argv[1]);
     const QString out = QString::fromLocal8Bit(argv[2]);
     const long n = argc > 3 ? std::atol(argv[3]) : -1;
-    if (!window.files()->openFile(in)) {
+    if (!dlm::testing::parts(window).files()->openFile(in)) {
         std::fprintf(stderr, "cannot open %s\n", argv[1]);
         return 2;
     }
     std::printf("opened\n");
     std::fflush(stdout);
     for (long k = 1; n < 0 || k <= n; ++k) {
-        if (!window.files()->saveTo(out))
+        if (!dlm::testing::parts(window).files()->saveTo(out))
             return 1;
         std::printf("saved %ld\n", k);
         std::fflush(stdout);

@@ -5,6 +5,7 @@
 #include "ui/engine/engine_controller.h"
 #include "ui/panels/generation_panel.h"
 #include "ui/window/mainwindow.h"
+#include "window_parts.h"
 #include "ui/document/playback_controller.h"
 #include "ui/document/timeline_document.h"
 
@@ -18,7 +19,7 @@ constexpr int kWindowTimeoutMs = 60000;
 /** Loads `dir` and waits for modelLoaded; false if it did not come. */
 inline bool loadModel(MainWindow &w, const QString &dir)
 {
-    QSignalSpy loaded(w.engine(), &EngineController::modelLoaded);
+    QSignalSpy loaded(parts(w).engine(), &EngineController::modelLoaded);
     w.loadModel(dir);
     return QTest::qWaitFor([&] { return loaded.count() == 1; }, kWindowTimeoutMs);
 }
@@ -29,9 +30,9 @@ inline bool loadAndStart(MainWindow &w, const QString &dir, const GenerationSett
 {
     if (!loadModel(w, dir))
         return false;
-    w.generationPanel()->setSettings(settings);
-    w.generationPanel()->setPrompt(prompt);
-    QSignalSpy started(w.engine(), &EngineController::sessionStarted);
+    parts(w).generationPanel()->setSettings(settings);
+    parts(w).generationPanel()->setPrompt(prompt);
+    QSignalSpy started(parts(w).engine(), &EngineController::sessionStarted);
     w.startSession();
     return QTest::qWaitFor([&] { return started.count() == 1; }, kWindowTimeoutMs);
 }
@@ -42,8 +43,8 @@ inline bool loadAndStart(MainWindow &w, const QString &dir, const GenerationSett
  */
 inline QString differenceFromEngine(MainWindow &w)
 {
-    const EngineState engine = w.engine()->engineState();
-    const TimelineDocument &doc = *w.document();
+    const EngineState engine = parts(w).engine()->engineState();
+    const TimelineDocument &doc = *parts(w).document();
     const Timeline &a = doc.timeline();
     const Timeline &b = engine.timeline;
     if (a.branchCount() != b.branchCount())
@@ -77,16 +78,16 @@ inline QString differenceFromEngine(MainWindow &w)
 /** Waits until the engine has no request left. */
 inline bool waitIdle(MainWindow &w)
 {
-    return QTest::qWaitFor([&] { return !w.engine()->isBusy(); }, kWindowTimeoutMs);
+    return QTest::qWaitFor([&] { return !parts(w).engine()->isBusy(); }, kWindowTimeoutMs);
 }
 
 /** Steps until the branch on screen has `count` records, one step at a time, then waits for the engine. */
 inline bool stepTo(MainWindow &w, int count)
 {
-    while (w.document()->count() < count) {
-        const int before = w.document()->count();
-        w.playback()->step();
-        if (!QTest::qWaitFor([&] { return w.document()->count() == before + 1; }, kWindowTimeoutMs))
+    while (parts(w).document()->count() < count) {
+        const int before = parts(w).document()->count();
+        parts(w).playback()->step();
+        if (!QTest::qWaitFor([&] { return parts(w).document()->count() == before + 1; }, kWindowTimeoutMs))
             return false;
     }
     return waitIdle(w);

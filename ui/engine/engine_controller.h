@@ -18,6 +18,11 @@ class EngineWorker;
 /**
  * Starts an EngineWorker on a QThread of its own. Requests return at once; results arrive as signals.
  * The destructor stops any run, then quits and joins the thread, so closing the window mid-run is safe.
+ *
+ * Its signals repeat the worker's on purpose: they are the GUI thread's side of the engine. A receiver
+ * runs on the GUI thread and finds the controller's own state already updated (isModelLoaded, isRunning),
+ * and never needs the worker, which lives on the engine thread and brings the session's headers.
+ * Qt forwards a signal only to a signal declared by the receiver, so each is declared once here.
  */
 class EngineController : public QObject
 {

@@ -1,6 +1,6 @@
 #include "ui/help/glossary_dialog.h"
 
-#include "ui/help/glossary_text.h"
+#include "ui/text/glossary_text.h"
 
 #include <QDialogButtonBox>
 #include <QHBoxLayout>

@@ -1,6 +1,6 @@
 #include "ui/help/guided_tour.h"
 
-#include "ui/help/glossary_text.h"
+#include "ui/text/glossary_text.h"
 
 #include <QEvent>
 #include <QFrame>

@@ -3,20 +3,15 @@
 #include "ui/engine/engine_controller.h"
 #include "ui/help/glossary_dialog.h"
 #include "ui/help/guided_tour.h"
-#include "ui/help/legend_tips.h"
 #include "ui/help/shortcut_list.h"
-#include "ui/panels/step_controls.h"
-#include "ui/views/canvas_legend.h"
-#include "ui/views/canvas_view.h"
-#include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCursor>
 #include <QDockWidget>
+#include <QMainWindow>
 #include <QMenu>
 #include <QMenuBar>
-#include <QScrollArea>
 #include <QSettings>
 #include <QTimer>
 
@@ -30,15 +25,6 @@ QDockWidget *dock(const QMainWindow &window, const char *name)
     return window.findChild<QDockWidget *>(QLatin1String(name));
 }
 
-template<class T> T *ancestor(QWidget *w)
-{
-    for (; w; w = w->parentWidget()) {
-        if (auto *t = qobject_cast<T *>(w))
-            return t;
-    }
-    return nullptr;
-}
-
 } // namespace
 
 QString HelpMenu::tourShownKey()
@@ -46,19 +32,19 @@ QString HelpMenu::tourShownKey()
     return QStringLiteral("help/tourShown");
 }
 
-HelpMenu::HelpMenu(MainWindow &window)
+HelpMenu::HelpMenu(QMainWindow &window, const Parts &parts)
     : QObject(&window)
     , m_window(window)
+    , m_parts(parts)
 {
-    connect(window.engine(), &EngineController::modelLoaded, this, [this](const ModelInfo &info) {
+    connect(parts.engine, &EngineController::modelLoaded, this, [this](const ModelInfo &info) {
         m_model = {info.name, info.dir, info.summary};
     });
-    HeatmapLegendTips::install(window.heatmapView());
 }
 
-HelpMenu *HelpMenu::install(MainWindow &window)
+HelpMenu *HelpMenu::install(QMainWindow &window, const Parts &parts)
 {
-    auto *help = new HelpMenu(window);
+    auto *help = new HelpMenu(window, parts);
     help->createMenu();
     return help;
 }
@@ -85,9 +71,8 @@ void HelpMenu::createMenu()
 std::vector<std::pair<QWidget *, QString>> HelpMenu::parts() const
 {
     return {{dock(m_window, "generationDock"), QStringLiteral("view.generation")},
-        {m_window.stepControls(), QStringLiteral("view.controls")},
-        {ancestor<QScrollArea>(m_window.canvasView()), QStringLiteral("view.canvas")},
-        {m_window.findChild<CanvasLegend *>(), QStringLiteral("view.canvas")},
+        {m_parts.stepControls, QStringLiteral("view.controls")}, {m_parts.canvasArea, QStringLiteral("view.canvas")},
+        {m_parts.canvasLegend, QStringLiteral("view.canvas")},
         {dock(m_window, "heatmapDock"), QStringLiteral("view.heatmap")},
         {dock(m_window, "decisionDock"), QStringLiteral("view.decisions")},
         {dock(m_window, "inspectorDock"), QStringLiteral("view.inspector")},
@@ -97,7 +82,7 @@ std::vector<std::pair<QWidget *, QString>> HelpMenu::parts() const
 
 std::vector<TourStop> HelpMenu::tourStops() const
 {
-    MainWindow *w = &m_window;
+    QMainWindow *w = &m_window;
     std::vector<TourStop> stops;
     for (const auto &[part, key] : parts()) {
         if (!stops.empty() && stops.back().key == key) {

@@ -9,26 +9,39 @@
 #include <QPointer>
 
 class QAction;
+class QMainWindow;
 class QMenu;
 class QSettings;
 class QWidget;
 
 namespace dlm {
 
+class EngineController;
 class GlossaryDialog;
-class MainWindow;
 class ShortcutsDialog;
 
-/** Owns the Help menu of a MainWindow; created by install(). */
+/** Owns the Help menu of a window; created by install(). */
 class HelpMenu : public QObject
 {
     Q_OBJECT
 
 public:
+    /**
+     * What the help needs of the window beside its menu bar and its docks (found by object name): the parts
+     * F1 and the tour explain that are no dock, and the engine, whose loaded model About names.
+     */
+    struct Parts
+    {
+        EngineController *engine = nullptr;
+        QWidget *stepControls = nullptr;
+        QWidget *canvasArea = nullptr; ///< the canvas's scroll area
+        QWidget *canvasLegend = nullptr;
+    };
+
     /** The QSettings key that remembers the first-run tour was shown. */
     static QString tourShownKey();
     /** Adds the Help menu to `window`'s menu bar; the result is owned by `window`. */
-    static HelpMenu *install(MainWindow &window);
+    static HelpMenu *install(QMainWindow &window, const Parts &parts);
 
     QMenu *menu() const { return m_menu; }
     QAction *tourAction() const { return m_tourAction; }
@@ -54,14 +67,15 @@ public:
     void showContextHelp();
 
 private:
-    HelpMenu(MainWindow &window);
+    HelpMenu(QMainWindow &window, const Parts &parts);
     void createMenu();
     /** The tour's screens, in the order a new user meets the parts. */
     std::vector<TourStop> tourStops() const;
     /** (part of the window, its help key), the parts F1 and the tour know. */
     std::vector<std::pair<QWidget *, QString>> parts() const;
 
-    MainWindow &m_window;
+    QMainWindow &m_window;
+    Parts m_parts;
     QMenu *m_menu = nullptr;
     QAction *m_tourAction = nullptr;
     QAction *m_contextHelp = nullptr;

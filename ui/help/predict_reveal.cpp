@@ -4,7 +4,6 @@
 #include "ui/help/guess_overlay.h"
 #include "ui/views/canvas_view.h"
 #include "ui/views/decision_chart.h"
-#include "ui/window/mainwindow.h"
 
 #include <QLabel>
 
@@ -25,14 +24,14 @@ GuessScore scoreGuess(const StepRecord &record, const QSet<int> &guesses)
     return s;
 }
 
-PredictReveal::PredictReveal(MainWindow &window)
-    : QObject(&window)
-    , m_window(window)
+PredictReveal::PredictReveal(const PresentedViews &views, QObject *parent)
+    : QObject(parent)
+    , m_views(views)
 {
     // Connected after ViewSync (made by the window before this), so on a new record the canvas is first
     // given the record and then, here, the one before it.
-    connect(window.document(), &TimelineDocument::currentChanged, this, &PredictReveal::onCurrentChanged);
-    connect(window.canvasView(), &CanvasView::positionClicked, this, &PredictReveal::toggleGuess);
+    connect(views.document, &TimelineDocument::currentChanged, this, &PredictReveal::onCurrentChanged);
+    connect(views.canvas, &CanvasView::positionClicked, this, &PredictReveal::toggleGuess);
 }
 
 QString PredictReveal::scoreText() const
@@ -52,7 +51,7 @@ void PredictReveal::setOn(bool on)
     if (on) {
         m_hits = m_committed = m_wrong = 0;
         if (!m_overlay)
-            m_overlay = new GuessOverlay(m_window.canvasView());
+            m_overlay = new GuessOverlay(m_views.canvas);
         m_overlay->clearMarks();
         m_overlay->show();
         m_phase = Phase::Waiting;
@@ -61,9 +60,9 @@ void PredictReveal::setOn(bool on)
             m_overlay->hide();
         coverDecisions(false);
         // Back to what every other view shows.
-        TimelineDocument *doc = m_window.document();
+        TimelineDocument *doc = m_views.document;
         if (RecordPtr r = doc->currentRecord())
-            m_window.canvasView()->setRecord(r, doc->committedProbabilities(doc->index()));
+            m_views.canvas->setRecord(r, doc->committedProbabilities(doc->index()));
         m_phase = Phase::Off;
     }
     Q_EMIT phaseChanged(m_phase);
@@ -74,7 +73,7 @@ void PredictReveal::onCurrentChanged()
 {
     if (!isOn())
         return;
-    TimelineDocument *doc = m_window.document();
+    TimelineDocument *doc = m_views.document;
     const RecordPtr r = doc->currentRecord();
     if (r && r->kind == RecordKind::Denoise && doc->index() > 0) {
         m_heldIndex = doc->index();
@@ -92,9 +91,9 @@ void PredictReveal::onCurrentChanged()
 
 void PredictReveal::hideStep()
 {
-    TimelineDocument *doc = m_window.document();
+    TimelineDocument *doc = m_views.document;
     const int before = m_heldIndex - 1;
-    m_window.canvasView()->setRecord(doc->recordAt(before), doc->committedProbabilities(before));
+    m_views.canvas->setRecord(doc->recordAt(before), doc->committedProbabilities(before));
     m_overlay->showGuesses(m_guesses);
     coverDecisions(true);
 }
@@ -103,7 +102,7 @@ void PredictReveal::toggleGuess(int position)
 {
     if (m_phase != Phase::Guessing)
         return;
-    const RecordPtr before = m_window.document()->recordAt(m_heldIndex - 1);
+    const RecordPtr before = m_views.document->recordAt(m_heldIndex - 1);
     if (!before || position < 0 || position >= before->length())
         return;
     const PositionState state = before->states[static_cast<size_t>(position)];
@@ -118,11 +117,11 @@ void PredictReveal::reveal()
 {
     if (m_phase != Phase::Guessing)
         return;
-    TimelineDocument *doc = m_window.document();
+    TimelineDocument *doc = m_views.document;
     const RecordPtr held = doc->recordAt(m_heldIndex);
     if (!held)
         return;
-    m_window.canvasView()->setRecord(held, doc->committedProbabilities(m_heldIndex));
+    m_views.canvas->setRecord(held, doc->committedProbabilities(m_heldIndex));
     m_last = scoreGuess(*held, m_guesses);
     m_hits += static_cast<int>(m_last.hits.size());
     m_committed += static_cast<int>(held->committed.size());
@@ -137,7 +136,7 @@ void PredictReveal::reveal()
 void PredictReveal::coverDecisions(bool cover)
 {
     // The decision chart would give the answer away: it ranks the very commits the class is guessing.
-    DecisionChart *chart = m_window.decisionChart();
+    DecisionChart *chart = m_views.decisions;
     if (cover && !m_decisionCover) {
         m_decisionCover = new QLabel(tr("Hidden until Reveal"), chart);
         m_decisionCover->setObjectName(QStringLiteral("decisionCover"));

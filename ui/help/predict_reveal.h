@@ -15,8 +15,18 @@ class QLabel;
 
 namespace dlm {
 
+class CanvasView;
+class DecisionChart;
 class GuessOverlay;
-class MainWindow;
+class TimelineDocument;
+
+/** What presentation mode and its game work on: the document's cursor, the canvas and the decision chart. */
+struct PresentedViews
+{
+    TimelineDocument *document = nullptr;
+    CanvasView *canvas = nullptr;
+    DecisionChart *decisions = nullptr; ///< kept on screen while presenting; covered while the class guesses
+};
 
 /** How one guess went against one record. */
 struct GuessScore
@@ -29,7 +39,7 @@ struct GuessScore
 /** Scores `guesses` against the positions `record` committed. */
 GuessScore scoreGuess(const StepRecord &record, const QSet<int> &guesses);
 
-/** The game's state machine over a MainWindow's document and canvas. */
+/** The game's state machine over a window's document and canvas. */
 class PredictReveal : public QObject
 {
     Q_OBJECT
@@ -37,7 +47,8 @@ class PredictReveal : public QObject
 public:
     enum class Phase { Off, Waiting, Guessing, Revealed };
 
-    explicit PredictReveal(MainWindow &window);
+    /** Follows `views` (all three must exist), which outlive it. */
+    explicit PredictReveal(const PresentedViews &views, QObject *parent = nullptr);
 
     Phase phase() const { return m_phase; }
     bool isOn() const { return m_phase != Phase::Off; }
@@ -67,7 +78,7 @@ private:
     void hideStep();
     void coverDecisions(bool cover);
 
-    MainWindow &m_window;
+    PresentedViews m_views;
     Phase m_phase = Phase::Off;
     int m_heldIndex = -1; ///< the record whose commits are hidden (or were just revealed)
     QSet<int> m_guesses;

@@ -1,9 +1,7 @@
 #include "ui/help/presentation_mode.h"
 
 #include "ui/help/predict_reveal.h"
-#include "ui/views/canvas_view.h"
 #include "ui/views/decision_chart.h"
-#include "ui/window/mainwindow.h"
 
 #include <qcustomplot.h>
 
@@ -14,6 +12,7 @@
 #include <QDockWidget>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMainWindow>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
@@ -61,15 +60,16 @@ QPalette highContrastPalette()
 
 } // namespace
 
-PresentationMode::PresentationMode(MainWindow &window)
+PresentationMode::PresentationMode(QMainWindow &window, const PresentedViews &views)
     : QObject(&window)
     , m_window(window)
+    , m_views(views)
 {
 }
 
-PresentationMode *PresentationMode::install(MainWindow &window)
+PresentationMode *PresentationMode::install(QMainWindow &window, const PresentedViews &views)
 {
-    auto *mode = new PresentationMode(window);
+    auto *mode = new PresentationMode(window, views);
     mode->m_action = new QAction(tr("&Present"), &window);
     mode->m_action->setObjectName(QStringLiteral("presentAction"));
     mode->m_action->setCheckable(true);
@@ -78,7 +78,7 @@ PresentationMode *PresentationMode::install(MainWindow &window)
                                   "contrast, for a projector; Esc or F5 leaves"));
     window.addAction(mode->m_action); // the menu bar is hidden while presenting, its shortcuts with it
     connect(mode->m_action, &QAction::toggled, mode, &PresentationMode::setActive);
-    mode->m_game = new PredictReveal(window);
+    mode->m_game = new PredictReveal(views, &window);
     mode->createBar();
     return mode;
 }
@@ -149,7 +149,7 @@ void PresentationMode::enter()
     }
     QDockWidget *decisions = nullptr;
     for (QDockWidget *dock : m_window.findChildren<QDockWidget *>()) {
-        if (dock->widget() == m_window.decisionChart())
+        if (dock->widget() == m_views.decisions)
             decisions = dock;
         else
             dock->hide();
@@ -162,7 +162,7 @@ void PresentationMode::enter()
     m_window.statusBar()->hide();
     m_window.setPalette(highContrastPalette());
     central->setFont(scaled(m_centralFont, kFontScale));
-    scalePlotFonts(m_window.decisionChart()->plot());
+    scalePlotFonts(m_views.decisions->plot());
     m_bar->show();
     if (m_fullScreen)
         m_window.setWindowState(m_window.windowState() | Qt::WindowFullScreen);
@@ -183,7 +183,7 @@ void PresentationMode::leave()
     for (auto it = m_undoFonts.rbegin(); it != m_undoFonts.rend(); ++it)
         (*it)();
     m_undoFonts.clear();
-    m_window.decisionChart()->plot()->replot();
+    m_views.decisions->plot()->replot();
     QWidget *central = m_window.centralWidget();
     central->setFont(m_hadOwnCentralFont ? m_centralFont : QFont());
     m_window.setPalette(m_hadOwnPalette ? m_palette : QPalette());

@@ -3,6 +3,8 @@
 // chart and the step controls, larger fonts and high contrast, with a bar for the "predict, then reveal"
 // game. Leaving restores the window exactly as it was (dock layout, geometry, fonts, palette, bars).
 
+#include "ui/help/predict_reveal.h"
+
 #include <QByteArray>
 #include <QFont>
 #include <QObject>
@@ -17,13 +19,11 @@ class QAction;
 class QCheckBox;
 class QCustomPlot;
 class QLabel;
+class QMainWindow;
 class QPushButton;
 class QWidget;
 
 namespace dlm {
-
-class MainWindow;
-class PredictReveal;
 
 /** Owns the Present action and the state to restore; created by install(). */
 class PresentationMode : public QObject
@@ -34,8 +34,11 @@ public:
     /** How much larger text gets. */
     static constexpr double kFontScale = 1.6;
 
-    /** Creates the Present action (F5, also on the window so it works with the menu bar hidden). */
-    static PresentationMode *install(MainWindow &window);
+    /**
+     * Creates the Present action (F5, also on `window` so it works with the menu bar hidden); presenting
+     * keeps `views.decisions`' dock and the central area, where the game's bar goes. Owned by `window`.
+     */
+    static PresentationMode *install(QMainWindow &window, const PresentedViews &views);
 
     /** View > Present: checkable, F5. */
     QAction *action() const { return m_action; }
@@ -60,12 +63,13 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    explicit PresentationMode(MainWindow &window);
+    PresentationMode(QMainWindow &window, const PresentedViews &views);
     void createBar();
     /** Scales every font of `plot`'s axes, legend and titles, remembering how to undo it. */
     void scalePlotFonts(QCustomPlot *plot);
 
-    MainWindow &m_window;
+    QMainWindow &m_window;
+    PresentedViews m_views;
     QAction *m_action = nullptr;
     bool m_active = false;
     bool m_fullScreen = true;

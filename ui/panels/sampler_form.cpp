@@ -1,6 +1,6 @@
 #include "ui/panels/sampler_form.h"
 
-#include "ui/help/field_labels.h"
+#include "ui/text/field_labels.h"
 #include "ui/panels/wheel_guard.h"
 #include "core/base/compute_environment.h"
 

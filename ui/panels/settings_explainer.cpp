@@ -3,7 +3,7 @@
 #include "core/sampling/dream_schedule.h"
 
 #include "core/sampling/schedule.h"
-#include "ui/help/field_labels.h"
+#include "ui/text/field_labels.h"
 
 #include <QCoreApplication>
 

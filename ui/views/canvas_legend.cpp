@@ -1,6 +1,6 @@
 #include "ui/views/canvas_legend.h"
 
-#include "ui/help/glossary_text.h"
+#include "ui/text/glossary_text.h"
 #include "ui/views/color_maps.h"
 
 #include <QLinearGradient>

@@ -42,7 +42,7 @@ private:
     {
         TokenChip chip;
         QString label;
-        QString helpKey; ///< its entry in ui/help/glossary_text
+        QString helpKey; ///< its entry in ui/text/glossary_text
         QRect rect; ///< chip and label, as last painted
     };
     /** Where each piece goes at `width`: the colour bar first, then one per entry (top-left corners). */

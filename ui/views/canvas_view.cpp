@@ -1,6 +1,8 @@
 #include "ui/views/canvas_view.h"
 #include "ui/views/prediction_notes.h"
 
+#include "ui/document/timeline_document.h"
+#include "ui/views/view_sync.h"
 #include "core/text/piece_text.h"
 
 #include <QApplication>
@@ -425,6 +427,21 @@ void CanvasView::changeEvent(QEvent *event)
         rebuildChips();
     }
     QWidget::changeEvent(event);
+}
+
+void CanvasView::showCursor(const TimelineDocument &document)
+{
+    setRecord(document.currentRecord(), document.committedProbabilities(document.index()));
+}
+
+void CanvasView::showSelection(int position)
+{
+    setSelectedPosition(position);
+}
+
+void CanvasView::connectTo(ViewSync &sync)
+{
+    connect(this, &CanvasView::positionClicked, &sync, &ViewSync::selectPosition);
 }
 
 } // namespace dlm

@@ -3,6 +3,7 @@
 // piece lookup, never from a model, so a saved timeline looks exactly like a live run.
 
 #include "ui/engine/engine_types.h"
+#include "ui/views/timeline_view.h"
 #include "ui/views/token_chip.h"
 
 #include <QString>
@@ -20,7 +21,7 @@ namespace dlm {
  * faint inside when the step proposed one), committed tokens filled by their confidence. Hovering a chip
  * shows its details; the context menu copies them. Meant to sit in a QScrollArea (height-for-width).
  */
-class CanvasView : public QWidget
+class CanvasView : public QWidget, public TimelineView
 {
     Q_OBJECT
 
@@ -79,6 +80,12 @@ public:
     int heightForWidth(int width) const override;
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+
+    // TimelineView: a record view, given every record the document's cursor reaches at once.
+    Follows follows() const override { return Follows::Record; }
+    void showCursor(const TimelineDocument &document) override;
+    void showSelection(int position) override;
+    void connectTo(ViewSync &sync) override;
 
 Q_SIGNALS:
     /** A chip was clicked (it is then the selection). */

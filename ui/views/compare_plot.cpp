@@ -13,10 +13,9 @@
 namespace dlm {
 
 ComparePlot::ComparePlot(QWidget *parent)
-    : QWidget(parent)
-    , m_plot(new QCustomPlot(this))
+    : PlotView(parent)
 {
-    fillWithPlot(this, m_plot, 240, 160);
+    fillWithPlot(240, 160);
     m_plot->xAxis->setLabel(tr("record"));
     setAxisTitles(m_plot->yAxis, tr("masked positions"), tr("masked"));
     m_plot->yAxis2->setVisible(true);
@@ -40,7 +39,7 @@ ComparePlot::ComparePlot(QWidget *parent)
     m_divergence->setPen(QPen(colors::kOkabeVermillion, 1.5, Qt::DotLine));
     m_divergence->setVisible(false);
     keepReadable(m_plot);
-    followPalette(m_plot);
+    followPalette();
 }
 
 void ComparePlot::setBranches(const Timeline &timeline, int a, int b, int divergence)
@@ -66,7 +65,7 @@ void ComparePlot::setBranches(const Timeline &timeline, int a, int b, int diverg
     m_divergence->setVisible(divergence >= 0);
     m_divergence->point1->setCoords(divergence, 0.0);
     m_divergence->point2->setCoords(divergence, 1.0);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    requestReplot();
 }
 
 void ComparePlot::clear()
@@ -76,7 +75,7 @@ void ComparePlot::clear()
         m_confidence[i]->data()->clear();
     }
     m_divergence->setVisible(false);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    requestReplot();
 }
 
 std::vector<double> ComparePlot::maskedSeries(int which) const

@@ -4,16 +4,15 @@
 
 #include "core/timeline/timeline.h"
 
-#include <QWidget>
+#include "ui/views/plot_view.h"
 
-class QCustomPlot;
 class QCPGraph;
 class QCPItemStraightLine;
 
 namespace dlm {
 
 /** Branch A in solid lines and discs, branch B dashed with squares; a vertical line at the divergence. */
-class ComparePlot : public QWidget
+class ComparePlot : public PlotView
 {
     Q_OBJECT
 
@@ -24,12 +23,10 @@ public:
     void setBranches(const Timeline &timeline, int a, int b, int divergence);
     void clear();
 
-    QCustomPlot *plot() const { return m_plot; }
     /** Points of the masked-count graph of branch 0 (A) or 1 (B), for tests. */
     std::vector<double> maskedSeries(int which) const;
 
 private:
-    QCustomPlot *m_plot = nullptr;
     QCPGraph *m_masked[2] = {nullptr, nullptr};
     QCPGraph *m_confidence[2] = {nullptr, nullptr};
     QCPItemStraightLine *m_divergence = nullptr;

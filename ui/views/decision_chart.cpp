@@ -1,5 +1,7 @@
 #include "ui/views/decision_chart.h"
 
+#include "ui/document/timeline_document.h"
+#include "ui/views/view_sync.h"
 #include "ui/views/color_maps.h"
 #include "ui/views/measure_labels.h"
 #include "ui/views/plot_fitting.h"
@@ -65,20 +67,16 @@ QCPBars *makeBars(QCustomPlot *plot, const QString &name, const QPen &pen, const
 } // namespace
 
 DecisionChart::DecisionChart(QWidget *parent)
-    : QWidget(parent)
-    , m_plot(new QCustomPlot(this))
+    : PlotView(parent)
 {
     // Below about 220 px the bars, ticks and summary no longer share the height readably.
-    fillWithPlot(this, m_plot, 280, 220);
+    fillWithPlot(280, 220);
 
     m_plot->plotLayout()->insertRow(0);
     m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), font().pointSize()));
     m_plot->plotLayout()->addElement(0, 0, m_title);
 
-    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
-    ticker->setTickStep(1.0);
-    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    m_plot->xAxis->setTicker(ticker);
+    m_plot->xAxis->setTicker(integerTicker());
     setAxisTitles(m_plot->xAxis, tr("rank (most confident first)"), tr("rank"));
     m_plot->xAxis->grid()->setVisible(false);
 
@@ -102,10 +100,8 @@ DecisionChart::DecisionChart(QWidget *parent)
     markAsInk(m_cutLine);
     markAsInk(m_cutLabel);
 
-    connect(m_plot, &QCustomPlot::mousePress, this, &DecisionChart::onMousePress);
-    connect(m_plot, &QCustomPlot::mouseMove, this, &DecisionChart::onMouseMove);
     rebuild();
-    followPalette(m_plot); // after every item exists, so marked items get the ink too
+    followPalette(); // after every item exists, so marked items get the ink too
 }
 
 void DecisionChart::setTimelineBranch(const Timeline &timeline, int branchId)
@@ -236,7 +232,7 @@ void DecisionChart::rebuild()
         m_cutLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
         m_cutLabel->setText(tr("\u03C4 = %1").arg(m_threshold, 0, 'f', 2));
     }
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    requestReplot();
 }
 
 void DecisionChart::collectBars(const StepRecord &record)
@@ -349,7 +345,7 @@ QString DecisionChart::summary() const
     return m_summary;
 }
 
-void DecisionChart::onMousePress(QMouseEvent *event)
+void DecisionChart::plotMousePress(QMouseEvent *event)
 {
     const int bar = barAt(event->position());
     if (bar < 0)
@@ -366,13 +362,31 @@ void DecisionChart::onMousePress(QMouseEvent *event)
     }
 }
 
-void DecisionChart::onMouseMove(QMouseEvent *event)
+void DecisionChart::plotMouseMove(QMouseEvent *event)
 {
     const int bar = barAt(event->position());
     if (bar >= 0)
         QToolTip::showText(event->globalPosition().toPoint(), barDetails(bar), m_plot);
     else
         QToolTip::hideText();
+}
+
+void DecisionChart::showBranch(const TimelineDocument &document)
+{
+    if (document.isEmpty())
+        clear();
+    else
+        setTimelineBranch(document.timeline(), document.branch());
+}
+
+void DecisionChart::showCursor(const TimelineDocument &document)
+{
+    setCurrentIndex(document.index());
+}
+
+void DecisionChart::connectTo(ViewSync &sync)
+{
+    connect(this, &DecisionChart::positionClicked, &sync, &ViewSync::selectPosition);
 }
 
 } // namespace dlm

@@ -4,8 +4,8 @@
 
 #include "ui/engine/engine_types.h"
 #include "core/timeline/timeline.h"
-
-#include <QWidget>
+#include "ui/views/plot_view.h"
+#include "ui/views/timeline_view.h"
 
 #include <vector>
 
@@ -13,7 +13,6 @@ class QCPBars;
 class QCPItemStraightLine;
 class QCPItemText;
 class QCPTextElement;
-class QCustomPlot;
 class QMouseEvent;
 
 namespace dlm {
@@ -24,7 +23,7 @@ namespace dlm {
  * Committed bars are solid, remasked bars hatched (colour is never the only cue). Dream's steps draw the line
  * after k (the schedule's count) and say t -> s; origin's independent reveals have no cut.
  */
-class DecisionChart : public QWidget
+class DecisionChart : public PlotView, public TimelineView
 {
     Q_OBJECT
 
@@ -39,7 +38,6 @@ public:
     void setTimelineBranch(const Timeline &timeline, int branchId);
     void clear();
 
-    QCustomPlot *plot() const { return m_plot; }
     int currentIndex() const { return m_current; }
     int barCount() const { return static_cast<int>(m_bars.size()); }
     int committedCount() const;
@@ -66,6 +64,11 @@ public:
     /** The one-line summary shown above the bars. */
     QString summary() const;
 
+    // TimelineView: ViewSync keeps the view on the document's branch, record and selection.
+    void showBranch(const TimelineDocument &document) override;
+    void showCursor(const TimelineDocument &document) override;
+    void connectTo(ViewSync &sync) override;
+
 public Q_SLOTS:
     void setCurrentIndex(int index);
 
@@ -88,11 +91,10 @@ private:
     void placeCut(const StepRecord &record);
     /** Dream's decision in its own terms: "k = 3 from the schedule at t=0.62 -> s=0.55", or origin's reveals. */
     QString dreamSummary(const StepRecord &record) const;
-    void onMousePress(QMouseEvent *event);
-    void onMouseMove(QMouseEvent *event);
+    void plotMousePress(QMouseEvent *event) override;
+    void plotMouseMove(QMouseEvent *event) override;
     QCPBars *barsFor(Fate fate) const;
 
-    QCustomPlot *m_plot = nullptr;
     QCPTextElement *m_title = nullptr;
     QCPBars *m_committedBars = nullptr;
     QCPBars *m_remaskedBars = nullptr;

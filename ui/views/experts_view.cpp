@@ -1,5 +1,6 @@
 #include "ui/views/experts_view.h"
 
+#include "ui/document/timeline_document.h"
 #include "ui/views/color_maps.h"
 
 #include <QComboBox>
@@ -153,6 +154,24 @@ void ExpertsView::paintEvent(QPaintEvent *event)
         painter.drawText(QRectF(0, area.top() + layer * ch, area.left() - 4, ch), Qt::AlignRight | Qt::AlignVCenter,
             QString::number(layer));
     }
+}
+
+void ExpertsView::showBranch(const TimelineDocument &document)
+{
+    if (document.isEmpty())
+        clear();
+    else
+        setTimelineBranch(document.timeline(), document.branch());
+}
+
+void ExpertsView::showCursor(const TimelineDocument &document)
+{
+    setCurrentIndex(document.index());
+}
+
+void ExpertsView::showSelection(int position)
+{
+    setPosition(position);
 }
 
 } // namespace dlm

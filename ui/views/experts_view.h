@@ -5,6 +5,7 @@
 // expert in each layer).
 
 #include "core/timeline/timeline.h"
+#include "ui/views/timeline_view.h"
 
 #include <QWidget>
 
@@ -17,7 +18,7 @@ class QLabel;
 namespace dlm {
 
 /** The experts grid of one record of a branch; ViewSync drives it like the token inspector. */
-class ExpertsView : public QWidget
+class ExpertsView : public QWidget, public TimelineView
 {
     Q_OBJECT
 
@@ -38,6 +39,11 @@ public:
     /** Position mode: the router weight of `expert` (0 when not chosen). Step mode: the share of positions. */
     double cell(int layer, int expert) const;
     QString caption() const;
+
+    // TimelineView: ViewSync keeps the view on the document's branch, record and selection.
+    void showBranch(const TimelineDocument &document) override;
+    void showCursor(const TimelineDocument &document) override;
+    void showSelection(int position) override;
 
 public Q_SLOTS:
     void setCurrentIndex(int index);

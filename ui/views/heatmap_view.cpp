@@ -1,11 +1,12 @@
 #include "ui/views/heatmap_view.h"
 
+#include "ui/document/timeline_document.h"
+#include "ui/views/view_sync.h"
 #include "ui/views/color_maps.h"
 #include "ui/views/measure_labels.h"
 #include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"
-#include "ui/window/theme_controller.h"
 #include "core/text/piece_text.h"
 #include "core/sampling/schedule.h"
 
@@ -46,14 +47,6 @@ QCPColorGradient viridisGradient()
     return g;
 }
 
-QSharedPointer<QCPAxisTickerFixed> integerTicker()
-{
-    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
-    ticker->setTickStep(1.0);
-    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    return ticker;
-}
-
 // Items must stay readable on both ends of viridis: a wide dark stroke under a thin light one.
 QPen haloPen()
 {
@@ -75,11 +68,10 @@ QPen blockPen(const QColor &ink)
 } // namespace
 
 HeatmapView::HeatmapView(QWidget *parent)
-    : QWidget(parent)
-    , m_plot(new QCustomPlot(this))
+    : PlotView(parent)
 {
     // The colour bar's title runs along the map's height: below about 200 px even its brief form is cut.
-    fillWithPlot(this, m_plot, 280, 200);
+    fillWithPlot(280, 200);
 
     setAxisTitles(m_plot->xAxis, tr("record (denoising step)"), tr("record"));
     m_plot->yAxis->setLabel(tr("position"));
@@ -141,12 +133,10 @@ HeatmapView::HeatmapView(QWidget *parent)
         r->setSelectable(false);
     }
 
-    connect(m_plot, &QCustomPlot::mousePress, this, &HeatmapView::onMousePress);
-    connect(m_plot, &QCustomPlot::mouseMove, this, &HeatmapView::onMouseMove);
     // Marker size follows the cell size, which is only known once the layout is done.
     connect(m_plot, &QCustomPlot::afterLayout, this, &HeatmapView::fitMarkers);
     rebuild();
-    followPalette(m_plot); // after every item exists, so marked items get the ink too
+    followPalette(); // after every item exists, so marked items get the ink too
     applyPalette();
 }
 
@@ -362,7 +352,7 @@ QString HeatmapView::cellDetails(int recordIndex, int position) const
     return s;
 }
 
-void HeatmapView::onMousePress(QMouseEvent *event)
+void HeatmapView::plotMousePress(QMouseEvent *event)
 {
     int r = -1, p = -1;
     if (!cellAt(event->position(), &r, &p))
@@ -379,7 +369,7 @@ void HeatmapView::onMousePress(QMouseEvent *event)
     }
 }
 
-void HeatmapView::onMouseMove(QMouseEvent *event)
+void HeatmapView::plotMouseMove(QMouseEvent *event)
 {
     int r = -1, p = -1;
     if (cellAt(event->position(), &r, &p))
@@ -388,17 +378,11 @@ void HeatmapView::onMouseMove(QMouseEvent *event)
         QToolTip::hideText();
 }
 
-void HeatmapView::requestReplot()
-{
-    // Many setters may run per step; a queued replot paints once.
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
-}
-
 void HeatmapView::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::PaletteChange) {
         applyPalette();
-        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        requestReplot();
     }
     QWidget::changeEvent(event);
 }
@@ -407,7 +391,7 @@ void HeatmapView::applyPalette()
 {
     // Blank cells stay a neutral grey just off the background, outside viridis' hue path in either theme.
     const QColor base = palette().color(QPalette::Base);
-    const QColor blank = ThemeController::isDark(palette()) ? base.lighter(135) : QColor(0xE4, 0xE4, 0xE4);
+    const QColor blank = isDarkPalette(palette()) ? base.lighter(135) : QColor(0xE4, 0xE4, 0xE4);
     QCPColorGradient g = viridisGradient();
     g.setNanColor(blank);
     m_scale->setGradient(g);
@@ -419,6 +403,32 @@ void HeatmapView::applyPalette()
     m_blockKey->setPen(blockPen(plotInk(palette())));
     for (QCPItemStraightLine *line : m_blockLines)
         line->setPen(blockPen(plotInk(palette())));
+}
+
+void HeatmapView::showBranch(const TimelineDocument &document)
+{
+    if (document.isEmpty())
+        clear();
+    else
+        setTimelineBranch(document.timeline(), document.branch());
+}
+
+void HeatmapView::showCursor(const TimelineDocument &document)
+{
+    setCurrentIndex(document.index());
+}
+
+void HeatmapView::showSelection(int position)
+{
+    setSelectedPosition(position);
+}
+
+void HeatmapView::connectTo(ViewSync &sync)
+{
+    connect(this, &HeatmapView::cellClicked, &sync, [&sync](int recordIndex, int position) {
+        sync.goTo(recordIndex);
+        sync.selectPosition(position);
+    });
 }
 
 } // namespace dlm

@@ -5,8 +5,8 @@
 
 #include "ui/engine/engine_types.h"
 #include "core/timeline/timeline.h"
-
-#include <QWidget>
+#include "ui/views/plot_view.h"
+#include "ui/views/timeline_view.h"
 
 #include <vector>
 
@@ -15,7 +15,6 @@ class QCPColorScale;
 class QCPGraph;
 class QCPItemRect;
 class QCPItemStraightLine;
-class QCustomPlot;
 class QMouseEvent;
 
 namespace dlm {
@@ -26,7 +25,7 @@ namespace dlm {
  * that made no prediction for a position (prompt, already committed, right of the block, initial and edit
  * records) are blank. Commits are marked, block boundaries are lines, the current record is outlined.
  */
-class HeatmapView : public QWidget
+class HeatmapView : public PlotView, public TimelineView
 {
     Q_OBJECT
 
@@ -37,7 +36,6 @@ public:
     void setTimelineBranch(const Timeline &timeline, int branchId);
     void clear();
 
-    QCustomPlot *plot() const { return m_plot; }
     int recordCount() const { return static_cast<int>(m_records.size()); }
     /** The first canvas position shown (the top row). */
     int firstPosition() const { return m_firstPosition; }
@@ -63,6 +61,12 @@ public:
     /** The centre of a cell in plot() coordinates, as last laid out. */
     QPointF cellCenter(int recordIndex, int position) const;
 
+    // TimelineView: ViewSync keeps the view on the document's branch, record and selection.
+    void showBranch(const TimelineDocument &document) override;
+    void showCursor(const TimelineDocument &document) override;
+    void showSelection(int position) override;
+    void connectTo(ViewSync &sync) override;
+
 public Q_SLOTS:
     /** Outlines the column of record `index`. */
     void setCurrentIndex(int index);
@@ -82,12 +86,10 @@ private:
     void rebuild();
     void updateHighlights();
     void fitMarkers();
-    void onMousePress(QMouseEvent *event);
-    void onMouseMove(QMouseEvent *event);
+    void plotMousePress(QMouseEvent *event) override;
+    void plotMouseMove(QMouseEvent *event) override;
     QString cellDetails(int recordIndex, int position) const;
-    void requestReplot();
 
-    QCustomPlot *m_plot = nullptr;
     QCPColorMap *m_map = nullptr;
     QCPColorScale *m_scale = nullptr;
     QCPGraph *m_blankKey = nullptr;

@@ -32,4 +32,12 @@ void putLegendBelow(QCustomPlot *plot, int row, int bottomMargin)
     plot->plotLayout()->setRowStretchFactor(row, 0.001);
 }
 
+QSharedPointer<QCPAxisTickerFixed> integerTicker()
+{
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    return ticker;
+}
+
 } // namespace dlm

@@ -2,6 +2,9 @@
 // The layout every chart view shares: the plot fills its widget and follows the mouse (tooltips), and the
 // legend sits in a row of its own below the axes, where it never covers data.
 
+#include <QSharedPointer>
+
+class QCPAxisTickerFixed;
 class QCustomPlot;
 class QWidget;
 
@@ -18,5 +21,8 @@ void fillWithPlot(QWidget *owner, QCustomPlot *plot, int minWidth, int minHeight
  * with `bottomMargin` pixels under it, and gives that row only the height it needs.
  */
 void putLegendBelow(QCustomPlot *plot, int row, int bottomMargin = 4);
+
+/** A ticker at whole numbers only (records, positions, ranks), thinned to multiples when they crowd. */
+QSharedPointer<QCPAxisTickerFixed> integerTicker();
 
 } // namespace dlm

@@ -53,6 +53,11 @@ void styleAxis(QCPAxis *axis, const QColor &ink, const QColor &grid)
 
 } // namespace
 
+bool isDarkPalette(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
 QColor plotInk(const QPalette &palette)
 {
     return palette.color(QPalette::WindowText);

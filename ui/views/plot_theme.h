@@ -11,6 +11,9 @@ class QCustomPlot;
 
 namespace dlm {
 
+/** True when `palette` has a dark window background (the dark theme, or a dark desktop's palette). */
+bool isDarkPalette(const QPalette &palette);
+
 /** Colour for lines and text drawn on a plot's background (the palette's text colour). */
 QColor plotInk(const QPalette &palette);
 

@@ -1,5 +1,7 @@
 #include "ui/views/run_plots.h"
 
+#include "ui/document/timeline_document.h"
+#include "ui/views/view_sync.h"
 #include "ui/views/color_maps.h"
 #include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
@@ -32,11 +34,10 @@ std::vector<double> values(const QCPDataContainer<QCPGraphData> &data)
 } // namespace
 
 RunPlots::RunPlots(QWidget *parent)
-    : QWidget(parent)
-    , m_plot(new QCustomPlot(this))
+    : PlotView(parent)
 {
     // Three charts, each with a title row: below about 260 px a chart is too short for two tick labels.
-    fillWithPlot(this, m_plot, 260, 260);
+    fillWithPlot(260, 260);
 
     m_plot->plotLayout()->clear();
     m_plot->plotLayout()->setRowSpacing(0);
@@ -70,10 +71,8 @@ RunPlots::RunPlots(QWidget *parent)
     m_meanConfidence->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssDisc, colors::kOkabeGreen, colors::kOkabeGreen, 5));
 
-    connect(m_plot, &QCustomPlot::mousePress, this, &RunPlots::onMousePress);
-    connect(m_plot, &QCustomPlot::mouseMove, this, &RunPlots::onMouseMove);
     rebuild();
-    followPalette(m_plot); // after every item exists, so marked items get the ink too
+    followPalette(); // after every item exists, so marked items get the ink too
 }
 
 QCPAxisRect *RunPlots::addChart(int row, const QString &title)
@@ -84,10 +83,7 @@ QCPAxisRect *RunPlots::addChart(int row, const QString &title)
     rect->axis(QCPAxis::atBottom)->setTickLabels(false);
     rect->axis(QCPAxis::atRight)->setTickLabels(false);
     rect->axis(QCPAxis::atTop)->setTickLabels(false);
-    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
-    ticker->setTickStep(1.0);
-    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    rect->axis(QCPAxis::atBottom)->setTicker(ticker);
+    rect->axis(QCPAxis::atBottom)->setTicker(integerTicker());
     rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(3);
     // Each title sits in a strip of top margin of its own, never on the data, however short the chart.
     QFont titleFont = m_plot->font();
@@ -198,7 +194,7 @@ void RunPlots::updateCurrentLines()
         line->point1->setCoords(m_current, 0.0);
         line->point2->setCoords(m_current, 1.0);
     }
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    requestReplot();
 }
 
 std::vector<double> RunPlots::maskedSeries() const
@@ -260,20 +256,38 @@ QString RunPlots::recordDetails(int index) const
     return s;
 }
 
-void RunPlots::onMousePress(QMouseEvent *event)
+void RunPlots::plotMousePress(QMouseEvent *event)
 {
     const int r = recordAt(event->position());
     if (r >= 0 && event->button() == Qt::LeftButton)
         Q_EMIT recordClicked(r);
 }
 
-void RunPlots::onMouseMove(QMouseEvent *event)
+void RunPlots::plotMouseMove(QMouseEvent *event)
 {
     const int r = recordAt(event->position());
     if (r >= 0)
         QToolTip::showText(event->globalPosition().toPoint(), recordDetails(r), m_plot);
     else
         QToolTip::hideText();
+}
+
+void RunPlots::showBranch(const TimelineDocument &document)
+{
+    if (document.isEmpty())
+        clear();
+    else
+        setTimelineBranch(document.timeline(), document.branch());
+}
+
+void RunPlots::showCursor(const TimelineDocument &document)
+{
+    setCurrentIndex(document.index());
+}
+
+void RunPlots::connectTo(ViewSync &sync)
+{
+    connect(this, &RunPlots::recordClicked, &sync, &ViewSync::goTo);
 }
 
 } // namespace dlm

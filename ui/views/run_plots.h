@@ -4,8 +4,8 @@
 
 #include "ui/engine/engine_types.h"
 #include "core/timeline/timeline.h"
-
-#include <QWidget>
+#include "ui/views/plot_view.h"
+#include "ui/views/timeline_view.h"
 
 #include <vector>
 
@@ -13,7 +13,6 @@ class QCPAxisRect;
 class QCPBars;
 class QCPGraph;
 class QCPItemStraightLine;
-class QCustomPlot;
 class QMouseEvent;
 
 namespace dlm {
@@ -23,7 +22,7 @@ namespace dlm {
  * by each record, and the mean confidence of those tokens (a gap where a record committed none). The
  * current record is marked by a line through all three.
  */
-class RunPlots : public QWidget
+class RunPlots : public PlotView, public TimelineView
 {
     Q_OBJECT
 
@@ -34,7 +33,6 @@ public:
     void setTimelineBranch(const Timeline &timeline, int branchId);
     void clear();
 
-    QCustomPlot *plot() const { return m_plot; }
     int currentIndex() const { return m_current; }
     int recordCount() const { return static_cast<int>(m_records.size()); }
 
@@ -50,6 +48,11 @@ public:
     /** The record under `pixel` (plot() coordinates) in any of the charts, or -1. */
     int recordAt(const QPointF &pixel) const;
 
+    // TimelineView: ViewSync keeps the view on the document's branch, record and selection.
+    void showBranch(const TimelineDocument &document) override;
+    void showCursor(const TimelineDocument &document) override;
+    void connectTo(ViewSync &sync) override;
+
 public Q_SLOTS:
     void setCurrentIndex(int index);
 
@@ -61,11 +64,10 @@ private:
     void rebuild();
     void updateCurrentLines();
     QCPAxisRect *addChart(int row, const QString &title);
-    void onMousePress(QMouseEvent *event);
-    void onMouseMove(QMouseEvent *event);
+    void plotMousePress(QMouseEvent *event) override;
+    void plotMouseMove(QMouseEvent *event) override;
     QString recordDetails(int index) const;
 
-    QCustomPlot *m_plot = nullptr;
     std::vector<QCPAxisRect *> m_rects;
     std::vector<QCPItemStraightLine *> m_currentLines;
     QCPGraph *m_masked = nullptr;

@@ -1,5 +1,7 @@
 #include "ui/views/token_inspector.h"
 
+#include "ui/document/timeline_document.h"
+#include "ui/views/view_sync.h"
 #include "ui/views/color_maps.h"
 #include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
@@ -50,13 +52,12 @@ QString probabilityBar(double p)
 } // namespace
 
 TokenInspector::TokenInspector(QWidget *parent)
-    : QWidget(parent)
+    : PlotView(parent)
     , m_header(new QLabel(this))
     , m_caption(new QLabel(this))
     , m_history(new QLabel(this))
     , m_askButton(new QPushButton(this))
     , m_table(new QTableWidget(0, ColumnCount, this))
-    , m_plot(new QCustomPlot(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -110,10 +111,7 @@ TokenInspector::TokenInspector(QWidget *parent)
     m_plot->yAxis->setRange(0.0, 1.05);
     m_plot->yAxis2->setVisible(true);
     setAxisTitles(m_plot->yAxis2, tr("entropy (nats)"), tr("entropy"));
-    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
-    ticker->setTickStep(1.0);
-    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    m_plot->xAxis->setTicker(ticker);
+    m_plot->xAxis->setTicker(integerTicker());
 
     const QColor probColor = colors::kOkabeBlue;
     m_probGraph = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
@@ -143,7 +141,7 @@ TokenInspector::TokenInspector(QWidget *parent)
 
     rebuildSeries();
     rebuildTable();
-    followPalette(m_plot); // after every item exists, so marked items get the ink too
+    followPalette(); // after every item exists, so marked items get the ink too
 }
 
 void TokenInspector::setTimelineBranch(const Timeline &timeline, int branchId)
@@ -320,7 +318,7 @@ void TokenInspector::updateCurrentLine()
     m_currentLine->setVisible(show);
     m_currentLine->point1->setCoords(m_current, 0.0);
     m_currentLine->point2->setCoords(m_current, 1.0);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    requestReplot();
 }
 
 void TokenInspector::onCellDoubleClicked(int row, int)
@@ -386,6 +384,29 @@ QString TokenInspector::topKText(int row) const
 QString TokenInspector::tableCaption() const
 {
     return m_caption->text();
+}
+
+void TokenInspector::showBranch(const TimelineDocument &document)
+{
+    if (document.isEmpty())
+        clear();
+    else
+        setTimelineBranch(document.timeline(), document.branch());
+}
+
+void TokenInspector::showCursor(const TimelineDocument &document)
+{
+    setCurrentIndex(document.index());
+}
+
+void TokenInspector::showSelection(int position)
+{
+    setPosition(position);
+}
+
+void TokenInspector::connectTo(ViewSync &sync)
+{
+    connect(this, &TokenInspector::candidateActivated, &sync, &ViewSync::replaceToken);
 }
 
 } // namespace dlm

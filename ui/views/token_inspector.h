@@ -4,14 +4,13 @@
 
 #include "ui/engine/engine_types.h"
 #include "core/timeline/timeline.h"
-
-#include <QWidget>
+#include "ui/views/plot_view.h"
+#include "ui/views/timeline_view.h"
 
 #include <vector>
 
 class QCPGraph;
 class QCPItemStraightLine;
-class QCustomPlot;
 class QLabel;
 class QPushButton;
 class QTableWidget;
@@ -27,7 +26,7 @@ namespace dlm {
  * when the token is among them, else from the candidate's probability when it was the candidate; when it
  * was neither, the chart shows a down-pointing marker at the k-th probability, an upper bound.
  */
-class TokenInspector : public QWidget
+class TokenInspector : public PlotView, public TimelineView
 {
     Q_OBJECT
 
@@ -39,7 +38,6 @@ public:
     void clear();
 
     QTableWidget *table() const { return m_table; }
-    QCustomPlot *plot() const { return m_plot; }
     int position() const { return m_position; }
     int currentIndex() const { return m_current; }
     /** The token the position holds at the branch's last record; -1 while masked or with no position. */
@@ -74,6 +72,12 @@ public:
 
     /** The engine's answer to predictionRequested; shown while it matches the branch, record and position. */
     void setPrediction(const PredictionReply &reply);
+
+    // TimelineView: ViewSync keeps the view on the document's branch, record and selection.
+    void showBranch(const TimelineDocument &document) override;
+    void showCursor(const TimelineDocument &document) override;
+    void showSelection(int position) override;
+    void connectTo(ViewSync &sync) override;
 
 public Q_SLOTS:
     void setCurrentIndex(int index);
@@ -113,7 +117,6 @@ private:
     QLabel *m_history = nullptr;
     QPushButton *m_askButton = nullptr;
     QTableWidget *m_table = nullptr;
-    QCustomPlot *m_plot = nullptr;
     QCPGraph *m_probGraph = nullptr;
     QCPGraph *m_belowGraph = nullptr;
     QCPGraph *m_entropyGraph = nullptr;

@@ -5,33 +5,21 @@
 #include <QObject>
 #include <QTimer>
 
+#include <cstdint>
+#include <vector>
+
 namespace dlm {
 
-class CanvasView;
-class DecisionChart;
 class EditController;
 class EngineController;
-class HeatmapView;
 class PlaybackController;
-class RunPlots;
-class ExpertsView;
 class TimelineDocument;
-class TokenInspector;
-
-/** The views a window shows; any may be null (a window without that panel). */
-struct TimelineViews
-{
-    CanvasView *canvas = nullptr;
-    HeatmapView *heatmap = nullptr;
-    DecisionChart *decisions = nullptr;
-    TokenInspector *inspector = nullptr;
-    RunPlots *plots = nullptr;
-    ExpertsView *experts = nullptr; ///< mixture-of-experts routing (empty for other families)
-};
+class TimelineView;
 
 /**
- * The canvas follows every record at once (it draws one record, well under a frame). The analysis views
- * rebuild from the whole branch, so while a run streams records they refresh at most every kRunRefreshMs.
+ * Drives the views registered with addView (timeline_view.h) and never names one. Record views follow every
+ * record at once (the canvas draws one record, well under a frame); branch views rebuild from the whole
+ * branch, so while a run streams records they refresh at most every kRunRefreshMs.
  */
 class ViewSync : public QObject
 {
@@ -40,12 +28,20 @@ class ViewSync : public QObject
 public:
     static constexpr int kRunRefreshMs = 60;
 
+    /** `edits` may be null (a window without editing): candidates chosen in a view then change nothing. */
     ViewSync(TimelineDocument *document, PlaybackController *playback, EngineController *engine, EditController *edits,
-        const TimelineViews &views, QObject *parent = nullptr);
+        QObject *parent = nullptr);
+
+    /** Keeps `view` in step from now on and connects its requests; `view` must outlive the next refresh. */
+    void addView(TimelineView *view);
 
     int selectedPosition() const { return m_selected; }
     /** Selects `position` in every view (-1: none). */
     void selectPosition(int position);
+    /** Shows record `index` of the branch on screen (a view's click on a record). */
+    void goTo(int index);
+    /** Puts `tokenId` at `position` as an edit (a candidate chosen in a view). */
+    void replaceToken(int position, int32_t tokenId);
     /** Applies a pending refresh now (tests and screenshots call it before looking at the views). */
     void flush();
 
@@ -56,12 +52,13 @@ private:
     void scheduleRebuild();
     void scheduleCurrent();
     void refreshViews();
-    void showCanvas();
+    void showRecordViews();
 
     TimelineDocument *m_document;
     PlaybackController *m_playback;
     EngineController *m_engine;
-    TimelineViews m_views;
+    EditController *m_edits;
+    std::vector<TimelineView *> m_views;
     QTimer m_timer;
     bool m_rebuildPending = false;
     bool m_currentPending = false;

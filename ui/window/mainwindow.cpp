@@ -1,36 +1,39 @@
 #include "ui/window/mainwindow.h"
 
+#include "core/text/prompt.h"
+#include "core/text/tokenizer.h"
+#include "ui/document/edit_controller.h"
+#include "ui/document/playback_controller.h"
+#include "ui/document/session_files.h"
+#include "ui/document/timeline_document.h"
+#include "ui/engine/engine_controller.h"
+#include "ui/help/help_menu.h"
+#include "ui/help/presentation_mode.h"
+#include "ui/panels/generation_panel.h"
+#include "ui/panels/load_progress_bar.h"
+#include "ui/panels/step_controls.h"
+#include "ui/panels/step_progress.h"
 #include "ui/views/branch_list.h"
 #include "ui/views/canvas_legend.h"
 #include "ui/views/canvas_view.h"
 #include "ui/views/color_maps.h"
-#include "ui/window/compare_actions.h"
 #include "ui/views/decision_chart.h"
-#include "ui/document/edit_controller.h"
-#include "ui/engine/engine_controller.h"
-#include "ui/panels/generation_panel.h"
-#include "ui/panels/load_progress_bar.h"
-#include "ui/help/help_menu.h"
-#include "ui/help/presentation_mode.h"
+#include "ui/views/experts_view.h"
 #include "ui/views/heatmap_view.h"
-#include "ui/document/playback_controller.h"
-#include "core/text/prompt.h"
-#include "core/text/tokenizer.h"
+#include "ui/views/legend_tips.h"
 #include "ui/views/run_plots.h"
 #include "ui/views/text_view.h"
-#include "ui/document/session_files.h"
-#include "ui/panels/step_controls.h"
-#include "ui/panels/step_progress.h"
-#include "ui/window/dock_layout.h"
-#include "ui/window/theme_controller.h"
-#include "ui/window/window_menus.h"
-#include "ui/document/timeline_document.h"
+#include "ui/views/timeline_view.h"
 #include "ui/views/token_inspector.h"
-#include "ui/views/experts_view.h"
 #include "ui/views/view_sync.h"
+#include "ui/window/compare_actions.h"
+#include "ui/window/dock_layout.h"
+#include "ui/window/startup_driver.h"
+#include "ui/window/window_menus.h"
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
 #include <QScrollArea>
@@ -63,23 +66,9 @@ MainWindow::MainWindow(QWidget *parent)
     createControllers();
     createCentralArea();
     createDocks();
-
-    TimelineViews views;
-    views.canvas = m_canvas;
-    views.heatmap = m_heatmap;
-    views.decisions = m_decisions;
-    views.inspector = m_inspector;
-    views.experts = m_experts;
-    views.plots = m_plots;
-    m_sync = new ViewSync(m_document, m_playback, m_engine, m_edits, views, this);
-
+    registerViews();
     createStatusBar();
-    m_menus = new WindowMenus(this, m_docks);
-    m_help = HelpMenu::install(*this);
-    m_presentation = PresentationMode::install(*this);
-    m_menus->viewMenu()->addAction(m_presentation->action());
-    m_compare = new CompareActions(this, {m_engine, m_document, m_panel, m_branches, m_inspector, m_playback, m_sync});
-    connect(m_compare, &CompareActions::message, this, &MainWindow::showStatus);
+    createFeatures();
     fitToScreen(true);
     connectEngine();
     connectDocument();
@@ -112,6 +101,26 @@ void MainWindow::fitToScreen(bool preferred)
     }
     // move() places the frame, not the client area.
     move(placed.topLeft() - QPoint(frame.left(), frame.top()));
+}
+
+void MainWindow::resetLayout()
+{
+    m_docks->resetLayout();
+}
+
+void MainWindow::setThemeMode(ThemeController::Mode mode)
+{
+    m_theme->setMode(mode);
+}
+
+bool MainWindow::showTourOnFirstRun(QSettings &settings)
+{
+    return m_help->showTourOnFirstRun(settings);
+}
+
+StartupDriver *MainWindow::createStartupDriver(const GuiOptions &options)
+{
+    return new StartupDriver({this, m_engine, m_panel, m_files, m_playback, m_document, m_sync}, options, this);
 }
 
 void MainWindow::createControllers()
@@ -234,31 +243,57 @@ void MainWindow::createDocks()
 {
     m_panel = new GenerationPanel;
     m_heatmap = new HeatmapView;
+    HeatmapLegendTips::install(m_heatmap);
     m_decisions = new DecisionChart;
     m_inspector = new TokenInspector;
-    m_plots = new RunPlots;
+    auto *plots = new RunPlots;
     m_branches = new BranchList(m_document);
-    m_text = new TextView(m_document);
-    m_experts = new ExpertsView;
+    auto *text = new TextView(m_document);
+    auto *experts = new ExpertsView;
 
+    // One line per dock. A widget that implements TimelineView is kept in step by ViewSync (registerViews);
+    // its toggle appears in View by itself. A change here needs DockLayout::kVersion bumped.
     m_docks = new DockLayout(this);
     const QString panel = QStringLiteral("generationDock");
     const QString inspector = QStringLiteral("inspectorDock");
     const QString heatmap = QStringLiteral("heatmapDock");
-    m_docks->addDock(DockPlacement::inArea(tr("Generation"), panel, Qt::LeftDockWidgetArea), m_panel);
-    m_docks->addDock(
-        DockPlacement::splitFrom(tr("Branches"), QStringLiteral("branchDock"), panel, Qt::Vertical, 0.2, true),
-        m_branches);
-    m_docks->addDock(DockPlacement::inArea(tr("Token inspector"), inspector, Qt::RightDockWidgetArea), m_inspector);
-    m_docks->addDock(DockPlacement::splitFrom(
-                         tr("Remasking decisions"), QStringLiteral("decisionDock"), inspector, Qt::Vertical, 0.4, true),
-        m_decisions);
-    m_docks->addDock(DockPlacement::tabOf(tr("Text"), QStringLiteral("textDock"), inspector), m_text);
-    m_docks->addDock(DockPlacement::tabOf(tr("Experts"), QStringLiteral("expertsDock"), inspector), m_experts);
-    m_docks->addDock(DockPlacement::inArea(tr("Confidence heatmap"), heatmap, Qt::BottomDockWidgetArea), m_heatmap);
-    m_docks->addDock(
-        DockPlacement::splitFrom(tr("Run plots"), QStringLiteral("plotsDock"), heatmap, Qt::Horizontal, 0.4, true),
-        m_plots);
+    const std::pair<DockPlacement, QWidget *> docks[] = {
+        {DockPlacement::inArea(tr("Generation"), panel, Qt::LeftDockWidgetArea), m_panel},
+        {DockPlacement::splitFrom(tr("Branches"), QStringLiteral("branchDock"), panel, Qt::Vertical, 0.2, true),
+            m_branches},
+        {DockPlacement::inArea(tr("Token inspector"), inspector, Qt::RightDockWidgetArea), m_inspector},
+        {DockPlacement::splitFrom(
+             tr("Remasking decisions"), QStringLiteral("decisionDock"), inspector, Qt::Vertical, 0.4, true),
+            m_decisions},
+        {DockPlacement::tabOf(tr("Text"), QStringLiteral("textDock"), inspector), text},
+        {DockPlacement::tabOf(tr("Experts"), QStringLiteral("expertsDock"), inspector), experts},
+        {DockPlacement::inArea(tr("Confidence heatmap"), heatmap, Qt::BottomDockWidgetArea), m_heatmap},
+        {DockPlacement::splitFrom(tr("Run plots"), QStringLiteral("plotsDock"), heatmap, Qt::Horizontal, 0.4, true),
+            plots},
+    };
+    for (const auto &[placement, widget] : docks)
+        m_docks->addDock(placement, widget);
+}
+
+void MainWindow::registerViews()
+{
+    m_sync = new ViewSync(m_document, m_playback, m_engine, m_edits, this);
+    m_sync->addView(m_canvas);
+    for (QDockWidget *dock : m_docks->docks()) {
+        if (auto *view = dynamic_cast<TimelineView *>(dock->widget()))
+            m_sync->addView(view);
+    }
+}
+
+void MainWindow::createFeatures()
+{
+    m_menus = new WindowMenus(
+        this, {m_engine, m_document, m_playback, m_edits, m_files, m_panel, m_canvas, m_theme, m_docks});
+    m_help = HelpMenu::install(*this, {m_engine, m_controls, m_scroll, m_legend});
+    m_presentation = PresentationMode::install(*this, {m_document, m_canvas, m_decisions});
+    m_menus->viewMenu()->addAction(m_presentation->action());
+    m_compare = new CompareActions(this, {m_engine, m_document, m_panel, m_branches, m_inspector, m_playback, m_sync});
+    connect(m_compare, &CompareActions::message, this, &MainWindow::showStatus);
 }
 
 void MainWindow::restoreSettings(QSettings &settings)

@@ -1,8 +1,11 @@
 #pragma once
 // The main window: assembles the generation panel, the step controls, the canvas and the analysis docks,
-// and wires them to the engine. Behaviour lives in the parts; this file only connects them.
+// and wires them to the engine. Behaviour lives in the parts; this file only connects them. It hands each
+// part what it needs when it makes it, and has no getters for them: nothing reaches through the window.
 
 #include "ui/engine/engine_types.h"
+#include "ui/window/gui_options.h"
+#include "ui/window/theme_controller.h"
 
 #include <QMainWindow>
 #include <QString>
@@ -27,12 +30,9 @@ class HelpMenu;
 class LoadProgressBar;
 class PresentationMode;
 class PlaybackController;
-class RunPlots;
 class SessionFiles;
+class StartupDriver;
 class StepControls;
-class ThemeController;
-class TextView;
-class ExpertsView;
 class TimelineDocument;
 class TokenInspector;
 class ViewSync;
@@ -56,35 +56,18 @@ public:
     void restoreSettings(QSettings &settings);
     void saveSettings(QSettings &settings) const;
 
-    EngineController *engine() const { return m_engine; }
-    TimelineDocument *document() const { return m_document; }
-    PlaybackController *playback() const { return m_playback; }
-    EditController *edits() const { return m_edits; }
-    ViewSync *viewSync() const { return m_sync; }
-    ThemeController *theme() const { return m_theme; }
-    SessionFiles *files() const { return m_files; }
-    GenerationPanel *generationPanel() const { return m_panel; }
-    StepControls *stepControls() const { return m_controls; }
-    CanvasView *canvasView() const { return m_canvas; }
-    HeatmapView *heatmapView() const { return m_heatmap; }
-    DecisionChart *decisionChart() const { return m_decisions; }
-    TokenInspector *tokenInspector() const { return m_inspector; }
-    RunPlots *runPlots() const { return m_plots; }
-    BranchList *branchList() const { return m_branches; }
-    TextView *textView() const { return m_text; }
-    /** The docks: add a view with dockLayout()->addDock(placement, widget) (see dock_layout.h). */
-    DockLayout *dockLayout() const { return m_docks; }
-    /** The menus: add entries to menus()->viewMenu() etc., or a menu with menus()->addMenu(title). */
-    WindowMenus *menus() const { return m_menus; }
-
     /**
      * Sizes the window to fit the available area of its screen (frame included) and moves it inside.
      * `preferred`: take the default size, shrunk to fit; otherwise keep the current size where it fits.
      */
     void fitToScreen(bool preferred);
-    HelpMenu *help() const { return m_help; }
-    PresentationMode *presentation() const { return m_presentation; }
-    CompareActions *compareActions() const { return m_compare; }
+    /** View > Reset layout: every dock in its default place, sized for the window as it is now. */
+    void resetLayout();
+    void setThemeMode(ThemeController::Mode mode);
+    /** Starts the guided tour once the window is up unless `settings` says it was shown (see HelpMenu). */
+    bool showTourOnFirstRun(QSettings &settings);
+    /** A driver that carries out `options` (load, start, run, screenshot) on this window; owned by it. */
+    StartupDriver *createStartupDriver(const GuiOptions &options);
     /** The status bar's message (errors included). */
     QString statusText() const;
 
@@ -96,6 +79,8 @@ private:
     void createControllers();
     void createCentralArea();
     void createDocks();
+    void registerViews();
+    void createFeatures();
     void createStatusBar();
     void connectEngine();
     void connectDocument();
@@ -124,10 +109,7 @@ private:
     HeatmapView *m_heatmap = nullptr;
     DecisionChart *m_decisions = nullptr;
     TokenInspector *m_inspector = nullptr;
-    RunPlots *m_plots = nullptr;
     BranchList *m_branches = nullptr;
-    TextView *m_text = nullptr;
-    ExpertsView *m_experts = nullptr;
     DockLayout *m_docks = nullptr;
     WindowMenus *m_menus = nullptr;
     HelpMenu *m_help = nullptr;

@@ -14,10 +14,12 @@
 
 namespace dlm {
 
-StartupDriver::StartupDriver(MainWindow *window, GuiOptions options, QObject *parent)
-    : QObject(parent), m_window(window), m_options(std::move(options))
+StartupDriver::StartupDriver(const Parts &parts, GuiOptions options, QObject *parent)
+    : QObject(parent)
+    , m_parts(parts)
+    , m_options(std::move(options))
 {
-    EngineController *engine = m_window->engine();
+    EngineController *engine = m_parts.engine;
     connect(engine, &EngineController::modelLoaded, this, &StartupDriver::onModelLoaded);
     connect(engine, &EngineController::sessionStarted, this, &StartupDriver::onSessionStarted);
     connect(engine, &EngineController::finished, this, &StartupDriver::onRunFinished);
@@ -27,12 +29,12 @@ StartupDriver::StartupDriver(MainWindow *window, GuiOptions options, QObject *pa
 void StartupDriver::start()
 {
     if (m_options.hasPrompt)
-        m_window->generationPanel()->setPrompt(m_options.prompt);
+        m_parts.panel->setPrompt(m_options.prompt);
     if (!m_options.timelineFile.isEmpty()) {
         // A replay needs no model: open it first; a model loaded next continues it if it is the right one.
-        if (!m_window->files()->openFile(m_options.timelineFile)) {
+        if (!m_parts.files->openFile(m_options.timelineFile)) {
             if (screenshotMode())
-                finish(2, m_window->statusText());
+                finish(2, m_parts.window->statusText());
             return;
         }
         if (screenshotMode()) {
@@ -47,7 +49,7 @@ void StartupDriver::start()
         return;
     }
     m_stage = Stage::Loading;
-    m_window->loadModel(m_options.modelDir);
+    m_parts.window->loadModel(m_options.modelDir);
 }
 
 void StartupDriver::onModelLoaded()
@@ -59,7 +61,7 @@ void StartupDriver::onModelLoaded()
         return;
     }
     m_stage = Stage::Starting;
-    m_window->startSession();
+    m_parts.window->startSession();
 }
 
 void StartupDriver::onSessionStarted()
@@ -74,7 +76,7 @@ void StartupDriver::onSessionStarted()
         return;
     }
     m_stage = Stage::Running;
-    m_window->playback()->run(steps);
+    m_parts.playback->run(steps);
 }
 
 void StartupDriver::onRunFinished()
@@ -99,16 +101,16 @@ void StartupDriver::saveScreenshot()
 {
     // Show the inspector on a position this step committed (else the first generated one), so every panel
     // has something to say.
-    const RecordPtr record = m_window->document()->currentRecord();
+    const RecordPtr record = m_parts.document->currentRecord();
     if (record)
-        m_window->viewSync()->selectPosition(record->committed.empty()
-                                                 ? static_cast<int>(m_window->document()->timeline().promptIds.size())
-                                                 : record->committed.front());
-    m_window->viewSync()->flush();
+        m_parts.sync->selectPosition(record->committed.empty()
+                ? static_cast<int>(m_parts.document->timeline().promptIds.size())
+                : record->committed.front());
+    m_parts.sync->flush();
     // Two turns of the event loop: layout requests first, then the plots' queued replots.
     QTimer::singleShot(0, this, [this] {
         QTimer::singleShot(0, this, [this] {
-            const QPixmap pixmap = m_window->grab();
+            const QPixmap pixmap = m_parts.window->grab();
             if (pixmap.isNull() || !pixmap.save(m_options.screenshot, "PNG"))
                 finish(2, tr("cannot write the screenshot to %1").arg(QDir::toNativeSeparators(m_options.screenshot)));
             else

@@ -8,7 +8,13 @@
 
 namespace dlm {
 
+class EngineController;
+class GenerationPanel;
 class MainWindow;
+class PlaybackController;
+class SessionFiles;
+class TimelineDocument;
+class ViewSync;
 
 /**
  * Drives a MainWindow through load -> start -> run -> (screenshot). In screenshot mode any failure ends
@@ -19,7 +25,19 @@ class StartupDriver : public QObject
     Q_OBJECT
 
 public:
-    StartupDriver(MainWindow *window, GuiOptions options, QObject *parent = nullptr);
+    /** What the driver works with; MainWindow::createStartupDriver hands them over. */
+    struct Parts
+    {
+        MainWindow *window = nullptr; ///< loads, starts, reports its status, is grabbed for the screenshot
+        EngineController *engine = nullptr;
+        GenerationPanel *panel = nullptr;
+        SessionFiles *files = nullptr;
+        PlaybackController *playback = nullptr;
+        TimelineDocument *document = nullptr;
+        ViewSync *sync = nullptr;
+    };
+
+    StartupDriver(const Parts &parts, GuiOptions options, QObject *parent = nullptr);
 
     /** Begins; without a model directory the window is left waiting for the user. */
     void start();
@@ -38,7 +56,7 @@ private:
     void saveScreenshot();
     void finish(int exitCode, const QString &message);
 
-    MainWindow *m_window;
+    Parts m_parts;
     GuiOptions m_options;
     Stage m_stage = Stage::Idle;
 };

@@ -1,5 +1,7 @@
 #include "ui/window/theme_controller.h"
 
+#include "ui/views/plot_theme.h"
+
 #include <QApplication>
 #include <QStyle>
 #include <QStyleFactory>
@@ -33,7 +35,7 @@ void ThemeController::setMode(Mode mode)
 
 bool ThemeController::isDark(const QPalette &palette)
 {
-    return palette.color(QPalette::Window).lightness() < 128;
+    return isDarkPalette(palette);
 }
 
 QString ThemeController::modeName(Mode mode)

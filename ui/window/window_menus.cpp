@@ -9,22 +9,23 @@
 #include "ui/panels/generation_panel.h"
 #include "ui/views/canvas_view.h"
 #include "ui/window/dock_layout.h"
-#include "ui/window/mainwindow.h"
 #include "ui/window/theme_controller.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QDockWidget>
 #include <QKeySequence>
+#include <QMainWindow>
 #include <QMenu>
 #include <QMenuBar>
 
 namespace dlm {
 
-WindowMenus::WindowMenus(MainWindow *window, DockLayout *docks)
+WindowMenus::WindowMenus(QMainWindow *window, const Parts &parts)
     : QObject(window)
     , m_window(window)
-    , m_docks(docks)
+    , m_parts(parts)
+    , m_docks(parts.docks)
 {
     createFileMenu();
     createEditMenu();
@@ -39,12 +40,14 @@ QMenu *WindowMenus::addMenu(const QString &title)
 
 void WindowMenus::createFileMenu()
 {
-    MainWindow *w = m_window;
-    SessionFiles *files = w->files();
+    QMainWindow *w = m_window;
+    SessionFiles *files = m_parts.files;
+    TimelineDocument *document = m_parts.document;
+    EngineController *engine = m_parts.engine;
     m_file = w->menuBar()->addMenu(tr("&File"));
     QAction *openModel = m_file->addAction(tr("Open &model directory…"));
     openModel->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    connect(openModel, &QAction::triggered, w->generationPanel(), &GenerationPanel::browse);
+    connect(openModel, &QAction::triggered, m_parts.panel, &GenerationPanel::browse);
     QAction *open = m_file->addAction(tr("&Open timeline…"));
     open->setShortcut(QKeySequence::Open);
     open->setToolTip(tr("Replay a saved timeline; it continues once the model it was made with is loaded"));
@@ -61,31 +64,29 @@ void WindowMenus::createFileMenu()
     QAction *exportAction = m_file->addAction(tr("&Export…"));
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportAction->setToolTip(tr("JSON, CSV, HTML player, Markdown/LaTeX, PNG/SVG/PDF figures, GIF or frames"));
-    connect(exportAction, &QAction::triggered, w, [w] {
-        const TimelineDocument *doc = w->document();
-        ExportDialog::run(w, doc->timeline(), doc->branch(), doc->index());
-    });
+    connect(exportAction, &QAction::triggered, w,
+        [w, document] { ExportDialog::run(w, document->timeline(), document->branch(), document->index()); });
     m_file->addSeparator();
     QAction *quit = m_file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, w, &QWidget::close);
-    auto refreshFileActions = [w, attach, save, saveAs, exportAction] {
-        const bool has = !w->document()->isEmpty();
+    auto refreshFileActions = [document, engine, attach, save, saveAs, exportAction] {
+        const bool has = !document->isEmpty();
         exportAction->setEnabled(has);
         save->setEnabled(has);
         saveAs->setEnabled(has);
-        attach->setEnabled(has && !w->document()->isLive() && w->engine()->isModelLoaded());
+        attach->setEnabled(has && !document->isLive() && engine->isModelLoaded());
     };
-    connect(w->document(), &TimelineDocument::timelineReset, this, refreshFileActions);
-    connect(w->engine(), &EngineController::modelLoaded, this, refreshFileActions);
+    connect(document, &TimelineDocument::timelineReset, this, refreshFileActions);
+    connect(engine, &EngineController::modelLoaded, this, refreshFileActions);
     refreshFileActions();
 }
 
 void WindowMenus::createEditMenu()
 {
     m_edit = m_window->menuBar()->addMenu(tr("&Edit"));
-    m_edit->addAction(m_window->edits()->undoAction());
-    m_edit->addAction(m_window->edits()->redoAction());
+    m_edit->addAction(m_parts.edits->undoAction());
+    m_edit->addAction(m_parts.edits->redoAction());
     m_edit->addSeparator();
     QAction *hint = m_edit->addAction(tr("Right-click a token to replace, remask or lock it"));
     hint->setEnabled(false);
@@ -96,7 +97,7 @@ void WindowMenus::createPlaybackMenu()
     // Window-wide shortcuts: text fields still get Space and the arrows, because they claim those keys
     // through ShortcutOverride before a shortcut fires.
     m_playback = m_window->menuBar()->addMenu(tr("&Playback"));
-    PlaybackController *playback = m_window->playback();
+    PlaybackController *playback = m_parts.playback;
     auto add = [&](const QString &text, const QKeySequence &key, void (PlaybackController::*slot)()) {
         QAction *a = m_playback->addAction(text);
         a->setShortcut(key);
@@ -126,7 +127,7 @@ void WindowMenus::createViewMenu()
     m_chipsAsText->setCheckable(true);
     m_chipsAsText->setToolTip(tr("Show the canvas as the decoded text reads: spaces as typed, newlines as line "
                                  "breaks"));
-    connect(m_chipsAsText, &QAction::toggled, m_window->canvasView(), &CanvasView::setTextMode);
+    connect(m_chipsAsText, &QAction::toggled, m_parts.canvas, &CanvasView::setTextMode);
     createThemeMenu();
 }
 
@@ -137,7 +138,7 @@ void WindowMenus::addDockToggle(QDockWidget *dock)
 
 void WindowMenus::createThemeMenu()
 {
-    ThemeController *theme = m_window->theme();
+    ThemeController *theme = m_parts.theme;
     QMenu *themes = m_view->addMenu(tr("&Theme"));
     auto *group = new QActionGroup(this);
     const std::pair<ThemeController::Mode, QString> modes[]

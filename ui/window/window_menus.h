@@ -1,26 +1,49 @@
 #pragma once
-// The window's menu bar: File, Edit, Playback and View. Each menu is built from the window's public parts
-// (controllers, panel, docks), so MainWindow only says "build the menus" and others add their entries here
-// or through the menus this class hands out.
+// The window's menu bar: File, Edit, Playback and View. Each menu is built from the parts MainWindow hands
+// over (controllers, panel, canvas, docks), so MainWindow only says "build the menus" and others add their
+// entries here or through the menus this class hands out.
 
 #include <QObject>
 
 class QAction;
 class QDockWidget;
+class QMainWindow;
 class QMenu;
 
 namespace dlm {
 
+class CanvasView;
 class DockLayout;
-class MainWindow;
+class EditController;
+class EngineController;
+class GenerationPanel;
+class PlaybackController;
+class SessionFiles;
+class ThemeController;
+class TimelineDocument;
 
-/** Builds and owns the menus of a MainWindow. */
+/** Builds and owns the menus of a window. */
 class WindowMenus : public QObject
 {
     Q_OBJECT
 
 public:
-    WindowMenus(MainWindow *window, DockLayout *docks);
+    /** What the menus act on. */
+    struct Parts
+    {
+        EngineController *engine = nullptr;
+        TimelineDocument *document = nullptr;
+        PlaybackController *playback = nullptr;
+        EditController *edits = nullptr;
+        SessionFiles *files = nullptr;
+        GenerationPanel *panel = nullptr;
+        CanvasView *canvas = nullptr;
+        ThemeController *theme = nullptr;
+        DockLayout *docks = nullptr;
+    };
+
+    /** Adds File, Edit, Playback and View to `window`'s menu bar. */
+    WindowMenus(QMainWindow *window, const Parts &parts);
 
     QMenu *fileMenu() const { return m_file; }
     QMenu *editMenu() const { return m_edit; }
@@ -41,7 +64,8 @@ private:
     void createThemeMenu();
     void addDockToggle(QDockWidget *dock);
 
-    MainWindow *m_window;
+    QMainWindow *m_window;
+    Parts m_parts;
     DockLayout *m_docks;
     QMenu *m_file = nullptr;
     QMenu *m_edit = nullptr;

@@ -1,4 +1,4 @@
-#include "ui/help/field_labels.h"
+#include "ui/text/field_labels.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

@@ -1,4 +1,4 @@
-#include "ui/help/glossary_text.h"
+#include "ui/text/glossary_text.h"
 
 #include <QCoreApplication>
 #include <QStringList>

@@ -1,6 +1,6 @@
-#include "ui/help/legend_tips.h"
+#include "ui/views/legend_tips.h"
 
-#include "ui/help/glossary_text.h"
+#include "ui/text/glossary_text.h"
 #include "ui/views/heatmap_view.h"
 
 #include <qcustomplot.h>

@@ -1,6 +1,6 @@
 #pragma once
 // Plain-words tooltips for the heatmap's legend keys and colour bar, read from the one table of help words
-// (glossary_text), installed from outside so the heatmap itself stays a view of the records.
+// (ui/text/glossary_text), installed by the window (not by the heatmap, which stays a view of the records).
 
 #include <QObject>
 #include <QPoint>
