@@ -2,10 +2,10 @@
 // run of the tiny random model with an edit that forks a branch (test_figures_fixture.h); GIF and PNG frames,
 // the export dialog and `dlmstudio-cli export` with the image formats are test_figures_animation.
 
-#include "ui/export/animation_export.h"
-#include "ui/export/figure_export.h"
-#include "ui/export/palette_mapper.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/animation_export.h"
+#include "ui/figures/figure_export.h"
+#include "ui/figures/palette_mapper.h"
+#include "ui/figures/color_maps.h"
 
 #include "test_figures_fixture.h"
 

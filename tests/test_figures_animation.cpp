@@ -2,12 +2,12 @@
 // support/gif_reader.h; the writer itself is tested in test_gif.cpp) and PNG frames, the export dialog, and
 // `dlmstudio-cli export` with the image formats, on the timeline of test_figures_fixture.h.
 
-#include "ui/export/animation_export.h"
-#include "ui/export/canvas_figure.h"
+#include "ui/figures/animation_export.h"
+#include "ui/figures/canvas_figure.h"
 #include "ui/export/export_dialog.h"
-#include "ui/export/figure_export.h"
-#include "ui/export/gif_writer.h"
-#include "ui/export/palette_mapper.h"
+#include "ui/figures/figure_export.h"
+#include "ui/figures/gif_writer.h"
+#include "ui/figures/palette_mapper.h"
 
 #include "core/export/timeline_csv.h"
 

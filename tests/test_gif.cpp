@@ -1,8 +1,8 @@
 // The animated GIF writer (ui/export/gif_writer.h, on giflib): the image data and the structure of the files it
 // writes, both checked by an independent reader and decoder (support/gif_reader.h). No GUI, no model.
 
-#include "ui/export/gif_writer.h"
-#include "ui/export/palette_mapper.h"
+#include "ui/figures/gif_writer.h"
+#include "ui/figures/palette_mapper.h"
 
 #include "support/gif_reader.h"
 
