@@ -333,19 +333,26 @@ QString wrapText(const QString &text, const QFontMetricsF &fm, double width)
 
 void drawHatch(QPainter &p, const QRectF &rect, const QColor &color, bool crossed)
 {
-    // Lines, not a Qt pattern brush: patterns are device pixels (they shrink at --scale 2) and vector
-    // formats have no such brush.
+    // Lines cut to the rectangle here, not a Qt pattern brush or a clip: patterns are device pixels (they
+    // shrink at --scale 2), and SVG output ignores clipping.
     constexpr double kSpacing = 6.0;
+    const double l = rect.left(), r = rect.right(), t = rect.top(), b = rect.bottom();
     p.save();
-    p.setClipRect(rect, Qt::IntersectClip);
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(QPen(color, 1.0));
-    const double span = rect.width() + rect.height();
-    for (double d = kSpacing / 2; d < span; d += kSpacing) {
-        // "/" lines, bottom left to top right.
-        p.drawLine(QPointF(rect.left() + d - rect.height(), rect.bottom()), QPointF(rect.left() + d, rect.top()));
-        if (crossed)
-            p.drawLine(QPointF(rect.left() + d - rect.height(), rect.top()), QPointF(rect.left() + d, rect.bottom()));
+    for (double k = l + t + kSpacing / 2; k < r + b; k += kSpacing) {
+        // "/": x + y = k, from bottom left to top right.
+        const double x0 = std::max(l, k - b), x1 = std::min(r, k - t);
+        if (x1 > x0)
+            p.drawLine(QPointF(x0, k - x0), QPointF(x1, k - x1));
+    }
+    if (crossed) {
+        for (double k = l - b + kSpacing / 2; k < r - t; k += kSpacing) {
+            // "\": x - y = k, from top left to bottom right.
+            const double x0 = std::max(l, k + t), x1 = std::min(r, k + b);
+            if (x1 > x0)
+                p.drawLine(QPointF(x0, x0 - k), QPointF(x1, x1 - k));
+        }
     }
     p.restore();
 }
