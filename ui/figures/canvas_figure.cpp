@@ -108,7 +108,8 @@ void CanvasFigure::paint(QPainter *painter, const QSize &size) const
     painter->fillRect(QRect(QPoint(0, 0), size), figure::kPaper);
     painter->setPen(figure::kInk);
     painter->setFont(m_titleFont);
-    painter->drawText(QRect(kCanvasMargin, kCanvasMargin, size.width() - 2 * kCanvasMargin, titleHeight() - kCanvasMargin),
+    painter->drawText(
+        QRect(kCanvasMargin, kCanvasMargin, size.width() - 2 * kCanvasMargin, titleHeight() - kCanvasMargin),
         Qt::AlignLeft | Qt::AlignVCenter, title());
     std::vector<QRectF> rects;
     layoutCanvasChips(m_chips, m_widths, m_painter.chipHeight(), size.width(), &rects);

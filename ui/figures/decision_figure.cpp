@@ -124,7 +124,8 @@ RemaskDecision remaskDecision(const Timeline &timeline, int branchId, int index)
         bar.position = p;
         bar.candidate = record->candidates[i];
         bar.confidence = record->confidence[i];
-        const bool committed = std::find(record->committed.begin(), record->committed.end(), p) != record->committed.end();
+        const bool committed
+            = std::find(record->committed.begin(), record->committed.end(), p) != record->committed.end();
         const bool remasked = std::find(record->remasked.begin(), record->remasked.end(), p) != record->remasked.end();
         bar.fate = committed ? RemaskDecision::Fate::Committed
                              : (remasked ? RemaskDecision::Fate::Remasked : RemaskDecision::Fate::Kept);
@@ -136,7 +137,8 @@ RemaskDecision remaskDecision(const Timeline &timeline, int branchId, int index)
 
     d.dream = record->sampler == SamplerKind::Dream;
     if (d.dream) { // origin reveals independently of confidence: no cut to draw
-        d.cutMode = record->dreamAlg == DreamAlg::Origin ? RemaskDecision::CutMode::None : RemaskDecision::CutMode::Quota;
+        d.cutMode
+            = record->dreamAlg == DreamAlg::Origin ? RemaskDecision::CutMode::None : RemaskDecision::CutMode::Quota;
         d.quota = record->transferCount;
     } else if (record->quota >= 0) {
         d.cutMode = RemaskDecision::CutMode::Quota;
@@ -214,7 +216,8 @@ void DecisionFigure::paint(QPainter *painter, const QSize &size) const
 
     p.setPen(kInk);
     p.setFont(summaryFont);
-    p.drawText(QRectF(kMargin, kMargin, size.width() - 2 * kMargin, summaryH), Qt::AlignHCenter | Qt::AlignTop, summary);
+    p.drawText(
+        QRectF(kMargin, kMargin, size.width() - 2 * kMargin, summaryH), Qt::AlignHCenter | Qt::AlignTop, summary);
     if (chart.area.width() < 2 || chart.area.height() < 2) {
         p.restore();
         return;

@@ -47,8 +47,8 @@ QPen blockPen()
 void drawDiamond(QPainter &p, const QPointF &centre, double size)
 {
     const double h = size / 2;
-    const QPointF points[] = {centre + QPointF(0, -h), centre + QPointF(h, 0), centre + QPointF(0, h),
-        centre + QPointF(-h, 0)};
+    const QPointF points[]
+        = {centre + QPointF(0, -h), centre + QPointF(h, 0), centre + QPointF(0, h), centre + QPointF(-h, 0)};
     p.drawPolygon(points, 4);
 }
 
@@ -93,7 +93,8 @@ HeatmapFigure::HeatmapFigure(const Timeline &timeline, int branchId, int record)
             // Positions right of the block carry -inf: blank, like any position without a prediction.
             const float c = rec.confidence[static_cast<size_t>(p)];
             if (std::isfinite(c)) {
-                m_values[static_cast<size_t>(r) * static_cast<size_t>(rows) + static_cast<size_t>(p - m_firstPosition)] = c;
+                m_values[static_cast<size_t>(r) * static_cast<size_t>(rows) + static_cast<size_t>(p - m_firstPosition)]
+                    = c;
                 lo = std::min(lo, static_cast<double>(c));
                 hi = std::max(hi, static_cast<double>(c));
             }
@@ -138,9 +139,10 @@ void HeatmapFigure::paint(QPainter *painter, const QSize &size) const
     const int rows = m_endPosition - m_firstPosition;
     Chart chart;
     chart.x = {-0.5, std::max(n, 1) - 0.5, false, true, 8, tr("record (denoising step)"), tr("record")};
-    chart.y = {m_firstPosition - 0.5, std::max(m_endPosition, m_firstPosition + 1) - 0.5, true, true, 5,
-        tr("position"), QString()};
-    Axis scale {m_lower, m_upper, false, false, 6, measureTitle(m_settings.measure), measureBriefTitle(m_settings.measure)};
+    chart.y = {m_firstPosition - 0.5, std::max(m_endPosition, m_firstPosition + 1) - 0.5, true, true, 5, tr("position"),
+        QString()};
+    Axis scale {
+        m_lower, m_upper, false, false, 6, measureTitle(m_settings.measure), measureBriefTitle(m_settings.measure)};
 
     // The legend explains the marks.
     std::vector<LegendEntry> legend;
@@ -187,7 +189,8 @@ void HeatmapFigure::paint(QPainter *painter, const QSize &size) const
         QImage cells(n, rows, QImage::Format_RGB32);
         for (int r = 0; r < n; ++r) {
             for (int row = 0; row < rows; ++row) {
-                const double v = m_values[static_cast<size_t>(r) * static_cast<size_t>(rows) + static_cast<size_t>(row)];
+                const double v
+                    = m_values[static_cast<size_t>(r) * static_cast<size_t>(rows) + static_cast<size_t>(row)];
                 const QColor c = std::isnan(v) ? kBlank : colors::viridis((v - m_lower) / (m_upper - m_lower));
                 cells.setPixel(r, row, c.rgb());
             }

@@ -67,7 +67,8 @@ int legendColumns(const std::vector<double> &widths, double width, std::vector<d
     for (int columns = n; columns >= 1; --columns) {
         std::vector<double> cw(static_cast<size_t>(columns), 0.0);
         for (int i = 0; i < n; ++i)
-            cw[static_cast<size_t>(i % columns)] = std::max(cw[static_cast<size_t>(i % columns)], widths[static_cast<size_t>(i)]);
+            cw[static_cast<size_t>(i % columns)]
+                = std::max(cw[static_cast<size_t>(i % columns)], widths[static_cast<size_t>(i)]);
         double total = 0.0;
         for (double w : cw)
             total += w;
@@ -271,8 +272,8 @@ void drawRightAxis(QPainter &p, const QRectF &area, const Axis &axis, const std:
     for (double t : ticks) {
         const double y = c.py(t);
         p.drawLine(QPointF(x, y), QPointF(x + kTickLength, y));
-        p.drawText(QRectF(x + kTickLength + kLabelGap, y - h / 2, 200.0, h), Qt::AlignLeft | Qt::AlignVCenter,
-            tickLabel(t));
+        p.drawText(
+            QRectF(x + kTickLength + kLabelGap, y - h / 2, 200.0, h), Qt::AlignLeft | Qt::AlignVCenter, tickLabel(t));
     }
     if (!axis.title.isEmpty()) {
         p.setRenderHint(QPainter::Antialiasing, true);

@@ -69,7 +69,8 @@ void drawBottomAxis(QPainter &painter, const Chart &chart, const std::vector<dou
 /** A right axis beside `area` for `axis` (a colour bar's): line, ticks, labels, title. */
 void drawRightAxis(QPainter &painter, const QRectF &area, const Axis &axis, const std::vector<double> &ticks);
 /** Dotted grid lines at the ticks (either list may be empty). */
-void drawGrid(QPainter &painter, const Chart &chart, const std::vector<double> &xTicks, const std::vector<double> &yTicks);
+void drawGrid(
+    QPainter &painter, const Chart &chart, const std::vector<double> &xTicks, const std::vector<double> &yTicks);
 /** Tick marks only, inside the chart, on its top and right edges (the full box of the run plots). */
 void drawBox(QPainter &painter, const Chart &chart);
 

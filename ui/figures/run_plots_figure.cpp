@@ -111,8 +111,8 @@ void RunPlotsFigure::paint(QPainter *painter, const QSize &size) const
     std::array<Chart, 3> charts;
     for (size_t i = 0; i < 3; ++i) {
         const double chartTop = top + titleH + static_cast<double>(i) * (chartH + titleH + kChartGap);
-        charts[i].area = QRectF(QPointF(std::round(left), std::round(chartTop)),
-            QPointF(std::round(right), std::round(chartTop + chartH)));
+        charts[i].area = QRectF(
+            QPointF(std::round(left), std::round(chartTop)), QPointF(std::round(right), std::round(chartTop + chartH)));
         charts[i].x = x;
         charts[i].y = ys[i];
     }
