@@ -6,9 +6,9 @@
 // start (frame size over all records, the first frame) and the next 200 frames, then cancels. Prints one
 // line per N, wall and CPU time (on a shared machine the CPU time is the one to compare). Run offscreen:
 // QT_QPA_PLATFORM=offscreen dlm-bench-gif [N...].
-#include "ui/export/animation_export.h"
+#include "ui/figures/animation_export.h"
 
-#include <QApplication>
+#include <QGuiApplication>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 
@@ -86,7 +86,7 @@ Timeline makeTimeline(int records)
 
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
+    QGuiApplication app(argc, argv);
     std::vector<int> counts;
     for (int i = 1; i < argc; ++i)
         counts.push_back(std::atoi(argv[i]));

@@ -1,7 +1,7 @@
 // The dark theme: the heatmap's commit marks and block boundaries stand out from what is under them, measured
 // on the rendered pixels (WCAG contrast), and exported figures stay dark-on-white whatever the window's
 // theme. The transport icons are measured in test_step_controls.
-#include "ui/export/figure_export.h"
+#include "ui/figures/figure_export.h"
 #include "ui/views/heatmap_view.h"
 #include "ui/window/theme_controller.h"
 

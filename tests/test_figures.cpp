@@ -1,11 +1,15 @@
-// The image exports of a timeline: the animation palette and figures (PNG, SVG, PDF). The timeline is a real
-// run of the tiny random model with an edit that forks a branch (test_figures_fixture.h); GIF and PNG frames,
-// the export dialog and `dlmstudio-cli export` with the image formats are test_figures_animation.
+// The image exports of a timeline: the animation palette and figures (PNG, SVG, PDF), and what the figure
+// painters draw (ui/figures, QtGui only: this test links no widget library). The timeline is a real run of
+// the tiny random model with an edit that forks a branch (test_figures_fixture.h); GIF and PNG frames, the
+// export dialog and `dlmstudio-cli export` with the image formats are test_figures_animation.
 
-#include "ui/export/animation_export.h"
-#include "ui/export/figure_export.h"
-#include "ui/export/palette_mapper.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/animation_export.h"
+#include "ui/figures/color_maps.h"
+#include "ui/figures/decision_figure.h"
+#include "ui/figures/figure_export.h"
+#include "ui/figures/heatmap_figure.h"
+#include "ui/figures/palette_mapper.h"
+#include "ui/figures/run_plots_figure.h"
 
 #include "test_figures_fixture.h"
 
@@ -218,6 +222,134 @@ private Q_SLOTS:
         QVERIFY(pdf.contains("/Font")); // text stays text
         if (o.kind == FigureKind::Canvas)
             QVERIFY(!pdf.contains("/Subtype /Image")); // and chips stay shapes
+    }
+
+    // --- What the painters draw (they replaced the widgets the figures were once rendered by) ------------------
+
+    static QSet<QRgb> coloursOf(const QByteArray &png)
+    {
+        const QImage image = QImage::fromData(png, "PNG").convertToFormat(QImage::Format_RGB32);
+        QSet<QRgb> present;
+        for (int y = 0; y < image.height(); ++y) {
+            for (int x = 0; x < image.width(); ++x)
+                present.insert(image.pixel(x, y) | 0xFF000000u);
+        }
+        return present;
+    }
+
+    void heatmapShowsEveryConfidence()
+    {
+        const int record = 5;
+        const HeatmapFigure heatmap(m_timeline, 0, record);
+        const Branch &branch = m_timeline.branch(0);
+        QCOMPARE(heatmap.recordCount(), branch.size());
+        QCOMPARE(heatmap.firstPosition(), static_cast<int>(m_timeline.promptIds.size()));
+        QCOMPARE(heatmap.endPosition(), branch.last().length());
+        QCOMPARE(heatmap.dataRange(), std::make_pair(0.0, 1.0));
+        QCOMPARE(heatmap.blockStarts().size(), size_t(2)); // 24 positions in blocks of 8
+        FigureOptions o;
+        o.kind = FigureKind::Heatmap;
+        o.record = record;
+        const auto png = renderFigure(m_timeline, o, FigureFormat::Png);
+        QVERIFY2(png.ok(), png.error().c_str());
+        const QSet<QRgb> present = coloursOf(*png);
+        QVERIFY(present.contains(QColor(0xE4, 0xE4, 0xE4).rgb())); // cells without a prediction
+        int cells = 0;
+        for (int r = 0; r < branch.size(); ++r) {
+            const StepRecord &rec = branch.at(r);
+            for (int p = heatmap.firstPosition(); p < heatmap.endPosition(); ++p) {
+                const double v = heatmap.valueAt(r, p);
+                const bool predicted = rec.kind == RecordKind::Denoise && rec.considered(p)
+                    && std::isfinite(rec.confidence[static_cast<size_t>(p)]);
+                QCOMPARE(std::isnan(v), !predicted);
+                if (!predicted)
+                    continue;
+                QCOMPARE(v, static_cast<double>(rec.confidence[static_cast<size_t>(p)]));
+                // Cells are drawn in their exact colour (no smoothing), at least where no marker covers them.
+                QVERIFY2(present.contains(colors::viridis(v).rgb()),
+                    qPrintable(QStringLiteral("record %1 position %2").arg(r).arg(p)));
+                ++cells;
+            }
+        }
+        QVERIFY(cells > 20);
+    }
+
+    void decisionsShowTheSamplersCut()
+    {
+        const Branch &branch = m_timeline.branch(0);
+        const int record = 5;
+        const StepRecord &rec = branch.at(record);
+        QCOMPARE(rec.kind, RecordKind::Denoise);
+        const RemaskDecision d = remaskDecision(m_timeline, 0, record);
+        int considered = 0;
+        for (int p = 0; p < rec.length(); ++p)
+            considered += rec.considered(p) && std::isfinite(rec.confidence[static_cast<size_t>(p)]) ? 1 : 0;
+        QCOMPARE(static_cast<int>(d.bars.size()), considered);
+        QCOMPARE(d.count(RemaskDecision::Fate::Committed), static_cast<int>(rec.committed.size()));
+        QCOMPARE(d.cutMode, RemaskDecision::CutMode::Quota);
+        QCOMPARE(d.quota, rec.quota);
+        for (size_t i = 1; i < d.bars.size(); ++i)
+            QVERIFY(d.bars[i - 1].confidence >= d.bars[i].confidence);
+        QVERIFY2(d.summary.startsWith(QStringLiteral("Step %1, block %2: %3 of %4 committed (quota %5)")
+                                          .arg(rec.denoiseStep)
+                                          .arg(rec.block)
+                                          .arg(rec.committed.size())
+                                          .arg(considered)
+                                          .arg(rec.quota)),
+            qPrintable(d.summary));
+        QVERIFY(remaskDecision(m_timeline, 0, 0).bars.empty());
+        QVERIFY(remaskDecision(m_timeline, 0, 0).summary.contains(QStringLiteral("before the first step")));
+
+        FigureOptions o;
+        o.kind = FigureKind::Decisions;
+        o.record = record;
+        const auto png = renderFigure(m_timeline, o, FigureFormat::Png);
+        QVERIFY2(png.ok(), png.error().c_str());
+        const QSet<QRgb> present = coloursOf(*png);
+        QVERIFY(present.contains(colors::kNewThisStep.rgb())); // committed bars are solid orange
+        QVERIFY(present.contains(colors::kRemasked.rgb())); // sent back: vermillion hatching
+    }
+
+    void runPlotsFollowTheRecords()
+    {
+        const Branch &branch = m_timeline.branch(1);
+        const RunPlotsFigure plots(m_timeline, 1, 2);
+        QCOMPARE(static_cast<int>(plots.masked().size()), branch.size());
+        for (int r = 0; r < branch.size(); ++r) {
+            const StepRecord &rec = branch.at(r);
+            QCOMPARE(plots.masked()[static_cast<size_t>(r)], static_cast<double>(rec.maskedCount(m_timeline.model.maskId)));
+            QCOMPARE(plots.committed()[static_cast<size_t>(r)], static_cast<double>(rec.committed.size()));
+            QCOMPARE(std::isnan(plots.meanConfidence()[static_cast<size_t>(r)]), rec.committed.empty());
+        }
+        QCOMPARE(plots.masked().front(), static_cast<double>(m_timeline.settings.genLength));
+        FigureOptions o;
+        o.kind = FigureKind::Plots;
+        o.branch = 1;
+        const auto png = renderFigure(m_timeline, o, FigureFormat::Png);
+        QVERIFY2(png.ok(), png.error().c_str());
+        const QSet<QRgb> present = coloursOf(*png);
+        QVERIFY(present.contains(colors::kOkabeBlue.rgb()));
+        QVERIFY(present.contains(colors::kNewThisStep.rgb()));
+        QVERIFY(present.contains(colors::kOkabeGreen.rgb()));
+    }
+
+    void vectorFiguresDrawShapesNotPictures()
+    {
+        // A canvas with masks: mask boxes are drawn as shapes in SVG and PDF, never as embedded pixmaps.
+        FigureOptions o;
+        o.record = 2;
+        const auto svg = renderFigure(m_timeline, o, FigureFormat::Svg);
+        QVERIFY2(svg.ok(), svg.error().c_str());
+        QVERIFY(!svg->contains("<image"));
+        const auto pdf = renderFigure(m_timeline, o, FigureFormat::Pdf);
+        QVERIFY2(pdf.ok(), pdf.error().c_str());
+        QVERIFY(!pdf->contains("/Subtype /Image"));
+        // The decision chart's hatching is lines, so a vector viewer shows it as drawn here.
+        o.kind = FigureKind::Decisions;
+        o.record = 5;
+        const auto chart = renderFigure(m_timeline, o, FigureFormat::Svg);
+        QVERIFY2(chart.ok(), chart.error().c_str());
+        QVERIFY(!chart->contains("<image"));
     }
 
     void figureRefusesBadOptions_data()

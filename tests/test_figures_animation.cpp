@@ -2,12 +2,16 @@
 // support/gif_reader.h; the writer itself is tested in test_gif.cpp) and PNG frames, the export dialog, and
 // `dlmstudio-cli export` with the image formats, on the timeline of test_figures_fixture.h.
 
-#include "ui/export/animation_export.h"
-#include "ui/export/canvas_figure.h"
+#include "ui/document/timeline_document.h"
 #include "ui/export/export_dialog.h"
-#include "ui/export/figure_export.h"
-#include "ui/export/gif_writer.h"
-#include "ui/export/palette_mapper.h"
+#include "ui/figures/animation_export.h"
+#include "ui/figures/canvas_chips.h"
+#include "ui/figures/committed_probabilities.h"
+#include "ui/figures/figure_export.h"
+#include "ui/figures/figure_style.h"
+#include "ui/figures/gif_writer.h"
+#include "ui/figures/palette_mapper.h"
+#include "ui/views/canvas_view.h"
 
 #include "core/export/timeline_csv.h"
 
@@ -279,6 +283,92 @@ private Q_SLOTS:
             QStringLiteral("--out"), svg});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(readAll(svg).contains("step 2 / 12"));
+    }
+
+    void cliAndAppWriteTheSameFigures_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QString>("figure");
+        for (const char *figure : {"canvas", "heatmap", "decisions", "plots"}) {
+            QTest::newRow(qPrintable(QStringLiteral("png %1").arg(QLatin1String(figure))))
+                << QStringLiteral("png") << QString::fromLatin1(figure);
+            QTest::newRow(qPrintable(QStringLiteral("svg %1").arg(QLatin1String(figure))))
+                << QStringLiteral("svg") << QString::fromLatin1(figure);
+        }
+    }
+    void cliAndAppWriteTheSameFigures()
+    {
+        // One implementation: the CLI (a QGuiApplication, no widget library) and this process (a QApplication,
+        // as the GUI's File > Export...) write the same bytes. PDFs carry their creation time, so not those.
+        QFETCH(QString, format);
+        QFETCH(QString, figure);
+        const QString file = path(QStringLiteral("same-%1.%2").arg(figure, format));
+        const ProcessResult r = runCli({QStringLiteral("--format"), format, QStringLiteral("--figure"), figure,
+            QStringLiteral("--branch"), QStringLiteral("1"), QStringLiteral("--step"), QStringLiteral("4"),
+            QStringLiteral("--out"), file});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        FigureOptions o;
+        o.kind = *figureKindFromName(figure);
+        o.branch = 1;
+        o.record = 4;
+        const auto bytes = renderFigure(m_timeline, o, *figureFormatFromName(format));
+        QVERIFY2(bytes.ok(), bytes.error().c_str());
+        QVERIFY(bytes->size() > 1000);
+        QVERIFY(readAll(file) == *bytes);
+    }
+
+    void canvasFigureFollowsTheCanvasView()
+    {
+        // The figure builds and wraps chips by canvas_chips.h, the window's CanvasView by its own code: the
+        // two must agree on every chip (kind, text, glyphs, tint) and on where it goes, record after record.
+        TimelineDocument document;
+        document.loadReplay(m_timeline, QString());
+        QVERIFY(document.setBranch(1, 0));
+        CanvasView view;
+        view.setAttribute(Qt::WA_DontShowOnScreen);
+        view.setFont(figure::font());
+        view.setPieceText([&document](int32_t id) { return document.displayText(id); },
+            [&document](int32_t id) { return document.rawPiece(id); });
+        view.setMaskId(m_timeline.model.maskId);
+        view.setSpecialTest([this](int32_t id) { return m_timeline.isSpecial(id); });
+        ChipSpelling spelling;
+        spelling.pieceText = [&document](int32_t id) { return document.displayText(id); };
+        spelling.rawPiece = [&document](int32_t id) { return document.rawPiece(id); };
+        spelling.maskId = m_timeline.model.maskId;
+        spelling.isSpecial = [this](int32_t id) { return m_timeline.isSpecial(id); };
+        TokenChipPainter painter(figure::font());
+        const int width = 420;
+        view.resize(width, 400);
+        const Branch &branch = m_timeline.branch(1);
+        for (int i = 0; i < branch.size(); ++i) {
+            const std::vector<float> probabilities = committedProbabilities(branch, i);
+            const std::vector<float> documents = document.committedProbabilities(i);
+            QCOMPARE(probabilities.size(), documents.size());
+            for (size_t k = 0; k < documents.size(); ++k)
+                QVERIFY((std::isnan(probabilities[k]) && std::isnan(documents[k])) || probabilities[k] == documents[k]);
+            view.setRecord(branch.records[static_cast<size_t>(i)], probabilities);
+            int masked = 0;
+            const std::vector<TokenChip> chips = canvasChips(branch.at(i), spelling, probabilities, false, &masked);
+            QCOMPARE(static_cast<int>(chips.size()), view.chipCount());
+            QCOMPARE(masked, view.maskedCount());
+            std::vector<qreal> widths;
+            for (const TokenChip &c : chips)
+                widths.push_back(painter.chipWidth(c));
+            std::vector<QRectF> rects;
+            const int height = layoutCanvasChips(chips, widths, painter.chipHeight(), width, &rects);
+            QCOMPARE(height, view.heightForWidth(width));
+            for (int pos = 0; pos < view.chipCount(); ++pos) {
+                const TokenChip &a = chips[static_cast<size_t>(pos)];
+                const TokenChip &b = *view.chip(pos);
+                const QString where = QStringLiteral("record %1 position %2").arg(i).arg(pos);
+                QVERIFY2(a.kind == b.kind && a.text == b.text && a.wordStart == b.wordStart
+                        && a.breakAfter == b.breakAfter && a.remasked == b.remasked && a.newThisStep == b.newThisStep
+                        && a.edited == b.edited && a.locked == b.locked && a.special == b.special,
+                    qPrintable(where));
+                QVERIFY2((std::isnan(a.tint) && std::isnan(b.tint)) || a.tint == b.tint, qPrintable(where));
+                QCOMPARE(rects[static_cast<size_t>(pos)], view.chipRect(pos));
+            }
+        }
     }
 
     void cliRefusesBadImageOptions_data()

@@ -1,8 +1,8 @@
-// The animated GIF writer (ui/export/gif_writer.h, on giflib): the image data and the structure of the files it
+// The animated GIF writer (ui/figures/gif_writer.h, on giflib): the image data and the structure of the files it
 // writes, both checked by an independent reader and decoder (support/gif_reader.h). No GUI, no model.
 
-#include "ui/export/gif_writer.h"
-#include "ui/export/palette_mapper.h"
+#include "ui/figures/gif_writer.h"
+#include "ui/figures/palette_mapper.h"
 
 #include "support/gif_reader.h"
 
@@ -121,7 +121,7 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, other.addFrame(std::vector<uint8_t>(15, 2), 10));
     }
 
-    // The mapping of frames onto the palette is QImage's (ui/export/palette_mapper.h): exact colours stay
+    // The mapping of frames onto the palette is QImage's (ui/figures/palette_mapper.h): exact colours stay
     // exact, in-between colours go to the nearest entry, and the padded rows of the indexed image are not
     // copied into the frame.
     void paletteMapper()

@@ -10,7 +10,7 @@ namespace dlm {
 const std::vector<std::string> &exportFormats();
 /** png, svg, pdf: one figure at one record. */
 bool isFigureFormat(const std::string &format);
-/** The figure formats plus gif and frames: the formats drawn by the GUI's widgets (need a QApplication). */
+/** The figure formats plus gif and frames: the formats drawn by ui/figures (need a QGuiApplication). */
 bool isImageExportFormat(const std::string &format);
 
 } // namespace dlm

@@ -3,10 +3,10 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 
-#include "ui/export/animation_export.h"
-#include "ui/export/figure_export.h"
+#include "ui/figures/animation_export.h"
+#include "ui/figures/figure_export.h"
 
-#include <QApplication>
+#include <QGuiApplication>
 
 #include <iostream>
 #include <memory>
@@ -18,24 +18,25 @@ namespace dlm {
 namespace {
 
 /**
- * Makes a QApplication for the length of one export unless the process has one: the CLI pays for Qt's GUI
- * only when it draws. Fails when the process runs a non-GUI QCoreApplication (widgets cannot draw there).
+ * Makes a QGuiApplication for the length of one export unless the process has one: the CLI pays for Qt's GUI
+ * (fonts, a platform plugin) only when it draws, and never for widgets. Fails when the process runs a non-GUI
+ * QCoreApplication (fonts cannot be used there).
  */
-Status ensureApplication(std::unique_ptr<QApplication> *made)
+Status ensureApplication(std::unique_ptr<QGuiApplication> *made)
 {
     if (QCoreApplication *existing = QCoreApplication::instance()) {
-        if (qobject_cast<QApplication *>(existing))
+        if (qobject_cast<QGuiApplication *>(existing))
             return {};
-        return Status::failure("image exports need a QApplication, and this process runs a QCoreApplication");
+        return Status::failure("image exports need a QGuiApplication, and this process runs a QCoreApplication");
     }
     // A headless server or CI job has no display: draw offscreen unless the user chose a platform.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    // QApplication keeps references to argc and argv for its whole life.
+    // QGuiApplication keeps references to argc and argv for its whole life.
     static int argc = 1;
     static char name[] = "dlmstudio-cli";
     static char *argv[] = {name, nullptr};
-    *made = std::make_unique<QApplication>(argc, argv);
+    *made = std::make_unique<QGuiApplication>(argc, argv);
     return {};
 }
 
@@ -101,7 +102,7 @@ int runImageExport(const ExportArgs &e, const Timeline &timeline, std::ostream &
         // Options first: a typo should not wait for Qt to start.
         if (const Status ok = checkAnimationOptions(timeline, options); !ok)
             return reportFailure(err, ExitBadInput, failurePrefix + ok.error());
-        std::unique_ptr<QApplication> app;
+        std::unique_ptr<QGuiApplication> app;
         if (const Status ok = ensureApplication(&app); !ok)
             return reportFailure(err, ExitInternal, ok.error());
         const Status done = exportAnimation(timeline, options,
@@ -122,7 +123,7 @@ int runImageExport(const ExportArgs &e, const Timeline &timeline, std::ostream &
         return reportFailure(err, ExitInternal, "unknown figure format " + e.format);
     if (const Status ok = checkFigureOptions(timeline, options); !ok)
         return reportFailure(err, ExitBadInput, failurePrefix + ok.error());
-    std::unique_ptr<QApplication> app;
+    std::unique_ptr<QGuiApplication> app;
     if (const Status ok = ensureApplication(&app); !ok)
         return reportFailure(err, ExitInternal, ok.error());
     const Status done = exportFigure(timeline, options, *format, out);

@@ -1,8 +1,8 @@
 #include "ui/export/export_dialog.h"
 
-#include "ui/export/animation_export.h"
-#include "ui/export/export_file.h"
-#include "ui/export/figure_export.h"
+#include "ui/figures/animation_export.h"
+#include "ui/figures/export_file.h"
+#include "ui/figures/figure_export.h"
 #include "core/export/html_player.h"
 #include "core/export/timeline_csv.h"
 #include "core/timeline/timeline_json.h"

@@ -1,7 +1,7 @@
 #pragma once
 // File > Export...: every export of the timeline on screen from one dialog. Text formats go through core's
-// exporters (the same bytes as `dlmstudio-cli export`), figures and animations through figure_export.h and
-// animation_export.h; nothing here knows a format's details.
+// exporters, figures and animations through ui/figures (figure_export.h, animation_export.h): the same code,
+// and so the same bytes, as `dlmstudio-cli export`; nothing here knows a format's details.
 
 #include "core/timeline/timeline.h"
 

@@ -1,4 +1,4 @@
-#include "ui/export/export_file.h"
+#include "ui/figures/export_file.h"
 
 #include "core/base/atomic_file.h"
 

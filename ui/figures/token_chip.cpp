@@ -1,7 +1,8 @@
-#include "ui/views/token_chip.h"
+#include "ui/figures/token_chip.h"
 
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -148,7 +149,14 @@ void TokenChipPainter::paint(QPainter *p, const TokenChip &chip) const
         // the return arrow alone marks it: a coloured border on each would drown the tokens in vermillion.
         // Dashing is the slowest stroke there is, and most chips of a fresh canvas are masks of a few widths:
         // draw each width once into a pixmap and blit it.
-        p->drawPixmap(chip.rect.topLeft(), maskBox(chip.rect.size().toSize(), p->device()->devicePixelRatioF()));
+        // A vector drawing (SVG, PDF) keeps the box a shape, not a picture of one.
+        if (p->paintEngine() && p->paintEngine()->type() == QPaintEngine::Raster) {
+            p->drawPixmap(chip.rect.topLeft(), maskBox(chip.rect.size().toSize(), p->device()->devicePixelRatioF()));
+        } else {
+            p->setPen(QPen(m_maskBorder, 1.0, Qt::DashLine));
+            p->setBrush(m_maskFill);
+            p->drawRoundedRect(r, radius, radius);
+        }
         textColor = m_candidateText;
         break;
     }

@@ -1,14 +1,14 @@
-#include "ui/export/animation_export.h"
+#include "ui/figures/animation_export.h"
 
-#include "ui/export/canvas_figure.h"
+#include "ui/figures/canvas_figure.h"
 #include "core/base/atomic_file.h"
-#include "ui/views/color_maps.h"
-#include "ui/export/export_file.h"
+#include "ui/figures/color_maps.h"
+#include "ui/figures/export_file.h"
 #include "core/export/export_util.h"
-#include "ui/export/gif_writer.h"
-#include "ui/export/palette_mapper.h"
+#include "ui/figures/gif_writer.h"
+#include "ui/figures/palette_mapper.h"
 
-#include <QApplication>
+#include <QGuiApplication>
 #include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
@@ -180,8 +180,8 @@ Status checkAnimationOptions(const Timeline &timeline, const AnimationOptions &o
 Result<QSize> animationFrameSize(const Timeline &timeline, const AnimationOptions &o)
 {
     using Failure = Result<QSize>;
-    if (!qobject_cast<QApplication *>(QCoreApplication::instance()))
-        return Failure::failure("animations need a QApplication (they are drawn by the app's widgets)");
+    if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
+        return Failure::failure("animations need a QGuiApplication (for their fonts)");
     if (const Status ok = checkAnimationOptions(timeline, o); !ok)
         return Failure::failure(ok.error());
     // One size for every frame (GIF frames share one screen, and video tools want equal frames): the

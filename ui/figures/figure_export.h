@@ -2,7 +2,8 @@
 // Figures of a timeline for slides and papers: the sequence view at a record, the confidence heatmap, the
 // remasking decision and the run plots, as PNG (with a pixel scale for high-DPI), SVG or PDF (vector).
 // Everything comes from the timeline, so a saved file with no model makes the same figures as a live run.
-// Needs a QApplication (the figures are the app's own widgets, drawn offscreen).
+// QtGui only: drawn with QPainter (canvas_figure, heatmap_figure, decision_figure, run_plots_figure), so the
+// CLI links no widget; needs a QGuiApplication for fonts (the offscreen platform will do).
 
 #include "core/base/result.h"
 #include "core/timeline/timeline.h"

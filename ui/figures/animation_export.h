@@ -1,7 +1,7 @@
 #pragma once
 // The sequence view over every record of a branch, as an animated GIF or as numbered PNG frames (for a
 // video editor), with the step counter in each frame. Long exports report progress and can be cancelled;
-// a cancelled or failed export leaves no partial file behind. Needs a QApplication, like the figures.
+// a cancelled or failed export leaves no partial file behind. Needs a QGuiApplication, like the figures.
 
 #include "core/base/result.h"
 #include "core/timeline/timeline.h"

@@ -1,4 +1,4 @@
-#include "ui/export/gif_writer.h"
+#include "ui/figures/gif_writer.h"
 
 #include <gif_lib.h>
 

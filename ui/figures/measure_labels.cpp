@@ -1,4 +1,4 @@
-#include "ui/views/measure_labels.h"
+#include "ui/figures/measure_labels.h"
 
 #include <QCoreApplication>
 

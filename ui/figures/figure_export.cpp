@@ -1,21 +1,19 @@
-#include "ui/export/figure_export.h"
+#include "ui/figures/figure_export.h"
 
-#include "ui/export/canvas_figure.h"
-#include "ui/views/decision_chart.h"
-#include "ui/export/export_file.h"
 #include "core/export/export_util.h"
-#include "ui/views/heatmap_view.h"
-#include "ui/views/plot_theme.h"
-#include "ui/views/run_plots.h"
+#include "ui/figures/canvas_figure.h"
+#include "ui/figures/decision_figure.h"
+#include "ui/figures/export_file.h"
+#include "ui/figures/figure_style.h"
+#include "ui/figures/heatmap_figure.h"
+#include "ui/figures/run_plots_figure.h"
 
-#include <qcustomplot.h>
-
-#include <QApplication>
 #include <QBuffer>
+#include <QGuiApplication>
 #include <QImage>
 #include <QPageLayout>
+#include <QPainter>
 #include <QPdfWriter>
-#include <QScreen>
 #include <QSvgGenerator>
 
 #include <cmath>
@@ -30,50 +28,19 @@ constexpr int kMinSide = 16;
 constexpr int kMaxSide = 16384; // QPainter's raster engine works in 16-bit-safe coordinates well below 32767
 constexpr double kMaxPixels = 2.5e8; // ~1 GB of RGB32: refuse rather than exhaust memory on a typo
 
-/** Fonts are sized for the screen; drawing on a device with another resolution would shrink or grow text
- *  against the chips CanvasView measured, so every device gets the screen's logical DPI. */
-double screenDpi()
-{
-    const QScreen *screen = QGuiApplication::primaryScreen();
-    return screen ? screen->logicalDotsPerInchY() : 96.0;
-}
-
-/** A figure ready to paint at its size: either the canvas or one of the plot widgets. */
+/** A figure ready to paint at its size. */
 struct PreparedFigure
 {
     QSize size;
     QString title;
-    std::unique_ptr<CanvasFigure> canvas;
-    std::unique_ptr<QWidget> widget; ///< owns the plot
-    QCustomPlot *plot = nullptr;
-
-    void paint(QCPPainter &painter) const
-    {
-        if (canvas)
-            canvas->paint(&painter, size);
-        else
-            plot->toPainter(&painter, size.width(), size.height());
-    }
+    std::function<void(QPainter *, const QSize &)> paint;
 };
-
-template<typename View>
-std::unique_ptr<View> preparedPlot(const Timeline &timeline, int branch, int record, PreparedFigure *out)
-{
-    auto view = std::make_unique<View>();
-    view->setAttribute(Qt::WA_DontShowOnScreen);
-    view->setPalette(figurePalette());
-    view->setTimelineBranch(timeline, branch);
-    view->setCurrentIndex(record);
-    applyPlotPalette(view->plot(), figurePalette());
-    out->plot = view->plot();
-    return view;
-}
 
 Result<PreparedFigure> prepare(const Timeline &timeline, const FigureOptions &o)
 {
     using Failure = Result<PreparedFigure>;
-    if (!qobject_cast<QApplication *>(QCoreApplication::instance()))
-        return Failure::failure("figures need a QApplication (they are drawn by the app's widgets)");
+    if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
+        return Failure::failure("figures need a QGuiApplication (for their fonts)");
     if (const Status ok = checkFigureOptions(timeline, o); !ok)
         return Failure::failure(ok.error());
 
@@ -84,23 +51,31 @@ Result<PreparedFigure> prepare(const Timeline &timeline, const FigureOptions &o)
     f.title
         = QStringLiteral("DLM Studio %1, branch %2, record %3").arg(figureKindName(o.kind)).arg(o.branch).arg(record);
     switch (o.kind) {
-    case FigureKind::Canvas:
-        f.canvas = std::make_unique<CanvasFigure>(timeline, o.branch);
-        f.canvas->setRecord(record);
-        f.size.setHeight(f.canvas->heightForWidth(f.size.width()));
+    case FigureKind::Canvas: {
+        auto canvas = std::make_shared<CanvasFigure>(timeline, o.branch);
+        canvas->setRecord(record);
+        f.size.setHeight(canvas->heightForWidth(f.size.width()));
         if (f.size.height() * o.scale > kMaxSide)
             return Failure::failure("the sequence is " + std::to_string(f.size.height()) + " pixels tall at width "
                 + std::to_string(f.size.width()) + "; choose a larger width");
+        f.paint = [canvas](QPainter *p, const QSize &size) { canvas->paint(p, size); };
         break;
-    case FigureKind::Heatmap:
-        f.widget = preparedPlot<HeatmapView>(timeline, o.branch, record, &f);
+    }
+    case FigureKind::Heatmap: {
+        auto heatmap = std::make_shared<HeatmapFigure>(timeline, o.branch, record);
+        f.paint = [heatmap](QPainter *p, const QSize &size) { heatmap->paint(p, size); };
         break;
-    case FigureKind::Decisions:
-        f.widget = preparedPlot<DecisionChart>(timeline, o.branch, record, &f);
+    }
+    case FigureKind::Decisions: {
+        auto decisions = std::make_shared<DecisionFigure>(timeline, o.branch, record);
+        f.paint = [decisions](QPainter *p, const QSize &size) { decisions->paint(p, size); };
         break;
-    case FigureKind::Plots:
-        f.widget = preparedPlot<RunPlots>(timeline, o.branch, record, &f);
+    }
+    case FigureKind::Plots: {
+        auto plots = std::make_shared<RunPlotsFigure>(timeline, o.branch, record);
+        f.paint = [plots](QPainter *p, const QSize &size) { plots->paint(p, size); };
         break;
+    }
     }
     return f;
 }
@@ -111,13 +86,13 @@ QByteArray pngBytes(const PreparedFigure &f, double scale)
                      static_cast<int>(std::lround(f.size.height() * scale))),
         QImage::Format_RGB32);
     image.setDevicePixelRatio(scale);
-    const int dotsPerMeter = static_cast<int>(std::lround(screenDpi() / 0.0254));
+    const int dotsPerMeter = static_cast<int>(std::lround(figure::kDpi / 0.0254));
     image.setDotsPerMeterX(dotsPerMeter);
     image.setDotsPerMeterY(dotsPerMeter);
     image.fill(Qt::white);
     {
-        QCPPainter painter(&image);
-        f.paint(painter);
+        QPainter painter(&image);
+        f.paint(&painter, f.size);
     }
     QByteArray bytes;
     QBuffer buffer(&bytes);
@@ -135,15 +110,12 @@ QByteArray svgBytes(const PreparedFigure &f)
     svg.setOutputDevice(&buffer);
     svg.setSize(f.size);
     svg.setViewBox(QRect(QPoint(0, 0), f.size));
-    svg.setResolution(static_cast<int>(std::lround(screenDpi())));
+    svg.setResolution(figure::kDpi);
     svg.setTitle(f.title);
     svg.setDescription(QStringLiteral("Made by DLM Studio from a saved timeline"));
     {
-        QCPPainter painter(&svg);
-        // Vector mode: no pixel-alignment tricks and no cached bitmaps inside the file.
-        painter.setMode(QCPPainter::pmVectorized);
-        painter.setMode(QCPPainter::pmNoCaching);
-        f.paint(painter);
+        QPainter painter(&svg);
+        f.paint(&painter, f.size);
     }
     return bytes;
 }
@@ -153,21 +125,18 @@ QByteArray pdfBytes(const PreparedFigure &f)
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
-    const double dpi = screenDpi();
     QPdfWriter pdf(&buffer);
-    pdf.setResolution(static_cast<int>(std::lround(dpi)));
+    pdf.setResolution(figure::kDpi);
     // One page exactly the figure's size (ExactMatch: never snap to a paper size), no margins.
-    const QPageSize page(QSizeF(f.size) * (72.0 / dpi), QPageSize::Point, QString(), QPageSize::ExactMatch);
+    const QPageSize page(QSizeF(f.size) * (72.0 / figure::kDpi), QPageSize::Point, QString(), QPageSize::ExactMatch);
     pdf.setPageLayout(QPageLayout(page, QPageLayout::Portrait, QMarginsF()));
     pdf.setCreator(QStringLiteral("DLM Studio"));
     pdf.setTitle(f.title);
     {
-        QCPPainter painter(&pdf);
-        painter.setMode(QCPPainter::pmVectorized);
-        painter.setMode(QCPPainter::pmNoCaching);
+        QPainter painter(&pdf);
         // Points are whole numbers in the page size; the window maps the figure onto the page exactly.
         painter.setWindow(QRect(QPoint(0, 0), f.size));
-        f.paint(painter);
+        f.paint(&painter, f.size);
     }
     return bytes;
 }

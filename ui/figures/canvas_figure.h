@@ -1,40 +1,32 @@
 #pragma once
 // The sequence view of one record as a picture for figures and animations: a title line
-// ("step N / M — K masked") over the token chips, laid out and painted by the same CanvasView the window
-// shows, so an exported figure looks exactly like the app.
+// ("step N / M — K masked") over the token chips, laid out by the canvas rules (canvas_chips.h) and painted
+// by the chip painter the window's canvas uses, from the timeline alone. QtGui only: it needs a
+// QGuiApplication (fonts), no widget.
 
 #include "core/timeline/timeline.h"
+#include "ui/figures/token_chip.h"
 
 #include <QFont>
-#include <QPalette>
+#include <QHash>
+#include <QRectF>
 #include <QSize>
 #include <QString>
 
-#include <memory>
+#include <vector>
 
 class QPainter;
 
 namespace dlm {
 
-class CanvasView;
-class TimelineDocument;
-
-/** The palette figures are drawn with: dark on white whatever theme the window uses, since figures are
- *  printed and projected. */
-QPalette figurePalette();
-
 /**
  * One branch of a timeline, drawn a record at a time into any QPainter (image, SVG, PDF). It keeps its own
- * copy of the timeline (records are shared, so that is cheap) and works offscreen; it needs a
- * QApplication because the chips are a widget.
+ * copy of the timeline (records are shared, so that is cheap).
  */
 class CanvasFigure
 {
 public:
     CanvasFigure(const Timeline &timeline, int branch);
-    ~CanvasFigure();
-    CanvasFigure(const CanvasFigure &) = delete;
-    CanvasFigure &operator=(const CanvasFigure &) = delete;
 
     int recordCount() const;
     /** Shows record `index` of the branch (callers check the range). */
@@ -49,14 +41,21 @@ public:
 
 private:
     int titleHeight() const;
+    const QString &displayText(int32_t id) const;
+    const QString &rawPiece(int32_t id) const;
 
-    std::unique_ptr<TimelineDocument> m_document;
-    std::unique_ptr<CanvasView> m_view;
+    Timeline m_timeline;
+    int m_branch = 0;
+    TokenChipPainter m_painter;
     QFont m_titleFont;
     int m_plannedSteps = 0;
     int m_index = 0;
-    std::vector<float> m_probabilities; ///< committedProbabilities() of record m_probabilitiesIndex
+    std::vector<float> m_probabilities; ///< committed probabilities of record m_probabilitiesIndex
     int m_probabilitiesIndex = -2;
+    std::vector<TokenChip> m_chips;
+    std::vector<qreal> m_widths;
+    mutable QHash<int32_t, QString> m_displayText; ///< pieces looked up once
+    mutable QHash<int32_t, QString> m_rawPiece;
 };
 
 } // namespace dlm

@@ -1,4 +1,4 @@
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "ui/export/palette_mapper.h"
+#include "ui/figures/palette_mapper.h"
 
 #include <QImage>
 
