@@ -55,8 +55,8 @@ Status checkSamplerOptions(const SettingsOverrides &o, SamplerKind sampler, Mode
         {o.laterBlocks.has_value(), "--later-blocks", S::LaterBlocks}};
     for (const auto &option : options) {
         if (option.given && !samplerReads(sampler, option.setting))
-            return Status::failure(std::string(option.flag) + " applies to " + whoReads(option.setting) + "; "
-                + whoUses(sampler, family));
+            return Status::failure(
+                std::string(option.flag) + " applies to " + whoReads(option.setting) + "; " + whoUses(sampler, family));
     }
     return {};
 }

@@ -8,8 +8,8 @@ namespace dlm {
 const std::vector<FamilyInfo> &families()
 {
     static const std::vector<FamilyInfo> table = {
-        {ModelFamily::Llada, "llada", "LLaDA models", {"LLaDAModelLM"}, {"llada"}, readLladaConfig,
-            lladaFamilyTensors, SamplerKind::Llada},
+        {ModelFamily::Llada, "llada", "LLaDA models", {"LLaDAModelLM"}, {"llada"}, readLladaConfig, lladaFamilyTensors,
+            SamplerKind::Llada},
         // LLaDA-MoE also says model_type "llada": its architecture decides first. The base-model name is what
         // some converted checkpoints carry.
         {ModelFamily::LladaMoe, "llada-moe", "LLaDA-MoE models", {"LLaDAMoEModelLM", "LLaDAMoEModel"}, {"lladamoe"},

@@ -75,8 +75,7 @@ public:
         rec.dreamAlg = set.alg;
         rec.scheduleT = plan.t;
         rec.scheduleS = plan.s;
-        rec.quota
-            = set.alg == DreamAlg::Origin ? -1 : std::min<int>(plan.transferCount, static_cast<int>(rows.size()));
+        rec.quota = set.alg == DreamAlg::Origin ? -1 : std::min<int>(plan.transferCount, static_cast<int>(rows.size()));
 
         auto t0 = Clock::now();
         const at::Tensor canvas
