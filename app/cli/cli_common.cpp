@@ -3,6 +3,7 @@
 #include "core/base/compute_threads.h"
 
 #include "core/base/file_util.h"
+#include "core/model/family_registry.h"
 #include "core/model/memory_estimate.h"
 #include "core/model/model_config.h"
 #include "core/model/model_paths.h"
@@ -57,7 +58,7 @@ Result<GenerationSettings> resolveSettings(
         return Result<GenerationSettings>::failure(applies.error());
     // generation_config.json belongs to the model: it is read with its family's meanings (Dream's top_k
     // filters, LLaDA's counts alternatives) over the family's defaults, whichever sampler then runs.
-    auto base = loadGenerationConfig(modelDir, samplerDefaults(defaultSampler(family)));
+    auto base = loadGenerationConfig(modelDir, familyDefaults(family));
     if (!base)
         return Result<GenerationSettings>::failure(base.error());
     base->sampler = sampler;

@@ -3,6 +3,7 @@
 
 #include "app/cli/cli_declare.h"
 #include "app/cli/cli_options.h"
+#include "core/sampling/sampler_registry.h"
 
 #include <limits>
 #include <memory>
@@ -40,8 +41,10 @@ template<typename T> CLI::Option *addThreads(CLI::App &app, T &target)
 void addSamplerOptions(CLI::App &app, SettingsOverrides &o)
 {
     const GenerationSettings d = dreamDefaults();
-    addChoice(app, "--sampler", o.sampler,
-        std::vector<std::pair<std::string, SamplerKind>> {{"llada", SamplerKind::Llada}, {"dream", SamplerKind::Dream}},
+    std::vector<std::pair<std::string, SamplerKind>> samplerNames;
+    for (const SamplerInfo &s : samplers())
+        samplerNames.emplace_back(s.name, s.kind);
+    addChoice(app, "--sampler", o.sampler, samplerNames,
         "sampling loop: LLaDA's generate() or Dream's diffusion_generate(); default: the model family's");
     addChoice(app, "--alg", o.alg,
         std::vector<std::pair<std::string, DreamAlg>> {{"origin", DreamAlg::Origin},

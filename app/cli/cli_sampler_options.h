@@ -1,7 +1,8 @@
 #pragma once
-// Which generation options belong to which sampler: LLaDA's (block length, threshold, cfg, remasking) and
-// Dream's (alg, alg temp, top p, sample top k, eps). An option given for the other sampler is refused with a
-// message naming the sampler and the family that take it, instead of being silently ignored.
+// Which generation options belong to which sampler (sampler_registry's SamplerInfo::reads): LLaDA's (block
+// length, threshold, cfg, remasking) and Dream's (alg, alg temp, top p, sample top k, eps). An option given for
+// another sampler is refused with a message naming the samplers and families that take it, instead of being
+// silently ignored. The defaults of a model are core's familyDefaults (core/model/family_registry).
 
 #include "core/base/result.h"
 #include "core/model/model_family.h"
@@ -11,8 +12,5 @@ namespace dlm {
 
 /** The first option in `overrides` that `sampler` does not read, as a one-line message; ok when none. */
 Status checkSamplerOptions(const SettingsOverrides &overrides, SamplerKind sampler, ModelFamily family);
-
-/** The defaults of a sampler: Dream's own (DreamGenerationConfig) for Dream's, else LLaDA's. */
-GenerationSettings samplerDefaults(SamplerKind sampler);
 
 } // namespace dlm

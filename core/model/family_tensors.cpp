@@ -1,5 +1,6 @@
 #include "core/model/family_tensors.h"
 
+#include "core/model/family_registry.h"
 #include "core/model/llada_tensors.h"
 #include "core/model/safetensors.h"
 
@@ -15,27 +16,19 @@ std::string shapeText(const std::vector<int64_t> &s)
     return r + "]";
 }
 
-std::vector<TensorSpec> lladaTable(const ModelConfig &config)
+} // namespace
+
+std::vector<TensorSpec> familyTensors(const ModelConfig &config)
+{
+    return familyInfo(config.family).tensors(config);
+}
+
+std::vector<TensorSpec> lladaFamilyTensors(const ModelConfig &config)
 {
     std::vector<TensorSpec> out;
     for (const LladaTensorSpec &t : lladaTensors(config))
         out.push_back({t.name, t.shape, t.layer, isNormRole(t.role)});
     return out;
-}
-
-} // namespace
-
-std::vector<TensorSpec> familyTensors(const ModelConfig &config)
-{
-    switch (config.family) {
-    case ModelFamily::Dream:
-        return dreamTensors(config);
-    case ModelFamily::LladaMoe:
-        return moeTensors(config);
-    case ModelFamily::Llada:
-        break;
-    }
-    return lladaTable(config);
 }
 
 void appendHfAttention(std::vector<TensorSpec> &table, const ModelConfig &c, int layer)

@@ -24,8 +24,10 @@ struct TensorSpec
     bool norm = false; ///< an RMSNorm gain (initialised to ones)
 };
 
-/** The tensors `config` implies for its family, in checkpoint order. */
+/** The tensors `config` implies for its family (its FamilyInfo::tensors), in checkpoint order. */
 std::vector<TensorSpec> familyTensors(const ModelConfig &config);
+/** LLaDA: its own table (llada_tensors) under the checkpoint's names. */
+std::vector<TensorSpec> lladaFamilyTensors(const ModelConfig &config);
 /** Dream: Qwen2 decoder layers with q/k/v biases (dream_tensors.cpp). */
 std::vector<TensorSpec> dreamTensors(const ModelConfig &config);
 /** LLaDA-MoE: q/k norms, a router and experts per layer (moe_tensors.cpp). */

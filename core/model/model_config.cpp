@@ -1,6 +1,7 @@
 #include "core/model/model_config.h"
 
 #include "core/base/file_util.h"
+#include "core/model/family_registry.h"
 #include "core/model/family_tensors.h"
 #include "core/model/llada_tensors.h"
 #include "core/model/model_config_internal.h"
@@ -10,19 +11,6 @@
 namespace dlm {
 
 namespace {
-
-struct ArchitectureName
-{
-    const char *name;
-    ModelFamily family;
-};
-
-// The published architectures (and their base-model names, which some converted checkpoints carry).
-constexpr ArchitectureName kArchitectures[]
-    = {{"LLaDAModelLM", ModelFamily::Llada}, {"LLaDAMoEModelLM", ModelFamily::LladaMoe},
-        {"LLaDAMoEModel", ModelFamily::LladaMoe}, {"DreamModel", ModelFamily::Dream}};
-constexpr ArchitectureName kModelTypes[]
-    = {{"llada", ModelFamily::Llada}, {"lladamoe", ModelFamily::LladaMoe}, {"Dream", ModelFamily::Dream}};
 
 /** `architectures` first (LLaDA-MoE also says model_type "llada"), then `model_type`; neither: LLaDA. */
 bool readFamily(JsonReader &r, const Json &root, ModelFamily *out)
@@ -37,10 +25,12 @@ bool readFamily(JsonReader &r, const Json &root, ModelFamily *out)
             std::string name;
             if (!r.toString((*arch)[0], JsonReader::child(path, size_t {0}), &name))
                 return false;
-            for (const ArchitectureName &a : kArchitectures) {
-                if (name == a.name) {
-                    *out = a.family;
-                    return true;
+            for (const FamilyInfo &f : families()) {
+                for (const char *known : f.architectures) {
+                    if (name == known) {
+                        *out = f.family;
+                        return true;
+                    }
                 }
             }
             return r.fail(JsonReader::child(path, size_t {0}),
@@ -52,10 +42,12 @@ bool readFamily(JsonReader &r, const Json &root, ModelFamily *out)
         return false;
     if (type.empty())
         return true;
-    for (const ArchitectureName &t : kModelTypes) {
-        if (type == t.name) {
-            *out = t.family;
-            return true;
+    for (const FamilyInfo &f : families()) {
+        for (const char *known : f.modelTypes) {
+            if (type == known) {
+                *out = f.family;
+                return true;
+            }
         }
     }
     return r.fail(JsonReader::child(top, "model_type"),
@@ -108,20 +100,16 @@ bool checkLladaRelations(JsonReader &r, const ModelConfig &c)
 
 bool readFields(JsonReader &r, const Json &root, ModelConfig *c)
 {
-    if (!r.expectObject(root, JsonReader::root()) || !readFamily(r, root, &c->family))
-        return false;
-    switch (c->family) {
-    case ModelFamily::Dream:
-        return readDreamConfig(r, root, c) && checkHfRelations(r, *c);
-    case ModelFamily::LladaMoe:
-        return readMoeConfig(r, root, c) && checkHfRelations(r, *c);
-    case ModelFamily::Llada:
-        break;
-    }
-    return readLladaFields(r, root, c) && checkLladaRelations(r, *c);
+    return r.expectObject(root, JsonReader::root()) && readFamily(r, root, &c->family)
+        && familyInfo(c->family).readConfig(r, root, c);
 }
 
 } // namespace
+
+bool readLladaConfig(JsonReader &r, const Json &root, ModelConfig *c)
+{
+    return readLladaFields(r, root, c) && checkLladaRelations(r, *c);
+}
 
 bool readPositiveNumber(JsonReader &r, const Json &root, const char *key, double *out)
 {

@@ -23,6 +23,8 @@ bool readPositiveNumber(JsonReader &r, const Json &root, const char *key, double
 /** A token id in [0, vocab); null or absent give -1. */
 bool readOptionalTokenId(JsonReader &r, const Json &root, const char *key, int vocab, int32_t *out);
 
+/** LLaDA's own keys (configuration_llada.py) and their relations. */
+bool readLladaConfig(JsonReader &r, const Json &root, ModelConfig *c);
 /** Dream's Hugging Face keys (configuration_dream.py). */
 bool readDreamConfig(JsonReader &r, const Json &root, ModelConfig *c);
 /** LLaDA-MoE's Hugging Face keys (configuration_lladamoe.py). */

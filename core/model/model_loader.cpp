@@ -10,31 +10,64 @@ namespace dlm {
 
 namespace {
 
+// The model classes a family's weights load into: LLaDA's own transformer, or the decoder shared by the Hugging
+// Face families. Each fills the model, its config and the storage dtype.
+Result<LoadedModel> buildLlada(
+    const std::string &dir, const ModelConfig &, ComputeDType dtype, LoadReporter &reporter, ReadAhead readAhead)
+{
+    auto model = LladaModel::load(dir, dtype, reporter, readAhead);
+    if (!model)
+        return Result<LoadedModel>::failure(model.error());
+    LoadedModel out;
+    out.config = (*model)->config();
+    out.storageDType = (*model)->storageDType();
+    out.model = *model;
+    return out;
+}
+
+Result<LoadedModel> buildDecoder(
+    const std::string &dir, const ModelConfig &config, ComputeDType dtype, LoadReporter &reporter, ReadAhead readAhead)
+{
+    auto model = DecoderModel::load(dir, config, dtype, reporter, readAhead);
+    if (!model)
+        return Result<LoadedModel>::failure(model.error());
+    LoadedModel out;
+    out.config = config;
+    out.storageDType = (*model)->storageDType();
+    out.model = *model;
+    return out;
+}
+
+struct FamilyBuilder
+{
+    ModelFamily family;
+    Result<LoadedModel> (*build)(
+        const std::string &dir, const ModelConfig &config, ComputeDType, LoadReporter &, ReadAhead);
+};
+
+// One line per family (family_registry.h holds the rest of what a family is).
+constexpr FamilyBuilder kBuilders[] = {
+    {ModelFamily::Llada, buildLlada},
+    {ModelFamily::LladaMoe, buildDecoder},
+    {ModelFamily::Dream, buildDecoder},
+};
+
 /** The family's model over the weights of `dir`, for a config whose special ids are known. */
 Result<LoadedModel> loadWeights(
     const std::string &dir, const ModelConfig &config, ComputeDType dtype, LoadReporter &reporter, ReadAhead readAhead)
 {
-    using R = Result<LoadedModel>;
-    LoadedModel out;
-    out.dir = dir;
-    out.family = config.family;
-    if (config.family == ModelFamily::Llada) {
-        auto model = LladaModel::load(dir, dtype, reporter, readAhead);
-        if (!model)
-            return R::failure(model.error());
-        out.config = (*model)->config();
-        out.storageDType = (*model)->storageDType();
-        out.model = *model;
-    } else {
-        auto model = DecoderModel::load(dir, config, dtype, reporter, readAhead);
-        if (!model)
-            return R::failure(model.error());
-        out.config = config;
-        out.storageDType = (*model)->storageDType();
-        out.model = *model;
+    for (const FamilyBuilder &b : kBuilders) {
+        if (b.family != config.family)
+            continue;
+        auto out = b.build(dir, config, dtype, reporter, readAhead);
+        if (!out)
+            return out;
+        out->dir = dir;
+        out->family = config.family;
+        out->parameterCount = out->config.parameterCount();
+        return out;
     }
-    out.parameterCount = out.config.parameterCount();
-    return out;
+    return Result<LoadedModel>::failure(dir + ": no model class for family " + familyName(config.family));
 }
 
 Result<ModelConfig> readConfig(const std::string &dir)

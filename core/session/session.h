@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -151,7 +152,8 @@ private:
     int m_index = 0;
     Status appendEdit(StepRecord record);
     Status computeNextStep();
-    Status computeDreamStep(); // session_dream.cpp
+    /** finished()'s reason, the one step() gives; nothing while a step is left (the branch's sampler decides). */
+    std::optional<std::string> finishedWhy() const;
     void rememberPieces(const StepRecord &record);
 };
 

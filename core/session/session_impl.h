@@ -2,10 +2,8 @@
 // Session's private state, shared by session.cpp (creating, stepping; LibTorch) and session_edits.cpp
 // (edits and taking them back; no tensors). Not part of the public API.
 
-#include "core/sampling/dream_schedule.h"
-#include "core/sampling/remask_strategy.h"
-#include "core/sampling/schedule.h"
 #include "core/session/session.h"
+#include "core/session/step_sampler.h"
 
 #include <memory>
 #include <vector>
@@ -18,36 +16,27 @@ struct Session::Impl
 {
     std::shared_ptr<LogitsModel> model;
     std::shared_ptr<Tokenizer> tokenizer;
-    std::unique_ptr<RemaskStrategy> strategy;
-    BlockSchedule schedule {0, 1, 1, 1};
+    std::unique_ptr<StepSampler> sampler; ///< the sampler of `configured` (step_sampler.h)
     std::shared_ptr<StepCacheState> stepCache; ///< with settings.cache prefix/dual; refilled as needed
-    std::vector<float> dreamGrid; ///< Dream's linspace(1, eps, steps + 1); empty for LLaDA's sampler
-    GenerationSettings configured; ///< the settings strategy and schedule were made for
+    GenerationSettings configured; ///< the settings the sampler was made for
     StepProgress stepProgress; ///< who watches forward passes layer by layer (setStepProgress)
 
-    /** The parts every session needs, from its settings: the commit strategy and the block schedule. */
     void configure(std::shared_ptr<LogitsModel> m, std::shared_ptr<Tokenizer> t, const GenerationSettings &settings,
         int promptLength)
     {
         model = std::move(m);
         tokenizer = std::move(t);
-        configureSampler(settings, promptLength);
+        samplerFor(settings, promptLength);
     }
 
-    /** Strategy and schedule for `settings`; branches run again with other settings switch them per step. */
-    void configureSampler(const GenerationSettings &settings, int promptLength)
+    /** The sampler of `settings`, made again when they differ from the last (branches run again with others). */
+    StepSampler &samplerFor(const GenerationSettings &settings, int promptLength)
     {
-        if (settings.useThreshold)
-            strategy = std::make_unique<ThresholdStrategy>();
-        else
-            strategy = std::make_unique<QuotaStrategy>();
-        if (settings.sampler == SamplerKind::Dream) { // one block over the generation, Dream's time grid
-            schedule = BlockSchedule(promptLength, settings.genLength, settings.genLength, settings.steps);
-            dreamGrid = dreamTimesteps(settings.steps, settings.eps);
-        } else {
-            schedule = BlockSchedule(promptLength, settings.genLength, settings.blockLength, settings.steps);
+        if (!sampler || settings != configured) {
+            sampler = makeStepSampler(settings, promptLength);
+            configured = settings;
         }
-        configured = settings;
+        return *sampler;
     }
 };
 

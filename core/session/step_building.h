@@ -1,6 +1,6 @@
 #pragma once
-// Pieces every sampler's step shares when it turns its decision into a StepRecord (LLaDA's step in
-// session.cpp, Dream's in session_dream.cpp). Internal to core/session; includes ATen through candidates.h.
+// Pieces every sampler's step shares when it turns its decision into a StepRecord (llada_step_sampler.cpp,
+// dream_step_sampler.cpp). Internal to core/session; includes ATen through candidates.h.
 
 #include "core/sampling/candidates.h"
 #include "core/sampling/remask_strategy.h"

@@ -1,6 +1,7 @@
 #include "ui/engine/engine_worker.h"
 #include "core/base/compute_threads.h"
 
+#include "core/model/family_registry.h"
 #include "core/sampling/generation_config.h"
 #include "core/session/session.h"
 #include "core/text/chat_template.h"
@@ -122,8 +123,7 @@ void EngineWorker::loadModel(quint64 ticket, const QString &dir, ComputeDType dt
         else if (*chat)
             info.chatTemplate = std::make_shared<const ChatTemplate>(std::move(**chat));
         // The family's sampler decides the defaults and how generation_config.json is read.
-        GenerationSettings base = loaded->family == ModelFamily::Dream ? dreamDefaults() : GenerationSettings {};
-        auto defaults = loadGenerationConfig(path, base);
+        auto defaults = loadGenerationConfig(path, familyDefaults(loaded->family));
         if (defaults)
             info.defaults = *defaults;
         else

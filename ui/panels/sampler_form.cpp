@@ -3,6 +3,7 @@
 #include "ui/text/field_labels.h"
 #include "ui/panels/wheel_guard.h"
 #include "core/base/compute_environment.h"
+#include "core/sampling/sampler_registry.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -346,19 +347,20 @@ void SamplerForm::showDreamRows(const GenerationSettings &s)
     showSamplerRows();
 }
 
-// The loaded family's options only: LLaDA's rows or Dream's, never both.
+// The loaded family's sampler's options only: each row shows when its sampler reads that setting.
 void SamplerForm::showSamplerRows()
 {
-    const bool dream = m_sampler == SamplerKind::Dream;
-    for (QWidget *lladaOnly : std::initializer_list<QWidget *> {m_blockLength, m_useThreshold, m_tau, m_measure})
-        m_samplingForm->setRowVisible(lladaOnly, !dream);
-    m_advancedForm->setRowVisible(m_cfgScale, !dream);
-    m_advancedForm->setRowVisible(m_cache, !dream); // the caches follow LLaDA's blocks
-    m_advancedForm->setRowVisible(m_laterBlocks, !dream); // Dream's one block leaves nothing right of it
-    m_dream->setVisible(dream);
-    m_genLength->setToolTip(dream ? tr("Tokens to generate after the prompt (Dream's max_new_tokens).")
-                                  : tr("Masked positions appended to the prompt for the model to fill (LLaDA's "
-                                       "gen_length)."));
+    using S = SamplerSetting;
+    const auto reads = [this](SamplerSetting setting) { return samplerReads(m_sampler, setting); };
+    m_samplingForm->setRowVisible(m_blockLength, reads(S::BlockLength));
+    m_samplingForm->setRowVisible(m_useThreshold, reads(S::Threshold));
+    m_samplingForm->setRowVisible(m_tau, reads(S::Threshold));
+    m_samplingForm->setRowVisible(m_measure, reads(S::Measure));
+    m_advancedForm->setRowVisible(m_cfgScale, reads(S::CfgScale));
+    m_advancedForm->setRowVisible(m_cache, reads(S::Cache));
+    m_advancedForm->setRowVisible(m_laterBlocks, reads(S::LaterBlocks));
+    m_dream->setVisible(reads(S::Alg)); // Dream's group: alg, alg temp, top p, sample top k, eps
+    m_genLength->setToolTip(tr(samplerInfo(m_sampler).genLengthHelp));
 }
 
 } // namespace dlm

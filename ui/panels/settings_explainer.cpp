@@ -83,14 +83,9 @@ QString dreamScheduleSummary(const GenerationSettings &s)
         .arg(s.genLength);
 }
 
-} // namespace
-
-QString scheduleSummary(const GenerationSettings &s)
+// LLaDA's schedule: its blocks, steps per block and commits per step (or threshold decoding).
+QString lladaScheduleSummary(const GenerationSettings &s)
 {
-    if (!validateSettings(s))
-        return {};
-    if (s.sampler == SamplerKind::Dream)
-        return dreamScheduleSummary(s);
     // Ask the engine's own schedule, so the words cannot drift from what the sampler does.
     const BlockSchedule schedule(0, s.genLength, s.blockLength, s.steps);
     const int blocks = schedule.blockCount();
@@ -140,6 +135,30 @@ QString scheduleSummary(const GenerationSettings &s)
         text += tr(" LLaDA's generate.py requires these to divide exactly; DLM Studio spreads the remainder as "
                    "described.");
     return text;
+}
+
+// One line per sampler (core/sampling/sampler_registry): its schedule in words.
+struct ScheduleWords
+{
+    SamplerKind sampler;
+    QString (*summary)(const GenerationSettings &s);
+};
+const ScheduleWords kScheduleWords[] = {
+    {SamplerKind::Llada, lladaScheduleSummary},
+    {SamplerKind::Dream, dreamScheduleSummary},
+};
+
+} // namespace
+
+QString scheduleSummary(const GenerationSettings &s)
+{
+    if (!validateSettings(s))
+        return {};
+    for (const ScheduleWords &words : kScheduleWords) {
+        if (words.sampler == s.sampler)
+            return words.summary(s);
+    }
+    return {};
 }
 
 } // namespace dlm
