@@ -334,8 +334,8 @@ Status Session::computeNextStep()
             rec.experts = *routing;
 
         t0 = Clock::now();
-        ScoredRows scored
-            = scoreRows(forward.logits, headRows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask);
+        ScoredRows scored = scoreRows(
+            forward.logits, headRows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask, set.topK);
         // As LLaDA: positions right of the block get confidence -inf, so later rows can never be chosen (their
         // own measure stays readable in probability, margin and entropy).
         std::vector<float> confidence
@@ -347,8 +347,7 @@ Status Session::computeNextStep()
         t0 = Clock::now();
         applyDecision(rec, cur, std::move(decision), std::move(candidates), mask);
         rec.confidence = std::move(confidence);
-        recordRowDetails(
-            rec, describeRows(scored.probs, scored.candidates, set.topK), headRows, cur.length(), set.topK);
+        recordRowDetails(rec, scored.details, headRows, cur.length(), set.topK);
         rememberPieces(rec);
         rec.recordMs = msSince(t0);
     } catch (const ForwardStopped &) {
