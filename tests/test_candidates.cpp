@@ -5,6 +5,7 @@
 #include "core/base/counter_rng.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 
 #include <QtTest>
 
@@ -116,7 +117,7 @@ private Q_SLOTS:
                     best = j;
                 }
             }
-            auto s = scoreRows(rowsOf({row}), {0}, ConfidenceMeasure::LowConfidence, T, 0, 1, -1, &u);
+            auto s = scoreRows(rowsOf({row}), {0}, ConfidenceMeasure::LowConfidence, T, 0, 1, -1, 0, &u);
             QCOMPARE(s.candidates[0], best);
             // The confidence is p(candidate) under the noiseless softmax.
             QVERIFY(std::abs(s.confidence[0] - softmax(row)[static_cast<size_t>(best)]) < 1e-6);
@@ -182,8 +183,8 @@ private Q_SLOTS:
     void describeRowsTopKMarginEntropy()
     {
         const std::vector<float> row{0.f, 3.f, 1.f, 2.f};
-        auto s = scoreRows(rowsOf({row}), {0}, ConfidenceMeasure::LowConfidence, 0.0, 1, 1);
-        auto d = describeRows(s.probs, s.candidates, 3);
+        auto s = scoreRows(rowsOf({row}), {0}, ConfidenceMeasure::LowConfidence, 0.0, 1, 1, -1, 3);
+        const RowDetails &d = s.details;
         const auto p = softmax(row);
         QCOMPARE(d.topIds, (std::vector<int32_t>{1, 3, 2}));
         QVERIFY(std::abs(d.topProbs[0] - p[1]) < 1e-6);
@@ -198,10 +199,41 @@ private Q_SLOTS:
 
     void describeRowsPadsWhenVocabularyIsSmall()
     {
-        auto s = scoreRows(rowsOf({{1.f, 2.f}}), {0}, ConfidenceMeasure::LowConfidence, 0.0, 1, 1);
-        auto d = describeRows(s.probs, s.candidates, 4);
+        auto s = scoreRows(rowsOf({{1.f, 2.f}}), {0}, ConfidenceMeasure::LowConfidence, 0.0, 1, 1, -1, 4);
+        const RowDetails &d = s.details;
         QCOMPARE(d.topIds, (std::vector<int32_t>{1, 0, -1, -1}));
         QCOMPARE(d.topProbs[3], 0.0f);
+    }
+
+    void sameBitsForAnyThreadCount()
+    {
+        // 48 rows of a 6,000-token vocabulary go out to threads in ranges; each row is computed whole by one
+        // thread, so nothing may change with the count, not even the last bit of an entropy.
+        const at::Tensor logits = at::randn({48, 6000}, at::TensorOptions().dtype(at::kFloat)) * 4;
+        std::vector<int32_t> pos(48);
+        for (int i = 0; i < 48; ++i)
+            pos[static_cast<size_t>(i)] = 3 * i;
+        const int before = at::get_num_threads();
+        const auto bits = [](const std::vector<float> &v) {
+            return QByteArray(reinterpret_cast<const char *>(v.data()), int(v.size() * sizeof(float)));
+        };
+        for (double T : {0.0, 0.7}) {
+            std::vector<ScoredRows> runs;
+            for (int threads : {1, 2, 3}) {
+                at::set_num_threads(threads);
+                runs.push_back(scoreRows(logits, pos, ConfidenceMeasure::Entropy, T, 9, 4, 5, 5));
+            }
+            for (const ScoredRows &s : runs) {
+                QCOMPARE(s.candidates, runs[0].candidates);
+                QCOMPARE(s.details.topIds, runs[0].details.topIds);
+                QCOMPARE(bits(s.confidence), bits(runs[0].confidence));
+                QCOMPARE(bits(s.details.probability), bits(runs[0].details.probability));
+                QCOMPARE(bits(s.details.entropy), bits(runs[0].details.entropy));
+                QCOMPARE(bits(s.details.margin), bits(runs[0].details.margin));
+                QCOMPARE(bits(s.details.topProbs), bits(runs[0].details.topProbs));
+            }
+        }
+        at::set_num_threads(before);
     }
 
     void guidanceMixing()

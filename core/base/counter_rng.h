@@ -32,11 +32,25 @@ inline uint64_t counterRowKey(uint64_t seed, RngStream stream, uint64_t step, ui
     return mix64(h ^ position);
 }
 
-/** A uniform double in the open interval (0, 1); never 0, so -log(u) is finite. */
+/** The 53 random bits behind counterUniformAt(rowKey, index). */
+inline uint64_t counterBitsAt(uint64_t rowKey, uint64_t index)
+{
+    return mix64(rowKey ^ (index * 0xD1B54A32D192ED03ull)) >> 11;
+}
+
+/**
+ * The uniform double of 53 random bits: (bits + 0.5) / 2^53, in (0, 1]. Never 0, so -log(u) is finite; 1 only
+ * for bits = 2^53 - 1, where the + 0.5 rounds up (one draw in 2^53).
+ */
+inline double uniformFromBits(uint64_t bits)
+{
+    return (static_cast<double>(bits) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+/** A uniform double in (0, 1] (see uniformFromBits). */
 inline double counterUniformAt(uint64_t rowKey, uint64_t index)
 {
-    const uint64_t h = mix64(rowKey ^ (index * 0xD1B54A32D192ED03ull));
-    return (static_cast<double>(h >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+    return uniformFromBits(counterBitsAt(rowKey, index));
 }
 
 inline double counterUniform(uint64_t seed, RngStream stream, uint64_t step, uint64_t position, uint64_t index)

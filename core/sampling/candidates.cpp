@@ -1,142 +1,140 @@
 #include "core/sampling/candidates.h"
 
 #include "core/base/counter_rng.h"
+#include "core/sampling/row_scoring.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
-#include <cmath>
-#include <limits>
+#include <algorithm>
 
 namespace dlm {
 
 namespace {
 
-// Uniforms in (0, 1) for every (row, token), drawn from the counter RNG so the result depends on the seed,
-// the step and the position only, not on threads or on which other positions were eligible.
-at::Tensor counterUniforms(const std::vector<int32_t> &positions, int64_t vocab, uint64_t seed, int step)
+// A thread's scratch lives as long as the thread: nothing is allocated per row or per step once it has grown.
+RowScratch &threadScratch()
 {
-    at::Tensor u = at::empty({static_cast<int64_t>(positions.size()), vocab}, at::kDouble);
-    double *data = u.data_ptr<double>();
-    at::parallel_for(0, static_cast<int64_t>(positions.size()), 1, [&](int64_t begin, int64_t end) {
-        for (int64_t r = begin; r < end; ++r) {
-            const uint64_t key = counterRowKey(seed, RngStream::Gumbel, static_cast<uint64_t>(step),
-                                               static_cast<uint64_t>(positions[static_cast<size_t>(r)]));
-            double *row = data + r * vocab;
-            for (int64_t v = 0; v < vocab; ++v)
-                row[v] = counterUniformAt(key, static_cast<uint64_t>(v));
-        }
+    thread_local RowScratch scratch;
+    return scratch;
+}
+
+/**
+ * Calls fn(row, scratch) for every row, rows handed out to LibTorch's threads in contiguous ranges. A row is
+ * always computed whole by one thread, so its bits do not depend on how many there are; a step of fewer than
+ * ~64k logits stays on the calling thread, where a fork would cost more than it saves.
+ */
+template<typename Fn> void forEachRow(int64_t rows, int64_t vocab, const Fn &fn)
+{
+    const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 16) / std::max<int64_t>(vocab, 1));
+    at::parallel_for(0, rows, grain, [&](int64_t begin, int64_t end) {
+        RowScratch &scratch = threadScratch();
+        for (int64_t r = begin; r < end; ++r)
+            fn(r, scratch);
     });
-    return u;
 }
 
-std::vector<int32_t> toInt32(const at::Tensor &t)
+void sizeDetails(RowDetails &d, int64_t rows, int topK)
 {
-    at::Tensor c = t.to(at::kInt).contiguous();
-    const int32_t *p = c.data_ptr<int32_t>();
-    return std::vector<int32_t>(p, p + c.numel());
+    const size_t n = static_cast<size_t>(rows), k = static_cast<size_t>(std::max(topK, 0));
+    d.probability.resize(n);
+    d.margin.resize(n);
+    d.entropy.resize(n);
+    d.topIds.resize(n * k);
+    d.topProbs.resize(n * k);
 }
 
-std::vector<float> toFloat(const at::Tensor &t)
+/** One row's results into row r of `d`. */
+RowResult resultInto(RowDetails &d, int64_t r, int topK)
 {
-    at::Tensor c = t.to(at::kFloat).contiguous();
-    const float *p = c.data_ptr<float>();
-    return std::vector<float>(p, p + c.numel());
+    RowResult res;
+    res.topIds = d.topIds.data() + r * topK;
+    res.topProbs = d.topProbs.data() + r * topK;
+    return res;
+}
+
+void keepDetails(RowDetails &d, int64_t r, const RowResult &res)
+{
+    d.probability[static_cast<size_t>(r)] = res.probability;
+    d.margin[static_cast<size_t>(r)] = res.margin;
+    d.entropy[static_cast<size_t>(r)] = res.entropy;
 }
 
 } // namespace
 
 ScoredRows scoreRows(const at::Tensor &logits, const std::vector<int32_t> &positions, ConfidenceMeasure measure,
-                     double temperature, uint64_t seed, int denoiseStep, int64_t excludedId,
-                     const at::Tensor *uniforms)
+    double temperature, uint64_t seed, int denoiseStep, int64_t excludedId, int topK, const at::Tensor *uniforms)
 {
     ScoredRows out;
     const int64_t rows = logits.size(0);
     if (rows == 0)
         return out;
+    topK = std::max(topK, 0);
     const at::Tensor lf = logits.to(at::kFloat).contiguous();
+    const int64_t vocab = lf.size(1);
+    const float *data = lf.data_ptr<float>();
+    at::Tensor given;
+    if (uniforms)
+        given = uniforms->to(at::kDouble).contiguous();
+    const double *givenData = given.defined() ? given.data_ptr<double>() : nullptr;
 
-    const bool exclude = excludedId >= 0 && excludedId < lf.size(1);
-    at::Tensor candidates;
-    if (temperature == 0.0) {
-        at::Tensor scores = exclude ? lf.clone() : lf;
-        if (exclude)
-            scores.select(1, excludedId).fill_(-std::numeric_limits<float>::infinity());
-        candidates = scores.argmax(-1);
-    } else {
-        // LLaDA's add_gumbel_noise, literally: exp(logits) / (-log u)^T in float64.
-        const at::Tensor u = uniforms ? *uniforms : counterUniforms(positions, lf.size(1), seed, denoiseStep);
-        at::Tensor noisy = lf.to(at::kDouble).exp() / (-u.log()).pow(temperature);
-        if (exclude)
-            noisy.select(1, excludedId).fill_(-1.0); // below every real score, which are all >= 0
-        candidates = noisy.argmax(-1);
-    }
-    out.candidates = toInt32(candidates);
-    out.probs = at::softmax(lf, -1);
-
-    at::Tensor conf;
-    switch (measure) {
-    case ConfidenceMeasure::LowConfidence:
-        conf = out.probs.gather(1, candidates.unsqueeze(1)).squeeze(1);
-        break;
-    case ConfidenceMeasure::Random: {
-        out.confidence.resize(static_cast<size_t>(rows));
-        for (int64_t r = 0; r < rows; ++r)
-            out.confidence[static_cast<size_t>(r)] = static_cast<float>(
-                counterUniform(seed, RngStream::RandomConfidence, static_cast<uint64_t>(denoiseStep),
-                               static_cast<uint64_t>(positions[static_cast<size_t>(r)]), 0));
-        return out;
-    }
-    case ConfidenceMeasure::Margin: {
-        const at::Tensor top2 = std::get<0>(out.probs.topk(std::min<int64_t>(2, lf.size(1)), -1));
-        conf = top2.size(1) > 1 ? top2.select(1, 0) - top2.select(1, 1) : top2.select(1, 0);
-        break;
-    }
-    case ConfidenceMeasure::Entropy: {
-        const at::Tensor logp = at::log_softmax(lf, -1);
-        conf = (out.probs * logp).sum(-1); // minus the entropy: higher means surer
-        break;
-    }
-    }
-    out.confidence = toFloat(conf);
+    out.candidates.resize(static_cast<size_t>(rows));
+    out.confidence.resize(static_cast<size_t>(rows));
+    sizeDetails(out.details, rows, topK);
+    forEachRow(rows, vocab, [&](int64_t r, RowScratch &scratch) {
+        const uint64_t position = static_cast<uint64_t>(positions[static_cast<size_t>(r)]);
+        RowDraw draw;
+        draw.temperature = temperature;
+        draw.excludedId = excludedId;
+        if (temperature > 0.0) {
+            if (givenData)
+                draw.uniforms = givenData + r * vocab;
+            else
+                draw.rowKey = counterRowKey(seed, RngStream::Gumbel, static_cast<uint64_t>(denoiseStep), position);
+        }
+        RowResult res = resultInto(out.details, r, topK);
+        scoreLogitRow(data + r * vocab, vocab, draw, topK, scratch, res);
+        keepDetails(out.details, r, res);
+        out.candidates[static_cast<size_t>(r)] = res.candidate;
+        float confidence = 0.0f;
+        switch (measure) {
+        case ConfidenceMeasure::LowConfidence:
+            confidence = res.probability;
+            break;
+        case ConfidenceMeasure::Random:
+            confidence = static_cast<float>(
+                counterUniform(seed, RngStream::RandomConfidence, static_cast<uint64_t>(denoiseStep), position, 0));
+            break;
+        case ConfidenceMeasure::Margin:
+            confidence = res.margin;
+            break;
+        case ConfidenceMeasure::Entropy:
+            confidence = -res.entropy; // higher means surer
+            break;
+        }
+        out.confidence[static_cast<size_t>(r)] = confidence;
+    });
     return out;
 }
 
-RowDetails describeRows(const at::Tensor &probs, const std::vector<int32_t> &candidates, int topK)
+RowDetails describeLogitRows(const at::Tensor &logits, const std::vector<int32_t> &candidates, int topK)
 {
     RowDetails d;
-    const int64_t rows = probs.defined() ? probs.size(0) : 0;
+    const int64_t rows = logits.defined() ? logits.size(0) : 0;
     if (rows == 0)
         return d;
-    const int64_t vocab = probs.size(1);
-    const at::Tensor cand = at::tensor(std::vector<int64_t>(candidates.begin(), candidates.end()), at::kLong);
-    d.probability = toFloat(probs.gather(1, cand.unsqueeze(1)).squeeze(1));
-
-    const int64_t k = std::min<int64_t>(std::max(topK, 2), vocab);
-    auto [topP, topI] = probs.topk(k, -1);
-    if (k >= 2)
-        d.margin = toFloat(topP.select(1, 0) - topP.select(1, 1));
-    else
-        d.margin = toFloat(topP.select(1, 0));
-    const at::Tensor plogp = at::where(probs > 0, probs * probs.log(), at::zeros_like(probs));
-    d.entropy = toFloat(-plogp.sum(-1));
-
-    const int64_t keep = std::min<int64_t>(topK, k);
-    if (keep > 0) {
-        d.topIds = toInt32(topI.narrow(1, 0, keep));
-        d.topProbs = toFloat(topP.narrow(1, 0, keep));
-        if (keep < topK) { // vocabulary smaller than k: pad rows
-            std::vector<int32_t> ids(static_cast<size_t>(rows * topK), -1);
-            std::vector<float> ps(static_cast<size_t>(rows * topK), 0.0f);
-            for (int64_t r = 0; r < rows; ++r)
-                for (int64_t j = 0; j < keep; ++j) {
-                    ids[static_cast<size_t>(r * topK + j)] = d.topIds[static_cast<size_t>(r * keep + j)];
-                    ps[static_cast<size_t>(r * topK + j)] = d.topProbs[static_cast<size_t>(r * keep + j)];
-                }
-            d.topIds = std::move(ids);
-            d.topProbs = std::move(ps);
-        }
-    }
+    topK = std::max(topK, 0);
+    const at::Tensor lf = logits.to(at::kFloat).contiguous();
+    const int64_t vocab = lf.size(1);
+    const float *data = lf.data_ptr<float>();
+    sizeDetails(d, rows, topK);
+    forEachRow(rows, vocab, [&](int64_t r, RowScratch &scratch) {
+        RowDraw draw;
+        draw.given = candidates[static_cast<size_t>(r)];
+        RowResult res = resultInto(d, r, topK);
+        scoreLogitRow(data + r * vocab, vocab, draw, topK, scratch, res);
+        keepDetails(d, r, res);
+    });
     return d;
 }
 

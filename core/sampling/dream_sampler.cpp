@@ -149,7 +149,6 @@ DreamRows dreamStep(const at::Tensor &logits, const std::vector<int32_t> &positi
     if (logits.size(0) == 0)
         return out;
     const at::Tensor lf = logits.to(at::kFloat).contiguous();
-    out.probs = at::softmax(lf, -1);
     sampleTokens(lf, positions, settings, noiseStep, &out);
     if (settings.alg == DreamAlg::Origin) {
         out.transfer = originReveals(positions, plan, settings.seed, noiseStep);

@@ -19,7 +19,6 @@ struct DreamRows
     std::vector<int32_t> candidates; ///< x0 of every row (sampled for every row, revealed or not)
     std::vector<float> confidence; ///< Dream's confidence of every row (origin: p(x0), which decides nothing)
     std::vector<int32_t> transfer; ///< rows revealed this step, in decision order
-    at::Tensor probs; ///< softmax(logits) without temperature or filtering, for the record
 };
 
 /**

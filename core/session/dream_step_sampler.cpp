@@ -99,7 +99,7 @@ public:
         std::vector<int32_t> candidates = spreadRows(out.candidates, rows, cur.length(), int32_t(-1));
         applyDecision(rec, cur, std::move(decision), std::move(candidates), mask);
         rec.confidence = spreadRows(out.confidence, rows, cur.length(), -std::numeric_limits<float>::infinity());
-        recordRowDetails(rec, describeRows(out.probs, out.candidates, set.topK), rows, cur.length(), set.topK);
+        recordRowDetails(rec, describeLogitRows(logits, out.candidates, set.topK), rows, cur.length(), set.topK);
         rec.recordMs = msSince(t0);
         return {};
     }

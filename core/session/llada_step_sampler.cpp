@@ -195,8 +195,8 @@ public:
             rec.experts = *routing;
 
         t0 = Clock::now();
-        ScoredRows scored
-            = scoreRows(forward.logits, headRows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask);
+        ScoredRows scored = scoreRows(
+            forward.logits, headRows, set.measure, set.temperature, set.seed, rec.denoiseStep, mask, set.topK);
         // As LLaDA: positions right of the block get confidence -inf, so later rows can never be chosen (their
         // own measure stays readable in probability, margin and entropy).
         std::vector<float> confidence
@@ -208,8 +208,7 @@ public:
         t0 = Clock::now();
         applyDecision(rec, cur, std::move(decision), std::move(candidates), mask);
         rec.confidence = std::move(confidence);
-        recordRowDetails(
-            rec, describeRows(scored.probs, scored.candidates, set.topK), headRows, cur.length(), set.topK);
+        recordRowDetails(rec, scored.details, headRows, cur.length(), set.topK);
         rec.recordMs = msSince(t0);
         return {};
     }

@@ -31,10 +31,9 @@ Result<PositionPrediction> Session::predictPosition(const StepRecord &record, in
         const ForwardWatch watch(*d->model, d->stepProgress, record.denoiseStep);
         // The head on this row alone: the same bits as the full head's row (see LogitsModel::logitsAt).
         const at::Tensor rows = at::tensor(std::vector<int64_t> {position}, at::kLong);
-        const at::Tensor row = d->model->logitsAt(canvas, rows)[0][0].to(at::kFloat);
-        const at::Tensor probs = at::softmax(row, -1).unsqueeze(0);
-        const int32_t best = static_cast<int32_t>(probs.argmax(-1).item<int64_t>());
-        const RowDetails details = describeRows(probs, {best}, topK);
+        const at::Tensor row = d->model->logitsAt(canvas, rows)[0];
+        const RowDetails details
+            = scoreRows(row, {position}, ConfidenceMeasure::LowConfidence, 0.0, 0, 0, -1, topK).details;
         PositionPrediction out;
         out.position = position;
         for (size_t j = 0; j < details.topIds.size(); ++j) {
