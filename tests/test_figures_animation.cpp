@@ -319,8 +319,10 @@ private Q_SLOTS:
 
     void canvasFigureFollowsTheCanvasView()
     {
-        // The figure builds and wraps chips by canvas_chips.h, the window's CanvasView by its own code: the
-        // two must agree on every chip (kind, text, glyphs, tint) and on where it goes, record after record.
+        // The figure and the window's CanvasView both build and wrap chips by canvas_chips.h, each from its own
+        // inputs (the view's piece lookups, mask id, special test, font and width; the document's committed
+        // probabilities): the two must agree on every chip (kind, text, glyphs, tint) and on where it goes,
+        // record after record.
         TimelineDocument document;
         document.loadReplay(m_timeline, QString());
         QVERIFY(document.setBranch(1, 0));

@@ -2,7 +2,7 @@
 // error handling for a bad model directory, the canvas layout at 1,000 tokens, the command line and the
 // screenshot path. Runs offscreen (QT_QPA_PLATFORM=offscreen).
 #include "ui/views/canvas_view.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 #include "ui/engine/engine_controller.h"
 #include "ui/engine/engine_worker.h"
 #include "ui/panels/generation_panel.h"

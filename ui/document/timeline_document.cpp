@@ -1,11 +1,10 @@
 #include "ui/document/timeline_document.h"
-#include "ui/document/committed_probabilities.h"
+#include "ui/figures/committed_probabilities.h"
 
 #include "core/text/piece_text.h"
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace dlm {
 
@@ -173,19 +172,9 @@ QString TimelineDocument::rawPiece(int32_t id) const
 
 std::vector<float> TimelineDocument::committedProbabilities(int index) const
 {
-    const RecordPtr target = recordAt(index);
-    if (!target)
+    if (index < 0 || index >= count())
         return {};
-    const float nan = std::numeric_limits<float>::quiet_NaN();
-    std::vector<float> p(static_cast<size_t>(target->length()), nan);
-    // Replaying the commits and edits up to `index` is linear in what happened, a few thousand entries even
-    // for long runs, so it is cheaper than keeping a per-record copy.
-    for (int i = 0; i <= index; ++i) {
-        const StepRecord &r = *recordAt(i);
-        if (r.length() == target->length())
-            applyCommittedProbabilities(r, p);
-    }
-    return p;
+    return dlm::committedProbabilities(m_timeline.branch(m_branch), index);
 }
 
 } // namespace dlm

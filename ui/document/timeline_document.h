@@ -63,7 +63,8 @@ public:
     QString rawPiece(int32_t id) const;
     /**
      * For every position of record `index`: p(token) at the step that committed the token it holds, NaN
-     * where the token came from the prompt or an edit, or the position is masked.
+     * where the token came from the prompt or an edit, or the position is masked (committedProbabilities of
+     * ui/figures on the document's branch).
      */
     std::vector<float> committedProbabilities(int index) const;
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace dlm {
 
@@ -97,11 +98,15 @@ int RemaskDecision::count(Fate fate) const
 
 RemaskDecision remaskDecision(const Timeline &timeline, int branchId, int index)
 {
-    RemaskDecision d;
-    const GenerationSettings &settings = timeline.settingsFor(branchId);
-    d.measure = settings.sampler == SamplerKind::Dream ? dreamMeasure(settings.alg) : settings.measure;
     const Branch &branch = timeline.branch(branchId);
     const StepRecord *record = index >= 0 && index < branch.size() ? &branch.at(index) : nullptr;
+    return remaskDecision(record, index, timeline.settingsFor(branchId));
+}
+
+RemaskDecision remaskDecision(const StepRecord *record, int index, const GenerationSettings &settings)
+{
+    RemaskDecision d;
+    d.measure = settings.sampler == SamplerKind::Dream ? dreamMeasure(settings.alg) : settings.measure;
     if (!record) {
         d.summary = tr("No record selected");
         return d;
@@ -124,6 +129,8 @@ RemaskDecision remaskDecision(const Timeline &timeline, int branchId, int index)
         bar.position = p;
         bar.candidate = record->candidates[i];
         bar.confidence = record->confidence[i];
+        bar.probability
+            = i < record->probability.size() ? record->probability[i] : std::numeric_limits<double>::quiet_NaN();
         const bool committed
             = std::find(record->committed.begin(), record->committed.end(), p) != record->committed.end();
         const bool remasked = std::find(record->remasked.begin(), record->remasked.end(), p) != record->remasked.end();

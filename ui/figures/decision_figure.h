@@ -26,6 +26,7 @@ struct RemaskDecision
         int position = 0;
         int32_t candidate = -1;
         double confidence = 0.0;
+        double probability = 0.0; ///< p(candidate); NaN when the record has none
         Fate fate = Fate::Remasked;
     };
 
@@ -42,6 +43,11 @@ struct RemaskDecision
 
 /** The decision of record `record` (-1: none) of branch `branch`. */
 RemaskDecision remaskDecision(const Timeline &timeline, int branch, int record);
+/**
+ * The decision of `record` (null: none), record `index` of a branch generated with `settings`: what the
+ * decision chart shows of the record it follows.
+ */
+RemaskDecision remaskDecision(const StepRecord *record, int index, const GenerationSettings &settings);
 
 class DecisionFigure
 {

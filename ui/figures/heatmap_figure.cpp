@@ -59,73 +59,81 @@ QPen diamondPen()
 
 } // namespace
 
-HeatmapFigure::HeatmapFigure(const Timeline &timeline, int branchId, int record)
-    : m_record(record)
+HeatmapCells heatmapCells(
+    const std::vector<std::shared_ptr<const StepRecord>> &records, int promptLength, const GenerationSettings &settings)
 {
-    const Branch &branch = timeline.branch(branchId);
-    m_records.assign(branch.records.begin(), branch.records.end());
-    m_settings = timeline.settingsFor(branchId);
-    const int promptLength = static_cast<int>(timeline.promptIds.size());
-    const int n = recordCount();
-    const int length = n > 0 ? m_records.back()->length() : 0;
+    HeatmapCells cells;
+    const int n = static_cast<int>(records.size());
+    cells.recordCount = n;
+    const int length = n > 0 ? records.back()->length() : 0;
     // Infilling prompts hold masks of their own: the map starts at the first position that ever was one.
-    m_firstPosition = std::min(promptLength, length);
+    cells.firstPosition = std::min(promptLength, length);
     if (n > 0) {
-        const StepRecord &first = *m_records.front();
+        const StepRecord &first = *records.front();
         for (int p = 0; p < first.length(); ++p) {
             if (first.states[static_cast<size_t>(p)] != PositionState::Prompt) {
-                m_firstPosition = std::min(m_firstPosition, p);
+                cells.firstPosition = std::min(cells.firstPosition, p);
                 break;
             }
         }
     }
-    m_endPosition = length;
-    const int rows = m_endPosition - m_firstPosition;
-    m_values.assign(static_cast<size_t>(n) * static_cast<size_t>(std::max(rows, 0)), kNan);
+    cells.endPosition = length;
+    const int first = cells.firstPosition, end = cells.endPosition;
+    const int rows = cells.rows();
+    cells.values.assign(static_cast<size_t>(n) * static_cast<size_t>(std::max(rows, 0)), kNan);
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (int r = 0; r < n; ++r) {
-        const StepRecord &rec = *m_records[static_cast<size_t>(r)];
+        const StepRecord &rec = *records[static_cast<size_t>(r)];
         if (rec.kind != RecordKind::Denoise)
             continue;
-        for (int p = m_firstPosition; p < std::min(m_endPosition, rec.length()); ++p) {
+        for (int p = first; p < std::min(end, rec.length()); ++p) {
             if (!rec.considered(p) || static_cast<size_t>(p) >= rec.confidence.size())
                 continue;
             // Positions right of the block carry -inf: blank, like any position without a prediction.
             const float c = rec.confidence[static_cast<size_t>(p)];
             if (std::isfinite(c)) {
-                m_values[static_cast<size_t>(r) * static_cast<size_t>(rows) + static_cast<size_t>(p - m_firstPosition)]
-                    = c;
+                cells.values[static_cast<size_t>(r) * static_cast<size_t>(rows) + static_cast<size_t>(p - first)] = c;
                 lo = std::min(lo, static_cast<double>(c));
                 hi = std::max(hi, static_cast<double>(c));
             }
         }
         for (int32_t p : rec.committed) {
-            if (p >= m_firstPosition && p < m_endPosition)
-                m_commits.emplace_back(r, p);
+            if (p >= first && p < end)
+                cells.commits.emplace_back(r, p);
         }
     }
-    // Probabilities and margins have a natural [0, 1] scale that keeps colours comparable between runs;
-    // minus the entropy has none, so it spans what the run produced.
-    if (m_settings.measure == ConfidenceMeasure::Entropy && lo <= hi) {
-        m_lower = lo;
-        m_upper = hi > lo ? hi : lo + 1.0;
-    }
+    cells.lowest = lo <= hi ? lo : kNan;
+    cells.highest = lo <= hi ? hi : kNan;
     if (n > 0) {
-        const BlockSchedule schedule(promptLength, m_settings.genLength, m_settings.blockLength, m_settings.steps);
+        const BlockSchedule schedule(promptLength, settings.genLength, settings.blockLength, settings.steps);
         for (int b = 1; b < schedule.blockCount(); ++b) {
             const int start = schedule.blockStart(b);
-            if (start > m_firstPosition && start < m_endPosition)
-                m_blockStarts.push_back(start);
+            if (start > first && start < end)
+                cells.blockStarts.push_back(start);
         }
     }
+    return cells;
 }
 
-double HeatmapFigure::valueAt(int recordIndex, int position) const
+double HeatmapCells::valueAt(int recordIndex, int position) const
 {
-    if (recordIndex < 0 || recordIndex >= recordCount() || position < m_firstPosition || position >= m_endPosition)
+    if (recordIndex < 0 || recordIndex >= recordCount || position < firstPosition || position >= endPosition)
         return kNan;
-    const size_t rows = static_cast<size_t>(m_endPosition - m_firstPosition);
-    return m_values[static_cast<size_t>(recordIndex) * rows + static_cast<size_t>(position - m_firstPosition)];
+    const size_t n = static_cast<size_t>(rows());
+    return values[static_cast<size_t>(recordIndex) * n + static_cast<size_t>(position - firstPosition)];
+}
+
+HeatmapFigure::HeatmapFigure(const Timeline &timeline, int branchId, int record)
+    : m_record(record)
+{
+    m_settings = timeline.settingsFor(branchId);
+    m_cells = heatmapCells(timeline.branch(branchId).records, static_cast<int>(timeline.promptIds.size()), m_settings);
+    // Probabilities and margins have a natural [0, 1] scale that keeps colours comparable between runs;
+    // minus the entropy has none, so it spans what the run produced.
+    if (m_settings.measure == ConfidenceMeasure::Entropy && m_cells.anyValue()) {
+        m_lower = m_cells.lowest;
+        m_upper = m_cells.highest > m_cells.lowest ? m_cells.highest : m_cells.lowest + 1.0;
+    }
 }
 
 void HeatmapFigure::paint(QPainter *painter, const QSize &size) const
@@ -136,11 +144,11 @@ void HeatmapFigure::paint(QPainter *painter, const QSize &size) const
     p.fillRect(QRectF(QPointF(0, 0), QSizeF(size)), kPaper);
 
     const int n = recordCount();
-    const int rows = m_endPosition - m_firstPosition;
+    const int rows = m_cells.endPosition - m_cells.firstPosition;
     Chart chart;
     chart.x = {-0.5, std::max(n, 1) - 0.5, false, true, 8, tr("record (denoising step)"), tr("record")};
-    chart.y = {m_firstPosition - 0.5, std::max(m_endPosition, m_firstPosition + 1) - 0.5, true, true, 5, tr("position"),
-        QString()};
+    chart.y = {m_cells.firstPosition - 0.5, std::max(m_cells.endPosition, m_cells.firstPosition + 1) - 0.5, true, true,
+        5, tr("position"), QString()};
     Axis scale {
         m_lower, m_upper, false, false, 6, measureTitle(m_settings.measure), measureBriefTitle(m_settings.measure)};
 
@@ -190,7 +198,7 @@ void HeatmapFigure::paint(QPainter *painter, const QSize &size) const
         for (int r = 0; r < n; ++r) {
             for (int row = 0; row < rows; ++row) {
                 const double v
-                    = m_values[static_cast<size_t>(r) * static_cast<size_t>(rows) + static_cast<size_t>(row)];
+                    = m_cells.values[static_cast<size_t>(r) * static_cast<size_t>(rows) + static_cast<size_t>(row)];
                 const QColor c = std::isnan(v) ? kBlank : colors::viridis((v - m_lower) / (m_upper - m_lower));
                 cells.setPixel(r, row, c.rgb());
             }
@@ -198,8 +206,8 @@ void HeatmapFigure::paint(QPainter *painter, const QSize &size) const
         if (fx > 1 || fy > 1)
             cells = cells.scaled(n * fx, rows * fy, Qt::IgnoreAspectRatio, Qt::FastTransformation);
         p.setRenderHint(QPainter::SmoothPixmapTransform, false);
-        const QRectF target(QPointF(chart.px(-0.5), chart.py(m_firstPosition - 0.5)),
-            QPointF(chart.px(n - 0.5), chart.py(m_endPosition - 0.5)));
+        const QRectF target(QPointF(chart.px(-0.5), chart.py(m_cells.firstPosition - 0.5)),
+            QPointF(chart.px(n - 0.5), chart.py(m_cells.endPosition - 0.5)));
         p.drawImage(target, cells);
     } else {
         p.fillRect(chart.area, kBlank);
@@ -210,7 +218,7 @@ void HeatmapFigure::paint(QPainter *painter, const QSize &size) const
     p.setClipRect(chart.area.adjusted(-1, -1, 1, 1));
     // Block boundaries.
     p.setPen(blockPen());
-    for (int start : m_blockStarts) {
+    for (int start : m_cells.blockStarts) {
         const double y = chart.py(start - 0.5);
         p.drawLine(QPointF(chart.area.left(), y), QPointF(chart.area.right(), y));
     }
@@ -219,13 +227,13 @@ void HeatmapFigure::paint(QPainter *painter, const QSize &size) const
     const double markerSize = std::clamp(cell * 0.7, 3.0, 8.0);
     p.setPen(diamondPen());
     p.setBrush(Qt::white);
-    for (const auto &[r, pos] : m_commits)
+    for (const auto &[r, pos] : m_cells.commits)
         drawDiamond(p, QPointF(chart.px(r), chart.py(pos)), markerSize);
     p.restore();
     // The chosen record's column.
     if (m_record >= 0 && m_record < n) {
-        const QRectF column(QPointF(chart.px(m_record - 0.5), chart.py(m_firstPosition - 0.5)),
-            QPointF(chart.px(m_record + 0.5), chart.py(m_endPosition - 0.5)));
+        const QRectF column(QPointF(chart.px(m_record - 0.5), chart.py(m_cells.firstPosition - 0.5)),
+            QPointF(chart.px(m_record + 0.5), chart.py(m_cells.endPosition - 0.5)));
         p.setBrush(Qt::NoBrush);
         for (const QPen &pen : {haloPen(), coreStroke()}) {
             p.setPen(pen);

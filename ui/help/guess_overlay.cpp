@@ -1,7 +1,7 @@
 #include "ui/help/guess_overlay.h"
 
 #include "ui/views/canvas_view.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 
 #include <QEvent>
 #include <QPainter>

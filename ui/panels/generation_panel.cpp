@@ -3,7 +3,7 @@
 #include "ui/panels/prompt_editor.h"
 #include "ui/panels/wheel_guard.h"
 
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 #include "core/sampling/generation_config.h"
 #include "ui/panels/panel_scroll_area.h"
 #include "ui/panels/recent_models.h"

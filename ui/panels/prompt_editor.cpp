@@ -1,7 +1,7 @@
 #include "ui/panels/prompt_editor.h"
 
 #include "core/text/chat_template.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 
 #include <QButtonGroup>
 #include <QHBoxLayout>

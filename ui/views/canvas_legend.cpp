@@ -1,7 +1,7 @@
 #include "ui/views/canvas_legend.h"
 
 #include "ui/text/glossary_text.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 
 #include <QLinearGradient>
 #include <QEvent>

@@ -2,7 +2,7 @@
 // The key to the canvas: the confidence colour bar and one sample chip per token state, painted by the same
 // TokenChipPainter as the canvas so the two can never disagree.
 
-#include "ui/views/token_chip.h"
+#include "ui/figures/token_chip.h"
 
 #include <QWidget>
 

@@ -4,7 +4,8 @@
 
 #include "ui/engine/engine_types.h"
 #include "ui/views/timeline_view.h"
-#include "ui/views/token_chip.h"
+#include "ui/figures/canvas_chips.h"
+#include "ui/figures/token_chip.h"
 
 #include <QString>
 #include <QWidget>
@@ -32,7 +33,7 @@ public:
      * What a chip shows when its byte piece continues a character that the chip before it shows whole
      * (U+25CC, the dotted circle that stands for "part of the character before").
      */
-    static constexpr QChar kContinuationMark {0x25CC};
+    static constexpr QChar kContinuationMark = kChipContinuationMark;
     /** Adds actions for position `pos` to the context menu (editing lives outside the view). */
     using MenuBuilder = std::function<void(QMenu &menu, int pos)>;
 
@@ -101,20 +102,12 @@ protected:
 
 private:
     void rebuildChips();
-    /** Text mode's spelling of a chip: `shown` as the text has it, newlines as a break after the chip. */
-    static void setTextModeText(TokenChip &chip, QString shown);
-    /** Wraps the chips into `width`; stores their rects when `store`. Returns the height needed. */
+    /** Wraps the chips into `width` (layoutCanvasChips); stores their rects when `store`. Returns the height needed. */
     int layoutChips(int width, bool store) const;
     void ensureLayout() const;
-    QString text(int32_t id) const;
-    /** Each position's text spelled with its neighbours (empty where there are no raw pieces or a mask). */
-    std::vector<QString> spellSequence(const StepRecord &r) const;
 
     TokenChipPainter m_painter;
-    PieceText m_pieceText;
-    PieceText m_rawPiece;
-    int32_t m_maskId = -1;
-    std::function<bool(int32_t)> m_isSpecial;
+    ChipSpelling m_spelling;
     bool m_textMode = false;
     RecordPtr m_record;
     std::vector<float> m_committedProbability;

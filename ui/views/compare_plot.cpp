@@ -1,7 +1,7 @@
 #include "ui/views/compare_plot.h"
 
 #include "core/timeline/timeline_diff.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 #include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"

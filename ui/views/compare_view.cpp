@@ -1,7 +1,7 @@
 #include "ui/views/compare_view.h"
 
 #include "core/text/piece_text.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 #include "ui/views/compare_plot.h"
 
 #include <QComboBox>

@@ -2,8 +2,8 @@
 
 #include "ui/document/timeline_document.h"
 #include "ui/views/view_sync.h"
-#include "ui/views/color_maps.h"
-#include "ui/views/measure_labels.h"
+#include "ui/figures/color_maps.h"
+#include "ui/figures/measure_labels.h"
 #include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"
@@ -23,21 +23,6 @@
 namespace dlm {
 
 namespace {
-
-// The axis Dream's confidence is drawn on: its algorithms measure what LLaDA's measures of the same name do.
-ConfidenceMeasure dreamMeasure(DreamAlg alg)
-{
-    switch (alg) {
-    case DreamAlg::TopkMargin:
-        return ConfidenceMeasure::Margin;
-    case DreamAlg::Entropy:
-        return ConfidenceMeasure::Entropy;
-    case DreamAlg::Origin:
-    case DreamAlg::MaskgitPlus:
-        return ConfidenceMeasure::LowConfidence;
-    }
-    return ConfidenceMeasure::LowConfidence;
-}
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
@@ -130,59 +115,20 @@ void DecisionChart::setCurrentIndex(int index)
     rebuild();
 }
 
-QString DecisionChart::dreamSummary(const StepRecord &r) const
-{
-    const QString grid = tr("t=%1 \u2192 s=%2").arg(r.scheduleT, 0, 'g', 3).arg(r.scheduleS, 0, 'g', 3);
-    if (r.dreamAlg == DreamAlg::Origin) {
-        const double p = r.scheduleT > 0 ? 1.0 - r.scheduleS / r.scheduleT : 1.0;
-        return tr("origin: independent reveals with p = 1 \u2212 s/t = %1 (%2)").arg(p, 0, 'g', 3).arg(grid);
-    }
-    const QString how = m_settings.algTemp > 0
-        ? tr(", positions drawn from softmax(confidence / %1)").arg(m_settings.algTemp, 0, 'g', 3)
-        : QString();
-    return tr("%1: k = %2 from the schedule at %3%4")
-        .arg(QString::fromUtf8(dreamAlgName(r.dreamAlg)))
-        .arg(r.transferCount)
-        .arg(grid, how);
-}
-
 void DecisionChart::rebuild()
 {
-    m_bars.clear();
-    m_cutMode = CutMode::None;
-    m_quota = -1;
     const bool valid = m_current >= 0 && m_current < static_cast<int>(m_records.size());
     const StepRecord *record = valid ? m_records[static_cast<size_t>(m_current)].get() : nullptr;
-
-    if (!record) {
-        m_summary = tr("No record selected");
-    } else if (record->kind == RecordKind::Initial) {
-        m_summary = tr("Record %1 is the canvas before the first step: no decision yet").arg(m_current);
-    } else if (record->kind == RecordKind::Edit) {
-        m_summary = tr("Record %1 is a user edit: the sampler made no decision").arg(m_current);
-    } else {
-        collectBars(*record);
-        placeCut(*record);
-        const QString head = tr("Step %1, block %2: %3 of %4 committed")
-                                 .arg(record->denoiseStep)
-                                 .arg(record->block)
-                                 .arg(committedCount())
-                                 .arg(barCount());
-        if (record->sampler == SamplerKind::Dream)
-            m_summary = head + QStringLiteral(" \u2014 ") + dreamSummary(*record);
-        else if (m_cutMode == CutMode::Threshold)
-            m_summary = head + tr(" (confidence \u2265 \u03C4 = %1, at least one)").arg(m_threshold, 0, 'f', 2);
-        else
-            m_summary = head + tr(" (quota %1)").arg(record->quota);
-    }
-    setWrappedTitle(m_title, m_summary);
+    m_decision = remaskDecision(record, m_current, m_settings);
+    const std::vector<RemaskDecision::Bar> &bars = m_decision.bars;
+    setWrappedTitle(m_title, m_decision.summary);
 
     for (Fate fate : {Fate::Committed, Fate::Remasked, Fate::Kept}) {
         QVector<double> keys, values;
-        for (size_t i = 0; i < m_bars.size(); ++i) {
-            if (m_bars[i].fate == fate) {
+        for (size_t i = 0; i < bars.size(); ++i) {
+            if (bars[i].fate == fate) {
                 keys.push_back(static_cast<double>(i + 1));
-                values.push_back(m_bars[i].confidence);
+                values.push_back(bars[i].confidence);
             }
         }
         barsFor(fate)->setData(keys, values, true);
@@ -195,25 +141,25 @@ void DecisionChart::rebuild()
 
     const int n = barCount();
     m_plot->xAxis->setRange(0.4, std::max(n, 1) + 0.6);
-    const ConfidenceMeasure shown
-        = m_settings.sampler == SamplerKind::Dream ? dreamMeasure(m_settings.alg) : m_settings.measure;
-    setAxisTitles(m_plot->yAxis, measureTitle(shown), measureBriefTitle(shown));
+    setAxisTitles(m_plot->yAxis, measureTitle(m_decision.measure), measureBriefTitle(m_decision.measure));
     // Probabilities and margins keep a fixed [0, 1] axis so steps compare at a glance.
     double lo = 0.0, hi = 1.0;
-    for (const Bar &b : m_bars) {
+    for (const RemaskDecision::Bar &b : bars) {
         lo = std::min(lo, b.confidence);
         hi = std::max(hi, b.confidence);
     }
-    if (m_cutMode == CutMode::Threshold) {
-        lo = std::min(lo, m_threshold);
-        hi = std::max(hi, m_threshold);
+    const CutMode cut = m_decision.cutMode;
+    const double threshold = m_decision.threshold;
+    if (cut == CutMode::Threshold) {
+        lo = std::min(lo, threshold);
+        hi = std::max(hi, threshold);
     }
     m_plot->yAxis->setRange(lo - 0.02 * (hi - lo), hi + 0.06 * (hi - lo));
 
-    const bool showCut = m_cutMode != CutMode::None;
+    const bool showCut = cut != CutMode::None;
     m_cutLine->setVisible(showCut);
     m_cutLabel->setVisible(showCut);
-    if (m_cutMode == CutMode::Quota) {
+    if (cut == CutMode::Quota) {
         const double x = quotaCut() + 0.5;
         m_cutLine->point1->setCoords(x, 0.0);
         m_cutLine->point2->setCoords(x, 1.0);
@@ -223,66 +169,26 @@ void DecisionChart::rebuild()
         m_cutLabel->setPositionAlignment(
             quotaCut() * 2 > n ? (Qt::AlignRight | Qt::AlignVCenter) : (Qt::AlignLeft | Qt::AlignVCenter));
         m_cutLabel->setText(
-            record && record->sampler == SamplerKind::Dream ? tr("k = %1").arg(m_quota) : tr("quota %1").arg(m_quota));
-    } else if (m_cutMode == CutMode::Threshold) {
-        m_cutLine->point1->setCoords(0.0, m_threshold);
-        m_cutLine->point2->setCoords(1.0, m_threshold);
+            m_decision.dream ? tr("k = %1").arg(m_decision.quota) : tr("quota %1").arg(m_decision.quota));
+    } else if (cut == CutMode::Threshold) {
+        m_cutLine->point1->setCoords(0.0, threshold);
+        m_cutLine->point2->setCoords(1.0, threshold);
         m_cutLabel->position->setType(QCPItemPosition::ptPlotCoords);
-        m_cutLabel->position->setCoords(std::max(n, 1) + 0.6, m_threshold);
+        m_cutLabel->position->setCoords(std::max(n, 1) + 0.6, threshold);
         m_cutLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-        m_cutLabel->setText(tr("\u03C4 = %1").arg(m_threshold, 0, 'f', 2));
+        m_cutLabel->setText(tr("\u03C4 = %1").arg(threshold, 0, 'f', 2));
     }
     requestReplot();
 }
 
-void DecisionChart::collectBars(const StepRecord &record)
-{
-    for (int p = 0; p < record.length(); ++p) {
-        if (!record.considered(p))
-            continue;
-        const size_t i = static_cast<size_t>(p);
-        const double c = i < record.confidence.size() ? record.confidence[i] : kNan;
-        if (!std::isfinite(c))
-            continue;
-        Bar bar;
-        bar.position = p;
-        bar.candidate = record.candidates[i];
-        bar.confidence = c;
-        bar.probability = i < record.probability.size() ? record.probability[i] : kNan;
-        const bool committed = std::find(record.committed.begin(), record.committed.end(), p) != record.committed.end();
-        const bool remasked = std::find(record.remasked.begin(), record.remasked.end(), p) != record.remasked.end();
-        bar.fate = committed ? Fate::Committed : (remasked ? Fate::Remasked : Fate::Kept);
-        m_bars.push_back(bar);
-    }
-    // Ties keep canvas order, which is also the order the sampler's stable sort breaks them in.
-    std::stable_sort(
-        m_bars.begin(), m_bars.end(), [](const Bar &a, const Bar &b) { return a.confidence > b.confidence; });
-}
-
-void DecisionChart::placeCut(const StepRecord &record)
-{
-    if (record.sampler == SamplerKind::Dream) { // origin reveals independently of confidence: no cut to draw
-        m_cutMode = record.dreamAlg == DreamAlg::Origin ? CutMode::None : CutMode::Quota;
-        m_quota = record.transferCount;
-    } else if (record.quota >= 0) {
-        m_cutMode = CutMode::Quota;
-        m_quota = record.quota;
-    } else {
-        m_cutMode = CutMode::Threshold;
-        m_threshold = record.threshold;
-    }
-}
-
 int DecisionChart::committedCount() const
 {
-    return static_cast<int>(
-        std::count_if(m_bars.begin(), m_bars.end(), [](const Bar &b) { return b.fate == Fate::Committed; }));
+    return m_decision.count(Fate::Committed);
 }
 
 int DecisionChart::remaskedCount() const
 {
-    return static_cast<int>(
-        std::count_if(m_bars.begin(), m_bars.end(), [](const Bar &b) { return b.fate == Fate::Remasked; }));
+    return m_decision.count(Fate::Remasked);
 }
 
 int DecisionChart::drawnBarCount(Fate fate) const
@@ -292,19 +198,19 @@ int DecisionChart::drawnBarCount(Fate fate) const
 
 int DecisionChart::quotaCut() const
 {
-    return m_cutMode == CutMode::Quota ? std::min(m_quota, barCount()) : -1;
+    return m_decision.cutMode == CutMode::Quota ? std::min(m_decision.quota, barCount()) : -1;
 }
 
 double DecisionChart::thresholdCut() const
 {
-    return m_cutMode == CutMode::Threshold ? m_threshold : kNan;
+    return m_decision.cutMode == CutMode::Threshold ? m_decision.threshold : kNan;
 }
 
 double DecisionChart::cutLineCoordinate() const
 {
     if (!m_cutLine->visible())
         return kNan;
-    return m_cutMode == CutMode::Quota ? m_cutLine->point1->coords().x() : m_cutLine->point1->coords().y();
+    return m_decision.cutMode == CutMode::Quota ? m_cutLine->point1->coords().x() : m_cutLine->point1->coords().y();
 }
 
 QCPBars *DecisionChart::barsFor(Fate fate) const
@@ -330,7 +236,7 @@ int DecisionChart::barAt(const QPointF &pixel) const
 
 QString DecisionChart::barDetails(int bar) const
 {
-    const Bar &b = m_bars.at(static_cast<size_t>(bar));
+    const RemaskDecision::Bar &b = m_decision.bars.at(static_cast<size_t>(bar));
     const QString piece = QString::fromStdString(pieceText(m_pieceTable.pieceOf(b.candidate)));
     QString s
         = tr("rank %1: position %2, candidate \"%3\" (id %4)").arg(bar + 1).arg(b.position).arg(piece).arg(b.candidate);
@@ -342,7 +248,7 @@ QString DecisionChart::barDetails(int bar) const
 
 QString DecisionChart::summary() const
 {
-    return m_summary;
+    return m_decision.summary;
 }
 
 void DecisionChart::plotMousePress(QMouseEvent *event)

@@ -4,6 +4,7 @@
 
 #include "ui/engine/engine_types.h"
 #include "core/timeline/timeline.h"
+#include "ui/figures/decision_figure.h"
 #include "ui/views/plot_view.h"
 #include "ui/views/timeline_view.h"
 
@@ -29,8 +30,8 @@ class DecisionChart : public PlotView, public TimelineView
 
 public:
     /** What the step did with a considered position. Kept: neither committed nor remasked (locked). */
-    enum class Fate { Committed, Remasked, Kept };
-    enum class CutMode { None, Quota, Threshold };
+    using Fate = RemaskDecision::Fate;
+    using CutMode = RemaskDecision::CutMode;
 
     explicit DecisionChart(QWidget *parent = nullptr);
 
@@ -39,17 +40,17 @@ public:
     void clear();
 
     int currentIndex() const { return m_current; }
-    int barCount() const { return static_cast<int>(m_bars.size()); }
+    int barCount() const { return static_cast<int>(m_decision.bars.size()); }
     int committedCount() const;
     int remaskedCount() const;
     /** Canvas position, confidence and fate of bar `bar` (0 = most confident). */
-    int barPosition(int bar) const { return m_bars.at(static_cast<size_t>(bar)).position; }
-    double barValue(int bar) const { return m_bars.at(static_cast<size_t>(bar)).confidence; }
-    Fate barFate(int bar) const { return m_bars.at(static_cast<size_t>(bar)).fate; }
+    int barPosition(int bar) const { return m_decision.bars.at(static_cast<size_t>(bar)).position; }
+    double barValue(int bar) const { return m_decision.bars.at(static_cast<size_t>(bar)).confidence; }
+    Fate barFate(int bar) const { return m_decision.bars.at(static_cast<size_t>(bar)).fate; }
     /** Bars drawn by the plot for one fate (checks the drawing agrees with barFate()). */
     int drawnBarCount(Fate fate) const;
 
-    CutMode cutMode() const { return m_cutMode; }
+    CutMode cutMode() const { return m_decision.cutMode; }
     /** Bars left of the quota line (the quota, at most barCount()); -1 unless in quota mode. */
     int quotaCut() const;
     /** Tau; NaN unless in threshold mode. */
@@ -77,20 +78,7 @@ Q_SIGNALS:
     void positionClicked(int position);
 
 private:
-    struct Bar
-    {
-        int position = 0;
-        int32_t candidate = -1;
-        double confidence = 0.0;
-        double probability = 0.0;
-        Fate fate = Fate::Remasked;
-    };
-
     void rebuild();
-    void collectBars(const StepRecord &record);
-    void placeCut(const StepRecord &record);
-    /** Dream's decision in its own terms: "k = 3 from the schedule at t=0.62 -> s=0.55", or origin's reveals. */
-    QString dreamSummary(const StepRecord &record) const;
     void plotMousePress(QMouseEvent *event) override;
     void plotMouseMove(QMouseEvent *event) override;
     QCPBars *barsFor(Fate fate) const;
@@ -106,11 +94,7 @@ private:
     GenerationSettings m_settings;
     Timeline m_pieceTable; ///< only `pieces` is filled, so Timeline::pieceOf serves the lookups
     int m_current = -1;
-    std::vector<Bar> m_bars;
-    CutMode m_cutMode = CutMode::None;
-    int m_quota = -1;
-    double m_threshold = 0.0;
-    QString m_summary;
+    RemaskDecision m_decision; ///< bars, cut and summary of the current record (remaskDecision)
 };
 
 } // namespace dlm

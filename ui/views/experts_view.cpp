@@ -1,7 +1,7 @@
 #include "ui/views/experts_view.h"
 
 #include "ui/document/timeline_document.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 
 #include <QComboBox>
 #include <QLabel>

@@ -2,13 +2,12 @@
 
 #include "ui/document/timeline_document.h"
 #include "ui/views/view_sync.h"
-#include "ui/views/color_maps.h"
-#include "ui/views/measure_labels.h"
+#include "ui/figures/color_maps.h"
+#include "ui/figures/measure_labels.h"
 #include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"
 #include "core/text/piece_text.h"
-#include "core/sampling/schedule.h"
 
 #include <qcustomplot.h>
 
@@ -165,20 +164,8 @@ void HeatmapView::clear()
 void HeatmapView::rebuild()
 {
     const int n = recordCount();
-    const int length = n > 0 ? m_records.back()->length() : 0;
-    // Infilling prompts hold masks of their own: the map starts at the first position that ever was one.
-    m_firstPosition = std::min(m_promptLength, length);
-    if (n > 0) {
-        const StepRecord &first = *m_records.front();
-        for (int p = 0; p < first.length(); ++p) {
-            if (first.states[static_cast<size_t>(p)] != PositionState::Prompt) {
-                m_firstPosition = std::min(m_firstPosition, p);
-                break;
-            }
-        }
-    }
-    m_endPosition = length;
-    const int rows = m_endPosition - m_firstPosition;
+    m_cells = heatmapCells(m_records, m_promptLength, m_settings);
+    const int rows = m_cells.rows();
 
     // QCustomPlot draws a one-cell dimension with zero width, so a lone column or row gets a blank neighbour
     // outside the visible range.
@@ -186,32 +173,23 @@ void HeatmapView::rebuild()
     const int keys = std::max(n, 2);
     const int values = std::max(rows, 2);
     data->setSize(keys, values);
-    data->setRange(QCPRange(0, keys - 1), QCPRange(m_firstPosition, m_firstPosition + values - 1));
+    data->setRange(QCPRange(0, keys - 1), QCPRange(m_cells.firstPosition, m_cells.firstPosition + values - 1));
     data->fill(kNan);
     m_commits->data()->clear();
-    bool anyValue = false;
     for (int r = 0; r < n; ++r) {
-        const StepRecord &rec = *m_records[static_cast<size_t>(r)];
-        if (rec.kind != RecordKind::Denoise)
-            continue;
-        for (int p = m_firstPosition; p < std::min(m_endPosition, rec.length()); ++p) {
-            if (!rec.considered(p) || static_cast<size_t>(p) >= rec.confidence.size())
-                continue;
-            // Positions right of the block carry -inf: blank, like any position without a prediction.
-            const float c = rec.confidence[static_cast<size_t>(p)];
-            if (std::isfinite(c)) {
-                data->setCell(r, p - m_firstPosition, c);
-                anyValue = true;
-            }
+        for (int p = m_cells.firstPosition; p < m_cells.endPosition; ++p) {
+            const double c = m_cells.valueAt(r, p);
+            if (!std::isnan(c))
+                data->setCell(r, p - m_cells.firstPosition, c);
         }
-        for (int32_t p : rec.committed)
-            m_commits->addData(r, p);
     }
+    for (const auto &[r, p] : m_cells.commits)
+        m_commits->addData(r, p);
 
     setAxisTitles(m_scale->axis(), measureTitle(m_settings.measure), measureBriefTitle(m_settings.measure));
     // Probabilities and margins have a natural [0, 1] scale that keeps colours comparable between runs;
     // minus the entropy has none, so it spans what the run produced.
-    if (m_settings.measure == ConfidenceMeasure::Entropy && anyValue)
+    if (m_settings.measure == ConfidenceMeasure::Entropy && m_cells.anyValue())
         m_map->rescaleDataRange(true);
     else
         m_scale->setDataRange(QCPRange(0.0, 1.0));
@@ -219,28 +197,21 @@ void HeatmapView::rebuild()
     for (QCPItemStraightLine *line : m_blockLines)
         m_plot->removeItem(line);
     m_blockLines.clear();
-    m_blockStarts.clear();
-    if (n > 0) {
-        const BlockSchedule schedule(m_promptLength, m_settings.genLength, m_settings.blockLength, m_settings.steps);
-        for (int b = 1; b < schedule.blockCount(); ++b) {
-            const int start = schedule.blockStart(b);
-            if (start <= m_firstPosition || start >= m_endPosition)
-                continue;
-            auto *line = new QCPItemStraightLine(m_plot);
-            line->setPen(blockPen(plotInk(palette())));
-            line->setSelectable(false);
-            line->point1->setCoords(0.0, start - 0.5);
-            line->point2->setCoords(1.0, start - 0.5);
-            m_blockLines.push_back(line);
-            m_blockStarts.push_back(start);
-        }
+    for (int start : m_cells.blockStarts) {
+        auto *line = new QCPItemStraightLine(m_plot);
+        line->setPen(blockPen(plotInk(palette())));
+        line->setSelectable(false);
+        line->point1->setCoords(0.0, start - 0.5);
+        line->point2->setCoords(1.0, start - 0.5);
+        m_blockLines.push_back(line);
     }
 
     m_plot->xAxis->setRange(-0.5, std::max(n, 1) - 0.5);
-    m_plot->yAxis->setRange(m_firstPosition - 0.5, std::max(m_endPosition, m_firstPosition + 1) - 0.5);
+    m_plot->yAxis->setRange(
+        m_cells.firstPosition - 0.5, std::max(m_cells.endPosition, m_cells.firstPosition + 1) - 0.5);
     if (m_current >= n)
         m_current = n - 1;
-    if (m_selected >= m_endPosition)
+    if (m_selected >= m_cells.endPosition)
         m_selected = -1;
     updateHighlights();
 }
@@ -263,10 +234,10 @@ void HeatmapView::updateHighlights()
     const bool showCurrent = m_current >= 0 && m_current < n;
     for (QCPItemRect *r : {m_currentHalo, m_currentBox}) {
         r->setVisible(showCurrent);
-        r->topLeft->setCoords(m_current - 0.5, m_firstPosition - 0.5);
-        r->bottomRight->setCoords(m_current + 0.5, m_endPosition - 0.5);
+        r->topLeft->setCoords(m_current - 0.5, m_cells.firstPosition - 0.5);
+        r->bottomRight->setCoords(m_current + 0.5, m_cells.endPosition - 0.5);
     }
-    const bool showSelected = m_selected >= m_firstPosition && m_selected < m_endPosition && n > 0;
+    const bool showSelected = m_selected >= m_cells.firstPosition && m_selected < m_cells.endPosition && n > 0;
     for (QCPItemRect *r : {m_selectedHalo, m_selectedBox}) {
         r->setVisible(showSelected);
         r->topLeft->setCoords(-0.5, m_selected - 0.5);
@@ -280,7 +251,7 @@ void HeatmapView::fitMarkers()
     // A marker never covers more than its own cell, so dense maps stay readable.
     const QRect area = m_plot->axisRect()->rect();
     const int n = std::max(recordCount(), 1);
-    const int rows = std::max(m_endPosition - m_firstPosition, 1);
+    const int rows = std::max(m_cells.endPosition - m_cells.firstPosition, 1);
     const double cell = std::min(area.width() / static_cast<double>(n), area.height() / static_cast<double>(rows));
     const double size = std::clamp(cell * 0.7, 3.0, 8.0);
     m_commits->setScatterStyle(
@@ -289,9 +260,10 @@ void HeatmapView::fitMarkers()
 
 double HeatmapView::valueAt(int recordIndex, int position) const
 {
-    if (recordIndex < 0 || recordIndex >= recordCount() || position < m_firstPosition || position >= m_endPosition)
+    if (recordIndex < 0 || recordIndex >= recordCount() || position < m_cells.firstPosition
+        || position >= m_cells.endPosition)
         return kNan;
-    return m_map->data()->cell(recordIndex, position - m_firstPosition);
+    return m_map->data()->cell(recordIndex, position - m_cells.firstPosition);
 }
 
 std::vector<int> HeatmapView::commitRecords(int position) const
@@ -321,7 +293,7 @@ bool HeatmapView::cellAt(const QPointF &pixel, int *recordIndex, int *position) 
         return false;
     const int r = static_cast<int>(std::lround(m_plot->xAxis->pixelToCoord(pixel.x())));
     const int p = static_cast<int>(std::lround(m_plot->yAxis->pixelToCoord(pixel.y())));
-    if (r < 0 || r >= recordCount() || p < m_firstPosition || p >= m_endPosition)
+    if (r < 0 || r >= recordCount() || p < m_cells.firstPosition || p >= m_cells.endPosition)
         return false;
     *recordIndex = r;
     *position = p;

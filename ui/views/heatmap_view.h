@@ -5,6 +5,7 @@
 
 #include "ui/engine/engine_types.h"
 #include "core/timeline/timeline.h"
+#include "ui/figures/heatmap_figure.h"
 #include "ui/views/plot_view.h"
 #include "ui/views/timeline_view.h"
 
@@ -38,9 +39,9 @@ public:
 
     int recordCount() const { return static_cast<int>(m_records.size()); }
     /** The first canvas position shown (the top row). */
-    int firstPosition() const { return m_firstPosition; }
+    int firstPosition() const { return m_cells.firstPosition; }
     /** One past the last canvas position shown. */
-    int endPosition() const { return m_endPosition; }
+    int endPosition() const { return m_cells.endPosition; }
     int currentIndex() const { return m_current; }
     int selectedPosition() const { return m_selected; }
 
@@ -52,7 +53,7 @@ public:
     /** Lines drawn between blocks (block count - 1 when all blocks lie on the map). */
     int blockLineCount() const { return static_cast<int>(m_blockLines.size()); }
     /** Positions where a block starts and a line is drawn above it. */
-    std::vector<int> blockLinePositions() const { return m_blockStarts; }
+    std::vector<int> blockLinePositions() const { return m_cells.blockStarts; }
     /** The colour map's data range (lower, upper). */
     std::pair<double, double> dataRange() const;
 
@@ -105,9 +106,7 @@ private:
     std::vector<RecordPtr> m_records;
     GenerationSettings m_settings;
     int m_promptLength = 0;
-    int m_firstPosition = 0;
-    int m_endPosition = 0;
-    std::vector<int> m_blockStarts;
+    HeatmapCells m_cells; ///< what the map shows (heatmapCells), the figure's cells
     Timeline m_pieceTable; ///< only `pieces` is filled, so Timeline::pieceOf serves the lookups
     int m_current = -1;
     int m_selected = -1;

@@ -1,5 +1,7 @@
 #include "ui/views/plot_fitting.h"
 
+#include "ui/figures/plot_painter.h"
+
 #include <qcustomplot.h>
 
 #include <QFontMetricsF>
@@ -52,34 +54,6 @@ void fitAxisTitle(QCPAxis *axis)
         text = fm.horizontalAdvance(brief) <= room ? brief : fm.elidedText(brief, Qt::ElideRight, room);
     // The title's margin is one line tall whatever its length, so changing it needs no new layout.
     axis->setLabel(text);
-}
-
-/**
- * `text` in lines no wider than `width`: split before a parenthesis when that is enough (the summary reads
- * best that way), else word by word.
- */
-QString wrapped(const QString &text, const QFontMetricsF &fm, double width)
-{
-    if (fm.horizontalAdvance(text) <= width)
-        return text;
-    const int paren = text.indexOf(QStringLiteral(" ("));
-    if (paren > 0 && fm.horizontalAdvance(text.left(paren)) <= width
-        && fm.horizontalAdvance(text.mid(paren + 1)) <= width)
-        return text.left(paren) + QLatin1Char('\n') + text.mid(paren + 1);
-    QStringList lines;
-    QString line;
-    for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        const QString candidate = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
-        if (!line.isEmpty() && fm.horizontalAdvance(candidate) > width) {
-            lines << line;
-            line = word;
-        } else {
-            line = candidate;
-        }
-    }
-    if (!line.isEmpty())
-        lines << line;
-    return lines.join(QLatin1Char('\n'));
 }
 
 /** Columns for the legend: as many as fit side by side in `width` (items fill it row by row). */
@@ -167,7 +141,7 @@ void fit(QCustomPlot *plot)
         if (auto *scale = qobject_cast<QCPColorScale *>(element))
             fitTicks(scale->axis());
         if (auto *title = qobject_cast<QCPTextElement *>(element); title && title->property(kWrappedText).isValid()) {
-            const QString text = wrapped(
+            const QString text = figure::wrapText(
                 title->property(kWrappedText).toString(), QFontMetricsF(title->font()), plot->viewport().width() - 8);
             if (text != title->text()) {
                 title->setText(text);

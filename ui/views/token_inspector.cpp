@@ -2,7 +2,7 @@
 
 #include "ui/document/timeline_document.h"
 #include "ui/views/view_sync.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 #include "ui/views/plot_fitting.h"
 #include "ui/views/plot_layout.h"
 #include "ui/views/plot_theme.h"

@@ -16,7 +16,7 @@
 #include "ui/views/branch_list.h"
 #include "ui/views/canvas_legend.h"
 #include "ui/views/canvas_view.h"
-#include "ui/views/color_maps.h"
+#include "ui/figures/color_maps.h"
 #include "ui/views/decision_chart.h"
 #include "ui/views/experts_view.h"
 #include "ui/views/heatmap_view.h"
