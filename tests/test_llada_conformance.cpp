@@ -100,6 +100,19 @@ std::vector<StepCommits> lladaReference(LogitsModel &model, const std::vector<in
     return out;
 }
 
+/** The settings of one generate() call: gen_length, steps, block_length, temperature, cfg_scale and the seed. */
+GenerationSettings lladaSettings(int genLength, int steps, int blockLength, double temperature, double cfg, uint64_t seed)
+{
+    GenerationSettings s;
+    s.genLength = genLength;
+    s.steps = steps;
+    s.blockLength = blockLength;
+    s.temperature = temperature;
+    s.cfgScale = cfg;
+    s.seed = seed;
+    return s;
+}
+
 } // namespace
 
 class TestLladaConformance : public QObject
@@ -138,13 +151,7 @@ private Q_SLOTS:
 
         const auto expected = lladaReference(*model, prompt, steps, genLength, blockLength, temperature, cfg, seed);
 
-        GenerationSettings s;
-        s.genLength = genLength;
-        s.steps = steps;
-        s.blockLength = blockLength;
-        s.temperature = temperature;
-        s.cfgScale = cfg;
-        s.seed = seed;
+        const GenerationSettings s = lladaSettings(genLength, steps, blockLength, temperature, cfg, seed);
         auto session = Session::createFromIds(model, nullptr, s, std::vector<int32_t>(prompt.begin(), prompt.end()));
         QVERIFY2(session.ok(), session.error().c_str());
         Session &ses = **session;
@@ -215,13 +222,7 @@ private Q_SLOTS:
         }
         QVERIFY(promptCommits > 0);
 
-        GenerationSettings s;
-        s.genLength = genLength;
-        s.steps = steps;
-        s.blockLength = blockLength;
-        s.temperature = temperature;
-        s.cfgScale = cfg;
-        s.seed = seed;
+        const GenerationSettings s = lladaSettings(genLength, steps, blockLength, temperature, cfg, seed);
         auto session
             = Session::createFromIds(model, nullptr, s, std::vector<int32_t>(promptIds.begin(), promptIds.end()));
         QVERIFY2(session.ok(), session.error().c_str());
