@@ -6,6 +6,8 @@
 #include "cli_process.h"
 #include "tiny_model.h"
 
+#include "source_dir.h"
+
 #include <QtTest>
 
 #include <QProcess>
@@ -65,10 +67,8 @@ void TestBadInput::initTestCase()
     m_dir = m_tmp.path();
     m_exe = QCoreApplication::applicationDirPath() + QStringLiteral("/dlmstudio-cli");
     QVERIFY2(QFileInfo(m_exe).isExecutable(), qPrintable(m_exe + QStringLiteral(" not built")));
-    const QByteArray source = qgetenv("DLM_SOURCE_DIR");
-    QVERIFY2(!source.isEmpty(), "DLM_SOURCE_DIR is not set (ctest sets it)");
     m_reliabilityDoc
-        = QString::fromUtf8(readBytes(QString::fromLocal8Bit(source) + QStringLiteral("/docs/reliability.md")));
+        = QString::fromUtf8(readBytes(dlm::testing::sourceDir() + QStringLiteral("/docs/reliability.md")));
     QVERIFY2(!m_reliabilityDoc.isEmpty(), "docs/reliability.md is missing");
 
     const auto written = writeTinyModel(d(QStringLiteral("model")).toStdString());

@@ -4,6 +4,8 @@
 #include "core/text/jinja_json.h"
 #include "jinja_reference.h"
 
+#include "source_dir.h"
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -47,7 +49,7 @@ const char *const kToolVariables = "\"tools\": [{\"type\": \"function\", \"funct
 
 QString modelDir(const char *name)
 {
-    return qEnvironmentVariable("DLM_SOURCE_DIR") + QStringLiteral("/tests/data/templates/") + QLatin1String(name);
+    return dlm::testing::sourceDir() + QStringLiteral("/tests/data/templates/") + QLatin1String(name);
 }
 
 std::string tokensJson(const ChatTemplate &t)

@@ -7,6 +7,8 @@
 #include "tiny_model.h"
 #include "jinja_reference.h"
 
+#include "source_dir.h"
+
 #include <QtTest>
 
 #include <QDir>
@@ -23,7 +25,7 @@ namespace {
 
 QString templateDir(const QString &name)
 {
-    return qEnvironmentVariable("DLM_SOURCE_DIR") + QStringLiteral("/tests/data/templates/") + name;
+    return dlm::testing::sourceDir() + QStringLiteral("/tests/data/templates/") + name;
 }
 
 QByteArray readAll(const QString &path)

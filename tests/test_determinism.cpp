@@ -22,6 +22,8 @@
 #include "tiny_family_model.h"
 #include "tiny_session.h"
 
+#include "source_dir.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -312,7 +314,7 @@ private slots:
     void cliGenerateIgnoresThreadCount()
     {
         QFETCH(bool, demo);
-        const QString model = demo ? qEnvironmentVariable("DLM_SOURCE_DIR") + QStringLiteral("/models/demo")
+        const QString model = demo ? dlm::testing::sourceDir() + QStringLiteral("/models/demo")
                                    : QString::fromStdString(m_tiny.dir());
         if (demo && !QFileInfo::exists(model + QStringLiteral("/config.json")))
             QFAIL("the demo model is missing (models/demo)");

@@ -7,6 +7,8 @@
 #include "core/text/hf_vocab_merges.h"
 #include "core/text/unicode_props.h"
 
+#include "source_dir.h"
+
 #include <QtTest>
 
 #include <fstream>
@@ -17,10 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-QString sourceDir()
-{
-    return qEnvironmentVariable("DLM_SOURCE_DIR", QStringLiteral(DLM_TEST_SOURCE_DIR));
-}
+using dlm::testing::sourceDir;
 
 QString npmDir()
 {

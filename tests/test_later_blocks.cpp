@@ -11,6 +11,8 @@
 
 #include "tiny_session.h"
 
+#include "source_dir.h"
+
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -248,7 +250,7 @@ private Q_SLOTS:
         QVERIFY2(old.ok(), old.error().c_str());
         QCOMPARE(old->settings.laterBlocks, LaterBlocks::Record);
         // A committed v2 file written before the setting existed.
-        const std::string v2 = qEnvironmentVariable("DLM_SOURCE_DIR").toStdString() + "/tests/data/timeline-v2.json";
+        const std::string v2 = dlm::testing::sourceDir().toStdString() + "/tests/data/timeline-v2.json";
         const auto pinned = loadTimeline(v2);
         QVERIFY2(pinned.ok(), pinned.error().c_str());
         QCOMPARE(pinned->settings.laterBlocks, LaterBlocks::Record);

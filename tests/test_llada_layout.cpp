@@ -18,6 +18,8 @@
 #include "cli_process.h"
 #include "llada_instruct_model.h"
 
+#include "source_dir.h"
+
 #include <QtTest>
 
 #include <QFile>
@@ -95,7 +97,7 @@ private Q_SLOTS:
             QVERIFY2(QFile::exists(m_model + QLatin1Char('/') + QLatin1String(name)), name);
         QVERIFY(!QFile::exists(m_model + QStringLiteral("/model.safetensors")));
         // The fixture's template is the one test_chat_template checks against Jinja2.
-        const QByteArray published = readAll(qEnvironmentVariable("DLM_SOURCE_DIR")
+        const QByteArray published = readAll(dlm::testing::sourceDir()
             + QStringLiteral("/tests/data/templates/llada-8b-instruct/chat_template.jinja"));
         QVERIFY(!published.isEmpty());
         QCOMPARE(QByteArray(kLladaChatTemplate), published);

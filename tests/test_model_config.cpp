@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "source_dir.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -343,7 +345,7 @@ private Q_SLOTS:
             QCOMPARE(j.at("embedding_size").get<int>(), 320);
             QCOMPARE(j.at("mask_token_id").get<int>(), 299);
         } else {
-            std::ifstream in(qEnvironmentVariable("DLM_SOURCE_DIR").toStdString() + "/models/demo/config.json");
+            std::ifstream in(dlm::testing::sourceDir().toStdString() + "/models/demo/config.json");
             QVERIFY(in.good());
             j = Json::parse(in);
         }

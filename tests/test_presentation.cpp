@@ -16,6 +16,8 @@
 #include "test_views_fixture.h"
 #include "window_driver.h"
 
+#include "source_dir.h"
+
 #include <QAction>
 #include <QCheckBox>
 #include <QDockWidget>
@@ -210,7 +212,7 @@ private Q_SLOTS:
         s.genLength = 48;
         s.blockLength = 48;
         s.steps = 24;
-        const QString demo = QString::fromLocal8Bit(qgetenv("DLM_SOURCE_DIR")) + QStringLiteral("/models/demo");
+        const QString demo = dlm::testing::sourceDir() + QStringLiteral("/models/demo");
         QVERIFY(testing::loadAndStart(w, demo, s, QStringLiteral("Once upon a time")));
         for (int i = 0; i < 9; ++i) {
             parts(w).playback()->step();

@@ -7,6 +7,8 @@
 #include "core/text/tokenizer.h"
 #include "tiny_hf_tokenizer.h"
 
+#include "source_dir.h"
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -139,7 +141,7 @@ private Q_SLOTS:
     void demoModelUnchanged()
     {
         // The shipped sentencepiece model gives every id in config.json; nothing else may override them.
-        const std::string demo = qEnvironmentVariable("DLM_SOURCE_DIR").toStdString() + "/models/demo";
+        const std::string demo = dlm::testing::sourceDir().toStdString() + "/models/demo";
         auto config = loadModelConfig(demo + "/config.json");
         QVERIFY2(config.ok(), config.error().c_str());
         auto tokenizer = loadTokenizer(demo);

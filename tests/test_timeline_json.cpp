@@ -4,6 +4,8 @@
 #include "core/timeline/timeline_json.h"
 #include "sample_timeline.h"
 
+#include "source_dir.h"
+
 #include <QtTest>
 
 #include <QDir>
@@ -154,7 +156,7 @@ private Q_SLOTS:
     // output> --prompt "the cat" --gen-length 8 --steps 4 --block-length 8 --temperature 0.5 --seed 7 --top-k 3`).
     void writtenVersionsStillLoad()
     {
-        const QString path = qEnvironmentVariable("DLM_SOURCE_DIR") + QStringLiteral("/tests/data/timeline-v1.json");
+        const QString path = dlm::testing::sourceDir() + QStringLiteral("/tests/data/timeline-v1.json");
         const auto t = loadTimeline(path.toStdString());
         QVERIFY2(t.ok(), t.error().c_str());
         QCOMPARE(t->promptText, std::string("the cat"));
@@ -194,7 +196,7 @@ private Q_SLOTS:
     // --sampler dream --alg maskgit_plus --max-new-tokens 8 --steps 4 --temperature 0.5 --seed 7 --top-k 3`.
     void writtenVersion2StillLoads()
     {
-        const QString path = qEnvironmentVariable("DLM_SOURCE_DIR") + QStringLiteral("/tests/data/timeline-v2.json");
+        const QString path = dlm::testing::sourceDir() + QStringLiteral("/tests/data/timeline-v2.json");
         const auto t = loadTimeline(path.toStdString());
         QVERIFY2(t.ok(), t.error().c_str());
         QCOMPARE(t->settings.sampler, SamplerKind::Dream);

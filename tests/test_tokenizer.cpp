@@ -9,6 +9,8 @@
 #include "tiny_tokenizer.h"
 #include "core/text/tokenizer.h"
 
+#include "source_dir.h"
+
 #include <QtTest>
 
 #include <dlfcn.h>
@@ -346,7 +348,7 @@ private Q_SLOTS:
     // ("byte piece <0x..> is invalid"), which reached the message unchanged.
     void damagedModelMessageIsText()
     {
-        const QString input = qEnvironmentVariable("DLM_SOURCE_DIR")
+        const QString input = dlm::testing::sourceDir()
             + QStringLiteral("/tests/fuzz/corpus/spm_model/crash-message-not-utf8");
         QVERIFY2(QFile::exists(input), qPrintable(input));
         auto tok = SentencePieceTokenizer::load(input.toStdString());
